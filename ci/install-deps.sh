@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every system dependency of dclcomms on a fresh Debian bookworm machine (run as root).
+# Idempotent: when everything is already present it returns in about a second without touching apt.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+  libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev librapidcheck-dev
+  libprotobuf-dev protobuf-compiler libsecp256k1-dev libcrypto++-dev libssl-dev openssl
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libcpp-jwt-dev
+  nodejs npm
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  # nodejs/npm may come from outside apt (the machine image ships Node 20): accept the commands.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
