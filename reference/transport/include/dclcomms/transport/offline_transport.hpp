@@ -1,0 +1,40 @@
+#pragma once
+// The `offline` transport (spec §7.1): no comms. connect/disconnect succeed, sends are discarded,
+// and the only events are the lifecycle pair Connected / Disconnected — never a message, peer or
+// error event.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "dclcomms/core/runtime.hpp"
+#include "dclcomms/transport/transport.hpp"
+
+namespace dclcomms::transport {
+
+class OfflineTransport final : public Transport {
+ public:
+  explicit OfflineTransport(core::Runtime& runtime);
+  ~OfflineTransport() override;
+  OfflineTransport(const OfflineTransport&) = delete;
+  OfflineTransport& operator=(const OfflineTransport&) = delete;
+
+  std::string_view type() const override { return "offline"; }
+  Status connect() override;
+  void disconnect() override;
+  Status send(std::span<const std::uint8_t> packet, const SendOptions& options) override;
+
+  /// Packets accepted and discarded so far (a test hook that a real transport would call stats).
+  std::uint64_t discarded_count() const { return discarded_count_; }
+
+ private:
+  enum class State : std::uint8_t { idle, connected, closed };
+  void emit_later(TransportEvent event);
+
+  core::Runtime& runtime_;
+  State state_ = State::idle;
+  std::uint64_t discarded_count_ = 0;
+  std::vector<core::TimerId> pending_;  // cancelled on destruction: callbacks capture `this`
+};
+
+}  // namespace dclcomms::transport

@@ -1,0 +1,60 @@
+#pragma once
+// TransportFactory: connection string in, transport out — or a typed error, at once.
+//
+// create() validates the URI and constructs the transport object; it never opens a socket, resolves
+// a name, starts a thread or schedules work. Connecting is the transport's connect(). Clients
+// register extra types, replace built-in ones, or opt out of types they do not want to serve.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dclcomms/core/result.hpp"
+#include "dclcomms/core/runtime.hpp"
+#include "dclcomms/transport/transport.hpp"
+#include "dclcomms/transport/transport_uri.hpp"
+
+namespace dclcomms::transport {
+
+/// What every transport is built with. Later transports add their needs here (TLS options).
+struct TransportContext {
+  core::Runtime* runtime = nullptr;  // required; must outlive the transports
+  /// The secp256k1 private key that signs logins (ws-room challenge, signed-login fetch).
+  /// Transports that need one and find none fail at connect() with `denied`.
+  std::optional<std::array<std::uint8_t, 32>> identity_key;
+};
+
+using TransportPtr = std::unique_ptr<Transport>;
+using TransportMaker =
+    std::function<core::Result<TransportPtr, UriError>(const TransportUri&, const TransportContext&)>;
+
+class TransportFactory {
+ public:
+  /// Registers every transport type this build implements (see registered_types()).
+  explicit TransportFactory(TransportContext context);
+
+  /// Adds or replaces the maker for `type`. Standard types keep their strict URI validation;
+  /// other types get only the generic `<type>:<params>` checks before `maker` sees them.
+  void register_type(std::string type, TransportMaker maker);
+
+  /// Opts out of a type: create() then fails with unsupported_type for it.
+  void unregister_type(std::string_view type);
+
+  bool supports(std::string_view type) const;
+  /// Registered types in lexicographic order.
+  std::vector<std::string> registered_types() const;
+
+  core::Result<TransportPtr, UriError> create(std::string_view uri) const;
+
+ private:
+  TransportContext context_;
+  std::map<std::string, TransportMaker, std::less<>> makers_;
+};
+
+}  // namespace dclcomms::transport

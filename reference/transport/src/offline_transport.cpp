@@ -1,0 +1,53 @@
+#include "dclcomms/transport/offline_transport.hpp"
+
+#include <string>
+
+#include "dclcomms/transport/transport_limits.hpp"
+
+namespace dclcomms::transport {
+
+OfflineTransport::OfflineTransport(core::Runtime& runtime) : runtime_(runtime) {}
+
+OfflineTransport::~OfflineTransport() {
+  for (const core::TimerId id : pending_) runtime_.cancel(id);
+}
+
+void OfflineTransport::emit_later(TransportEvent event) {
+  // Events are never delivered from inside a method call (transport.hpp): post them.
+  pending_.push_back(runtime_.post([this, event = std::move(event)] {
+    pending_.erase(pending_.begin());
+    emit(event);
+  }));
+}
+
+Status OfflineTransport::connect() {
+  if (state_ != State::idle) {
+    return core::fail(TransportErrorCode::already_connected, "offline transport: connect called twice");
+  }
+  state_ = State::connected;
+  emit_later(Connected{});
+  return core::Ok{};
+}
+
+void OfflineTransport::disconnect() {
+  if (state_ == State::closed) return;
+  const bool was_connected = state_ == State::connected;
+  state_ = State::closed;
+  emit_later(Disconnected{was_connected ? "client disconnected" : "client disconnected before connect",
+                          false});
+}
+
+Status OfflineTransport::send(std::span<const std::uint8_t> packet, const SendOptions&) {
+  if (state_ != State::connected) {
+    return core::fail(TransportErrorCode::not_connected, "offline transport: send while not connected");
+  }
+  if (packet.size() > packet_bytes_max) {
+    return core::fail(TransportErrorCode::packet_too_large,
+                      "packet of " + std::to_string(packet.size()) + " bytes exceeds the limit of " +
+                          std::to_string(packet_bytes_max));
+  }
+  ++discarded_count_;
+  return core::Ok{};
+}
+
+}  // namespace dclcomms::transport

@@ -1,0 +1,15 @@
+#pragma once
+// Each subcommand family registers itself on the app and stores its outcome in `exit_code`.
+
+#include <CLI/CLI.hpp>
+
+#include "cli_error.hpp"
+
+namespace dclcomms::cli {
+
+void register_uri_commands(CLI::App& app, ExitCode& exit_code);
+void register_packet_commands(CLI::App& app, ExitCode& exit_code);
+void register_connect_command(CLI::App& app, ExitCode& exit_code);
+void register_demo_command(CLI::App& app, ExitCode& exit_code);
+
+}  // namespace dclcomms::cli

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end checks of the dclcomms command line: exit codes and output shapes.
+# Usage: cli_test.sh <dclcomms binary> <source dir>
+set -u
+bin=$1
+src=$2
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME EXPECTED_EXIT PATTERN_STDOUT PATTERN_STDERR -- command args...
+expect() {
+  local name=$1 want_code=$2 want_out=$3 want_err=$4
+  shift 5
+  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  local code=$?
+  local ok=1
+  [ "$code" -eq "$want_code" ] || ok=0
+  [ -z "$want_out" ] || grep -Eq -- "$want_out" "$tmp/out" || ok=0
+  [ -z "$want_err" ] || grep -Eq -- "$want_err" "$tmp/err" || ok=0
+  if [ $ok -eq 1 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $code (want $want_code)"
+    echo "  stdout: $(head -c 400 "$tmp/out")"
+    echo "  stderr: $(head -c 400 "$tmp/err")"
+  fi
+}
+
+# expect_stdin: like expect, feeding STDIN_TEXT
+expect_stdin() {
+  local name=$1 input=$2 want_code=$3 want_out=$4 want_err=$5
+  shift 6
+  printf '%s' "$input" | "$@" >"$tmp/out" 2>"$tmp/err"
+  local code=$?
+  local ok=1
+  [ "$code" -eq "$want_code" ] || ok=0
+  [ -z "$want_out" ] || grep -Eq -- "$want_out" "$tmp/out" || ok=0
+  [ -z "$want_err" ] || grep -Eq -- "$want_err" "$tmp/err" || ok=0
+  if [ $ok -eq 1 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL $name: exit $code (want $want_code)"
+    echo "  stdout: $(head -c 400 "$tmp/out")"; echo "  stderr: $(head -c 400 "$tmp/err")"; fi
+}
+
+expect version 0 '^dclcomms [0-9]+\.[0-9]+\.[0-9]+' '' -- "$bin" --version
+expect help 0 'uri' '' -- "$bin" --help
+expect no_subcommand 2 '' 'dclcomms: usage:' -- "$bin"
+expect unknown_subcommand 2 '' 'dclcomms: usage:' -- "$bin" frobnicate
+for sub in "uri check" "packet decode" "packet encode" connect demo; do
+  # shellcheck disable=SC2086
+  expect "help_$sub" 0 'Usage|usage' '' -- "$bin" $sub --help
+done
+
+# uri check
+expect uri_valid 0 '^valid ws-room wss://ws-room-service.decentraland.org/rooms/123-room-id$' '' -- \
+  "$bin" uri check ws-room:ws-room-service.decentraland.org/rooms/123-room-id
+expect uri_invalid 2 '' '^dclcomms: invalid URI: bad_scheme: ' -- "$bin" uri check ws-room:http://x.org/
+expect uri_mixed 2 '^valid offline' 'unsupported_type' -- "$bin" uri check offline:offline p2p:x
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL uri_mixed: want one stderr line"; }
+printf 'offline:offline\nws-room:http://x/\n' >"$tmp/batch"
+expect uri_batch 2 '"ok":false' '' -- "$bin" uri check --batch "$tmp/batch"
+lines=$(grep -c '"uri"' "$tmp/out")
+[ "$lines" -eq 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL uri_batch: want 2 JSON lines, got $lines"; }
+expect_stdin uri_batch_stdin $'offline:offline\n' 0 '"ok":true' '' -- "$bin" uri check --batch -
+expect uri_batch_missing 4 '' 'cannot open batch file' -- "$bin" uri check --batch "$tmp/nope"
+expect uri_none 2 '' 'usage' -- "$bin" uri check
+
+# packet decode / encode
+expect decode_chat 0 '^\{"chat":\{"message":"hi","timestamp":1700000000.5\},"protocolVersion":100\}$' '' -- \
+  "$bin" packet decode 2a0d0a0268691100002040fc54d9415864
+expect decode_truncated 2 '' '^dclcomms: packet decode: truncated: ' -- "$bin" packet decode 2a0d0a02
+expect decode_bad_hex 2 '' 'invalid_hex' -- "$bin" packet decode 2a0
+expect decode_wrong_wire_type 2 '' 'wrong_wire_type' -- "$bin" packet decode 2801
+expect decode_rfc5 0 '"peerIdentification"' '' -- "$bin" packet decode --schema rfc5 3a040a023078
+expect decode_oversize 2 '' 'oversized' -- "$bin" packet decode --bytes-max 2 2a0d0a0268691100002040fc54d9415864
+expect decode_bad_schema 2 '' 'usage' -- "$bin" packet decode --schema rfc9 00
+expect encode_chat 0 '^2a0d0a0268691100002040fc54d9415864$' '' -- \
+  "$bin" packet encode '{"chat":{"message":"hi","timestamp":1700000000.5},"protocolVersion":100}'
+expect_stdin encode_stdin '{"peerKicked":{"reason":"x"}}' 0 '^42030a0178$' '' -- "$bin" packet encode --schema rfc5 -
+expect encode_bad_json 2 '' 'invalid_json' -- "$bin" packet encode '{"chat":'
+expect encode_unknown_key 2 '' 'invalid_json' -- "$bin" packet encode '{"nope":1}'
+
+# connect (offline)
+expect_stdin connect_offline $'{"chat":{"message":"hi"}}\n{"packet":{"position":{}},"reliable":false}\nnot json\n' 0 \
+  '^\{"event":"connected","peers":\[\]\}$' 'input line skipped' -- "$bin" connect offline:offline
+grep -q '"event":"disconnected"' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL connect_offline: no disconnected event"; }
+expect connect_bad_uri 2 '' 'bad_scheme' -- "$bin" connect ws-room:ftp://x/
+expect connect_bad_key 2 '' 'must be 32 bytes' -- "$bin" connect --key abcd offline:offline
+expect connect_key_and_random 2 '' 'usage' -- "$bin" connect --key abcd --random-key offline:offline
+
+# demo (the README's main job)
+expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
