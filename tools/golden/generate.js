@@ -402,7 +402,7 @@ c4({ name: 'position_float_infinity', description: 'Position.position_y = +Infin
 c4({ name: 'position_float_negative_infinity', description: 'Position.position_z = -Infinity (float 0xff800000); JSON string "-Infinity".', json: { position: { index: 1, positionZ: '-Infinity' }, protocolVersion: 100 } });
 c4({
   name: 'position_float_negative_zero',
-  description: 'Position.position_x = -0.0 explicitly set: the canonical encoding writes it (1d 00 00 00 80) because it is not bitwise +0.0; upstream skips it. JSON carries the literal number -0.',
+  description: 'Position.position_x = -0.0 explicitly set: the canonical encoding writes it (1d 00 00 00 80) because it is not bitwise +0.0; upstream skips it. JSON carries the literal number -0.0.',
   json: { position: { index: 1, positionX: -0 }, protocolVersion: 100 },
   order_note: NEG_ZERO_NOTE('position_x = -0.0'),
 });

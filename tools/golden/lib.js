@@ -50,14 +50,15 @@ const TO_OBJECT_OPTS = { longs: String, enums: String, bytes: String, json: true
 
 // ---------------------------------------------------------------------------
 // JSON serialisation: 2-space indent like JSON.stringify(v, null, 2), but a
-// number that is -0 is written as the JSON literal -0 (JSON.stringify prints 0).
+// number that is -0 is written as the JSON literal -0.0 (JSON.stringify prints 0, and readers that
+// keep integers apart from floats, like nlohmann/json, would read a bare -0 as the integer 0).
 function stringify(value, indent = '') {
   const next = indent + '  ';
   if (value === null) return 'null';
   switch (typeof value) {
     case 'number':
       if (!Number.isFinite(value)) throw new Error(`cannot serialise non-finite number ${value}`);
-      return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+      return Object.is(value, -0) ? '-0.0' : JSON.stringify(value);
     case 'string':
     case 'boolean':
       return JSON.stringify(value);

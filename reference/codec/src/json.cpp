@@ -24,6 +24,37 @@ google::protobuf::util::TypeResolver& generated_type_resolver() {
   return *resolver;
 }
 
+bool is_json_delimiter(char c) {
+  return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// protobuf's JSON parser reads the number token -0 as the integer 0 and so loses the sign of an
+// explicitly-set -0.0 float (which the binary encoding keeps, and which its own printer prints as
+// -0). Rewriting each bare -0 token outside strings as -0.0 makes parse(print(x)) == x.
+std::string with_signed_zeros_as_floats(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + 8);
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    out += c;
+    if (in_string) {
+      if (c == '\\' && i + 1 < json.size()) {
+        out += json[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '-' && i + 1 < json.size() && json[i + 1] == '0' &&
+               (i + 2 == json.size() || is_json_delimiter(json[i + 2]))) {
+      out += "0.0";
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string to_json(const google::protobuf::Message& message) {
@@ -43,8 +74,8 @@ core::Result<core::Ok, CodecError> from_json(std::string_view json, google::prot
   message.Clear();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &message, options);
+  const std::string text = with_signed_zeros_as_floats(json);
+  const auto status = google::protobuf::util::JsonStringToMessage(text, &message, options);
   if (!status.ok()) {
     message.Clear();
     return core::fail(CodecErrorCode::invalid_json,

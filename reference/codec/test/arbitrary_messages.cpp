@@ -117,6 +117,24 @@ void fill_arbitrary(Message& message) {
   }
 }
 
+void clear_signed_zeros(Message& message) {
+  const Reflection& r = *message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r.ListFields(message, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->is_repeated()) {
+      if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;  // our schemas: maps only
+      for (int i = 0; i < r.FieldSize(message, f); ++i) clear_signed_zeros(*r.MutableRepeatedMessage(&message, f, i));
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT && r.GetFloat(message, f) == 0.0f) {
+      r.SetFloat(&message, f, 0.0f);
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE && r.GetDouble(message, f) == 0.0) {
+      r.SetDouble(&message, f, 0.0);
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      clear_signed_zeros(*r.MutableMessage(&message, f));
+    }
+  }
+}
+
 bool same_value(const Message& a, const Message& b) {
   google::protobuf::util::DefaultFieldComparator comparator;
   comparator.set_treat_nan_as_equal(true);

@@ -7,6 +7,8 @@
 
 #include <google/protobuf/message.h>
 
+#include <ostream>
+
 #include "dclcomms/codec/messages.hpp"
 
 namespace dclcomms::codec::testing {
@@ -17,7 +19,19 @@ void fill_arbitrary(google::protobuf::Message& message);
 /// Value equality in which NaN equals NaN and map order does not matter.
 bool same_value(const google::protobuf::Message& a, const google::protobuf::Message& b);
 
+/// Rewrites every -0.0 float/double field to +0.0 (which proto3 then treats as unset), for
+/// comparisons under JavaScript's numeric equality, where -0 === 0.
+void clear_signed_zeros(google::protobuf::Message& message);
+
 }  // namespace dclcomms::codec::testing
+
+// How RapidCheck prints a counterexample (found by argument-dependent lookup).
+namespace decentraland::kernel::comms::rfc4 {
+inline void showValue(const Packet& packet, std::ostream& os) { os << packet.ShortDebugString(); }
+}  // namespace decentraland::kernel::comms::rfc4
+namespace decentraland::kernel::comms::rfc5 {
+inline void showValue(const WsPacket& packet, std::ostream& os) { os << packet.ShortDebugString(); }
+}  // namespace decentraland::kernel::comms::rfc5
 
 namespace rc {
 template <>

@@ -51,8 +51,9 @@ RC_GTEST_PROP(CodecProperties, ArbitraryBytesGiveAValueOrATypedError, (const std
     RC_ASSERT(second.ok());
     RC_ASSERT(same_value(*packet, *second));
   }
+  // (RC_ASSERT decomposes its expression and would evaluate both sides of ||: test with if.)
   auto ws = decode_ws_packet(bytes);
-  RC_ASSERT(ws.ok() || !ws.error().message.empty());
+  if (!ws.ok()) RC_ASSERT(!ws.error().message.empty());
 }
 
 RC_GTEST_PROP(CodecProperties, MutatedValidPacketsNeverCrash, (const Packet& packet)) {
@@ -63,7 +64,7 @@ RC_GTEST_PROP(CodecProperties, MutatedValidPacketsNeverCrash, (const Packet& pac
   const auto cut = *rc::gen::inRange<std::size_t>(0, bytes.size() + 1);
   bytes.resize(cut);
   auto result = decode_packet(bytes, DecodeLimits{bytes.size()});
-  RC_ASSERT(result.ok() || !result.error().message.empty());
+  if (!result.ok()) RC_ASSERT(!result.error().message.empty());
 }
 
 RC_GTEST_PROP(CodecProperties, UnknownFieldsReEncodeByteIdentically, (const Packet& packet)) {

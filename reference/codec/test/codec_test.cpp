@@ -61,7 +61,7 @@ TEST(Codec, EmptyInputIsTheEmptyPacket) {
 
 TEST(Codec, SizeLimitIsInclusiveAndConfigurable) {
   Packet packet;
-  packet.mutable_scene()->set_data(std::string(65535 - 6, 'x'));  // tag+len(3) + tag+len(3) + data
+  packet.mutable_scene()->set_data(std::string(65535 - 8, 'x'));  // tag+len(3) + tag+len(3) + data
   const Bytes bytes = encode_packet(packet);
   ASSERT_EQ(bytes.size(), 65535u);
   EXPECT_TRUE(decode_packet(bytes).ok());

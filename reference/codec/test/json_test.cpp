@@ -10,14 +10,14 @@
 namespace dclcomms::codec {
 namespace {
 
-TEST(Json, PrintsTheStandardMapping) {
+TEST(Json, PrintsTheStandardMappingInFieldNumberOrder) {
   Packet packet;
   packet.mutable_movement_compressed()->set_movement_data(std::numeric_limits<std::int64_t>::max());
   packet.mutable_movement_compressed()->set_temporal_data(-1);
   packet.set_protocol_version(100);
   EXPECT_EQ(to_json(packet),
-            R"({"movementCompressed":{"temporalData":-1,"movementData":"9223372036854775807"},)"
-            R"("protocolVersion":100})");
+            R"({"protocolVersion":100,)"
+            R"("movementCompressed":{"temporalData":-1,"movementData":"9223372036854775807"}})");
 }
 
 TEST(Json, PrintsSpecialFloatsBytesAndEnums) {
@@ -46,6 +46,18 @@ TEST(Json, ParsesBackAndAcceptsSnakeCaseNames) {
   ASSERT_TRUE(from_json(R"({"chat":{"message":"hi","timestamp":1700000000.5},"protocol_version":100})", packet).ok());
   EXPECT_EQ(packet.chat().message(), "hi");
   EXPECT_EQ(packet.protocol_version(), 100u);
+}
+
+TEST(Json, KeepsTheSignOfNegativeZero) {
+  Packet packet;
+  ASSERT_TRUE(from_json(R"({"position":{"rotationW":-0,"positionX":-0.0}})", packet).ok());
+  EXPECT_TRUE(std::signbit(packet.position().rotation_w()));
+  EXPECT_TRUE(std::signbit(packet.position().position_x()));
+  Packet text;
+  ASSERT_TRUE(from_json(R"({"chat":{"message":"-0"}})", text).ok());
+  EXPECT_EQ(text.chat().message(), "-0") << "strings are left alone";
+  ASSERT_TRUE(from_json(R"({"chat":{"message":"a\"-0"}})", text).ok());
+  EXPECT_EQ(text.chat().message(), "a\"-0");
 }
 
 TEST(Json, RejectsUnknownKeysBadTypesAndBadText) {

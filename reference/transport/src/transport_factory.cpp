@@ -52,7 +52,7 @@ std::vector<std::string> TransportFactory::registered_types() const {
 core::Result<TransportPtr, UriError> TransportFactory::create(std::string_view uri) const {
   auto generic = parse_transport_uri_generic(uri);
   if (!generic) return core::Unexpected<UriError>{generic.error()};
-  const std::string& type = generic->type;
+  const std::string type = generic->type;  // a copy: `generic` may be moved from below
   const bool standard = is_standard_type(type);
   auto parsed = standard ? parse_transport_uri(uri) : std::move(generic);
   if (!parsed) return core::Unexpected<UriError>{parsed.error()};

@@ -76,7 +76,7 @@ TEST(TransportFactory, CreatesOfflineTransports) {
   core::ManualRuntime runtime;
   TransportFactory factory({&runtime, std::nullopt});
   auto created = factory.create("offline:offline");
-  ASSERT_TRUE(created.ok()) << created.error().message;
+  ASSERT_TRUE(created.ok()) << to_string(created.error().code) << ": " << created.error().message;
   EXPECT_EQ((*created)->type(), "offline");
   EXPECT_TRUE(factory.create("offline:").ok());
 }
@@ -101,7 +101,8 @@ TEST(TransportFactory, ClientsRegisterExtraTypesWithGenericValidation) {
     return TransportPtr(std::make_unique<OfflineTransport>(*ctx.runtime));
   });
   EXPECT_TRUE(factory.supports("my-relay"));
-  ASSERT_TRUE(factory.create("my-relay:anything?goes").ok());
+  auto created = factory.create("my-relay:anything?goes");
+  ASSERT_TRUE(created.ok()) << to_string(created.error().code) << ": " << created.error().message;
   EXPECT_EQ(seen_params, "anything?goes");
   EXPECT_FALSE(factory.create("my-relay:has space").ok());  // generic rules still apply
   EXPECT_EQ(factory.registered_types(), (std::vector<std::string>{"my-relay", "offline"}));
