@@ -1,6 +1,19 @@
 #include "dclcomms/sim/link_faults.hpp"
 
+#include "dclcomms/core/assert.hpp"
+
 namespace dclcomms::sim {
+
+std::string_view to_string(JitterKind kind) {
+  switch (kind) {
+    case JitterKind::none: return "none";
+    case JitterKind::uniform: return "uniform";
+    case JitterKind::normal: return "normal";
+    case JitterKind::pareto: return "pareto";
+  }
+  DCL_ASSERT(false);
+  return {};
+}
 
 std::string validate(const LinkFaults& faults) {
   if (faults.latency < core::Duration::zero()) return "latency must not be negative";

@@ -26,7 +26,7 @@ std::string_view to_string(StreamErrorCode code) {
 namespace {
 std::string describe(const LinkFaults& faults) {
   std::string out = "latency_ns=" + std::to_string(faults.latency.count());
-  out += " jitter=" + std::to_string(static_cast<int>(faults.jitter.kind));
+  out += " jitter=" + std::string(to_string(faults.jitter.kind));
   out += " loss=" + core::to_string(faults.loss);
   if (faults.burst.enabled) out += " burst=on";
   out += " rate_bits_per_s=" + std::to_string(faults.rate_bits_per_s);

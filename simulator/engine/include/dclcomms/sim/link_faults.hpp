@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "dclcomms/core/ratio.hpp"
 #include "dclcomms/core/time.hpp"
@@ -17,6 +18,9 @@ enum class JitterKind : std::uint8_t {
   normal,   // latency + N(0, stddev) clamped to [-latency, max]; Irwin–Hall, see core/prng.hpp
   pareto,   // latency + Pareto(scale, shape) - scale, capped at max: a heavy tail of stragglers
 };
+
+/// "none", "uniform", "normal", "pareto": the names scenario files use.
+std::string_view to_string(JitterKind kind);
 
 struct Jitter {
   JitterKind kind = JitterKind::none;
