@@ -23,13 +23,28 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# npm packages of the real upstream peers, pinned by each folder's package-lock.json. Re-installed
+# only when the lock file changed since the last install (a stamp beside node_modules records it).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+for dir in tools/golden conformance/interop; do
+  [ -f "$root/$dir/package-lock.json" ] || continue
+  stamp="$root/$dir/node_modules/.dclcomms-lock.sha256"
+  want=$(sha256sum "$root/$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "install-deps: $dir/node_modules up to date"
+    continue
+  fi
+  echo "install-deps: npm ci in $dir"
+  (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$stamp"
+done
 echo "install-deps: done"
