@@ -272,7 +272,11 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
   SimulatorParams out;
   if (query.empty()) return out;
   if (auto scanned = scan_query(query); !scanned) return Fail{scanned.error()};
-  const auto parsed = boost::urls::parse_query(query);
+  // Boost 1.81's parse_query() builds its view from query.data() alone, i.e. with strlen(): it
+  // reads past the end of a view that is not NUL-terminated right there (found by the fuzzer).
+  // A std::string copy ends exactly where the query does; the scan above ruled out inner NULs.
+  const std::string terminated(query);
+  const auto parsed = boost::urls::parse_query(terminated);
   if (!parsed) {
     return core::fail(UriErrorCode::bad_parameter, "simulator parameters " + quote(query) +
                                                        " are not a query string (" + parsed.error().message() + ")");
