@@ -329,7 +329,7 @@ void Simulation::crash(HostId id) {
   for (const auto& [stream_id, stream] : streams_) {
     if (stream.ends[0] == id || stream.ends[1] == id) doomed.push_back(stream_id);
   }
-  for (const StreamId stream_id : doomed) reset_stream(stream_id, id);
+  for (const StreamId stream_id : doomed) reset_stream(stream_id, id, "peer_crashed");
 }
 
 void Simulation::restart(HostId id) {
@@ -393,9 +393,14 @@ core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId 
   stream.ends[1] = to;
   trace(TraceKind::stream_open, Carrier::stream, from, to, std::uint64_t{id} << 32, 0, {});
   const core::Duration latency = link(from, to)->faults().latency;
-  schedule_on_host(now_ + latency, to, [this, id, to, from]() {
-    const auto& handler = host(to).handlers.stream_opened;
-    if (handler && is_stream_open(id)) handler(id, from);
+  queue_.schedule(now_ + latency, [this, id, to, from]() {
+    if (!is_stream_open(id)) return;
+    // Nobody answers at a crashed host: the opener learns it as a reset.
+    if (host(to).state == HostState::down) return reset_stream(id, to, "peer_down");
+    run_on_host(to, host(to).epoch, [this, id, to, from]() {
+      const auto& handler = host(to).handlers.stream_opened;
+      if (handler && is_stream_open(id)) handler(id, from);
+    });
   });
   return id;
 }
@@ -517,6 +522,9 @@ void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t
 }
 
 void Simulation::complete_message(const Message& message) {
+  if (host(message.to).state == HostState::down) {
+    return reset_stream(message.stream, message.to, "peer_down");
+  }
   Stream& stream = streams_.at(message.stream);
   Stream::Direction& lane = stream.directions[message.direction];
   DCL_ASSERT(message.seq >= lane.next_deliver_seq);
@@ -542,7 +550,7 @@ void Simulation::complete_message(const Message& message) {
   }
 }
 
-void Simulation::reset_stream(StreamId id, HostId crashed) {
+void Simulation::reset_stream(StreamId id, HostId crashed, std::string_view why) {
   const auto found = streams_.find(id);
   DCL_ASSERT(found != streams_.end());
   const Stream& stream = found->second;
@@ -551,7 +559,7 @@ void Simulation::reset_stream(StreamId id, HostId crashed) {
       stream.directions[0].undelivered + stream.directions[1].undelivered;
   streams_.erase(found);
   trace(TraceKind::stream_reset, Carrier::stream, crashed, peer, std::uint64_t{id} << 32, 0,
-        "peer_crashed undelivered=" + std::to_string(undelivered));
+        std::string(why) + " undelivered=" + std::to_string(undelivered));
   const core::Duration latency = link(crashed, peer)->faults().latency;
   schedule_on_host(now_ + latency, peer, [this, id, peer, crashed]() {
     const auto& handler = host(peer).handlers.stream_reset;

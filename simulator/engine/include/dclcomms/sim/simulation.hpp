@@ -72,7 +72,7 @@ struct HostHandlers {
   std::function<void(HostId from, std::span<const std::uint8_t> payload)> datagram;
   std::function<void(StreamId stream, HostId from, std::span<const std::uint8_t> payload)> message;
   std::function<void(StreamId stream, HostId peer)> stream_opened;  // at the accepting end
-  std::function<void(StreamId stream, HostId peer)> stream_reset;   // the peer crashed
+  std::function<void(StreamId stream, HostId peer)> stream_reset;   // the peer crashed or is down
   std::function<void()> restarted;  // after restart(): the host's software boots again
 };
 
@@ -119,6 +119,8 @@ class Simulation {
 
   /// Opens a reliable bidirectional stream; the peer's stream_opened handler runs after one-way
   /// latency. Messages may be sent at once (they queue behind the open, as in TCP fast open).
+  /// If the peer is down when the open or a message reaches it, the stream is reset ("peer_down")
+  /// and the opener's stream_reset handler runs.
   core::Result<StreamId, StreamError> open_stream(HostId from, HostId to);
   core::Result<core::Ok, StreamError> send_message(StreamId stream, HostId from, Bytes payload);
   bool is_stream_open(StreamId stream) const;
@@ -200,7 +202,7 @@ class Simulation {
   void arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments,
                        core::TimePoint sent_at);
   void complete_message(const Message& message);
-  void reset_stream(StreamId id, HostId crashed);
+  void reset_stream(StreamId id, HostId crashed, std::string_view why);
 
   SimulationConfig config_;
   Tracer tracer_;
