@@ -1,0 +1,42 @@
+#include "dclcomms/ws_room/ws_room_types.hpp"
+
+namespace dclcomms::ws_room {
+
+std::string_view to_string(CloseReason reason) {
+  switch (reason) {
+    case CloseReason::client_request: return "client_request";
+    case CloseReason::kicked: return "kicked";
+    case CloseReason::peer_closed: return "peer_closed";
+    case CloseReason::protocol_error: return "protocol_error";
+    case CloseReason::handshake_timeout: return "handshake_timeout";
+    case CloseReason::auth_failed: return "auth_failed";
+    case CloseReason::room_full: return "room_full";
+    case CloseReason::slow_receiver: return "slow_receiver";
+    case CloseReason::frame_too_large: return "frame_too_large";
+  }
+  return "unknown";
+}
+
+bool is_eth_address(std::string_view text) {
+  if (text.size() != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) return false;
+  for (const char c : text.substr(2)) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+std::string packet_kind(const codec::WsPacket& packet) {
+  const auto* field = packet.GetDescriptor()->FindFieldByNumber(static_cast<int>(packet.message_case()));
+  return field ? field->name() : "an empty/unknown packet";
+}
+
+std::string to_lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace dclcomms::ws_room
