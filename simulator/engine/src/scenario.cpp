@@ -34,6 +34,7 @@ using json = nlohmann::json;
 
 // Limits on what a scenario may ask for: inputs are untrusted, queues are bounded.
 constexpr std::size_t nodes_max = 4096;
+constexpr std::size_t default_link_nodes_max = 512;  // a full mesh is nodes^2 links
 constexpr std::int64_t duration_ms_max = 7LL * 24 * 3600 * 1000;
 constexpr std::uint32_t rate_hz_max = 10'000;
 constexpr std::uint32_t payload_bytes_max = 1 << 20;
@@ -240,6 +241,10 @@ class Parser {
     nodes(top.require("nodes"), scenario);
     if (const json* link = top.find("default_link")) {
       Object object(*link, "$.default_link");
+      if (scenario.nodes.size() > default_link_nodes_max) {
+        invalid(ScenarioErrorCode::bad_value, "$.default_link",
+                "a full mesh is limited to " + std::to_string(default_link_nodes_max) + " nodes; list links explicitly");
+      }
       scenario.default_link = faults_of(object, LinkFaults{});
       object.finish();
     }

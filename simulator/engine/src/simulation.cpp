@@ -336,6 +336,7 @@ void Simulation::restart(HostId id) {
   Host& entry = host(id);
   DCL_ASSERT(entry.state == HostState::down);
   entry.state = HostState::up;
+  ++entry.epoch;  // anything scheduled for the host while it was down belongs to no boot
   trace_fault("restart", entry.name);
   if (entry.handlers.restarted) {
     schedule_on_host(now_, id, [this, id]() {

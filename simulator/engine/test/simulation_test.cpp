@@ -272,6 +272,22 @@ TEST(Simulation, HostRuntimeUsesSkewedClockAndDiesWithCrash) {
   EXPECT_FALSE(after_crash);
 }
 
+TEST(Simulation, TimerHeldByPauseCanStillBeCancelled) {
+  Simulation sim(SimulationConfig{.seed = 1});
+  const HostId host = sim.add_host("h");
+  core::Runtime& runtime = sim.runtime(host);
+  std::vector<int> fired;
+  const core::TimerId doomed = runtime.schedule_at(at(10ms), [&] { fired.push_back(1); });
+  runtime.schedule_at(at(20ms), [&] { fired.push_back(2); });
+  sim.pause(host);
+  sim.run_until(at(50ms));
+  EXPECT_TRUE(fired.empty());
+  runtime.cancel(doomed);
+  sim.resume(host);
+  sim.run_until(at(60ms));
+  EXPECT_EQ(fired, std::vector<int>{2});
+}
+
 TEST(Simulation, SameSeedSameDigestDifferentSeedDifferentDigest) {
   const auto run = [](std::uint64_t seed) {
     LinkFaults faults;
