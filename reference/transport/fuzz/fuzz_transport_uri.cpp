@@ -7,7 +7,7 @@
 // Invariants (a violation aborts, which libFuzzer reports with the input):
 //   * ok  => the type is non-empty, type + ':' + params is the input, and the generic parser
 //            agrees on both; URL types have an endpoint, the others none;
-//   * err => the message is non-empty;
+//   * err => the message is non-empty and valid UTF-8 (callers put it into JSON);
 //   * parsing is a pure function: the same input gives the same verdict twice.
 
 #include <cstddef>
@@ -30,6 +30,29 @@ void require(bool condition, const char* what) {
   }
 }
 
+/// Strict UTF-8 check (messages end up in JSON, which needs it).
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3
+                               : lead >= 0xF0 && lead < 0xF5                 ? 4
+                                                                             : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (next & 0x3F);
+    }
+    if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 void check_uri(std::string_view input) {
   using namespace dclcomms::transport;
   const auto full = parse_transport_uri(input);
@@ -45,6 +68,7 @@ void check_uri(std::string_view input) {
     if (full->type == "livekit") require(!full->access_token.empty(), "livekit without a token");
   } else {
     require(!full.error().message.empty(), "error without a message");
+    require(is_valid_utf8(full.error().message), "error message is not valid UTF-8");
   }
   if (!generic.ok()) require(!generic.error().message.empty(), "generic error without a message");
 
@@ -67,6 +91,7 @@ void check_simulator(std::string_view input) {
     require(!(params->scenario_path && params->scenario_path->empty()), "empty scenario path");
   } else {
     require(!params.error().message.empty(), "simulator error without a message");
+    require(is_valid_utf8(params.error().message), "simulator message is not valid UTF-8");
   }
 }
 
@@ -77,12 +102,14 @@ void check_realm(std::string_view input) {
     require(!from_json->connection_string.empty(), "empty connection string from /about");
   } else {
     require(!from_json.error().message.empty(), "realm error without a message");
+    require(is_valid_utf8(from_json.error().message), "realm message is not valid UTF-8");
   }
   const auto from_field = resolve_realm_adapter(input, std::nullopt);
   if (from_field.ok()) {
     require(parse_transport_uri_generic(from_field->connection_string).ok(), "resolved string fails the grammar");
   } else {
     require(!from_field.error().message.empty(), "realm field error without a message");
+    require(is_valid_utf8(from_field.error().message), "realm field message is not valid UTF-8");
   }
 }
 

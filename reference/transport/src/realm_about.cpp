@@ -17,12 +17,14 @@ constexpr std::string_view archipelago_prefix = "archipelago:";
 
 using Fail = core::Unexpected<RealmAboutError>;
 
+/// /about values can hold any bytes: everything outside printable ASCII is escaped, so the
+/// message is printable and valid UTF-8 whatever the realm served.
 std::string quote(std::string_view text) {
   constexpr std::size_t shown_max = 80;
   std::string out = "'";
   for (std::size_t i = 0; i < text.size() && i < shown_max; ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) {
+    if (byte < 0x20 || byte >= 0x7F) {
       char buffer[8];
       std::snprintf(buffer, sizeof buffer, "\\x%02X", byte);
       out += buffer;

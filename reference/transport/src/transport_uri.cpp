@@ -65,9 +65,12 @@ constexpr std::size_t quote_bytes_max = 80;
 
 /// 'text' with non-printable bytes escaped (\xNN) and cut after quote_bytes_max bytes, so a
 /// message is always one printable line whatever the input was.
+/// The input is valid UTF-8 by the time anything is quoted; the cut never splits a character, so
+/// messages stay valid UTF-8 too (they end up in JSON, which rejects anything else).
 std::string quote(std::string_view text) {
   std::string out = "'";
-  const std::size_t shown = std::min(text.size(), quote_bytes_max);
+  std::size_t shown = std::min(text.size(), quote_bytes_max);
+  while (shown < text.size() && shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
   for (std::size_t i = 0; i < shown; ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x20 || byte == 0x7F) {

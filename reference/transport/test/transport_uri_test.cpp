@@ -17,6 +17,29 @@ namespace {
 // A structurally valid JWT: {"alg":"HS256","typ":"JWT"} . {"sub":"0x123"} . "sig".
 constexpr std::string_view jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIweDEyMyJ9.c2ln";
 
+/// Strict UTF-8 check (messages end up in JSON, which needs it).
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3
+                               : lead >= 0xF0 && lead < 0xF5                 ? 4
+                                                                             : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (next & 0x3F);
+    }
+    if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 UriErrorCode error_of(std::string_view uri) {
   const auto parsed = parse_transport_uri(uri);
   EXPECT_FALSE(parsed.ok()) << uri << " was accepted";
@@ -120,6 +143,17 @@ TEST(GenericGrammar, RejectsAsciiAndUnicodeWhiteSpace) {
     EXPECT_EQ(error_of(std::string(space) + "offline:offline"), UriErrorCode::whitespace) << space;
   }
   EXPECT_NE(message_of("offline:\xc2\xa0").find("U+00A0"), std::string::npos);
+}
+
+TEST(GenericGrammar, MessagesStayValidUtf8WhenQuotesAreCut) {
+  std::string type = "x";
+  for (int i = 0; i < 60; ++i) type += "\xc3\xa9";  // a long type of 2-byte letters, cut in the quote
+  const std::string message = message_of(type + ":x");
+  EXPECT_NE(message.find("..."), std::string::npos) << message;
+  EXPECT_TRUE(is_valid_utf8(message)) << message;
+  std::string no_colon = "x";
+  for (int i = 0; i < 60; ++i) no_colon += "\xe2\x9c\x93";
+  EXPECT_TRUE(is_valid_utf8(message_of(no_colon)));
 }
 
 TEST(GenericGrammar, TheFirstOffendingCharacterDecides) {
@@ -338,7 +372,7 @@ TEST(Simulator, ParametersAreValidatedStrictly) {
 // Properties
 
 // Any byte string: no crash, no hang; ok => a well-formed type and the params it was split into;
-// error => a message. The generic parser accepts everything the full one accepts.
+// error => a message, valid UTF-8 even when the input is not. The generic parser accepts everything the full one accepts.
 RC_GTEST_PROP(TransportUriProperty, ArbitraryBytesGiveAValueOrAnError, (const std::string& uri)) {
   const auto full = parse_transport_uri(uri);
   const auto generic = parse_transport_uri_generic(uri);
@@ -348,6 +382,7 @@ RC_GTEST_PROP(TransportUriProperty, ArbitraryBytesGiveAValueOrAnError, (const st
     RC_ASSERT(generic.ok());
   } else {
     RC_ASSERT(!full.error().message.empty());
+    RC_ASSERT(is_valid_utf8(full.error().message));
   }
   if (!generic.ok()) RC_ASSERT(!generic.error().message.empty());
 }
