@@ -19,6 +19,7 @@ const { ethers } = require('ethers');
 const { Authenticator } = require('@dcl/crypto');
 
 const OUT = path.resolve(__dirname, '../../../fixtures/authchain/vectors.json');
+const SEEDS = path.resolve(__dirname, '../../../fixtures/fuzz/auth_chain');
 
 const EXPIRATION_ISO = '2030-01-01T00:00:00.000Z';
 const EXPIRATION_MS = Date.parse(EXPIRATION_ISO);
@@ -338,6 +339,20 @@ async function main() {
   };
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(out, null, 1) + '\n');
+  // Seed corpus for fuzz_auth_chain: every chain above as JSON text, plus a few malformed shapes.
+  fs.mkdirSync(SEEDS, { recursive: true });
+  const seeds = {};
+  chains.forEach((c) => { seeds['chain_' + c.name] = c.json; });
+  negative.forEach((n) => { seeds['verdict_' + n.name] = JSON.stringify(n.chain); });
+  Object.assign(seeds, {
+    malformed_empty_array: '[]',
+    malformed_object: '{"type":"SIGNER","payload":"0x7e5f4552091a69125d5dfcb7b8c2659029395bdf","signature":""}',
+    malformed_null_signature: '[{"type":"SIGNER","payload":"0x7e5f4552091a69125d5dfcb7b8c2659029395bdf","signature":null},{"type":"ECDSA_SIGNED_ENTITY","payload":"x","signature":null}]',
+    malformed_unknown_type: '[{"type":"SIGNER","payload":"0x7e5f4552091a69125d5dfcb7b8c2659029395bdf","signature":""},{"type":"ECDSA_MYSTERY","payload":"x","signature":"0x"}]',
+    malformed_nested: '[[[{"type":"SIGNER"}]]]',
+    malformed_truncated: chains[0].json.slice(0, 100),
+  });
+  for (const [name, text] of Object.entries(seeds)) fs.writeFileSync(path.join(SEEDS, name + '.json'), text);
   console.log(`wrote ${OUT}: ${personal_sign.length} personal_sign, ${addresses.length} addresses, ` +
     `${chains.length} chains, ${negative.length} verdicts, ${ISO.length} iso8601`);
 }
