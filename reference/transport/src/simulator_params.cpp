@@ -100,8 +100,8 @@ core::Result<ParcelPosition, UriError> read_position(std::string_view value) {
 }
 
 core::Result<std::array<double, peer_behaviour_count>, UriError> read_behaviour(std::string_view value) {
-  const std::string expected = "a comma list of name:weight (names: " + join(peer_behaviour_names) +
-                               "; weights 0.." + std::to_string(static_cast<long>(behaviour_weight_max)) +
+  const std::string expected = "a comma list of name:weight (names: " + join(peer_behaviour_names) + "; weights 0.." +
+                               std::to_string(static_cast<long>(behaviour_weight_max)) +
                                ", at least one > 0), e.g. walker:3,idle:1";
   std::array<double, peer_behaviour_count> weights{};
   std::bitset<peer_behaviour_count> seen;
@@ -114,14 +114,15 @@ core::Result<std::array<double, peer_behaviour_count>, UriError> read_behaviour(
     if (colon == std::string_view::npos) return bad_value("behaviour", value, expected);
     const auto behaviour = parse_peer_behaviour(item.substr(0, colon));
     if (!behaviour) {
-      return core::fail(UriErrorCode::bad_parameter, "unknown behaviour " + quote(item.substr(0, colon)) + " in " +
-                                                         quote(value) + " for simulator parameter 'behaviour' (names: " +
-                                                         join(peer_behaviour_names) + ")");
+      return core::fail(UriErrorCode::bad_parameter,
+                        "unknown behaviour " + quote(item.substr(0, colon)) + " in " + quote(value) +
+                            " for simulator parameter 'behaviour' (names: " + join(peer_behaviour_names) + ")");
     }
     const auto index = static_cast<std::size_t>(*behaviour);
     if (seen.test(index)) {
-      return core::fail(UriErrorCode::bad_parameter, "behaviour " + quote(item.substr(0, colon)) + " appears twice in " +
-                                                         quote(value) + " for simulator parameter 'behaviour'");
+      return core::fail(UriErrorCode::bad_parameter, "behaviour " + quote(item.substr(0, colon)) +
+                                                         " appears twice in " + quote(value) +
+                                                         " for simulator parameter 'behaviour'");
     }
     seen.set(index);
     const auto weight = read_finite(item.substr(colon + 1));
@@ -227,15 +228,16 @@ core::Result<core::Ok, UriError> scan_query(std::string_view query) {
     if (c == '%') {
       if (i + 2 >= query.size() || !is_hex(query[i + 1]) || !is_hex(query[i + 2])) {
         return core::fail(UriErrorCode::bad_parameter, "malformed percent-encoding " + quote(query.substr(i, 3)) +
-                                                           " at byte " + std::to_string(i) + " of the simulator parameters");
+                                                           " at byte " + std::to_string(i) +
+                                                           " of the simulator parameters");
       }
       i += 2;
       continue;
     }
     if (!is_query_char(c)) {
-      return core::fail(UriErrorCode::bad_parameter, "character " + quote(query.substr(i, 1)) + " at byte " +
-                                                         std::to_string(i) +
-                                                         " of the simulator parameters is not allowed in a query string");
+      return core::fail(UriErrorCode::bad_parameter,
+                        "character " + quote(query.substr(i, 1)) + " at byte " + std::to_string(i) +
+                            " of the simulator parameters is not allowed in a query string");
     }
   }
   return core::Ok{};
@@ -252,7 +254,9 @@ std::optional<NetworkProfile> parse_network_profile(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view to_string(PeerBehaviour behaviour) { return peer_behaviour_names[static_cast<std::size_t>(behaviour)]; }
+std::string_view to_string(PeerBehaviour behaviour) {
+  return peer_behaviour_names[static_cast<std::size_t>(behaviour)];
+}
 
 std::optional<PeerBehaviour> parse_peer_behaviour(std::string_view text) {
   for (std::size_t i = 0; i < peer_behaviour_count; ++i) {
@@ -266,7 +270,8 @@ std::string_view to_string(ClockMode clock) { return clock == ClockMode::driven 
 core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view params) {
   if (params.size() > transport_uri_bytes_max) {
     return core::fail(UriErrorCode::bad_parameter, "simulator parameters are " + std::to_string(params.size()) +
-                                                       " bytes, over the limit of " + std::to_string(transport_uri_bytes_max));
+                                                       " bytes, over the limit of " +
+                                                       std::to_string(transport_uri_bytes_max));
   }
   const std::string_view query = params.starts_with('?') ? params.substr(1) : params;
   SimulatorParams out;
@@ -299,8 +304,8 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
       if (simulator_param_keys[i] == key) index = i;
     }
     if (index == simulator_param_count) {
-      return core::fail(UriErrorCode::unknown_parameter, "unknown simulator parameter " + quote(key) + " (known: " +
-                                                             join(simulator_param_keys) + ")");
+      return core::fail(UriErrorCode::unknown_parameter,
+                        "unknown simulator parameter " + quote(key) + " (known: " + join(simulator_param_keys) + ")");
     }
     if (seen.keys.test(index)) {
       return core::fail(UriErrorCode::duplicate_parameter,
@@ -318,12 +323,14 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
   }
 
   if (seen.has("scenario") && seen.has("profile")) {
-    return core::fail(UriErrorCode::bad_parameter,
-                      "simulator parameters 'scenario' and 'profile' are mutually exclusive: a scenario sets its own network");
+    return core::fail(
+        UriErrorCode::bad_parameter,
+        "simulator parameters 'scenario' and 'profile' are mutually exclusive: a scenario sets its own network");
   }
   if (seen.has("time_scale") && out.clock != ClockMode::realtime) {
-    return core::fail(UriErrorCode::bad_parameter,
-                      "simulator parameter 'time_scale' needs clock=realtime (a driven clock has no wall time to scale)");
+    return core::fail(
+        UriErrorCode::bad_parameter,
+        "simulator parameter 'time_scale' needs clock=realtime (a driven clock has no wall time to scale)");
   }
   return out;
 }

@@ -150,9 +150,8 @@ bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && 
 // Unicode White_Space (minus the controls, caught first) plus the invisible separators that are
 // not White_Space but are as good at hiding in a copied string: U+180E, U+200B, U+2060, U+FEFF.
 bool is_white_space(char32_t cp) {
-  return cp == 0x20 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200B) ||
-         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 ||
-         cp == 0x3000 || cp == 0xFEFF;
+  return cp == 0x20 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 || cp == 0x3000 || cp == 0xFEFF;
 }
 
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
@@ -174,9 +173,7 @@ bool starts_with_lowercase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
-}
+bool all_digits(std::string_view text) { return !text.empty() && std::all_of(text.begin(), text.end(), is_digit); }
 
 /// The character at `at` for a message: 'x' for printable ASCII, U+XXXX otherwise.
 std::string describe_char_at(std::string_view text, std::size_t at) {
@@ -224,20 +221,18 @@ core::Result<core::Ok, UriError> check_characters(std::string_view uri) {
 core::Result<core::Ok, UriError> check_type(std::string_view type, std::string_view uri) {
   constexpr std::string_view grammar = " (types match [A-Za-z][A-Za-z0-9-]+, ADR-180)";
   if (type.empty()) {
-    return core::fail(UriErrorCode::bad_type, "the type before ':' is empty in " + quote(uri) +
-                                                  "; expected '<type>:<parameters>'");
+    return core::fail(UriErrorCode::bad_type,
+                      "the type before ':' is empty in " + quote(uri) + "; expected '<type>:<parameters>'");
   }
   if (!is_alpha(type[0])) {
-    return core::fail(UriErrorCode::bad_type, "type " + quote(type) + " starts with " +
-                                                  describe_char_at(type, 0) + ", not a letter" +
-                                                  std::string(grammar));
+    return core::fail(UriErrorCode::bad_type, "type " + quote(type) + " starts with " + describe_char_at(type, 0) +
+                                                  ", not a letter" + std::string(grammar));
   }
   for (std::size_t i = 1; i < type.size(); ++i) {
     const char c = type[i];
     if (!is_alpha(c) && !is_digit(c) && c != '-') {
-      return core::fail(UriErrorCode::bad_type, "type " + quote(type) + " has " + describe_char_at(type, i) +
-                                                    " at " + offset_text(static_cast<std::ptrdiff_t>(i)) +
-                                                    std::string(grammar));
+      return core::fail(UriErrorCode::bad_type, "type " + quote(type) + " has " + describe_char_at(type, i) + " at " +
+                                                    offset_text(static_cast<std::ptrdiff_t>(i)) + std::string(grammar));
     }
   }
   if (type.size() < 2) {
@@ -252,9 +247,9 @@ core::Result<core::Ok, UriError> check_type(std::string_view type, std::string_v
 
 /// What one URL-based type accepts.
 struct UrlRules {
-  std::string_view type;                     // for messages
+  std::string_view type;                      // for messages
   std::span<const std::string_view> schemes;  // lowercase
-  std::string_view schemes_text;             // for messages, e.g. "ws:// or wss://"
+  std::string_view schemes_text;              // for messages, e.g. "ws:// or wss://"
 };
 
 constexpr std::string_view ws_schemes[] = {"ws", "wss"};
@@ -325,14 +320,14 @@ core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const
     if (static_cast<unsigned char>(c) >= 0x80) {
       const Utf8Step step = decode_utf8_at(url, i);
       const UriErrorCode code = in_authority ? authority_part_code(layout, i) : UriErrorCode::bad_url;
-      return core::fail(code, "non-ASCII character " + code_point_name(step.code_point) + " at " + where +
-                                  " in the " + std::string(rules.type) +
+      return core::fail(code, "non-ASCII character " + code_point_name(step.code_point) + " at " + where + " in the " +
+                                  std::string(rules.type) +
                                   " URL; URLs are ASCII (punycode for host names, percent-encoding elsewhere)");
     }
     if (c == '#') {
-      return core::fail(UriErrorCode::fragment_not_allowed,
-                        "fragment " + quote(url.substr(i)) + " at " + where + " is not allowed in a " +
-                            std::string(rules.type) + " URL (a fragment is never sent to the server)");
+      return core::fail(UriErrorCode::fragment_not_allowed, "fragment " + quote(url.substr(i)) + " at " + where +
+                                                                " is not allowed in a " + std::string(rules.type) +
+                                                                " URL (a fragment is never sent to the server)");
     }
     if (c == '%') {
       if (i + 2 >= url.size() || !is_hex(url[i + 1]) || !is_hex(url[i + 2])) {
@@ -347,7 +342,8 @@ core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const
       std::snprintf(encoded, sizeof encoded, "%%%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
       const UriErrorCode code = in_authority ? authority_part_code(layout, i) : UriErrorCode::bad_url;
       return core::fail(code, "character '" + std::string(1, c) + "' at " + where + " is not allowed in a URL" +
-                                  (in_authority ? std::string(" authority") : " (percent-encode it as " + std::string(encoded) + ")"));
+                                  (in_authority ? std::string(" authority")
+                                                : " (percent-encode it as " + std::string(encoded) + ")"));
     }
     if ((c == '[' || c == ']') && !in_authority) {
       return core::fail(UriErrorCode::bad_url, "'" + std::string(1, c) + "' at " + where +
@@ -365,12 +361,13 @@ Fail diagnose_authority(std::string_view url, const AuthorityLayout& layout, std
   if (layout.present()) {
     const std::string_view port = layout.port_text(url);
     if (layout.port_colon != std::string_view::npos && !all_digits(port) && !port.empty()) {
-      return core::fail(UriErrorCode::bad_port, "port " + quote(port) + " in " + quote(url) +
-                                                    " is not a number (ports are 1..65535)");
+      return core::fail(UriErrorCode::bad_port,
+                        "port " + quote(port) + " in " + quote(url) + " is not a number (ports are 1..65535)");
     }
     if (layout.host_begin < layout.end && url[layout.host_begin] == '[') {
       const std::size_t stop = layout.port_colon == std::string_view::npos ? layout.end : layout.port_colon;
-      return core::fail(UriErrorCode::bad_host, "IP literal " + quote(url.substr(layout.host_begin, stop - layout.host_begin)) +
+      return core::fail(UriErrorCode::bad_host, "IP literal " +
+                                                    quote(url.substr(layout.host_begin, stop - layout.host_begin)) +
                                                     " in " + quote(url) + " is not a valid [IPv6] address");
     }
   }
@@ -398,8 +395,8 @@ core::Result<core::Ok, UriError> check_host_name(std::string_view host) {
                                                     std::to_string(label_begin) + " of the host");
     }
     if (label.size() > label_bytes_max) {
-      return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " has a label of " + std::to_string(label.size()) +
-                                                    " bytes; DNS labels are at most 63");
+      return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " has a label of " +
+                                                    std::to_string(label.size()) + " bytes; DNS labels are at most 63");
     }
     for (std::size_t i = 0; i < label.size(); ++i) {
       const char c = label[i];
@@ -410,15 +407,15 @@ core::Result<core::Ok, UriError> check_host_name(std::string_view host) {
       }
     }
     if (label.front() == '-' || label.back() == '-') {
-      return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " has label " + quote(label) +
-                                                    " that starts or ends with '-'");
+      return core::fail(UriErrorCode::bad_host,
+                        "host " + quote(host) + " has label " + quote(label) + " that starts or ends with '-'");
     }
     last_label = label;
     label_begin = dot + 1;
   }
   if (all_digits(last_label)) {
-    return core::fail(UriErrorCode::bad_host, "host " + quote(host) +
-                                                  " looks like an IPv4 address but is not one (four numbers 0..255)");
+    return core::fail(UriErrorCode::bad_host,
+                      "host " + quote(host) + " looks like an IPv4 address but is not one (four numbers 0..255)");
   }
   return core::Ok{};
 }
@@ -449,17 +446,18 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
   const std::string scheme = lowercase(view.scheme());
   if (std::find(rules.schemes.begin(), rules.schemes.end(), scheme) == rules.schemes.end()) {
     return core::fail(UriErrorCode::bad_scheme, "scheme " + quote(view.scheme()) + " is not allowed for " +
-                                                    std::string(rules.type) + " (use " + std::string(rules.schemes_text) + ")");
+                                                    std::string(rules.type) + " (use " +
+                                                    std::string(rules.schemes_text) + ")");
   }
   if (!view.has_authority()) {
     return core::fail(UriErrorCode::missing_host, quote(url) + " has no '//' authority, so no host; expected " +
                                                       std::string(rules.schemes_text) + "<host>");
   }
   if (view.has_userinfo()) {
-    return core::fail(UriErrorCode::userinfo_not_allowed,
-                      "userinfo " + quote(std::string(view.encoded_user()) + (view.has_password() ? ":***" : "") + "@") +
-                          " in the " + std::string(rules.type) +
-                          " URL is not allowed; credentials never go in a connection string");
+    return core::fail(
+        UriErrorCode::userinfo_not_allowed,
+        "userinfo " + quote(std::string(view.encoded_user()) + (view.has_password() ? ":***" : "") + "@") + " in the " +
+            std::string(rules.type) + " URL is not allowed; credentials never go in a connection string");
   }
   const std::string_view path = view.encoded_path();
   if (!path.empty() && path.front() != '/') {
@@ -469,8 +467,7 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
   CheckedUrl out;
   std::string host_in_url;
   switch (view.host_type()) {
-    case boost::urls::host_type::none:
-      return core::fail(UriErrorCode::missing_host, quote(url) + " has no host");
+    case boost::urls::host_type::none: return core::fail(UriErrorCode::missing_host, quote(url) + " has no host");
     case boost::urls::host_type::name: {
       const std::string_view host = view.encoded_host();
       if (host.empty()) return core::fail(UriErrorCode::missing_host, quote(url) + " has an empty host");
@@ -529,8 +526,9 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
     }
   }
   if (view.has_fragment()) {  // normally caught by the scan; kept so the rule never depends on it
-    return core::fail(UriErrorCode::fragment_not_allowed,
-                      "fragment " + quote(view.encoded_fragment()) + " is not allowed in a " + std::string(rules.type) + " URL");
+    return core::fail(
+        UriErrorCode::fragment_not_allowed,
+        "fragment " + quote(view.encoded_fragment()) + " is not allowed in a " + std::string(rules.type) + " URL");
   }
 
   out.parts.scheme = scheme;
@@ -558,12 +556,18 @@ std::optional<std::string> decode_base64url(std::string_view text) {
   int bits = 0;
   for (const char c : text) {
     std::uint32_t sextet = 0;
-    if (c >= 'A' && c <= 'Z') sextet = static_cast<std::uint32_t>(c - 'A');
-    else if (c >= 'a' && c <= 'z') sextet = static_cast<std::uint32_t>(c - 'a' + 26);
-    else if (is_digit(c)) sextet = static_cast<std::uint32_t>(c - '0' + 52);
-    else if (c == '-') sextet = 62;
-    else if (c == '_') sextet = 63;
-    else return std::nullopt;
+    if (c >= 'A' && c <= 'Z')
+      sextet = static_cast<std::uint32_t>(c - 'A');
+    else if (c >= 'a' && c <= 'z')
+      sextet = static_cast<std::uint32_t>(c - 'a' + 26);
+    else if (is_digit(c))
+      sextet = static_cast<std::uint32_t>(c - '0' + 52);
+    else if (c == '-')
+      sextet = 62;
+    else if (c == '_')
+      sextet = 63;
+    else
+      return std::nullopt;
     buffer = (buffer << 6) | sextet;
     bits += 6;
     if (bits >= 8) {
@@ -667,11 +671,12 @@ core::Result<TransportUri, UriError> parse_livekit(TransportUri uri) {
                           " has no access_token query parameter; expected ?access_token=<JWT>");
   }
   if (tokens > 1) {
-    return core::fail(UriErrorCode::bad_token, "access_token appears " + std::to_string(tokens) +
-                                                   " times in the livekit URL; give exactly one");
+    return core::fail(UriErrorCode::bad_token,
+                      "access_token appears " + std::to_string(tokens) + " times in the livekit URL; give exactly one");
   }
   if (uri.access_token.empty()) {
-    return core::fail(UriErrorCode::missing_token, "access_token is empty in the livekit URL; expected access_token=<JWT>");
+    return core::fail(UriErrorCode::missing_token,
+                      "access_token is empty in the livekit URL; expected access_token=<JWT>");
   }
   if (auto problem = jwt_problem(uri.access_token)) {
     return core::fail(UriErrorCode::bad_token, "access_token is not a well-formed JWT: " + *problem);
@@ -684,7 +689,8 @@ core::Result<TransportUri, UriError> parse_livekit(TransportUri uri) {
 
 core::Result<TransportUri, UriError> parse_signed_login(TransportUri uri) {
   if (uri.params.empty()) {
-    return empty_params_error(uri.type, "an http(s) URL to POST to, e.g. signed-login:https://host/worlds/x.dcl.eth/comms");
+    return empty_params_error(uri.type,
+                              "an http(s) URL to POST to, e.g. signed-login:https://host/worlds/x.dcl.eth/comms");
   }
   static constexpr UrlRules rules{"signed-login", http_schemes, "http:// or https://"};
   auto checked = check_url(uri.params, static_cast<std::ptrdiff_t>(uri.type.size() + 1), rules);
@@ -701,7 +707,8 @@ core::Result<TransportUri, UriError> parse_simulator(TransportUri uri) {
 }
 
 Fail unsupported(std::string_view type, std::string_view params) {
-  std::string message = "unsupported transport type " + quote(type) + " (supported: ws-room, livekit, signed-login, offline, simulator)";
+  std::string message =
+      "unsupported transport type " + quote(type) + " (supported: ws-room, livekit, signed-login, offline, simulator)";
   const std::string lower = lowercase(type);
   for (const std::string_view known : standard_transport_types) {
     if (lower == known) message += "; types are case-sensitive: did you mean '" + std::string(known) + "'?";
@@ -714,17 +721,20 @@ Fail unsupported(std::string_view type, std::string_view params) {
 
 core::Result<TransportUri, UriError> parse_transport_uri_generic(std::string_view uri) {
   if (uri.empty()) {
-    return core::fail(UriErrorCode::empty, "the connection string is empty; expected '<type>:<parameters>', e.g. 'offline:offline'");
+    return core::fail(UriErrorCode::empty,
+                      "the connection string is empty; expected '<type>:<parameters>', e.g. 'offline:offline'");
   }
   if (uri.size() > transport_uri_bytes_max) {
     return core::fail(UriErrorCode::too_long, "the connection string is " + std::to_string(uri.size()) +
-                                                  " bytes, over the limit of " + std::to_string(transport_uri_bytes_max));
+                                                  " bytes, over the limit of " +
+                                                  std::to_string(transport_uri_bytes_max));
   }
   if (auto checked = check_characters(uri); !checked) return Fail{checked.error()};
   const std::size_t separator = uri.find(':');
   if (separator == std::string_view::npos) {
-    return core::fail(UriErrorCode::missing_separator, "no ':' in " + quote(uri) +
-                                                           "; a connection string is '<type>:<parameters>' (e.g. 'offline:offline')");
+    return core::fail(
+        UriErrorCode::missing_separator,
+        "no ':' in " + quote(uri) + "; a connection string is '<type>:<parameters>' (e.g. 'offline:offline')");
   }
   const std::string_view type = uri.substr(0, separator);
   if (auto checked = check_type(type, uri); !checked) return Fail{checked.error()};

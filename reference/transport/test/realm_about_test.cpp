@@ -35,9 +35,11 @@ RealmAboutErrorCode about_error(std::string_view json) {
 }
 
 TEST(RealmAbout, StripsFixedAdapterPrefix) {
-  const auto adapter = resolved("fixed-adapter:signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms", nullopt);
+  const auto adapter = resolved(
+      "fixed-adapter:signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms", nullopt);
   EXPECT_EQ(adapter.kind, AdapterKind::fixed_adapter);
-  EXPECT_EQ(adapter.connection_string, "signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms");
+  EXPECT_EQ(adapter.connection_string,
+            "signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms");
   EXPECT_EQ(resolved("fixed-adapter:offline:offline", nullopt),
             (RealmAdapter{AdapterKind::fixed_adapter, "offline:offline"}));
 }
@@ -63,7 +65,8 @@ TEST(RealmAbout, AdapterWinsOverFixedAdapter) {
 TEST(RealmAbout, TypedErrors) {
   EXPECT_EQ(resolve_realm_adapter(nullopt, nullopt).error().code, RealmAboutErrorCode::no_adapter);
   EXPECT_EQ(resolve_realm_adapter("", nullopt).error().code, RealmAboutErrorCode::empty_connection_string);
-  EXPECT_EQ(resolve_realm_adapter("fixed-adapter:", nullopt).error().code, RealmAboutErrorCode::empty_connection_string);
+  EXPECT_EQ(resolve_realm_adapter("fixed-adapter:", nullopt).error().code,
+            RealmAboutErrorCode::empty_connection_string);
   EXPECT_EQ(resolve_realm_adapter("archipelago:", nullopt).error().code, RealmAboutErrorCode::empty_connection_string);
   EXPECT_EQ(resolve_realm_adapter("fixed-adapter:fixed-adapter:offline:offline", nullopt).error().code,
             RealmAboutErrorCode::nested_prefix);

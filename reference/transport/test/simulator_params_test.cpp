@@ -115,9 +115,9 @@ TEST(SimulatorParams, FloatsAreFiniteAndInRange) {
   EXPECT_EQ(parsed_ok("spread=0.5").spread_metres, 0.5);
   EXPECT_EQ(parsed_ok("spread=1e2").spread_metres, 100.0);
   EXPECT_EQ(parsed_ok("distance=0").distance_metres_per_peer, 0.0);
-  for (const char* bad : {"spread=0", "spread=-0", "spread=-1", "spread=inf", "spread=nan", "spread=1e400",
-                          "spread=100001", "spread=1,5", "spread=0x10", "distance=-0.1", "speed=infinity",
-                          "random=NaN", "distance=1001", "speed=", "random=1m"}) {
+  for (const char* bad :
+       {"spread=0", "spread=-0", "spread=-1", "spread=inf", "spread=nan", "spread=1e400", "spread=100001", "spread=1,5",
+        "spread=0x10", "distance=-0.1", "speed=infinity", "random=NaN", "distance=1001", "speed=", "random=1m"}) {
     EXPECT_EQ(parsed_error(bad).code, UriErrorCode::bad_parameter) << bad;
   }
 }
@@ -163,9 +163,9 @@ TEST(SimulatorParams, UnknownAndDuplicateKeys) {
   EXPECT_EQ(parsed_error("seed=1&%73eed=1").code, UriErrorCode::duplicate_parameter);  // after decoding
   // A valid value for every key, so that only the repetition is wrong.
   const std::map<std::string_view, std::string_view> valid = {
-      {"seed", "1"},       {"peers", "2"},           {"profile", "wifi"},  {"scenario", "s.toml"},
-      {"position", "1,2"}, {"spread", "3"},          {"behaviour", "idle:1"}, {"clock", "realtime"},
-      {"time_scale", "2"}, {"distance", "0.1"},      {"speed", "0.1"},     {"random", "0.1"}};
+      {"seed", "1"},       {"peers", "2"},      {"profile", "wifi"},     {"scenario", "s.toml"},
+      {"position", "1,2"}, {"spread", "3"},     {"behaviour", "idle:1"}, {"clock", "realtime"},
+      {"time_scale", "2"}, {"distance", "0.1"}, {"speed", "0.1"},        {"random", "0.1"}};
   ASSERT_EQ(valid.size(), std::size(simulator_param_keys));
   for (const std::string_view key : simulator_param_keys) {
     const std::string pair = std::string(key) + "=" + std::string(valid.at(key));
@@ -199,8 +199,9 @@ RC_GTEST_PROP(SimulatorParamsProperty, GeneratedValidParamsRoundTrip, ()) {
   const auto x = *rc::gen::inRange(-1000, 1001);
   const auto y = *rc::gen::inRange(-1000, 1001);
   const auto profile = static_cast<NetworkProfile>(*rc::gen::inRange<std::size_t>(0, network_profile_count));
-  const std::string text = "?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) + "&position=" +
-                           std::to_string(x) + "," + std::to_string(y) + "&profile=" + std::string(to_string(profile));
+  const std::string text = "?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) +
+                           "&position=" + std::to_string(x) + "," + std::to_string(y) +
+                           "&profile=" + std::string(to_string(profile));
   const auto parsed = parse_simulator_params(text);
   RC_ASSERT(parsed.ok());
   RC_ASSERT(parsed->seed == seed);

@@ -55,15 +55,28 @@ std::string uri_of(const nlohmann::json& line) {
 }
 
 // Every code a connection string can be rejected with, in enum order.
-const std::vector<UriErrorCode> all_codes = {
-    UriErrorCode::empty,          UriErrorCode::too_long,         UriErrorCode::invalid_utf8,
-    UriErrorCode::control_character, UriErrorCode::whitespace,    UriErrorCode::missing_separator,
-    UriErrorCode::bad_type,       UriErrorCode::unsupported_type, UriErrorCode::empty_params,
-    UriErrorCode::bad_url,        UriErrorCode::bad_scheme,       UriErrorCode::missing_host,
-    UriErrorCode::bad_host,       UriErrorCode::bad_port,         UriErrorCode::bad_path,
-    UriErrorCode::userinfo_not_allowed, UriErrorCode::fragment_not_allowed, UriErrorCode::missing_token,
-    UriErrorCode::bad_token,      UriErrorCode::bad_parameter,    UriErrorCode::unknown_parameter,
-    UriErrorCode::duplicate_parameter};
+const std::vector<UriErrorCode> all_codes = {UriErrorCode::empty,
+                                             UriErrorCode::too_long,
+                                             UriErrorCode::invalid_utf8,
+                                             UriErrorCode::control_character,
+                                             UriErrorCode::whitespace,
+                                             UriErrorCode::missing_separator,
+                                             UriErrorCode::bad_type,
+                                             UriErrorCode::unsupported_type,
+                                             UriErrorCode::empty_params,
+                                             UriErrorCode::bad_url,
+                                             UriErrorCode::bad_scheme,
+                                             UriErrorCode::missing_host,
+                                             UriErrorCode::bad_host,
+                                             UriErrorCode::bad_port,
+                                             UriErrorCode::bad_path,
+                                             UriErrorCode::userinfo_not_allowed,
+                                             UriErrorCode::fragment_not_allowed,
+                                             UriErrorCode::missing_token,
+                                             UriErrorCode::bad_token,
+                                             UriErrorCode::bad_parameter,
+                                             UriErrorCode::unknown_parameter,
+                                             UriErrorCode::duplicate_parameter};
 
 TEST(TransportUriCorpus, EveryRejectFailsWithItsCodeAndASpecificMessage) {
   const auto lines = read_jsonl("reject.jsonl");
@@ -71,7 +84,8 @@ TEST(TransportUriCorpus, EveryRejectFailsWithItsCodeAndASpecificMessage) {
   std::map<std::string, int> per_code;
   std::set<std::string> seen_uris;
   for (const auto& [number, line] : lines) {
-    ASSERT_TRUE(line.contains("error") && line.contains("why") && line.contains("mentions")) << "reject.jsonl:" << number;
+    ASSERT_TRUE(line.contains("error") && line.contains("why") && line.contains("mentions"))
+        << "reject.jsonl:" << number;
     const std::string uri = uri_of(line);
     const std::string expected = line.at("error").get<std::string>();
     const std::string mentions = line.at("mentions").get<std::string>();
@@ -86,8 +100,8 @@ TEST(TransportUriCorpus, EveryRejectFailsWithItsCodeAndASpecificMessage) {
         << "reject.jsonl:" << number << " (" << line.at("why") << "): " << parsed.error().message;
     EXPECT_FALSE(parsed.error().message.empty()) << "reject.jsonl:" << number;
     EXPECT_NE(parsed.error().message.find(mentions), std::string::npos)
-        << "reject.jsonl:" << number << ": message \"" << parsed.error().message << "\" does not mention \""
-        << mentions << "\"";
+        << "reject.jsonl:" << number << ": message \"" << parsed.error().message << "\" does not mention \"" << mentions
+        << "\"";
   }
   for (const UriErrorCode code : all_codes) {
     EXPECT_GE(per_code[std::string(to_string(code))], 1) << "no reject line for " << to_string(code);

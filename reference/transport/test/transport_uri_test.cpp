@@ -21,9 +21,11 @@ constexpr std::string_view jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiO
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3
-                               : lead >= 0xF0 && lead < 0xF5                 ? 4
-                                                                             : 0;
+    const std::size_t length = lead < 0x80                   ? 1
+                               : lead >= 0xC2 && lead < 0xE0 ? 2
+                               : lead >= 0xE0 && lead < 0xF0 ? 3
+                               : lead >= 0xF0 && lead < 0xF5 ? 4
+                                                             : 0;
     if (length == 0 || i + length > text.size()) return false;
     char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
     for (std::size_t k = 1; k < length; ++k) {
@@ -109,9 +111,9 @@ TEST(GenericGrammar, InvalidUtf8IsFoundBeforeControlCharacters) {
 }
 
 TEST(GenericGrammar, RejectsEveryKindOfInvalidUtf8) {
-  for (const std::string bad : {"\x80", "\xc0\xaf", "\xc1\x81", "\xe0\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf",
-                                "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xfe", "\xff", "\xe2\x82",
-                                "\xf0\x9f\x98", "\xe2x\x82"}) {
+  for (const std::string bad :
+       {"\x80", "\xc0\xaf", "\xc1\x81", "\xe0\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf",
+        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xfe", "\xff", "\xe2\x82", "\xf0\x9f\x98", "\xe2x\x82"}) {
     EXPECT_EQ(error_of("offline:" + bad), UriErrorCode::invalid_utf8) << "offline:" << bad;
   }
 }
@@ -135,9 +137,21 @@ TEST(GenericGrammar, RejectsC0DelAndC1ControlsWithTheirPosition) {
 }
 
 TEST(GenericGrammar, RejectsAsciiAndUnicodeWhiteSpace) {
-  const char* spaces[] = {" ",           "\xc2\xa0",     "\xe1\x9a\x80", "\xe1\xa0\x8e", "\xe2\x80\x80",
-                          "\xe2\x80\x85", "\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xa8", "\xe2\x80\xa9",
-                          "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe2\x81\xa0", "\xe3\x80\x80", "\xef\xbb\xbf"};
+  const char* spaces[] = {" ",
+                          "\xc2\xa0",
+                          "\xe1\x9a\x80",
+                          "\xe1\xa0\x8e",
+                          "\xe2\x80\x80",
+                          "\xe2\x80\x85",
+                          "\xe2\x80\x8a",
+                          "\xe2\x80\x8b",
+                          "\xe2\x80\xa8",
+                          "\xe2\x80\xa9",
+                          "\xe2\x80\xaf",
+                          "\xe2\x81\x9f",
+                          "\xe2\x81\xa0",
+                          "\xe3\x80\x80",
+                          "\xef\xbb\xbf"};
   for (const char* space : spaces) {
     EXPECT_EQ(error_of(std::string("ws-room:wss://h/") + space + "x"), UriErrorCode::whitespace) << space;
     EXPECT_EQ(error_of(std::string(space) + "offline:offline"), UriErrorCode::whitespace) << space;
@@ -217,7 +231,8 @@ TEST(WsRoom, PrependsWssWhenThereIsNoWebSocketScheme) {
 }
 
 TEST(WsRoom, KeepsWsAndWssAndLowercasesSchemeAndHost) {
-  EXPECT_EQ(accepted("ws-room:ws://127.0.0.1:8000/mini-comms/room-1").endpoint, "ws://127.0.0.1:8000/mini-comms/room-1");
+  EXPECT_EQ(accepted("ws-room:ws://127.0.0.1:8000/mini-comms/room-1").endpoint,
+            "ws://127.0.0.1:8000/mini-comms/room-1");
   EXPECT_EQ(accepted("ws-room:WSS://Host.Example.ORG/Room").endpoint, "wss://host.example.org/Room");
   EXPECT_EQ(accepted("ws-room:wss://h.example.org").url.path, "/");
 }
@@ -248,9 +263,9 @@ TEST(WsRoom, HostForms) {
 TEST(WsRoom, Ports) {
   EXPECT_EQ(accepted("ws-room:wss://h:1/r").url.port, 1);
   EXPECT_EQ(accepted("ws-room:wss://h:65535/r").url.port, 65535);
-  for (const char* uri : {"ws-room:wss://h:0/r", "ws-room:wss://h:65536/r", "ws-room:wss://h:/r", "ws-room:h:",
-                          "ws-room:wss://h:x/r", "ws-room:wss://h:1x/r", "ws-room:wss://[::1]:/r",
-                          "ws-room:wss://h:99999999999999999999/r"}) {
+  for (const char* uri :
+       {"ws-room:wss://h:0/r", "ws-room:wss://h:65536/r", "ws-room:wss://h:/r", "ws-room:h:", "ws-room:wss://h:x/r",
+        "ws-room:wss://h:1x/r", "ws-room:wss://[::1]:/r", "ws-room:wss://h:99999999999999999999/r"}) {
     EXPECT_EQ(error_of(uri), UriErrorCode::bad_port) << uri;
   }
   EXPECT_NE(message_of("ws-room:wss://h:70000/r").find("'70000'"), std::string::npos);
@@ -295,7 +310,8 @@ TEST(Livekit, EndpointDropsTheQueryAndKeepsPortAndPath) {
   EXPECT_EQ(uri.url.port, 7880);
   EXPECT_EQ(uri.access_token, jwt);
   EXPECT_TRUE(uri.url.query.empty());
-  const auto with_path = accepted("livekit:wss://LK.example.org/rtc/v1?room=I1&access_token=" + std::string(jwt) + "&x");
+  const auto with_path =
+      accepted("livekit:wss://LK.example.org/rtc/v1?room=I1&access_token=" + std::string(jwt) + "&x");
   EXPECT_EQ(with_path.endpoint, "wss://lk.example.org/rtc/v1");
   ASSERT_EQ(with_path.url.query.size(), 2u);
   EXPECT_EQ(with_path.url.query[0].first, "room");
@@ -314,9 +330,10 @@ TEST(Livekit, Token) {
   EXPECT_EQ(error_of("livekit:wss://lk.example.org?token=x"), UriErrorCode::missing_token);
   EXPECT_EQ(error_of("livekit:wss://lk.example.org?access_token=abc"), UriErrorCode::bad_token);
   EXPECT_EQ(error_of(livekit("wss://h") + "&access_token=" + std::string(jwt)), UriErrorCode::bad_token);
-  EXPECT_EQ(error_of("livekit:wss://h?access_token=e30.e30.c2ln"), UriErrorCode::bad_token);  // header {} has no alg
+  EXPECT_EQ(error_of("livekit:wss://h?access_token=e30.e30.c2ln"), UriErrorCode::bad_token);   // header {} has no alg
   EXPECT_EQ(error_of("livekit:wss://h?access_token=WzFd.e30.c2ln"), UriErrorCode::bad_token);  // header [1]
-  EXPECT_EQ(error_of("livekit:wss://h?access_token=eyJhbGciOiJIUzI1NiJ9.MQ.c2ln"), UriErrorCode::bad_token);  // payload 1
+  EXPECT_EQ(error_of("livekit:wss://h?access_token=eyJhbGciOiJIUzI1NiJ9.MQ.c2ln"),
+            UriErrorCode::bad_token);  // payload 1
   EXPECT_EQ(error_of("livekit:wss://h?access_token=eyJhbGciOiJIUzI1NiJ9.e30=.c2ln"), UriErrorCode::bad_token);
   EXPECT_TRUE(parse_transport_uri("livekit:wss://h?access_token=eyJhbGciOiJIUzI1NiJ9.e30.c2ln").ok());
 }
@@ -372,7 +389,8 @@ TEST(Simulator, ParametersAreValidatedStrictly) {
 // Properties
 
 // Any byte string: no crash, no hang; ok => a well-formed type and the params it was split into;
-// error => a message, valid UTF-8 even when the input is not. The generic parser accepts everything the full one accepts.
+// error => a message, valid UTF-8 even when the input is not. The generic parser accepts everything the full one
+// accepts.
 RC_GTEST_PROP(TransportUriProperty, ArbitraryBytesGiveAValueOrAnError, (const std::string& uri)) {
   const auto full = parse_transport_uri(uri);
   const auto generic = parse_transport_uri_generic(uri);
@@ -391,11 +409,11 @@ RC_GTEST_PROP(TransportUriProperty, ArbitraryBytesGiveAValueOrAnError, (const st
 // interesting branches are.
 RC_GTEST_PROP(TransportUriProperty, UrlShapedNoiseGivesAValueOrAnError, ()) {
   static const std::string alphabet = "wsthpkl0123456789:/?#[]@%.-_~=&+,;!*'()$<>\\^`{}|eyJEzAa\xc3\xa9";
-  const auto type = *rc::gen::elementOf(std::vector<std::string>{"ws-room", "livekit", "signed-login", "offline",
-                                                                 "simulator"});
+  const auto type =
+      *rc::gen::elementOf(std::vector<std::string>{"ws-room", "livekit", "signed-login", "offline", "simulator"});
   const auto body = *rc::gen::container<std::string>(rc::gen::elementOf(alphabet));
-  const auto prefix = *rc::gen::elementOf(std::vector<std::string>{"", "wss://", "ws://h", "https://h", "?",
-                                                                   "wss://h?access_token="});
+  const auto prefix =
+      *rc::gen::elementOf(std::vector<std::string>{"", "wss://", "ws://h", "https://h", "?", "wss://h?access_token="});
   const std::string uri = type + ":" + prefix + body;
   const auto parsed = parse_transport_uri(uri);
   if (parsed.ok()) {
@@ -437,7 +455,9 @@ rc::Gen<GeneratedHost> gen_host() {
                      return GeneratedHost{host, host};
                    }),
       rc::gen::map(rc::gen::elementOf(std::vector<std::string>{"::1", "2001:db8::7", "fe80::1:2", "::ffff:1.2.3.4"}),
-                   [](const std::string& ip) { return GeneratedHost{"[" + ip + "]", ip}; }));
+                   [](const std::string& ip) {
+                     return GeneratedHost{"[" + ip + "]", ip};
+                   }));
 }
 
 rc::Gen<std::string> gen_path() {
@@ -445,7 +465,8 @@ rc::Gen<std::string> gen_path() {
     const auto count = *rc::gen::inRange<std::size_t>(0, 4);
     std::string path;
     for (std::size_t i = 0; i < count; ++i) {
-      path += "/" + *rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::elementOf(std::string("aZ09-_~!$'()*+,;=:@"))));
+      path += "/" + *rc::gen::nonEmpty(
+                        rc::gen::container<std::string>(rc::gen::elementOf(std::string("aZ09-_~!$'()*+,;=:@"))));
     }
     return path;
   });
@@ -482,8 +503,8 @@ rc::Gen<GeneratedUrl> gen_valid_url_uri() {
     GeneratedUrl out;
     out.type = *rc::gen::elementOf(std::vector<std::string>{"ws-room", "livekit", "signed-login"});
     const bool http = out.type == "signed-login";
-    const std::string scheme = *rc::gen::elementOf(http ? std::vector<std::string>{"http", "https"}
-                                                        : std::vector<std::string>{"ws", "wss"});
+    const std::string scheme =
+        *rc::gen::elementOf(http ? std::vector<std::string>{"http", "https"} : std::vector<std::string>{"ws", "wss"});
     out.host = *gen_host();
     out.port = *rc::gen::oneOf(rc::gen::just(0), rc::gen::inRange(1, 65536));
     out.path = *gen_path();
@@ -497,8 +518,8 @@ rc::Gen<GeneratedUrl> gen_valid_url_uri() {
       out.endpoint = base;
     } else {
       // ws-room without a scheme gets wss:// prepended: generate that form too.
-      const bool bare = out.type == "ws-room" && scheme == "wss" && *rc::gen::arbitrary<bool>() &&
-                        out.host.in_url.front() != '[';
+      const bool bare =
+          out.type == "ws-room" && scheme == "wss" && *rc::gen::arbitrary<bool>() && out.host.in_url.front() != '[';
       out.uri = out.type + ":" + (bare ? authority + out.path : base);
       out.endpoint = base;
     }
@@ -526,11 +547,12 @@ RC_GTEST_PROP(TransportUriProperty, ValidUrlUrisAreAcceptedAndRoundTripTheirEndp
 
 RC_GTEST_PROP(TransportUriProperty, AControlCharacterAnywhereIsFound, ()) {
   const GeneratedUrl generated = *gen_valid_url_uri();
-  const std::string control = *rc::gen::oneOf(
-      rc::gen::map(rc::gen::oneOf(rc::gen::inRange(0, 0x20), rc::gen::just(0x7F)),
-                   [](int c) { return std::string(1, static_cast<char>(c)); }),
-      rc::gen::map(rc::gen::inRange(0x80, 0xA0),
-                   [](int c) { return std::string{static_cast<char>(0xC2), static_cast<char>(c)}; }));
+  const std::string control =
+      *rc::gen::oneOf(rc::gen::map(rc::gen::oneOf(rc::gen::inRange(0, 0x20), rc::gen::just(0x7F)),
+                                   [](int c) { return std::string(1, static_cast<char>(c)); }),
+                      rc::gen::map(rc::gen::inRange(0x80, 0xA0), [](int c) {
+                        return std::string{static_cast<char>(0xC2), static_cast<char>(c)};
+                      }));
   const auto at = *rc::gen::inRange<std::size_t>(0, generated.uri.size() + 1);
   std::string uri = generated.uri;
   uri.insert(at, control);
@@ -570,8 +592,8 @@ RC_GTEST_PROP(TransportUriProperty, EveryPrefixIsHandled, ()) {
 }
 
 RC_GTEST_PROP(TransportUriProperty, CuttingAMultiByteCharacterIsInvalidUtf8, ()) {
-  const std::string character = *rc::gen::elementOf(
-      std::vector<std::string>{"\xc3\xa9", "\xe2\x9c\x93", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf"});
+  const std::string character =
+      *rc::gen::elementOf(std::vector<std::string>{"\xc3\xa9", "\xe2\x9c\x93", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf"});
   const auto keep = *rc::gen::inRange<std::size_t>(1, character.size());
   const auto parsed = parse_transport_uri("offline:" + character.substr(0, keep));
   RC_ASSERT(!parsed.ok());

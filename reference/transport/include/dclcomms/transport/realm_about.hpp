@@ -60,8 +60,8 @@ inline constexpr std::string_view realm_default_connection_string = "offline:off
 /// Resolves the two /about fields (nullopt = absent). Strips one `fixed-adapter:` or `archipelago:`
 /// prefix and checks the remainder with parse_transport_uri_generic() (only the generic grammar:
 /// whether the type is supported is the factory's call). Errors: no_adapter when both are absent.
-core::Result<RealmAdapter, RealmAboutError> resolve_realm_adapter(
-    std::optional<std::string_view> adapter, std::optional<std::string_view> fixed_adapter);
+core::Result<RealmAdapter, RealmAboutError> resolve_realm_adapter(std::optional<std::string_view> adapter,
+                                                                  std::optional<std::string_view> fixed_adapter);
 
 /// The same, from the /about JSON text. A missing or null `comms`, or a `comms` with neither
 /// field (or both null), gives {plain, "offline:offline"}.

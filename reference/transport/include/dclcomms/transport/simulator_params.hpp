@@ -27,7 +27,7 @@ enum class NetworkProfile : std::uint8_t {
   congested_venue,  // written `congested-venue`
   mobile_handover,  // written `mobile-handover`
   satellite,
-  lossy_5pct,       // written `lossy-5pct`
+  lossy_5pct,  // written `lossy-5pct`
 };
 inline constexpr std::size_t network_profile_count = 7;
 /// The spelling used in connection strings, e.g. "congested-venue".
@@ -86,9 +86,9 @@ struct SimulatorParams {
 };
 
 /// The keys parse_simulator_params() knows, in documentation order.
-inline constexpr std::string_view simulator_param_keys[] = {
-    "seed",  "peers",      "profile",  "scenario", "position", "spread", "behaviour",
-    "clock", "time_scale", "distance", "speed",    "random"};
+inline constexpr std::string_view simulator_param_keys[] = {"seed",       "peers",    "profile",   "scenario",
+                                                            "position",   "spread",   "behaviour", "clock",
+                                                            "time_scale", "distance", "speed",     "random"};
 
 /// Parses the parameters of a `simulator:` string: a query string, with or without one leading
 /// '?'; empty means all defaults. Keys and values are percent-decoded ('+' is a space, as in
