@@ -106,9 +106,13 @@ core::Result<VerifiedChain, AuthError> verify_auth_chain(const AuthChain& chain,
                                                           std::int64_t now_unix_ms,
                                                           const Eip1654Verifier* eip1654 = nullptr);
 
-/// ISO-8601 UTC with milliseconds, e.g. "2030-01-01T00:00:00.000Z" (what upstream emits).
+/// ISO-8601 UTC with milliseconds, e.g. "2030-01-01T00:00:00.000Z" (what upstream emits); years
+/// outside 0000..9999 as JS writes them ("+010000-..."). Precondition: |unix_ms| <= 8.64e15, the JS
+/// Date range (a caller bug otherwise, asserted).
 std::string format_iso8601_ms(std::int64_t unix_ms);
-/// Parses what JS Date.parse accepts from explorers: "YYYY-MM-DDTHH:MM:SS[.sss]Z".
+/// Parses what JS Date.parse accepts from explorers: "YYYY-MM-DDTHH:MM:SS[.sss]Z" (1-9 fraction
+/// digits, truncated to ms; real calendar dates only). Other forms Date.parse reads are refused
+/// (docs/authchain.md).
 std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
 }  // namespace dclcomms::auth
