@@ -63,29 +63,6 @@ using Fail = core::Unexpected<UriError>;
 // Messages quote input, but never all of it: a 8 KiB token in a log line helps nobody.
 constexpr std::size_t quote_bytes_max = 80;
 
-/// 'text' with non-printable bytes escaped (\xNN) and cut after quote_bytes_max bytes, so a
-/// message is always one printable line whatever the input was.
-/// The input is valid UTF-8 by the time anything is quoted; the cut never splits a character, so
-/// messages stay valid UTF-8 too (they end up in JSON, which rejects anything else).
-std::string quote(std::string_view text) {
-  std::string out = "'";
-  std::size_t shown = std::min(text.size(), quote_bytes_max);
-  while (shown < text.size() && shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02X", byte);
-      out += buffer;
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (shown < text.size()) out += "...";
-  out += "'";
-  return out;
-}
-
 std::string code_point_name(char32_t cp) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
@@ -152,6 +129,31 @@ bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && 
 bool is_white_space(char32_t cp) {
   return cp == 0x20 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
          cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 || cp == 0x3000 || cp == 0xFEFF;
+}
+
+/// 'text' for a message: control characters and bytes that are not valid UTF-8 escaped (\xNN),
+/// cut after quote_bytes_max bytes but never inside a character. So a message is one printable
+/// line of valid UTF-8 whatever was quoted, even a slice that splits a character (messages end up
+/// in JSON, which rejects anything else).
+std::string quote(std::string_view text) {
+  std::string out = "'";
+  std::size_t i = 0;
+  while (i < text.size() && i < quote_bytes_max) {
+    const Utf8Step step = decode_utf8_at(text, i);
+    if (step.problem || is_control(step.code_point)) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\x%02X", static_cast<unsigned char>(text[i]));
+      out += buffer;
+      i += 1;
+      continue;
+    }
+    if (i + step.length > quote_bytes_max) break;
+    out.append(text.substr(i, step.length));
+    i += step.length;
+  }
+  if (i < text.size()) out += "...";
+  out += "'";
+  return out;
 }
 
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }

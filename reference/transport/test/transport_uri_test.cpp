@@ -168,6 +168,10 @@ TEST(GenericGrammar, MessagesStayValidUtf8WhenQuotesAreCut) {
   std::string no_colon = "x";
   for (int i = 0; i < 60; ++i) no_colon += "\xe2\x9c\x93";
   EXPECT_TRUE(is_valid_utf8(message_of(no_colon)));
+  // A quoted slice that splits a character ("%" and the next two bytes) is escaped, not cut raw.
+  const std::string split = message_of("ws-room:wss://h/%\xe2\x9c\x93");
+  EXPECT_TRUE(is_valid_utf8(split)) << split;
+  EXPECT_NE(split.find("'%\\xE2\\x9C'"), std::string::npos) << split;
 }
 
 TEST(GenericGrammar, TheFirstOffendingCharacterDecides) {
