@@ -327,7 +327,8 @@ class Parser {
         {"partition", FaultAction::partition}, {"partition_oneway", FaultAction::partition_oneway},
         {"heal", FaultAction::heal},           {"crash", FaultAction::crash},
         {"restart", FaultAction::restart},     {"pause", FaultAction::pause},
-        {"resume", FaultAction::resume},       {"set_link", FaultAction::set_link}};
+        {"resume", FaultAction::resume},       {"set_link", FaultAction::set_link},
+        {"hold", FaultAction::hold},           {"release", FaultAction::release}};
     for (std::size_t i = 0; i < list.size(); ++i) {
       Object object(list[i], "$.faults[" + std::to_string(i) + "]");
       FaultSpec fault;
@@ -336,7 +337,7 @@ class Parser {
       const auto found = actions.find(action);
       if (found == actions.end()) {
         invalid(ScenarioErrorCode::bad_value, object.path_of("action"),
-                "unknown action \"" + action + "\" (known: partition, partition_oneway, heal, crash, restart, pause, resume, set_link)");
+                "unknown action \"" + action + "\" (known: partition, partition_oneway, heal, crash, restart, pause, resume, set_link, hold, release)");
       }
       fault.action = found->second;
       switch (fault.action) {
@@ -358,6 +359,14 @@ class Parser {
           break;
         case FaultAction::set_link:
           fault.link = link_of(object, LinkFaults{});
+          break;
+        case FaultAction::hold:
+        case FaultAction::release:
+          fault.link.from = host_of(object.require("from"), object.path_of("from"));
+          fault.link.to = host_of(object.require("to"), object.path_of("to"));
+          if (fault.link.from == fault.link.to) {
+            invalid(ScenarioErrorCode::bad_value, object.path_of("to"), "needs two different nodes");
+          }
           break;
       }
       object.finish();

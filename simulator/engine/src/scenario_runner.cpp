@@ -54,6 +54,12 @@ void apply_fault(Simulation& simulation, const FaultSpec& fault) {
     case FaultAction::set_link:
       apply_link(simulation, fault.link);
       break;
+    case FaultAction::hold:
+      simulation.hold(*simulation.find_host(fault.link.from), *simulation.find_host(fault.link.to));
+      break;
+    case FaultAction::release:
+      simulation.release(*simulation.find_host(fault.link.from), *simulation.find_host(fault.link.to));
+      break;
   }
 }
 

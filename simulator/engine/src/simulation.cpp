@@ -191,6 +191,15 @@ bool Simulation::step() {
   return true;
 }
 
+bool Simulation::run_until(const std::function<bool()>& done, std::uint64_t steps_max) {
+  DCL_ASSERT(done);
+  for (std::uint64_t steps = 0; steps < steps_max; ++steps) {
+    if (done()) return true;
+    if (!step()) return done();
+  }
+  return done();
+}
+
 std::uint64_t Simulation::run_until(core::TimePoint end) {
   return run_until(end, 0, nullptr);
 }
@@ -245,12 +254,15 @@ void Simulation::transmit_datagram_copy(HostId from, HostId to, std::uint64_t id
   const LinkFaults& faults = path->faults();
   core::Duration delay = path->sample_delay();
   if (path->chance(faults.reordering)) delay += faults.reorder_delay;
-  auto copy = std::make_shared<Bytes>(*payload);
-  if (!copy->empty() && path->chance(faults.corruption)) {
-    const std::uint64_t bit = path->uniform_below(copy->size() * 8);
-    (*copy)[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
-    trace(TraceKind::corrupt, Carrier::datagram, from, to, id, copy->size(),
+  // Copies share the sent bytes; only a corrupted copy gets bytes of its own.
+  std::shared_ptr<const Bytes> copy = payload;
+  if (!payload->empty() && path->chance(faults.corruption)) {
+    auto flipped = std::make_shared<Bytes>(*payload);
+    const std::uint64_t bit = path->uniform_below(flipped->size() * 8);
+    (*flipped)[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
+    trace(TraceKind::corrupt, Carrier::datagram, from, to, id, flipped->size(),
           "bit=" + std::to_string(bit));
+    copy = std::move(flipped);
   }
   (void)duplicate;
   queue_.schedule(departure + delay,
@@ -258,12 +270,16 @@ void Simulation::transmit_datagram_copy(HostId from, HostId to, std::uint64_t id
 }
 
 void Simulation::arrive_datagram(HostId from, HostId to, std::uint64_t id,
-                                 std::shared_ptr<Bytes> payload) {
+                                 std::shared_ptr<const Bytes> payload) {
   const auto drop = [&](std::string_view reason) {
     ++stats_.datagrams_dropped;
     trace(TraceKind::drop, Carrier::datagram, from, to, id, payload->size(), reason);
   };
   if (is_blocked(from, to)) return drop("partitioned");
+  std::function<void()> later = [this, from, to, id, payload]() { arrive_datagram(from, to, id, payload); };
+  bool overflow = false;
+  if (hold_arrival(from, to, later, overflow)) return;
+  if (overflow) return drop("held_overflow");
   if (host(to).state == HostState::down) return drop("host_down");
   run_on_host(to, host(to).epoch, [this, from, to, id, payload]() {
     ++stats_.datagrams_delivered;
@@ -313,6 +329,37 @@ void Simulation::heal() {
 
 bool Simulation::is_blocked(HostId from, HostId to) const {
   return !blocked_.empty() && blocked_.count({from, to}) == 1;
+}
+
+bool Simulation::hold_arrival(HostId from, HostId to, std::function<void()>& arrival,
+                              bool& overflow) {
+  overflow = false;
+  if (holding_.empty()) return false;
+  const auto found = holding_.find({from, to});
+  if (found == holding_.end()) return false;
+  if (found->second.size() >= config_.held_deliveries_max) {
+    overflow = true;
+    return false;
+  }
+  found->second.push_back(std::move(arrival));
+  return true;
+}
+
+void Simulation::hold(HostId from, HostId to) {
+  DCL_ASSERT(from != to);
+  holding_.try_emplace({from, to});
+  trace(TraceKind::fault, Carrier::none, from, to, 0, 0, "hold");
+}
+
+void Simulation::release(HostId from, HostId to) {
+  const auto found = holding_.find({from, to});
+  if (found == holding_.end()) return;
+  std::deque<std::function<void()>> arrivals = std::move(found->second);
+  holding_.erase(found);
+  trace(TraceKind::fault, Carrier::none, from, to, 0, 0,
+        "release held=" + std::to_string(arrivals.size()));
+  // Arrive again now, in their original order (partition and host state are checked then).
+  for (auto& arrival : arrivals) queue_.schedule(now_, std::move(arrival));
 }
 
 // --- Host faults ------------------------------------------------------------------------------
@@ -502,24 +549,32 @@ void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32
 void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments,
                                  core::TimePoint sent_at) {
   if (!is_stream_open(message->stream)) return;
-  if (is_blocked(message->from, message->to)) {
-    // Cut in flight: the sender notices by its retransmission timer, counted from sending.
-    ++message->attempt;
-    const core::TimePoint retry =
-        std::max(now_, sent_at + rto(message->from, message->to, message->attempt));
-    queue_.schedule(retry, [this, message, segments]() {
-      if (!is_stream_open(message->stream)) return;
-      stats_.segments_retransmitted += segments;
-      trace(TraceKind::retransmit, Carrier::stream, message->from, message->to,
-            message->trace_id(), segments * message->segment_bytes,
-            "attempt=" + std::to_string(message->attempt));
-      transmit_segments(message, segments);
-    });
-    return;
-  }
+  if (is_blocked(message->from, message->to)) return cut_segments(message, segments, sent_at);
+  std::function<void()> later = [this, message, segments, sent_at]() {
+    arrive_segments(message, segments, sent_at);
+  };
+  bool overflow = false;
+  if (hold_arrival(message->from, message->to, later, overflow)) return;
+  if (overflow) return cut_segments(message, segments, sent_at);
   DCL_ASSERT(segments <= message->segments_missing);
   message->segments_missing -= segments;
   if (message->segments_missing == 0) complete_message(*message);
+}
+
+void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t segments,
+                              core::TimePoint sent_at) {
+  // Lost in flight: the sender notices by its retransmission timer, counted from sending.
+  ++message->attempt;
+  const core::TimePoint retry =
+      std::max(now_, sent_at + rto(message->from, message->to, message->attempt));
+  queue_.schedule(retry, [this, message, segments]() {
+    if (!is_stream_open(message->stream)) return;
+    stats_.segments_retransmitted += segments;
+    trace(TraceKind::retransmit, Carrier::stream, message->from, message->to,
+          message->trace_id(), segments * message->segment_bytes,
+          "attempt=" + std::to_string(message->attempt));
+    transmit_segments(message, segments);
+  });
 }
 
 void Simulation::complete_message(const Message& message) {

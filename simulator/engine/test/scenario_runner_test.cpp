@@ -56,6 +56,22 @@ TEST(ScenarioRunner, PartitionsBlockAndHealAsScheduled) {
   EXPECT_GT(partitioned_drops, 150);
 }
 
+TEST(ScenarioRunner, HoldAndReleaseFromTheSchedule) {
+  const auto lines = run_lines(R"({"duration_ms": 1000,
+    "nodes": [{"name": "a"}, {"name": "b"}],
+    "default_link": {"latency_us": 1000},
+    "faults": [{"at_ms": 200, "action": "hold", "from": "a", "to": "b"},
+               {"at_ms": 500, "action": "release", "from": "a", "to": "b"}],
+    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 20, "rate_hz": 100}]})", 8);
+  int delivered_at_release = 0;
+  for (const Line& line : lines) {
+    if (line.kind != "deliver") continue;
+    EXPECT_FALSE(line.t_ns > 201 * ms && line.t_ns < 500 * ms);
+    if (line.t_ns == 500 * ms) ++delivered_at_release;
+  }
+  EXPECT_GE(delivered_at_release, 29);
+}
+
 TEST(ScenarioRunner, CrashStopsWorkloadAndRestartRearmsIt) {
   const auto lines = run_lines(R"({"duration_ms": 3000,
     "nodes": [{"name": "a"}, {"name": "b"}],

@@ -288,6 +288,39 @@ TEST(Simulation, TimerHeldByPauseCanStillBeCancelled) {
   EXPECT_EQ(fired, std::vector<int>{2});
 }
 
+TEST(Simulation, HoldKeepsPacketsInFlightUntilRelease) {
+  LinkFaults faults;
+  faults.latency = 2ms;
+  Pair pair(faults);
+  const auto stream = pair.sim.open_stream(pair.a, pair.b);
+  ASSERT_TRUE(stream.ok());
+  pair.sim.hold(pair.a, pair.b);
+  pair.sim.send_datagram(pair.a, pair.b, bytes_of(1));
+  ASSERT_TRUE(pair.sim.send_message(*stream, pair.a, bytes_of(7)).ok());
+  pair.sim.send_datagram(pair.a, pair.b, bytes_of(2));
+  pair.sim.run_until(at(100ms));
+  EXPECT_TRUE(pair.datagrams.empty());
+  EXPECT_TRUE(pair.messages.empty());
+  pair.sim.release(pair.a, pair.b);
+  pair.sim.run_until(at(100ms));
+  EXPECT_EQ(pair.datagrams, (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(pair.messages, std::vector<std::uint32_t>{7});
+  EXPECT_EQ(pair.arrival_times[0], at(100ms));
+  EXPECT_EQ(pair.sim.stats().segments_retransmitted, 0U);  // held, not lost
+}
+
+TEST(Simulation, RunUntilPredicateStopsWhenDoneOrAtTheStepBound) {
+  LinkFaults faults;
+  faults.latency = 7ms;
+  Pair pair(faults);
+  pair.sim.send_datagram(pair.a, pair.b, bytes_of(1));
+  EXPECT_TRUE(pair.sim.run_until([&] { return !pair.datagrams.empty(); }, 100));
+  EXPECT_EQ(pair.sim.now(), at(7ms));
+  std::function<void()> forever = [&] { pair.sim.runtime(pair.a).post(forever); };
+  pair.sim.runtime(pair.a).post(forever);
+  EXPECT_FALSE(pair.sim.run_until([] { return false; }, 1000));
+}
+
 TEST(Simulation, SameSeedSameDigestDifferentSeedDifferentDigest) {
   const auto run = [](std::uint64_t seed) {
     LinkFaults faults;

@@ -44,7 +44,7 @@ struct LinkSpec {
 };
 
 enum class FaultAction : std::uint8_t {
-  partition, partition_oneway, heal, crash, restart, pause, resume, set_link,
+  partition, partition_oneway, heal, crash, restart, pause, resume, set_link, hold, release,
 };
 
 struct FaultSpec {
@@ -53,7 +53,7 @@ struct FaultSpec {
   std::vector<std::string> side_a;  // partition: a | b;  partition_oneway: from > to
   std::vector<std::string> side_b;
   std::string host;                 // crash, restart, pause, resume
-  LinkSpec link;                    // set_link
+  LinkSpec link;                    // set_link; hold and release use link.from / link.to
 };
 
 enum class WorkloadKind : std::uint8_t { periodic, request_response };

@@ -14,6 +14,7 @@
 // output. Two Simulations may coexist in one process.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -134,6 +135,12 @@ class Simulation {
   void heal();
   bool is_blocked(HostId from, HostId to) const;
 
+  /// Hold: packets from -> to that reach the receiver's end of the link wait there, in order,
+  /// until release(from, to) (turmoil's hold/release). At most held_deliveries_max per link;
+  /// beyond it datagrams drop (held_overflow) and stream segments count as lost.
+  void hold(HostId from, HostId to);
+  void release(HostId from, HostId to);
+
   /// Crash: the host stops, its timers and held deliveries are discarded, its streams reset (peers
   /// are told after one-way latency), datagrams to it are dropped.
   void crash(HostId host);
@@ -160,6 +167,9 @@ class Simulation {
 
   /// Runs the earliest event. Returns false when none is pending.
   bool step();
+  /// Steps until `done()` holds, at most `steps_max` events (a guard against runs that never
+  /// settle: turmoil's run / quinn's drive_bounded). Returns whether `done()` holds at the end.
+  bool run_until(const std::function<bool()>& done, std::uint64_t steps_max);
   /// Runs every event due at or before `end`, then sets now() to `end`. Returns events run.
   std::uint64_t run_until(core::TimePoint end);
   /// As run_until, calling `progress` every `every_events` events (for the CLI's progress bar).
@@ -195,13 +205,17 @@ class Simulation {
   void transmit_datagram_copy(HostId from, HostId to, std::uint64_t id,
                               std::shared_ptr<const Bytes> payload, core::TimePoint departure,
                               bool duplicate);
-  void arrive_datagram(HostId from, HostId to, std::uint64_t id, std::shared_ptr<Bytes> payload);
+  void arrive_datagram(HostId from, HostId to, std::uint64_t id,
+                       std::shared_ptr<const Bytes> payload);
 
   core::Duration rto(HostId from, HostId to, std::uint32_t attempt);
   void transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments);
   void arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments,
                        core::TimePoint sent_at);
   void complete_message(const Message& message);
+  /// If from -> to is on hold, keeps `arrival` for release() and returns true.
+  bool hold_arrival(HostId from, HostId to, std::function<void()>& arrival, bool& overflow);
+  void cut_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at);
   void reset_stream(StreamId id, HostId crashed, std::string_view why);
 
   SimulationConfig config_;
@@ -213,6 +227,8 @@ class Simulation {
   std::map<std::string, HostId, std::less<>> host_ids_;
   std::map<std::pair<HostId, HostId>, Link> links_;
   std::set<std::pair<HostId, HostId>> blocked_;  // (from, to) pairs cut by a partition
+  // (from, to) pairs on hold, with the arrivals waiting for release, in arrival order.
+  std::map<std::pair<HostId, HostId>, std::deque<std::function<void()>>> holding_;
   std::map<StreamId, Stream> streams_;
   StreamId next_stream_id_ = 1;
   std::uint64_t next_datagram_id_ = 1;
