@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -286,6 +287,80 @@ TEST(Simulation, TimerHeldByPauseCanStillBeCancelled) {
   sim.resume(host);
   sim.run_until(at(60ms));
   EXPECT_EQ(fired, std::vector<int>{2});
+}
+
+TEST(Simulation, ReorderingHoldsPacketsBack) {
+  LinkFaults faults;
+  faults.latency = 1ms;
+  faults.reordering = core::Ratio::one();
+  faults.reorder_delay = 9ms;
+  Pair pair(faults);
+  pair.sim.send_datagram(pair.a, pair.b, bytes_of(1));
+  pair.sim.run_until(at(1s));
+  ASSERT_EQ(pair.arrival_times.size(), 1U);
+  EXPECT_EQ(pair.arrival_times[0], at(10ms));
+
+  LinkFaults some;
+  some.latency = 1ms;
+  some.reordering = core::Ratio{1, 2};
+  some.reorder_delay = 5ms;
+  Pair mixed(some, 3);
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    mixed.sim.schedule_at(at(1ms * i / 4), [&mixed, i] { mixed.sim.send_datagram(mixed.a, mixed.b, bytes_of(i)); });
+  }
+  mixed.sim.run_until(at(1s));
+  ASSERT_EQ(mixed.datagrams.size(), 200U);
+  EXPECT_FALSE(std::is_sorted(mixed.datagrams.begin(), mixed.datagrams.end()));
+}
+
+TEST(Simulation, JitterModelsStayInTheirBounds) {
+  struct Case {
+    Jitter jitter;
+    core::Duration low;
+    core::Duration high;  // inclusive
+  };
+  const Case cases[] = {
+      {Jitter{JitterKind::uniform, 4ms}, 10ms, 14ms - core::Duration(1)},
+      {Jitter{JitterKind::normal, 3ms, 2ms}, 0ms, 13ms},
+      {Jitter{JitterKind::pareto, 40ms, 0ms, 1ms, core::Ratio{1, 1}}, 10ms - core::Duration(1), 49ms},
+  };
+  for (const Case& c : cases) {
+    LinkFaults faults;
+    faults.latency = 10ms;
+    faults.jitter = c.jitter;
+    Pair pair(faults, 17);
+    for (int i = 0; i < 2000; ++i) pair.sim.send_datagram(pair.a, pair.b, bytes_of(i));
+    pair.sim.run_until(at(1s));
+    ASSERT_EQ(pair.arrival_times.size(), 2000U);
+    for (const core::TimePoint arrival : pair.arrival_times) {
+      EXPECT_GE(arrival, at(c.low)) << to_string(c.jitter.kind);
+      EXPECT_LE(arrival, at(c.high)) << to_string(c.jitter.kind);
+    }
+    EXPECT_NE(pair.arrival_times.front(), pair.arrival_times.back());
+  }
+}
+
+TEST(Simulation, StreamIsDelayedByBandwidth) {
+  LinkFaults faults;
+  faults.latency = 5ms;
+  faults.rate_bits_per_s = 1'000'000;
+  faults.queue_bytes_max = 100'000;
+  faults.mtu_bytes = 1250;
+  Pair pair(faults);
+  const auto stream = pair.sim.open_stream(pair.a, pair.b);
+  ASSERT_TRUE(stream.ok());
+  core::TimePoint last{};
+  HostHandlers handlers;
+  handlers.message = [&](StreamId, HostId, std::span<const std::uint8_t> p) {
+    pair.messages.push_back(value_of(p));
+    last = pair.sim.now();
+  };
+  pair.sim.set_handlers(pair.b, handlers);
+  for (std::uint32_t i = 0; i < 10; ++i) ASSERT_TRUE(pair.sim.send_message(*stream, pair.a, bytes_of(i, 2500)).ok());
+  pair.sim.run_until(at(10s));
+  ASSERT_EQ(pair.messages.size(), 10U);
+  // 25 000 bytes at 125 000 bytes/s take 200 ms, plus 5 ms of latency.
+  EXPECT_EQ(last, at(205ms));
 }
 
 TEST(Simulation, HoldKeepsPacketsInFlightUntilRelease) {
