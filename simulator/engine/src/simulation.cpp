@@ -239,16 +239,16 @@ void Simulation::send_datagram(HostId from, HostId to, Bytes payload) {
   if (!loss.empty()) return drop(loss);
   auto shared = std::make_shared<const Bytes>(std::move(payload));
   const bool duplicate = path->chance(path->faults().duplication);
-  transmit_datagram_copy(from, to, id, shared, *departure, false);
+  transmit_datagram_copy(from, to, id, shared, *departure);
   if (duplicate) {
     trace(TraceKind::duplicate, Carrier::datagram, from, to, id, size, {});
-    transmit_datagram_copy(from, to, id, shared, *departure, true);
+    transmit_datagram_copy(from, to, id, shared, *departure);
   }
 }
 
 void Simulation::transmit_datagram_copy(HostId from, HostId to, std::uint64_t id,
                                         std::shared_ptr<const Bytes> payload,
-                                        core::TimePoint departure, bool duplicate) {
+                                        core::TimePoint departure) {
   Link* path = link(from, to);
   DCL_ASSERT(path != nullptr);
   const LinkFaults& faults = path->faults();
@@ -264,7 +264,6 @@ void Simulation::transmit_datagram_copy(HostId from, HostId to, std::uint64_t id
           "bit=" + std::to_string(bit));
     copy = std::move(flipped);
   }
-  (void)duplicate;
   queue_.schedule(departure + delay,
                   [this, from, to, id, copy]() { arrive_datagram(from, to, id, copy); });
 }

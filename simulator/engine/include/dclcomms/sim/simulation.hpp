@@ -202,9 +202,9 @@ class Simulation {
   void run_on_host(HostId target, std::uint64_t epoch, std::function<void()> action);
   EventId schedule_on_host(core::TimePoint when, HostId target, std::function<void()> action);
 
+  /// One copy of a datagram (the original or a duplicate): its own delay and corruption draws.
   void transmit_datagram_copy(HostId from, HostId to, std::uint64_t id,
-                              std::shared_ptr<const Bytes> payload, core::TimePoint departure,
-                              bool duplicate);
+                              std::shared_ptr<const Bytes> payload, core::TimePoint departure);
   void arrive_datagram(HostId from, HostId to, std::uint64_t id,
                        std::shared_ptr<const Bytes> payload);
 
