@@ -8,7 +8,7 @@ bash "$root/ci/build.sh" fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in fuzz_transport_uri fuzz_decode_packet fuzz_decode_ws_packet; do
+for target in fuzz_transport_uri fuzz_decode_packet fuzz_decode_ws_packet fuzz_auth_chain; do
   bin=$(find "$root/build/fuzz" -type f -name "$target" -perm -u+x | head -n 1)
   if [ -z "$bin" ]; then
     echo "fuzz: $target was not built" >&2

@@ -50,7 +50,8 @@ ExitCode run_connect(const ConnectOptions& options) {
   if (!key_ok) return ExitCode::bad_input;
 
   core::ManualRuntime runtime;
-  transport::TransportFactory factory({&runtime, key});
+  transport::TransportContext context{.runtime = &runtime};
+  transport::TransportFactory factory(context);
   auto created = factory.create(options.uri);
   if (!created) {
     report_error("connect", std::string(transport::to_string(created.error().code)) + ": " +

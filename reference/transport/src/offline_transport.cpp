@@ -6,26 +6,15 @@
 
 namespace dclcomms::transport {
 
-OfflineTransport::OfflineTransport(core::Runtime& runtime) : runtime_(runtime) {}
-
-OfflineTransport::~OfflineTransport() {
-  for (const core::TimerId id : pending_) runtime_.cancel(id);
-}
-
-void OfflineTransport::emit_later(TransportEvent event) {
-  // Events are never delivered from inside a method call (transport.hpp): post them.
-  pending_.push_back(runtime_.post([this, event = std::move(event)] {
-    pending_.erase(pending_.begin());
-    emit(event);
-  }));
-}
+OfflineTransport::OfflineTransport(core::Runtime& runtime)
+    : events_(runtime, [this](const TransportEvent& event) { emit(event); }) {}
 
 Status OfflineTransport::connect() {
   if (state_ != State::idle) {
     return core::fail(TransportErrorCode::already_connected, "offline transport: connect called twice");
   }
   state_ = State::connected;
-  emit_later(Connected{});
+  events_.post(Connected{});
   return core::Ok{};
 }
 
@@ -33,7 +22,7 @@ void OfflineTransport::disconnect() {
   if (state_ == State::closed) return;
   const bool was_connected = state_ == State::connected;
   state_ = State::closed;
-  emit_later(Disconnected{was_connected ? "client disconnected" : "client disconnected before connect",
+  events_.post(Disconnected{was_connected ? "client disconnected" : "client disconnected before connect",
                           false});
 }
 

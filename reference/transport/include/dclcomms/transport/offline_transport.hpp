@@ -5,9 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "dclcomms/core/runtime.hpp"
+#include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/transport/transport.hpp"
 
 namespace dclcomms::transport {
@@ -15,7 +15,6 @@ namespace dclcomms::transport {
 class OfflineTransport final : public Transport {
  public:
   explicit OfflineTransport(core::Runtime& runtime);
-  ~OfflineTransport() override;
   OfflineTransport(const OfflineTransport&) = delete;
   OfflineTransport& operator=(const OfflineTransport&) = delete;
 
@@ -29,12 +28,10 @@ class OfflineTransport final : public Transport {
 
  private:
   enum class State : std::uint8_t { idle, connected, closed };
-  void emit_later(TransportEvent event);
 
-  core::Runtime& runtime_;
   State state_ = State::idle;
   std::uint64_t discarded_count_ = 0;
-  std::vector<core::TimerId> pending_;  // cancelled on destruction: callbacks capture `this`
+  EventPoster events_;
 };
 
 }  // namespace dclcomms::transport

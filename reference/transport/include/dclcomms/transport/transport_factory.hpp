@@ -5,8 +5,6 @@
 // a name, starts a thread or schedules work. Connecting is the transport's connect(). Clients
 // register extra types, replace built-in ones, or opt out of types they do not want to serve.
 
-#include <array>
-#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -17,17 +15,26 @@
 
 #include "dclcomms/core/result.hpp"
 #include "dclcomms/core/runtime.hpp"
+#include "dclcomms/transport/message_stream.hpp"
 #include "dclcomms/transport/transport.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
 namespace dclcomms::transport {
 
-/// What every transport is built with. Later transports add their needs here (TLS options).
+/// The user's identity as transports need it: the address they announce, and a signer that returns
+/// the AuthChain JSON whose final link signs `payload` (ws-room challenges, signed-login fetches).
+struct SigningIdentity {
+  std::string address;  // lowercase 0x… of the chain's owner
+  std::function<std::string(std::string_view payload)> sign_payload;
+};
+
+/// What every transport is built with: the runtime, and the outside world as interfaces (so the
+/// simulator can stand in for the network).
 struct TransportContext {
   core::Runtime* runtime = nullptr;  // required; must outlive the transports
-  /// The secp256k1 private key that signs logins (ws-room challenge, signed-login fetch).
-  /// Transports that need one and find none fail at connect() with `denied`.
-  std::optional<std::array<std::uint8_t, 32>> identity_key;
+  std::optional<SigningIdentity> identity;  // none: transports that must sign fail at connect
+  MessageStreamConnector websocket;  // empty: websocket-based types (ws-room) are not available
+  MessageStreamOptions websocket_options;
 };
 
 using TransportPtr = std::unique_ptr<Transport>;

@@ -1,0 +1,65 @@
+#pragma once
+// A Beast websocket + HTTP server carrier: accepts TCP (optionally TLS) connections, upgrades the
+// websocket requests its owner accepts, answers plain HTTP GETs through a callback, and moves binary
+// frames. It knows nothing of what the frames mean (the ws-room server core does).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/core/result.hpp"
+
+namespace dclcomms::carriers {
+
+using ServerConnectionId = std::uint64_t;
+
+struct HttpResponse {
+  unsigned status = 404;
+  std::string content_type = "application/json";
+  std::string body = R"({"error":"not found"})";
+};
+
+struct WebSocketServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                // 0 = pick a free port (see port())
+  std::string tls_certificate_pem;       // both set: wss:// and https:// only
+  std::string tls_private_key_pem;
+  std::vector<std::string> subprotocols = {"rfc5", "rfc4"};  // the first one the client offers is chosen
+  std::size_t read_message_bytes_max = 1 << 20;
+  std::size_t connections_max = 10'000;
+  std::size_t write_backlog_bytes_max = 16 * 1024 * 1024;    // a hard cap: past it the connection is closed
+  core::Duration handshake_timeout = std::chrono::seconds(5);
+  core::Duration idle_timeout = std::chrono::seconds(90);
+};
+
+struct WebSocketServerCallbacks {
+  /// Whether to upgrade a websocket request for `target` (path and query).
+  std::function<bool(const std::string& target)> accept_upgrade;
+  std::function<void(ServerConnectionId, const std::string& target)> on_open;
+  std::function<void(ServerConnectionId, std::vector<std::uint8_t> frame)> on_frame;
+  std::function<void(ServerConnectionId, std::size_t backlog_bytes)> on_backlog;
+  std::function<void(ServerConnectionId, const std::string& detail)> on_closed;  // last call for this id
+  std::function<HttpResponse(const std::string& target)> on_http_get;
+};
+
+class WebSocketServer {
+ public:
+  /// Binds and starts accepting on `runtime`. Errors name the address and the reason.
+  static core::Result<std::unique_ptr<WebSocketServer>, std::string> listen(AsioRuntime& runtime,
+                                                                            WebSocketServerOptions options,
+                                                                            WebSocketServerCallbacks callbacks);
+  virtual ~WebSocketServer() = default;
+  virtual std::uint16_t port() const = 0;
+  virtual void send(ServerConnectionId connection, std::vector<std::uint8_t> frame) = 0;
+  virtual void close(ServerConnectionId connection, const std::string& reason) = 0;
+  /// Stops accepting and closes every connection.
+  virtual void stop() = 0;
+  virtual std::size_t connection_count() const = 0;
+};
+
+}  // namespace dclcomms::carriers

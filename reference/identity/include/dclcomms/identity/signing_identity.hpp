@@ -1,0 +1,21 @@
+#pragma once
+// Glue between reference/auth (AuthChains) and the transports' SigningIdentity: an explorer-style
+// login identity (wallet key + ephemeral key) whose signer returns AuthChain JSON.
+
+#include <array>
+#include <cstdint>
+
+#include "dclcomms/auth/auth_chain.hpp"
+#include "dclcomms/transport/transport_factory.hpp"
+
+namespace dclcomms::identity {
+
+/// Wraps an AuthChain identity: address = the owner (lowercase), signer = sign_payload -> JSON.
+transport::SigningIdentity make_signing_identity(auth::Identity identity);
+
+/// The identity of wallet `owner_key`, delegating to `ephemeral_key` until `expiration_unix_ms`.
+core::Result<transport::SigningIdentity, auth::AuthError> make_signing_identity(
+    const std::array<std::uint8_t, 32>& owner_key, const std::array<std::uint8_t, 32>& ephemeral_key,
+    std::int64_t expiration_unix_ms);
+
+}  // namespace dclcomms::identity

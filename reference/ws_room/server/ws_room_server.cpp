@@ -1,0 +1,156 @@
+#include "ws_room_server.hpp"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "dclcomms/auth/auth_chain.hpp"
+
+namespace dclcomms::ws_room {
+namespace {
+
+std::int64_t system_unix_ms() {
+  // A production server checks AuthChain expirations against real time; simulations inject theirs.
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::uint64_t random_seed() {
+  std::uint64_t seed = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) != 1) seed = 0x5eed;
+  return seed;
+}
+
+ChallengeVerifier make_verifier(std::function<std::int64_t()> unix_ms_now) {
+  return [unix_ms_now = std::move(unix_ms_now)](std::string_view chain_json, std::string_view challenge,
+                                               core::TimePoint) -> core::Result<std::string, std::string> {
+    auto chain = auth::parse_auth_chain(chain_json);
+    if (!chain) return core::Unexpected<std::string>{std::string(auth::to_string(chain.error().code)) + ": " + chain.error().message};
+    auto verified = auth::verify_auth_chain(*chain, challenge, unix_ms_now());
+    if (!verified) {
+      return core::Unexpected<std::string>{std::string(auth::to_string(verified.error().code)) + ": " + verified.error().message};
+    }
+    return verified->owner_address;
+  };
+}
+
+std::string event_json(const ServerEvent& event) {
+  struct Printer {
+    nlohmann::json operator()(const MemberJoined& e) const {
+      return {{"event", "joined"}, {"connection", e.connection}, {"room", e.room}, {"alias", e.alias}, {"address", e.address}};
+    }
+    nlohmann::json operator()(const MemberLeft& e) const {
+      return {{"event", "left"}, {"connection", e.connection}, {"room", e.room}, {"alias", e.alias},
+              {"address", e.address}, {"reason", std::string(to_string(e.reason))}};
+    }
+    nlohmann::json operator()(const ConnectionRejected& e) const {
+      return {{"event", "rejected"}, {"connection", e.connection}, {"reason", std::string(to_string(e.reason))},
+              {"detail", e.detail}};
+    }
+  };
+  return std::visit(Printer{}, event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string room_of_target(const std::string& target) {
+  static constexpr std::string_view prefix = "/rooms/";
+  if (target.rfind(prefix, 0) != 0) return {};
+  std::string room = target.substr(prefix.size());
+  if (const auto query = room.find('?'); query != std::string::npos) room.resize(query);
+  if (room.empty() || room.find('/') != std::string::npos || room == "status") return {};
+  return room;
+}
+
+WsRoomServer::WsRoomServer(carriers::AsioRuntime& runtime, WsRoomServerOptions options)
+    : runtime_(runtime), options_(std::move(options)), core_([&] {
+        if (!options_.unix_ms_now) options_.unix_ms_now = system_unix_ms;
+        auto config = server_core_config_default(make_verifier(options_.unix_ms_now),
+                                                 options_.challenge_seed ? options_.challenge_seed : random_seed());
+        config.challenge_required = options_.challenge_required;
+        config.room_capacity = options_.room_capacity;
+        config.connections_max = options_.listen.connections_max;
+        return config;
+      }()) {}
+
+WsRoomServer::~WsRoomServer() {
+  if (timer_) runtime_.cancel(*timer_);
+  if (carrier_) carrier_->stop();
+}
+
+core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start(carriers::AsioRuntime& runtime,
+                                                                             WsRoomServerOptions options) {
+  std::unique_ptr<WsRoomServer> server(new WsRoomServer(runtime, std::move(options)));
+  WsRoomServer* self = server.get();
+  carriers::WebSocketServerCallbacks callbacks;
+  callbacks.accept_upgrade = [](const std::string& target) { return !room_of_target(target).empty(); };
+  callbacks.on_open = [self](carriers::ServerConnectionId id, const std::string& target) {
+    self->core_.handle_connection_opened(id, room_of_target(target), self->runtime_.now());
+    self->pump();
+  };
+  callbacks.on_frame = [self](carriers::ServerConnectionId id, std::vector<std::uint8_t> frame) {
+    self->core_.handle_frame(id, frame, self->runtime_.now());
+    self->pump();
+  };
+  callbacks.on_backlog = [self](carriers::ServerConnectionId id, std::size_t bytes) { self->core_.handle_backlog(id, bytes); };
+  callbacks.on_closed = [self](carriers::ServerConnectionId id, const std::string&) {
+    self->core_.handle_connection_closed(id, self->runtime_.now());
+    self->pump();
+  };
+  callbacks.on_http_get = [self](const std::string& target) {
+    if (target == "/status" || target == "/rooms/status") return carriers::HttpResponse{200, "application/json", self->status_json()};
+    return carriers::HttpResponse{};
+  };
+  auto carrier = carriers::WebSocketServer::listen(runtime, server->options_.listen, std::move(callbacks));
+  if (!carrier) return core::Unexpected<std::string>{carrier.error()};
+  server->carrier_ = std::move(carrier).value();
+  return server;
+}
+
+void WsRoomServer::pump() {
+  while (auto transmit = core_.poll_transmit()) {
+    if (auto* frame = std::get_if<Frame>(&transmit->transmit)) {
+      carrier_->send(transmit->connection, std::move(frame->bytes));
+    } else {
+      carrier_->close(transmit->connection, std::get<CloseRequest>(transmit->transmit).detail);
+    }
+  }
+  arm_timer();
+  while (auto event = core_.poll_event()) {
+    if (options_.log) options_.log(event_json(*event));
+  }
+}
+
+void WsRoomServer::arm_timer() {
+  const auto deadline = core_.poll_timeout();
+  if (deadline == timer_deadline_) return;
+  if (timer_) runtime_.cancel(*timer_);
+  timer_.reset();
+  timer_deadline_ = deadline;
+  if (!deadline) return;
+  timer_ = runtime_.schedule_at(*deadline, [this] {
+    timer_.reset();
+    timer_deadline_.reset();
+    core_.handle_timeout(runtime_.now());
+    pump();
+  });
+}
+
+std::string WsRoomServer::status_json() const {
+  nlohmann::json details = nlohmann::json::array();
+  std::size_t users = 0;
+  for (const auto& room : core_.rooms()) {
+    details.push_back({{"roomName", room.room}, {"count", room.members}});
+    users += room.members;
+  }
+  return nlohmann::json{{"rooms", core_.rooms().size()}, {"users", users}, {"connections", core_.connection_count()},
+                        {"details", details}}
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void WsRoomServer::stop() {
+  if (carrier_) carrier_->stop();
+}
+
+}  // namespace dclcomms::ws_room

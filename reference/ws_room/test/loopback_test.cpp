@@ -1,0 +1,173 @@
+// ws-room end to end over real loopback websockets: WsRoomTransport (client core + Beast client)
+// against WsRoomServer (server core + Beast server), with real AuthChains.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+
+#include "dclcomms/carriers/websocket_client.hpp"
+#include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "ws_room_server.hpp"
+
+namespace dclcomms::ws_room {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::array<std::uint8_t, 32> key(std::uint8_t n) {
+  std::array<std::uint8_t, 32> k{};
+  k[31] = n;
+  return k;
+}
+
+constexpr std::int64_t year_2100_ms = 4102444800000;
+
+transport::SigningIdentity identity(std::uint8_t n) {
+  return identity::make_signing_identity(key(n), key(static_cast<std::uint8_t>(n + 100)), year_2100_ms).value();
+}
+
+// Runs the runtime until `done` holds, for at most ~10 s of wall time.
+bool run_until(carriers::AsioRuntime& runtime, const std::function<bool()>& done) {
+  for (int i = 0; i < 1000 && !done(); ++i) runtime.run_for(10ms);
+  return done();
+}
+
+struct Client {
+  transport::TransportPtr transport;
+  std::vector<transport::TransportEvent> events;
+  template <class E>
+  std::vector<E> all() const {
+    std::vector<E> out;
+    for (const auto& e : events) {
+      if (auto* typed = std::get_if<E>(&e)) out.push_back(*typed);
+    }
+    return out;
+  }
+};
+
+struct Loopback : ::testing::Test {
+  carriers::AsioRuntime runtime;
+  std::unique_ptr<WsRoomServer> server;
+  std::vector<std::string> server_log;
+
+  void SetUp() override {
+    WsRoomServerOptions options;
+    options.challenge_seed = 7;
+    options.log = [this](const std::string& line) { server_log.push_back(line); };
+    auto started = WsRoomServer::start(runtime, options);
+    ASSERT_TRUE(started.ok()) << started.error();
+    server = std::move(started).value();
+  }
+
+  std::string url(const std::string& room) { return "ws-room:ws://127.0.0.1:" + std::to_string(server->port()) + "/rooms/" + room; }
+
+  std::unique_ptr<Client> client(std::optional<transport::SigningIdentity> id, const std::string& room) {
+    transport::TransportContext context{.runtime = &runtime, .identity = std::move(id),
+                                        .websocket = carriers::make_websocket_connector(runtime), .websocket_options = {}};
+    transport::TransportFactory factory(context);
+    register_ws_room(factory);
+    auto created = factory.create(url(room));
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    auto c = std::make_unique<Client>();
+    c->transport = std::move(created).value();
+    c->transport->set_event_handler([raw = c.get()](const transport::TransportEvent& e) { raw->events.push_back(e); });
+    EXPECT_TRUE(c->transport->connect().ok());
+    return c;
+  }
+};
+
+TEST_F(Loopback, ClientsJoinExchangePacketsAndLeave) {
+  auto a = client(identity(1), "plaza");
+  ASSERT_TRUE(run_until(runtime, [&] { return !a->all<transport::Connected>().empty(); }));
+  EXPECT_TRUE(a->all<transport::Connected>()[0].peers.empty());
+  auto b = client(identity(2), "plaza");
+  ASSERT_TRUE(run_until(runtime, [&] { return !b->all<transport::Connected>().empty() && !a->all<transport::PeerJoined>().empty(); }));
+  const std::string address_a = identity(1).address;
+  const std::string address_b = identity(2).address;
+  EXPECT_EQ(b->all<transport::Connected>()[0].peers, std::vector<std::string>{address_a});
+  EXPECT_EQ(a->all<transport::PeerJoined>()[0].address, address_b);
+
+  const std::vector<std::uint8_t> chat{0x2a, 0x04, 0x0a, 0x02, 'h', 'i'};
+  ASSERT_TRUE(a->transport->send(chat, {}).ok());
+  ASSERT_TRUE(b->transport->send(chat, {transport::Reliability::unreliable, {}}).ok());
+  ASSERT_TRUE(run_until(runtime, [&] {
+    return !a->all<transport::MessageReceived>().empty() && !b->all<transport::MessageReceived>().empty();
+  }));
+  EXPECT_EQ(b->all<transport::MessageReceived>()[0].sender, address_a);
+  EXPECT_EQ(b->all<transport::MessageReceived>()[0].packet, chat);
+  EXPECT_EQ(a->all<transport::MessageReceived>()[0].sender, address_b);
+
+  const auto status = nlohmann::json::parse(server->status_json());
+  EXPECT_EQ(status["users"], 2);
+  EXPECT_EQ(status["details"][0]["roomName"], "plaza");
+
+  b->transport->disconnect();
+  ASSERT_TRUE(run_until(runtime, [&] { return !a->all<transport::PeerLeft>().empty() && !b->all<transport::Disconnected>().empty(); }));
+  EXPECT_EQ(a->all<transport::PeerLeft>()[0].address, address_b);
+  EXPECT_FALSE(b->all<transport::Disconnected>()[0].kicked);
+}
+
+TEST_F(Loopback, ASecondLoginKicksTheFirst) {
+  auto first = client(identity(3), "r");
+  ASSERT_TRUE(run_until(runtime, [&] { return !first->all<transport::Connected>().empty(); }));
+  auto second = client(identity(3), "r");
+  ASSERT_TRUE(run_until(runtime, [&] { return !first->all<transport::Disconnected>().empty(); }));
+  const auto disconnected = first->all<transport::Disconnected>()[0];
+  EXPECT_TRUE(disconnected.kicked);
+  EXPECT_NE(disconnected.reason.find("Already logged in"), std::string::npos);
+  ASSERT_TRUE(run_until(runtime, [&] { return !second->all<transport::Connected>().empty(); }));
+}
+
+TEST_F(Loopback, ABadSignatureIsRejected) {
+  transport::SigningIdentity forger = identity(4);
+  forger.sign_payload = [](std::string_view) { return std::string(R"([{"type":"SIGNER","payload":"0x00","signature":""}])"); };
+  auto c = client(forger, "r");
+  ASSERT_TRUE(run_until(runtime, [&] { return !c->all<transport::Disconnected>().empty(); }));
+  EXPECT_FALSE(c->all<transport::Disconnected>()[0].kicked);
+  EXPECT_TRUE(c->all<transport::Connected>().empty());
+  ASSERT_TRUE(run_until(runtime, [&] { return !server_log.empty(); }));
+  EXPECT_NE(server_log.back().find("auth_failed"), std::string::npos) << server_log.back();
+}
+
+TEST_F(Loopback, GarbageFramesAndSilentClientsAreClosed) {
+  auto connector = carriers::make_websocket_connector(runtime);
+  bool garbage_closed = false;
+  bool silent_closed = false;
+  transport::MessageStreamOptions options;
+  options.subprotocols = {"rfc5"};
+  std::unique_ptr<transport::MessageStream> garbage;
+  transport::MessageStreamHandler handler;
+  handler.on_open = [&](std::string subprotocol) {
+    EXPECT_EQ(subprotocol, "rfc5");
+    garbage->send({0x1a, 0x05});  // truncated WsPacket
+  };
+  handler.on_closed = [&](std::string) { garbage_closed = true; };
+  garbage = connector("ws://127.0.0.1:" + std::to_string(server->port()) + "/rooms/x", options, handler);
+  transport::MessageStreamHandler silent_handler;
+  silent_handler.on_closed = [&](std::string) { silent_closed = true; };
+  auto silent = connector("ws://127.0.0.1:" + std::to_string(server->port()) + "/rooms/x", options, silent_handler);
+  ASSERT_TRUE(run_until(runtime, [&] { return garbage_closed && silent_closed; }));  // silent: 1 s handshake timeout
+  EXPECT_EQ(server->core().connection_count(), 0u);
+}
+
+TEST_F(Loopback, ConnectionFailuresBecomeDisconnected) {
+  transport::TransportContext context{.runtime = &runtime, .identity = identity(5),
+                                      .websocket = carriers::make_websocket_connector(runtime), .websocket_options = {}};
+  transport::TransportFactory factory(context);
+  register_ws_room(factory);
+  auto c = factory.create("ws-room:ws://127.0.0.1:1/rooms/nowhere");
+  ASSERT_TRUE(c.ok());
+  bool disconnected = false;
+  (*c)->set_event_handler([&](const transport::TransportEvent& e) {
+    if (const auto* d = std::get_if<transport::Disconnected>(&e)) {
+      disconnected = true;
+      EXPECT_NE(d->reason.find("cannot connect"), std::string::npos) << d->reason;
+    }
+  });
+  ASSERT_TRUE((*c)->connect().ok());
+  ASSERT_TRUE(run_until(runtime, [&] { return disconnected; }));
+}
+
+}  // namespace
+}  // namespace dclcomms::ws_room
