@@ -1,14 +1,19 @@
-// dclcomms connect URI [--key HEX | --random-key]
+// dclcomms connect URI [--key HEX | --random-key] [--insecure] [--ca-file PEM]
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "commands.hpp"
+#include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/core/hex.hpp"
-#include "dclcomms/core/manual_runtime.hpp"
+#include "dclcomms/identity/signing_identity.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
+#include "dclcomms/ws_room/ws_room_transport.hpp"
 #include "event_json.hpp"
 
 namespace dclcomms::cli {
@@ -18,75 +23,112 @@ struct ConnectOptions {
   std::string uri;
   std::string key_hex;
   bool random_key = false;
+  bool insecure = false;
+  std::string ca_file;
 };
 
-std::optional<std::array<std::uint8_t, 32>> identity_key(const ConnectOptions& options, bool& ok) {
-  ok = true;
-  std::array<std::uint8_t, 32> key{};
+using Key = std::array<std::uint8_t, 32>;
+
+bool random_key(Key& key) { return RAND_bytes(key.data(), static_cast<int>(key.size())) == 1; }
+
+// The wallet key from --key or --random-key; a fresh random ephemeral key per run, delegated for 30
+// days (what explorers request).
+std::optional<transport::SigningIdentity> make_identity(const ConnectOptions& options, ExitCode& failure) {
+  if (!options.random_key && options.key_hex.empty()) return std::nullopt;
+  Key owner{};
+  Key ephemeral{};
   if (options.random_key) {
-    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+    if (!random_key(owner)) {
       report_error("connect", "the system random generator failed");
-      ok = false;
+      failure = ExitCode::io_error;
       return std::nullopt;
     }
-    return key;
+  } else {
+    const auto bytes = core::from_hex(options.key_hex);
+    if (!bytes || bytes->size() != owner.size()) {
+      report_error("connect", "--key must be 32 bytes of hex (64 digits, optional 0x)");
+      failure = ExitCode::bad_input;
+      return std::nullopt;
+    }
+    std::copy(bytes->begin(), bytes->end(), owner.begin());
   }
-  if (options.key_hex.empty()) return std::nullopt;
-  const auto bytes = core::from_hex(options.key_hex);
-  if (!bytes || bytes->size() != key.size()) {
-    report_error("connect", "--key must be 32 bytes of hex (64 digits, optional 0x)");
-    ok = false;
+  if (!random_key(ephemeral)) {
+    report_error("connect", "the system random generator failed");
+    failure = ExitCode::io_error;
     return std::nullopt;
   }
-  std::copy(bytes->begin(), bytes->end(), key.begin());
-  return key;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  auto identity = identity::make_signing_identity(owner, ephemeral, now_ms + 30LL * 24 * 3600 * 1000);
+  if (!identity) {
+    report_error("connect", "--key is not a valid secp256k1 private key: " + identity.error().message);
+    failure = ExitCode::bad_input;
+    return std::nullopt;
+  }
+  return std::move(identity).value();
 }
 
-// Transports without network I/O (offline, and the simulated ones) run on a virtual-time runtime
-// driven here: each input line is followed by running everything that became due.
 ExitCode run_connect(const ConnectOptions& options) {
-  bool key_ok = true;
-  auto key = identity_key(options, key_ok);
-  if (!key_ok) return ExitCode::bad_input;
+  ExitCode failure = ExitCode::ok;
+  auto identity = make_identity(options, failure);
+  if (failure != ExitCode::ok) return failure;
 
-  core::ManualRuntime runtime;
-  transport::TransportContext context{.runtime = &runtime};
+  carriers::AsioRuntime runtime;
+  transport::TransportContext context{.runtime = &runtime, .identity = std::move(identity),
+                                      .websocket = carriers::make_websocket_connector(runtime),
+                                      .websocket_options = {}};
+  context.websocket_options.verify_certificates = !options.insecure;
+  context.websocket_options.ca_file = options.ca_file;
   transport::TransportFactory factory(context);
+  ws_room::register_ws_room(factory);
+
   auto created = factory.create(options.uri);
   if (!created) {
-    report_error("connect", std::string(transport::to_string(created.error().code)) + ": " +
-                                created.error().message);
+    report_error("connect", std::string(transport::to_string(created.error().code)) + ": " + created.error().message);
     return ExitCode::bad_input;
   }
   transport::Transport& transport = **created;
-  bool disconnected = false;
+  bool stdin_done = false;
+  ExitCode result = ExitCode::ok;
   transport.set_event_handler([&](const transport::TransportEvent& event) {
-    if (std::holds_alternative<transport::Disconnected>(event)) disconnected = true;
     std::cout << event_to_json(event).dump() << std::endl;  // flush: a script reads line by line
+    if (const auto* disconnected = std::get_if<transport::Disconnected>(&event)) {
+      if (!stdin_done) result = disconnected->kicked ? ExitCode::failed : ExitCode::io_error;
+      runtime.stop();
+    }
   });
-
   if (auto status = transport.connect(); !status) {
     report_error("connect", status.error().message);
     return ExitCode::io_error;
   }
-  runtime.run_until_idle();
-  std::string line;
-  while (!disconnected && std::getline(std::cin, line)) {
-    if (line.empty()) continue;
-    auto outgoing = parse_outgoing_line(line);
-    if (!outgoing) {
-      report_error("connect: input line skipped", outgoing.error().message);
-      continue;
+
+  // stdin is read on its own thread (a blocking read), and every line is handed to the runtime's
+  // thread, which owns the transport. The thread is detached: at exit it may still be blocked.
+  std::thread([&runtime, &transport, &stdin_done] {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+      runtime.post_from_any_thread([&transport, line] {
+        if (line.empty()) return;
+        auto outgoing = parse_outgoing_line(line);
+        if (!outgoing) return report_error("connect: input line skipped", outgoing.error().message);
+        if (auto status = transport.send(outgoing->bytes, outgoing->options); !status) {
+          report_error("connect: send failed",
+                       std::string(transport::to_string(status.error().code)) + ": " + status.error().message);
+        }
+      });
     }
-    if (auto status = transport.send(outgoing->bytes, outgoing->options); !status) {
-      report_error("connect: send failed", std::string(transport::to_string(status.error().code)) + ": " +
-                                               status.error().message);
-    }
-    runtime.run_until_idle();
-  }
-  transport.disconnect();
-  runtime.run_until_idle();
-  return ExitCode::ok;
+    runtime.post_from_any_thread([&transport, &stdin_done] {
+      stdin_done = true;
+      transport.disconnect();
+    });
+  }).detach();
+  runtime.on_termination_signal([&transport, &stdin_done](int) {
+    stdin_done = true;
+    transport.disconnect();
+  });
+  runtime.run();
+  std::cout.flush();
+  std::_Exit(static_cast<int>(result));  // the stdin thread may be blocked in a read: do not join it
 }
 
 }  // namespace
@@ -97,10 +139,13 @@ void register_connect_command(CLI::App& app, ExitCode& exit_code) {
       "connect",
       "Create a transport for URI and connect. Prints every event as one JSON line on stdout; sends "
       "each JSON line of stdin as a Packet (proto3 JSON, or {\"packet\":…,\"reliable\":false,"
-      "\"targets\":[…]}); EOF disconnects");
-  connect->add_option("uri", options->uri, "Connection string, e.g. offline:offline")->required();
-  auto* key = connect->add_option("--key", options->key_hex, "Identity private key (32 bytes hex)");
-  connect->add_flag("--random-key", options->random_key, "Use a fresh random identity")->excludes(key);
+      "\"targets\":[…]}); EOF or SIGINT disconnects. Exit 0 after a disconnect we asked for, 1 when "
+      "kicked, 4 when the connection failed or was lost");
+  connect->add_option("uri", options->uri, "Connection string, e.g. ws-room:ws://127.0.0.1:5555/rooms/1")->required();
+  auto* key = connect->add_option("--key", options->key_hex, "Wallet private key that signs the login (32 bytes hex)");
+  connect->add_flag("--random-key", options->random_key, "Use a fresh random wallet")->excludes(key);
+  connect->add_flag("--insecure", options->insecure, "wss: do not verify the server certificate (local testing only)");
+  connect->add_option("--ca-file", options->ca_file, "wss: also trust this PEM certificate");
   connect->callback([options, &exit_code] { exit_code = run_connect(*options); });
 }
 

@@ -107,7 +107,8 @@ void demo_codec(Tally& tally) {
 void demo_offline(Tally& tally) {
   std::cout << "== offline transport through the factory\n";
   core::ManualRuntime runtime;
-  transport::TransportFactory factory(transport::TransportContext{.runtime = &runtime});
+  transport::TransportFactory factory(
+      transport::TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
   auto created = factory.create("offline:offline");
   tally.check(created.ok(), "factory refused offline:offline");
   if (!created) return;

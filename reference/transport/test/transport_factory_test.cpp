@@ -74,7 +74,7 @@ std::vector<std::string> corpus_uris(const char* file) {
 
 TEST(TransportFactory, CreatesOfflineTransports) {
   core::ManualRuntime runtime;
-  TransportFactory factory(TransportContext{.runtime = &runtime});
+  TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
   auto created = factory.create("offline:offline");
   ASSERT_TRUE(created.ok()) << to_string(created.error().code) << ": " << created.error().message;
   EXPECT_EQ((*created)->type(), "offline");
@@ -83,7 +83,7 @@ TEST(TransportFactory, CreatesOfflineTransports) {
 
 TEST(TransportFactory, ValidButUnavailableTypesFailWithAClearMessage) {
   core::ManualRuntime runtime;
-  TransportFactory factory(TransportContext{.runtime = &runtime});
+  TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
   factory.unregister_type("offline");
   auto result = factory.create("offline:offline");
   ASSERT_FALSE(result.ok());
@@ -93,7 +93,7 @@ TEST(TransportFactory, ValidButUnavailableTypesFailWithAClearMessage) {
 
 TEST(TransportFactory, ClientsRegisterExtraTypesWithGenericValidation) {
   core::ManualRuntime runtime;
-  TransportFactory factory(TransportContext{.runtime = &runtime});
+  TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
   std::string seen_params;
   factory.register_type("my-relay", [&](const TransportUri& uri, const TransportContext& ctx)
                                         -> core::Result<TransportPtr, UriError> {
@@ -110,7 +110,7 @@ TEST(TransportFactory, ClientsRegisterExtraTypesWithGenericValidation) {
 
 TEST(TransportFactory, RejectsEveryCorpusUriWithoutAnyIo) {
   core::ManualRuntime runtime;
-  TransportFactory factory(TransportContext{.runtime = &runtime});
+  TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
   Listener listener;
   const int threads_before = thread_count();
   std::vector<std::string> uris = corpus_uris("reject.jsonl");

@@ -68,6 +68,18 @@ void AsioRuntime::poll() {
 
 void AsioRuntime::stop() { context_->io.stop(); }
 
+void AsioRuntime::post_from_any_thread(Callback callback) {
+  boost::asio::post(context_->io, std::move(callback));  // io_context::post is thread-safe
+}
+
+void AsioRuntime::on_termination_signal(std::function<void(int)> handler) {
+  if (!context_->signals) context_->signals = std::make_unique<boost::asio::signal_set>(context_->io, SIGINT, SIGTERM);
+  context_->signals->async_wait([this, handler](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    handler(signal_number);
+  });
+}
+
 detail::AsioContext& AsioRuntime::context() { return *context_; }
 
 }  // namespace dclcomms::carriers

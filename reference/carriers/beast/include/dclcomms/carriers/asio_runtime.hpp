@@ -4,6 +4,7 @@
 // callback runs on that thread. Asio stays out of this header (pimpl) so that only the carrier
 // translation units pay for its templates.
 
+#include <functional>
 #include <memory>
 
 #include "dclcomms/core/runtime.hpp"
@@ -32,6 +33,13 @@ class AsioRuntime final : public core::Runtime {
   /// Runs handlers that are ready now, without blocking.
   void poll();
   void stop();
+
+  /// Queues `callback` to run on the runtime's thread. The one method that is safe to call from
+  /// another thread (e.g. a blocking stdin reader).
+  void post_from_any_thread(Callback callback);
+
+  /// Calls `handler(signal_number)` on the runtime's thread when SIGINT or SIGTERM arrives.
+  void on_termination_signal(std::function<void(int)> handler);
   /// For carriers (the Beast translation units) only.
   detail::AsioContext& context();
 
