@@ -1,0 +1,920 @@
+#!/usr/bin/env node
+// ws-room (RFC-5) interop tests of dclcomms against the real upstream npm peers:
+//   a) our C++ client (`dclcomms connect`) against @dcl/mini-comms, the upstream reference server;
+//   b) a Node client built from upstream parts (@dcl/crypto AuthChains, @dcl/protocol codecs, ws)
+//      against our server (`dclcomms ws-room serve`);
+//   c) mixed rooms: a C++ client and a Node client together, on our server and on mini-comms.
+//
+// Usage: node interop_test.js --dclcomms <path to the dclcomms binary>
+// Prints `ok <name>` or `FAIL <name>: <why>` per check, then `N passed, M failed`; exit 1 if any
+// failed. Every server and client process is started on 127.0.0.1, remembered by PID and stopped by
+// PID at the end (also on failure and on the global watchdog). Every wait is bounded.
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const readline = require('readline');
+const util = require('util');
+
+const WebSocket = require('ws');
+const { Authenticator } = require('@dcl/crypto');
+const dclCrypto = require('@dcl/crypto/dist/crypto');
+const { Packet } = require('@dcl/protocol/out-js/decentraland/kernel/comms/rfc4/comms.gen');
+const { WsPacket } = require('@dcl/protocol/out-js/decentraland/kernel/comms/rfc5/ws_comms.gen');
+
+const WATCHDOG_MS = 120_000; // the whole run
+const CHECK_MS = 20_000; // one check
+const WAIT_MS = 5_000; // one expected event
+const QUIET_MS = 300; // how long "nothing more arrives" is watched for
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--dclcomms' && i + 1 < argv.length) out.dclcomms = argv[++i];
+    else if (argv[i] === '--verbose') out.verbose = true;
+    else {
+      console.error(`unknown argument: ${argv[i]}`);
+      process.exit(2);
+    }
+  }
+  if (!out.dclcomms) {
+    console.error('usage: node interop_test.js --dclcomms <path to dclcomms> [--verbose]');
+    process.exit(2);
+  }
+  out.dclcomms = path.resolve(out.dclcomms);
+  if (!fs.existsSync(out.dclcomms)) {
+    console.error(`dclcomms binary not found: ${out.dclcomms}`);
+    process.exit(2);
+  }
+  return out;
+}
+const ARGS = parseArgs(process.argv.slice(2));
+const DCLCOMMS = ARGS.dclcomms;
+const MINI_COMMS = require.resolve('@dcl/mini-comms/dist/index.js');
+
+function debug(...xs) {
+  if (ARGS.verbose) console.error('#', ...xs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: remembered by PID, stopped by PID.
+
+const children = new Map(); // pid -> {name, child}
+
+function startProcess(name, cmd, args, env) {
+  const child = spawn(cmd, args, {
+    cwd: __dirname,
+    env: { ...process.env, ...(env || {}) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (child.pid !== undefined) {
+    children.set(child.pid, { name, child });
+    child.on('exit', () => children.delete(child.pid));
+  }
+  child.stdin.on('error', () => {}); // EPIPE after the child exited: the exit event tells the story
+  return child;
+}
+
+function signal(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch (_) {
+    /* already gone */
+  }
+}
+
+// SIGTERM every child we started, SIGKILL what is left after graceMs.
+async function stopAllChildren(graceMs = 3000) {
+  const pending = [...children.entries()];
+  for (const [pid] of pending) signal(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (children.size > 0 && Date.now() < deadline) await sleep(50);
+  for (const [pid] of children) signal(pid, 'SIGKILL');
+}
+process.on('exit', () => {
+  for (const [pid] of children) signal(pid, 'SIGKILL');
+});
+
+function sleep(ms) {
+  return new Promise((res) => setTimeout(res, ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// An append-only log of events with bounded waits.
+
+class EventLog {
+  constructor(name) {
+    this.name = name;
+    this.items = [];
+    this.listeners = new Set();
+  }
+  push(item) {
+    this.items.push(item);
+    debug(this.name, JSON.stringify(item, (k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
+    for (const l of [...this.listeners]) l();
+  }
+  find(pred, from = 0) {
+    for (let i = from; i < this.items.length; i++) if (pred(this.items[i])) return this.items[i];
+    return undefined;
+  }
+  tail(n = 6) {
+    const s = this.items.slice(-n).map((x) => JSON.stringify(x, (k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)));
+    return s.length ? s.join(' | ') : '(nothing)';
+  }
+  // Resolves with the first item matching pred (from index `from`), rejects after ms.
+  wait(pred, what, ms = WAIT_MS, from = 0) {
+    return new Promise((resolve, reject) => {
+      let timer = null;
+      const check = () => {
+        const m = this.find(pred, from);
+        if (m === undefined) return false;
+        cleanup();
+        resolve(m);
+        return true;
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      if (check()) return;
+      timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${this.name}: no ${what} within ${ms} ms; last events: ${this.tail()}`));
+      }, ms);
+      this.listeners.add(check);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and identities (upstream @dcl/crypto only; no ethers).
+
+// A fixed private key per label: distinct in every check, the same in every run.
+function keyFor(label) {
+  let h = 0x811c9dc5;
+  for (const c of Buffer.from(label)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  return ('d1c0' + h.toString(16).padStart(8, '0')).padEnd(64, '7');
+}
+
+// {privateKey, publicKey (64 bytes, no 04 prefix), address} of a private key, derived by signing and
+// recovering with @dcl/crypto's own primitives.
+function identityFromKey(hex) {
+  const msg = 'dclcomms interop identity';
+  const sig = dclCrypto.ethSign(Buffer.from(hex, 'hex'), msg);
+  const pub = dclCrypto.recoverPublicKey(Buffer.from(sig.slice(2), 'hex'), dclCrypto.createEthereumMessageHash(msg));
+  return {
+    privateKey: '0x' + hex,
+    publicKey: '0x' + Buffer.from(pub).toString('hex'),
+    address: dclCrypto.computeAddress(pub),
+  };
+}
+
+// An AuthIdentity (owner -> fresh ephemeral key) made by Authenticator.initializeAuthChain.
+async function authIdentity(owner, delegationSigner = owner) {
+  const ephemeral = dclCrypto.createUnsafeIdentity();
+  const eph = { ...ephemeral, privateKey: prefix0x(ephemeral.privateKey), publicKey: prefix0x(ephemeral.publicKey) };
+  return Authenticator.initializeAuthChain(owner.address, eph, 60, async (message) =>
+    Authenticator.createSignature(delegationSigner, message)
+  );
+}
+function prefix0x(s) {
+  return s.startsWith('0x') ? s : '0x' + s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RFC-4 packets: every message type, non-default values, protocol_version 100, written in canonical
+// proto3 JSON (as `dclcomms connect` prints them). Floats are exact in float32.
+
+const ALL_PACKETS = [
+  { position: { index: 7, positionX: 1.5, positionY: -2.25, positionZ: 3.125, rotationX: 0.5, rotationY: -0.5, rotationZ: 0.25, rotationW: 0.75 } },
+  { profileVersion: { profileVersion: 42 } },
+  { profileRequest: { address: '0x00000000000000000000000000000000000000aa', profileVersion: 9 } },
+  { profileResponse: { serializedProfile: '{"avatars":[{"name":"interop"}]}', baseUrl: 'https://peer.example/content/contents/' } },
+  { chat: { message: 'hello interop \u00e9\u2713', timestamp: 1700000000.5, forwardedFrom: '0x00000000000000000000000000000000000000bb' } },
+  { scene: { sceneId: 'bafkreiinteropscene', data: Buffer.from([1, 104, 105, 0, 255]).toString('base64') } },
+  { voice: { encodedSamples: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x7f]).toString('base64'), index: 12345 } },
+  {
+    movement: {
+      timestamp: 12.5, positionX: 10.25, positionY: 1.75, positionZ: -30.5, velocityX: 0.5, velocityY: -9.75, velocityZ: 2,
+      movementBlendValue: 0.25, slideBlendValue: 0.125, isGrounded: true, isJumping: true, isLongJump: true,
+      isLongFall: true, isFalling: true, isStunned: true, rotationY: 90.5, isInstant: true, isEmoting: true,
+      headIkYawEnabled: true, headIkPitchEnabled: true, headYaw: -45.5, headPitch: 12.25, glideState: 'GLIDING',
+      jumpCount: 3, pointAtX: 1.25, pointAtY: 2.5, pointAtZ: -3.75, isPointingAt: true,
+    },
+  },
+  { playerEmote: { incrementalId: 77, urn: 'urn:decentraland:off-chain:base-avatars:wave', timestamp: 3.5, isStopping: true, mask: 5 } },
+  { sceneEmote: { sceneEntityId: 'bafkreisceneentity', source: 'assets/emote.glb' } },
+  { movementCompressed: { temporalData: 123456, movementData: '1234567890123', headSyncData: -77, pointAtData: 99 } },
+  { lookAtPosition: { timestamp: 4.5, positionX: 1, positionY: 2.5, positionZ: -3, targetAvatarWalletAddress: '0x00000000000000000000000000000000000000cc' } },
+  { reaction: { emojiIndex: 5, timestamp: 6.25, count: 3 } },
+  { chatReaction: { emojiIndex: -2, messageId: '0xabc-1700000000.5', address: '0x00000000000000000000000000000000000000dd' } },
+].map((p) => ({ ...p, protocolVersion: 100 }));
+
+const typeOf = (packetJson) => Object.keys(packetJson).find((k) => k !== 'protocolVersion');
+
+// Upstream's view of a packet, for comparing across codecs: ts-proto toJSON of the decoded message.
+function upstreamNorm(message) {
+  return JSON.parse(JSON.stringify(Packet.toJSON(message)));
+}
+function upstreamEncode(packetJson) {
+  return Packet.encode(Packet.fromJSON(packetJson)).finish();
+}
+function sameAsSent(receivedMessage, sentJson) {
+  return util.isDeepStrictEqual(upstreamNorm(receivedMessage), upstreamNorm(Packet.fromJSON(sentJson)));
+}
+
+function assert(cond, why) {
+  if (!cond) throw new Error(why);
+}
+function assertDeepEqual(actual, expected, what) {
+  if (!util.isDeepStrictEqual(actual, expected))
+    throw new Error(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+class OurServer {
+  async start() {
+    this.log = new EventLog('dclcomms-server');
+    this.child = startProcess('dclcomms ws-room serve', DCLCOMMS, ['ws-room', 'serve', '--listen', '127.0.0.1:0']);
+    this.stderr = '';
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
+      try {
+        this.log.push(JSON.parse(line));
+      } catch (_) {
+        this.log.push({ event: 'raw', line });
+      }
+    });
+    this.child.on('exit', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }));
+    const first = await this.log.wait((e) => e.event === 'listening' || e.event === 'exit', 'listening line');
+    if (first.event !== 'listening') throw new Error(`server exited (${first.code}): ${this.stderr.trim()}`);
+    this.host = first.address;
+    return this;
+  }
+  roomUrl(room) {
+    return `ws://${this.host}/rooms/${room}`;
+  }
+  async status() {
+    const res = await fetch(`http://${this.host}/status`, { signal: AbortSignal.timeout(WAIT_MS) });
+    assert(res.ok, `/status answered HTTP ${res.status}`);
+    return res.json();
+  }
+  async stop() {
+    if (!this.child || this.child.exitCode !== null) return;
+    signal(this.child.pid, 'SIGTERM');
+    await this.log.wait((e) => e.event === 'exit', 'exit after SIGTERM', 5000).catch(() => signal(this.child.pid, 'SIGKILL'));
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+class MiniComms {
+  async start() {
+    let lastError;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await this.tryStart(await freePort());
+      } catch (e) {
+        lastError = e;
+        await this.stop();
+      }
+    }
+    throw lastError;
+  }
+  async tryStart(port) {
+    this.log = new EventLog('mini-comms');
+    this.output = '';
+    this.child = startProcess('mini-comms', process.execPath, [MINI_COMMS], {
+      HTTP_SERVER_PORT: String(port),
+      HTTP_SERVER_HOST: '127.0.0.1',
+    });
+    const onLine = (line) => {
+      this.output += line + '\n';
+      this.log.push({ line });
+    };
+    readline.createInterface({ input: this.child.stdout }).on('line', onLine);
+    readline.createInterface({ input: this.child.stderr }).on('line', onLine);
+    this.child.on('exit', (code, sig) => this.log.push({ exit: true, code, signal: sig }));
+    const ready = `Listening 127.0.0.1:${port}`;
+    const first = await this.log.wait((e) => e.exit || (e.line && e.line.includes(ready)), `"${ready}"`, 15_000);
+    if (first.exit) throw new Error(`mini-comms exited (${first.code}): ${this.output.trim().split('\n').slice(-3).join(' / ')}`);
+    this.host = `127.0.0.1:${port}`;
+    return this;
+  }
+  roomUrl(room) {
+    return `ws://${this.host}/rooms/${room}`;
+  }
+  async stop() {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    signal(this.child.pid, 'SIGTERM');
+    await this.log.wait((e) => e.exit, 'exit after SIGTERM', 5000).catch(() => signal(this.child.pid, 'SIGKILL'));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+// `dclcomms connect ws-room:<url> --key <hex>`: events are JSON lines on stdout; stdin lines are sent.
+class CppClient {
+  constructor(name, url, keyHex) {
+    this.name = name;
+    this.address = identityFromKey(keyHex).address.toLowerCase();
+    this.log = new EventLog(name);
+    this.stderr = '';
+    this.child = startProcess(name, DCLCOMMS, ['connect', `ws-room:${url}`, '--key', keyHex]);
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
+      try {
+        this.log.push(JSON.parse(line));
+      } catch (_) {
+        this.log.push({ event: 'raw', line });
+      }
+    });
+    this.child.on('exit', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }));
+  }
+  // Waits for `connected`; throws (with stderr) if the process ends first.
+  async connected() {
+    const e = await this.log.wait((x) => x.event === 'connected' || x.event === 'exit', 'connected event');
+    if (e.event === 'exit') throw new Error(`${this.name} exited ${e.code} before connecting: ${this.stderr.trim()}`);
+    return e;
+  }
+  send(packetJson, reliable = true) {
+    this.child.stdin.write(JSON.stringify(reliable ? packetJson : { packet: packetJson, reliable: false }) + '\n');
+  }
+  messageFrom(address, type, from = 0) {
+    return this.log.wait(
+      (e) => e.event === 'message' && e.from === address && e.packet && typeOf(e.packet) === type,
+      `message ${type} from ${address}`,
+      WAIT_MS,
+      from
+    );
+  }
+  exited(ms = WAIT_MS) {
+    return this.log.wait((e) => e.event === 'exit', 'process exit', ms);
+  }
+  // EOF on stdin = disconnect; resolves with the exit event.
+  async close() {
+    this.child.stdin.end();
+    return this.exited();
+  }
+}
+
+// A ws-room client made of upstream parts: ws (subprotocol rfc5), @dcl/protocol WsPacket/Packet,
+// @dcl/crypto AuthChain. Every received WsPacket goes to `log` as {type: <$case>, ...fields}; the
+// socket's end as {type: 'close', code}.
+class NodeClient {
+  // opts.owner: identity whose chain signs (default: identityFromKey(keyHex)); opts.identifyAs: the
+  // address sent in WsIdentification (default owner); opts.tamper(chain) edits the chain before
+  // sending; opts.delegationSigner signs the ephemeral link (default owner).
+  constructor(name, url, keyHex, opts = {}) {
+    this.name = name;
+    this.url = url;
+    this.owner = identityFromKey(keyHex);
+    this.address = this.owner.address.toLowerCase();
+    this.opts = opts;
+    this.log = new EventLog(name);
+  }
+  async connect() {
+    const identity = await authIdentity(this.owner, this.opts.delegationSigner || this.owner);
+    this.ws = new WebSocket(this.url, ['rfc5']);
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('open', () => {
+      this.sendWs({ $case: 'peerIdentification', peerIdentification: { address: this.opts.identifyAs || this.owner.address } });
+    });
+    this.ws.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        this.log.push({ type: 'text-frame' });
+        return;
+      }
+      let packet;
+      try {
+        packet = WsPacket.decode(data);
+      } catch (e) {
+        this.log.push({ type: 'undecodable', error: e.message });
+        return;
+      }
+      const m = packet.message;
+      if (!m) {
+        this.log.push({ type: 'empty' });
+        return;
+      }
+      this.log.push({ type: m.$case, ...m[m.$case] });
+      if (m.$case === 'challengeMessage') {
+        let chain = Authenticator.signPayload(identity, m.challengeMessage.challengeToSign);
+        if (this.opts.tamper) chain = this.opts.tamper(chain);
+        this.sendWs({ $case: 'signedChallengeForServer', signedChallengeForServer: { authChainJson: JSON.stringify(chain) } });
+      }
+    });
+    this.ws.on('error', (e) => this.log.push({ type: 'error', message: e.message }));
+    this.ws.on('close', (code) => this.log.push({ type: 'close', code }));
+    const e = await this.log.wait((x) => ['welcomeMessage', 'close', 'peerKicked'].includes(x.type), 'welcome');
+    if (e.type !== 'welcomeMessage') throw new Error(`${this.name}: no welcome, got ${this.log.tail()}`);
+    this.alias = e.alias;
+    this.welcome = e;
+    return e;
+  }
+  sendWs(message) {
+    this.ws.send(WsPacket.encode({ message }).finish());
+  }
+  sendPacket(packetJson, { unreliable = false, fromAlias = 0 } = {}) {
+    this.sendWs({ $case: 'peerUpdateMessage', peerUpdateMessage: { fromAlias, body: upstreamEncode(packetJson), unreliable } });
+  }
+  // Address of an alias, as announced by the server (welcome or peer join).
+  addressOf(alias) {
+    if (this.welcome && this.welcome.peerIdentities[alias] !== undefined) return this.welcome.peerIdentities[alias];
+    const j = [...this.log.items].reverse().find((x) => x.type === 'peerJoinMessage' && x.alias === alias);
+    return j ? j.address : undefined;
+  }
+  updateWhere(pred, what, from = 0) {
+    return this.log.wait((x) => x.type === 'peerUpdateMessage' && pred(x), what, WAIT_MS, from);
+  }
+  closed(ms = WAIT_MS) {
+    return this.log.wait((x) => x.type === 'close', 'socket close', ms);
+  }
+  async close() {
+    if (!this.ws || this.ws.readyState === WebSocket.CLOSED) return;
+    this.ws.close();
+    await this.closed().catch(() => this.ws.terminate());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check runner
+
+const results = { passed: 0, failed: 0 };
+const openClients = new Set(); // closed at the end of each section
+
+function track(client) {
+  openClients.add(client);
+  return client;
+}
+async function closeTracked() {
+  const all = [...openClients];
+  openClients.clear();
+  await Promise.all(
+    all.map(async (c) => {
+      try {
+        if (c instanceof CppClient) {
+          if (c.child.exitCode === null && c.child.signalCode === null) {
+            await c.close().catch(() => signal(c.child.pid, 'SIGKILL'));
+          }
+        } else {
+          await c.close();
+        }
+      } catch (_) {
+        /* best effort */
+      }
+    })
+  );
+}
+
+async function check(name, fn) {
+  let timer;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`check timed out after ${CHECK_MS} ms`)), CHECK_MS);
+      }),
+    ]);
+    results.passed++;
+    console.log(`ok ${name}`);
+    return true;
+  } catch (e) {
+    results.failed++;
+    console.log(`FAIL ${name}: ${String((e && e.message) || e).replace(/\s+/g, ' ')}`);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Runs the checks of one section against a started server; if the server does not start, every
+// check of the section fails with that reason (so the total stays the same).
+async function section(serverName, startServer, checks) {
+  let server;
+  let startError;
+  try {
+    server = await startServer();
+  } catch (e) {
+    startError = e;
+  }
+  await check(`${serverName}: starts`, async () => {
+    if (startError) throw startError;
+  });
+  for (const [name, fn] of checks) {
+    await check(name, async () => {
+      if (startError) throw new Error(`${serverName} did not start`);
+      await fn(server);
+    });
+  }
+  await closeTracked();
+  if (server) await server.stop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// a) our C++ client against mini-comms
+
+function miniCommsCppChecks() {
+  const st = {};
+  const checks = [];
+  checks.push([
+    'mini-comms: C++ client authenticates (challenge signed, welcome -> connected)',
+    async (mc) => {
+      st.a = track(new CppClient('cpp-A', mc.roomUrl('types'), keyFor('mc-A')));
+      const c = await st.a.connected();
+      assertDeepEqual(c.peers, [], 'peers of the first member');
+    },
+  ]);
+  checks.push([
+    'mini-comms: second C++ client sees the first; the first sees it join',
+    async (mc) => {
+      st.b = track(new CppClient('cpp-B', mc.roomUrl('types'), keyFor('mc-B')));
+      const c = await st.b.connected();
+      assertDeepEqual(c.peers, [st.a.address], 'peers of the second member');
+      await st.a.log.wait((e) => e.event === 'peer_joined' && e.address === st.b.address, `peer_joined ${st.b.address}`);
+      // A -> B: every RFC-4 type, reliable (mini-comms drops unreliable updates under any backlog).
+      for (const p of ALL_PACKETS) st.a.send(p);
+    },
+  ]);
+  for (const sent of ALL_PACKETS) {
+    const type = typeOf(sent);
+    checks.push([
+      `mini-comms: C++ -> C++ ${type} arrives equal, attributed to the sender`,
+      async () => {
+        assert(st.b, 'no receiver');
+        const got = await st.b.messageFrom(st.a.address, type);
+        assertDeepEqual(got.packet, sent, `${type} as decoded by the receiver`);
+      },
+    ]);
+  }
+  checks.push([
+    'mini-comms: C++ -> C++ the other way, in order, no echo to the sender',
+    async () => {
+      const sent = ALL_PACKETS.filter((p) => ['chat', 'movement', 'movementCompressed'].includes(typeOf(p)));
+      for (const p of sent) st.b.send(p);
+      for (const p of sent) {
+        const got = await st.a.messageFrom(st.b.address, typeOf(p));
+        assertDeepEqual(got.packet, p, `${typeOf(p)} as decoded by A`);
+      }
+      const order = st.a.log.items.filter((e) => e.event === 'message').map((e) => typeOf(e.packet));
+      assertDeepEqual(order, sent.map(typeOf), 'order of the messages received by A');
+      const echoes = st.a.log.items.filter((e) => e.event === 'message' && e.from === st.a.address);
+      assert(echoes.length === 0, `A received ${echoes.length} of its own messages`);
+      const bMsgs = st.b.log.items.filter((e) => e.event === 'message').length;
+      assert(bMsgs === ALL_PACKETS.length, `B received ${bMsgs} messages, want ${ALL_PACKETS.length} (echo or duplicate)`);
+    },
+  ]);
+  checks.push([
+    'mini-comms: leave (EOF) -> exit 0, the other side gets peer_left',
+    async () => {
+      const e = await st.b.close();
+      assert(e.code === 0, `B exited ${e.code} (${st.b.stderr.trim()})`);
+      const d = st.b.log.find((x) => x.event === 'disconnected');
+      assert(d && d.kicked === false, `B's disconnected event: ${JSON.stringify(d)}`);
+      await st.a.log.wait((x) => x.event === 'peer_left' && x.address === st.b.address, `peer_left ${st.b.address}`);
+    },
+  ]);
+  checks.push([
+    'mini-comms: duplicate login kicks the first session (disconnected kicked:true, exit 1)',
+    async (mc) => {
+      st.obs = track(new CppClient('cpp-observer', mc.roomUrl('kick'), keyFor('mc-observer')));
+      await st.obs.connected();
+      st.k1 = track(new CppClient('cpp-K1', mc.roomUrl('kick'), keyFor('mc-K')));
+      await st.k1.connected();
+      await st.obs.log.wait((x) => x.event === 'peer_joined' && x.address === st.k1.address, 'peer_joined K1');
+      st.k2 = track(new CppClient('cpp-K2', mc.roomUrl('kick'), keyFor('mc-K')));
+      const c = await st.k2.connected();
+      assertDeepEqual(c.peers, [st.obs.address], 'peers of the new session');
+      const d = await st.k1.log.wait((x) => x.event === 'disconnected', 'disconnected event');
+      assert(d.kicked === true, `disconnected of the first session: ${JSON.stringify(d)}`);
+      const e = await st.k1.exited();
+      assert(e.code === 1, `first session exited ${e.code}, want 1`);
+    },
+  ]);
+  checks.push([
+    'mini-comms: after the kick (stale WsPeerLeave quirk) the new session stays connected and works',
+    async () => {
+      assert(st.k2, 'no new session');
+      // mini-comms' close handler of the kicked socket sends the room a second WsPeerLeave for the
+      // old alias, which the new session never saw. Let it arrive, then use both directions.
+      await sleep(QUIET_MS);
+      const m1 = { chat: { message: 'to the new session', timestamp: 2.5 }, protocolVersion: 100 };
+      const m2 = { chat: { message: 'from the new session', timestamp: 3.5 }, protocolVersion: 100 };
+      st.obs.send(m1);
+      const got1 = await st.k2.messageFrom(st.obs.address, 'chat');
+      assertDeepEqual(got1.packet, m1, 'chat received by the new session');
+      st.k2.send(m2);
+      const got2 = await st.obs.log.wait(
+        (x) => x.event === 'message' && x.from === st.k2.address && x.packet.chat && x.packet.chat.message === m2.chat.message,
+        'chat from the new session'
+      );
+      assertDeepEqual(got2.packet, m2, 'chat received by the observer');
+      const bad = st.k2.log.find((x) => x.event === 'disconnected' || x.event === 'exit' || x.event === 'error');
+      assert(!bad, `new session: ${JSON.stringify(bad)}`);
+      // The observer got the same stale leave for the old alias: K is still present (new alias).
+      const leaves = st.obs.log.items.filter((x) => x.event === 'peer_left' && x.address === st.k2.address);
+      assert(leaves.length === 1, `observer printed ${leaves.length} peer_left for K while K is still in the room`);
+      const e = await st.k2.close();
+      assert(e.code === 0, `new session exited ${e.code} after EOF (${st.k2.stderr.trim()})`);
+    },
+  ]);
+  checks.push([
+    'mini-comms: the stale-leave quirk is real (a Node new session gets WsPeerLeave for an unseen alias)',
+    async (mc) => {
+      // The same scenario with upstream-built clients, to show the check above exercises the quirk.
+      const n1 = track(new NodeClient('node-K1', mc.roomUrl('kick-node'), keyFor('mc-node-K')));
+      await n1.connect();
+      const n2 = track(new NodeClient('node-K2', mc.roomUrl('kick-node'), keyFor('mc-node-K')));
+      const w = await n2.connect();
+      await n1.log.wait((x) => x.type === 'peerKicked', 'WsKicked');
+      assert(w.peerIdentities[n1.alias] === undefined, 'the new session was told about the old alias');
+      const l = await n2.log.wait((x) => x.type === 'peerLeaveMessage', 'stale WsPeerLeave');
+      assert(l.alias === n1.alias, `WsPeerLeave for alias ${l.alias}, old alias ${n1.alias}`);
+      await n2.close();
+    },
+  ]);
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// b) a Node client (upstream parts) against our server
+
+function flipHexDigit(sig, at) {
+  const c = sig[at];
+  return sig.slice(0, at) + (c === '0' ? '1' : '0') + sig.slice(at + 1);
+}
+
+function ourServerNodeChecks() {
+  const st = {};
+  const room = 'node-relay';
+  const checks = [];
+  checks.push([
+    'our server: Node handshake (rfc5, identification -> "dcl-" challenge -> signed chain -> welcome)',
+    async (srv) => {
+      st.n1 = track(new NodeClient('node-1', srv.roomUrl(room), keyFor('ours-1')));
+      const w = await st.n1.connect();
+      assert(st.n1.ws.protocol === 'rfc5', `negotiated subprotocol "${st.n1.ws.protocol}"`);
+      const ch = st.n1.log.find((x) => x.type === 'challengeMessage');
+      assert(ch, 'no challenge before the welcome');
+      assert(/^dcl-./.test(ch.challengeToSign), `challenge "${ch.challengeToSign}"`);
+      assert(ch.alreadyConnected === false, 'already_connected set for a first login');
+      assert(w.alias > 0, `alias ${w.alias}`);
+      assertDeepEqual(w.peerIdentities, {}, 'peer_identities of the first member');
+      await srv.log.wait((e) => e.event === 'joined' && e.address === st.n1.address && e.room === room, 'joined log line');
+    },
+  ]);
+  checks.push([
+    'our server: second Node client: welcome lists the first, the first gets WsPeerJoin (lowercase)',
+    async (srv) => {
+      st.n2 = track(new NodeClient('node-2', srv.roomUrl(room), keyFor('ours-2')));
+      const w = await st.n2.connect();
+      assert(w.alias > 0 && w.alias !== st.n1.alias, `alias ${w.alias} (first: ${st.n1.alias})`);
+      assertDeepEqual(w.peerIdentities, { [st.n1.alias]: st.n1.address }, 'peer_identities');
+      const j = await st.n1.log.wait((x) => x.type === 'peerJoinMessage' && x.alias === st.n2.alias, 'WsPeerJoin');
+      assert(j.address === st.n2.address, `WsPeerJoin address ${j.address}, want ${st.n2.address}`);
+    },
+  ]);
+  checks.push([
+    'our server: relay stamps from_alias, keeps the body, no echo',
+    async () => {
+      const p1 = ALL_PACKETS.find((p) => typeOf(p) === 'movement');
+      const p2 = ALL_PACKETS.find((p) => typeOf(p) === 'chat');
+      st.n1.sendPacket(p1, { fromAlias: 99999 }); // the server must ignore the client's from_alias
+      const u1 = await st.n2.updateWhere(() => true, 'relayed update');
+      assert(u1.fromAlias === st.n1.alias, `from_alias ${u1.fromAlias}, want ${st.n1.alias}`);
+      assert(Buffer.from(u1.body).equals(Buffer.from(upstreamEncode(p1))), 'body bytes changed by the relay');
+      assert(sameAsSent(Packet.decode(u1.body), p1), 'decoded body differs');
+      assert(!u1.unreliable, 'reliable update relayed as unreliable');
+      // N2 answers only after receiving: anything echoed to N1 would have come before the answer.
+      st.n2.sendPacket(p2);
+      const u2 = await st.n1.updateWhere(() => true, 'relayed answer');
+      assert(u2.fromAlias === st.n2.alias, `answer from_alias ${u2.fromAlias}, want ${st.n2.alias}`);
+      assert(sameAsSent(Packet.decode(u2.body), p2), 'decoded answer differs');
+      const n1Updates = st.n1.log.items.filter((x) => x.type === 'peerUpdateMessage');
+      assert(n1Updates.length === 1, `N1 received ${n1Updates.length} updates (its own echoed?)`);
+    },
+  ]);
+  checks.push([
+    'our server: unreliable flag is relayed',
+    async () => {
+      const from = st.n2.log.items.length;
+      const p = ALL_PACKETS.find((x) => typeOf(x) === 'position');
+      st.n1.sendPacket(p, { unreliable: true });
+      const u = await st.n2.updateWhere(() => true, 'unreliable update', from);
+      assert(u.unreliable === true, 'unreliable flag lost');
+      assert(sameAsSent(Packet.decode(u.body), p), 'decoded body differs');
+    },
+  ]);
+  checks.push([
+    'our server: GET /status reflects the room',
+    async (srv) => {
+      const s = await srv.status();
+      const d = (s.details || []).find((x) => x.roomName === room);
+      assert(d && d.count === 2, `status details for ${room}: ${JSON.stringify(s)}`);
+      assert(s.users >= 2 && s.rooms >= 1, `status totals: ${JSON.stringify(s)}`);
+    },
+  ]);
+  checks.push([
+    'our server: duplicate login -> WsKicked then close for the old socket; the room sees leave + join',
+    async (srv) => {
+      const from2 = st.n2.log.items.length;
+      st.n1b = track(new NodeClient('node-1-again', srv.roomUrl(room), keyFor('ours-1')));
+      const w = await st.n1b.connect();
+      const ch = st.n1b.log.find((x) => x.type === 'challengeMessage');
+      assert(ch && ch.alreadyConnected === true, `already_connected hint: ${JSON.stringify(ch)}`);
+      assertDeepEqual(w.peerIdentities, { [st.n2.alias]: st.n2.address }, 'peer_identities of the new session');
+      const k = await st.n1.log.wait((x) => x.type === 'peerKicked', 'WsKicked');
+      await st.n1.closed();
+      const items = st.n1.log.items;
+      assert(items.indexOf(k) < items.findIndex((x) => x.type === 'close'), 'close before WsKicked');
+      assert(typeof k.reason === 'string' && k.reason.length > 0, 'empty kick reason');
+      await st.n2.log.wait((x) => x.type === 'peerLeaveMessage' && x.alias === st.n1.alias, 'WsPeerLeave of the old alias', WAIT_MS, from2);
+      const j = await st.n2.log.wait((x) => x.type === 'peerJoinMessage' && x.alias === st.n1b.alias, 'WsPeerJoin of the new alias', WAIT_MS, from2);
+      assert(j.address === st.n1.address, `WsPeerJoin address ${j.address}`);
+    },
+  ]);
+  checks.push([
+    'our server: a bad final signature is rejected (socket closed, no welcome, nobody told)',
+    async (srv) => {
+      const from2 = st.n2.log.items.length;
+      const bad = track(
+        new NodeClient('node-bad-sig', srv.roomUrl(room), keyFor('ours-bad'), {
+          tamper: (chain) => chain.map((l, i) => (i === chain.length - 1 ? { ...l, signature: flipHexDigit(l.signature, 20) } : l)),
+        })
+      );
+      await bad.connect().then(
+        () => {
+          throw new Error('welcomed with a broken signature');
+        },
+        () => {}
+      );
+      await bad.closed();
+      assert(!bad.log.find((x) => x.type === 'welcomeMessage'), 'welcome sent');
+      await srv.log.wait((e) => e.event === 'rejected', 'rejected log line');
+      await sleep(QUIET_MS);
+      const told = st.n2.log.find((x) => x.type === 'peerJoinMessage' && x.address === bad.address, from2);
+      assert(!told, 'the room was told about the rejected peer');
+    },
+  ]);
+  checks.push([
+    'our server: an ephemeral delegation not signed by the SIGNER is rejected',
+    async (srv) => {
+      const bad = track(
+        new NodeClient('node-bad-delegation', srv.roomUrl(room), keyFor('ours-bad-2'), {
+          delegationSigner: identityFromKey(keyFor('ours-somebody-else')),
+        })
+      );
+      await bad.connect().then(
+        () => {
+          throw new Error('welcomed with a broken delegation');
+        },
+        () => {}
+      );
+      await bad.closed();
+      assert(!bad.log.find((x) => x.type === 'welcomeMessage'), 'welcome sent');
+    },
+  ]);
+  checks.push([
+    'our server: identity comes from the chain (identify as X, sign as Y -> peers see Y)',
+    async (srv) => {
+      const x = identityFromKey(keyFor('ours-X'));
+      st.ny = track(new NodeClient('node-Y-as-X', srv.roomUrl(room), keyFor('ours-Y'), { identifyAs: x.address }));
+      await st.ny.connect();
+      const j = await st.n2.log.wait((m) => m.type === 'peerJoinMessage' && m.alias === st.ny.alias, 'WsPeerJoin of Y');
+      assert(j.address === st.ny.address, `WsPeerJoin address ${j.address}, want chain owner ${st.ny.address} (identified as ${x.address.toLowerCase()})`);
+      const s = await srv.log.wait((e) => e.event === 'joined' && e.alias === st.ny.alias, 'joined log line');
+      assert(s.address === st.ny.address, `server log address ${s.address}`);
+    },
+  ]);
+  checks.push([
+    'our server: /status follows leaves (count drops, empty room gone)',
+    async (srv) => {
+      await st.ny.close();
+      const deadline = Date.now() + WAIT_MS;
+      let s;
+      for (;;) {
+        s = await srv.status();
+        const d = (s.details || []).find((x) => x.roomName === room);
+        if (d && d.count === 2) break; // n2 + n1b
+        assert(Date.now() < deadline, `after one leave: ${JSON.stringify(s)}`);
+        await sleep(50);
+      }
+      await Promise.all([st.n2.close(), st.n1b.close()]);
+      for (;;) {
+        s = await srv.status();
+        const d = (s.details || []).find((x) => x.roomName === room);
+        if (!d || d.count === 0) break;
+        assert(Date.now() < deadline + WAIT_MS, `after everyone left: ${JSON.stringify(s)}`);
+        await sleep(50);
+      }
+    },
+  ]);
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// c) mixed rooms: a C++ client and a Node client
+
+function mixedChecks(label) {
+  const st = {};
+  const room = 'mixed';
+  const checks = [];
+  checks.push([
+    `${label}: C++ client and Node client meet in one room`,
+    async (srv) => {
+      st.node = track(new NodeClient(`node-${label}`, srv.roomUrl(room), keyFor(`mixed-node-${label}`)));
+      await st.node.connect();
+      st.cpp = track(new CppClient(`cpp-${label}`, srv.roomUrl(room), keyFor(`mixed-cpp-${label}`)));
+      const c = await st.cpp.connected();
+      assertDeepEqual(c.peers, [st.node.address], 'peers of the C++ client');
+      const j = await st.node.log.wait((x) => x.type === 'peerJoinMessage' && x.address === st.cpp.address, 'WsPeerJoin of the C++ client');
+      st.cppAlias = j.alias;
+    },
+  ]);
+  checks.push([
+    `${label}: C++ -> Node, every RFC-4 type, decoded by upstream, attributed to the C++ address`,
+    async () => {
+      for (const p of ALL_PACKETS) st.cpp.send(p);
+      let from = 0;
+      for (const p of ALL_PACKETS) {
+        const u = await st.node.updateWhere(() => true, `update carrying ${typeOf(p)}`, from);
+        from = st.node.log.items.indexOf(u) + 1;
+        assert(st.node.addressOf(u.fromAlias) === st.cpp.address, `from_alias ${u.fromAlias} maps to ${st.node.addressOf(u.fromAlias)}`);
+        const got = Packet.decode(u.body);
+        assert(sameAsSent(got, p), `${typeOf(p)}: upstream decoded ${JSON.stringify(upstreamNorm(got))}`);
+      }
+    },
+  ]);
+  checks.push([
+    `${label}: Node -> C++, every RFC-4 type encoded by upstream, equal and attributed to the Node address`,
+    async () => {
+      for (const p of ALL_PACKETS) st.node.sendPacket(p);
+      for (const p of ALL_PACKETS) {
+        const got = await st.cpp.messageFrom(st.node.address, typeOf(p));
+        assertDeepEqual(got.packet, p, `${typeOf(p)} as decoded by the C++ client`);
+      }
+      const echoes = st.node.log.items.filter((x) => x.type === 'peerUpdateMessage' && x.fromAlias === st.node.alias);
+      assert(echoes.length === 0, `${echoes.length} updates echoed to the Node sender`);
+    },
+  ]);
+  checks.push([
+    `${label}: Node leaves -> C++ gets peer_left; C++ leaves -> exit 0`,
+    async () => {
+      await st.node.close();
+      await st.cpp.log.wait((x) => x.event === 'peer_left' && x.address === st.node.address, 'peer_left of the Node client');
+      const e = await st.cpp.close();
+      assert(e.code === 0, `C++ client exited ${e.code} (${st.cpp.stderr.trim()})`);
+    },
+  ]);
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const t0 = Date.now();
+  await section('mini-comms', () => new MiniComms().start(), [...miniCommsCppChecks(), ...mixedChecks('mixed on mini-comms')]);
+  await section('our server', () => new OurServer().start(), [...ourServerNodeChecks(), ...mixedChecks('mixed on our server')]);
+  debug(`run time ${Date.now() - t0} ms`);
+}
+
+function finish(code) {
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  stopAllChildren().finally(() => process.exit(code));
+}
+
+const watchdog = setTimeout(() => {
+  results.failed++;
+  console.log(`FAIL watchdog: the run took more than ${WATCHDOG_MS / 1000} s`);
+  finish(1);
+}, WATCHDOG_MS);
+
+main().then(
+  () => {
+    clearTimeout(watchdog);
+    finish(results.failed > 0 ? 1 : 0);
+  },
+  (e) => {
+    clearTimeout(watchdog);
+    results.failed++;
+    console.log(`FAIL harness: ${(e && e.stack) || e}`);
+    finish(1);
+  }
+);
