@@ -45,7 +45,8 @@ void log_line(const nlohmann::json& line) { std::cout << line.dump() << std::end
 
 ExitCode serve(const ServeOptions& options) {
   ws_room::WsRoomServerOptions server_options;
-  if (!split_listen(options.listen, server_options.listen.host, server_options.listen.port)) {
+  carriers::WebSocketServerOptions listen;
+  if (!split_listen(options.listen, listen.host, listen.port)) {
     report_error("ws-room serve", "--listen must be HOST:PORT (e.g. 127.0.0.1:5555), got '" + options.listen + "'");
     return ExitCode::bad_input;
   }
@@ -54,8 +55,8 @@ ExitCode serve(const ServeOptions& options) {
     return ExitCode::bad_input;
   }
   if (!options.tls_cert_path.empty() &&
-      (!read_file(options.tls_cert_path, server_options.listen.tls_certificate_pem) ||
-       !read_file(options.tls_key_path, server_options.listen.tls_private_key_pem))) {
+      (!read_file(options.tls_cert_path, listen.tls_certificate_pem) ||
+       !read_file(options.tls_key_path, listen.tls_private_key_pem))) {
     report_error("ws-room serve", "cannot read --tls-cert or --tls-key");
     return ExitCode::io_error;
   }
@@ -64,13 +65,13 @@ ExitCode serve(const ServeOptions& options) {
   server_options.log = [](const std::string& line) { std::cout << line << std::endl; };
 
   carriers::AsioRuntime runtime;
-  auto server = ws_room::WsRoomServer::start(runtime, server_options);
+  auto server = ws_room::WsRoomServer::start_on_beast(runtime, server_options, listen);
   if (!server) {
     report_error("ws-room serve", server.error());
     return ExitCode::io_error;
   }
   const bool tls = !options.tls_cert_path.empty();
-  const std::string where = server_options.listen.host + ":" + std::to_string((*server)->port());
+  const std::string where = listen.host + ":" + std::to_string((*server)->port());
   log_line({{"event", "listening"}, {"address", where},
             {"rooms_url", std::string(tls ? "wss://" : "ws://") + where + "/rooms/<room>"},
             {"status_url", std::string(tls ? "https://" : "http://") + where + "/status"}});

@@ -63,14 +63,14 @@ std::string room_of_target(const std::string& target) {
   return room;
 }
 
-WsRoomServer::WsRoomServer(carriers::AsioRuntime& runtime, WsRoomServerOptions options)
+WsRoomServer::WsRoomServer(core::Runtime& runtime, WsRoomServerOptions options)
     : runtime_(runtime), options_(std::move(options)), core_([&] {
         if (!options_.unix_ms_now) options_.unix_ms_now = system_unix_ms;
         auto config = server_core_config_default(make_verifier(options_.unix_ms_now),
                                                  options_.challenge_seed ? options_.challenge_seed : random_seed());
         config.challenge_required = options_.challenge_required;
         config.room_capacity = options_.room_capacity;
-        config.connections_max = options_.listen.connections_max;
+        config.connections_max = options_.connections_max;
         return config;
       }()) {}
 
@@ -79,32 +79,48 @@ WsRoomServer::~WsRoomServer() {
   if (carrier_) carrier_->stop();
 }
 
-core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start(carriers::AsioRuntime& runtime,
-                                                                             WsRoomServerOptions options) {
+core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start(core::Runtime& runtime,
+                                                                             WsRoomServerOptions options,
+                                                                             const MessageServerStarter& starter) {
   std::unique_ptr<WsRoomServer> server(new WsRoomServer(runtime, std::move(options)));
   WsRoomServer* self = server.get();
-  carriers::WebSocketServerCallbacks callbacks;
+  transport::MessageServerCallbacks callbacks;
   callbacks.accept_upgrade = [](const std::string& target) { return !room_of_target(target).empty(); };
-  callbacks.on_open = [self](carriers::ServerConnectionId id, const std::string& target) {
+  callbacks.on_open = [self](transport::ServerConnectionId id, const std::string& target) {
     self->core_.handle_connection_opened(id, room_of_target(target), self->runtime_.now());
     self->pump();
   };
-  callbacks.on_frame = [self](carriers::ServerConnectionId id, std::vector<std::uint8_t> frame) {
+  callbacks.on_frame = [self](transport::ServerConnectionId id, std::vector<std::uint8_t> frame) {
     self->core_.handle_frame(id, frame, self->runtime_.now());
     self->pump();
   };
-  callbacks.on_backlog = [self](carriers::ServerConnectionId id, std::size_t bytes) { self->core_.handle_backlog(id, bytes); };
-  callbacks.on_closed = [self](carriers::ServerConnectionId id, const std::string&) {
+  callbacks.on_backlog = [self](transport::ServerConnectionId id, std::size_t bytes) { self->core_.handle_backlog(id, bytes); };
+  callbacks.on_closed = [self](transport::ServerConnectionId id, const std::string&) {
     self->core_.handle_connection_closed(id, self->runtime_.now());
     self->pump();
   };
   callbacks.on_http_get = [self](const std::string& target) {
-    if (target == "/status" || target == "/rooms/status") return carriers::HttpResponse{200, "application/json", self->status_json()};
-    return carriers::HttpResponse{};
+    if (target == "/status" || target == "/rooms/status") return transport::HttpResponse{200, "application/json", self->status_json()};
+    return transport::HttpResponse{};
   };
-  auto carrier = carriers::WebSocketServer::listen(runtime, server->options_.listen, std::move(callbacks));
+  auto carrier = starter(std::move(callbacks));
   if (!carrier) return core::Unexpected<std::string>{carrier.error()};
   server->carrier_ = std::move(carrier).value();
+  return server;
+}
+
+core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start_on_beast(
+    carriers::AsioRuntime& runtime, WsRoomServerOptions options, carriers::WebSocketServerOptions listen) {
+  listen.connections_max = options.connections_max;
+  std::uint16_t port = 0;
+  auto server = start(runtime, std::move(options), [&](transport::MessageServerCallbacks callbacks)
+                                                       -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
+    auto beast = carriers::WebSocketServer::listen(runtime, listen, std::move(callbacks));
+    if (!beast) return core::Unexpected<std::string>{beast.error()};
+    port = (*beast)->port();
+    return std::unique_ptr<transport::MessageServer>(std::move(beast).value());
+  });
+  if (server) (*server)->port_ = port;
   return server;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// WsRoomServer: the reference ws-room server — WsRoomServerCore carried by the Beast websocket
-// server, AuthChains verified with reference/auth. Rooms at /rooms/<id>; GET /status (and
-// /rooms/status) answers {"rooms", "users", "details":[{"roomName","count"}]}.
+// WsRoomServer: the reference ws-room server — WsRoomServerCore on any MessageServer (the Beast
+// websocket server in production, the simulator's in tests), AuthChains verified with
+// reference/auth. Rooms at /rooms/<id>; GET /status (and /rooms/status) answers
+// {"rooms", "users", "connections", "details":[{"roomName","count"}]}.
 
 #include <cstdint>
 #include <functional>
@@ -10,14 +11,15 @@
 
 #include "dclcomms/carriers/asio_runtime.hpp"
 #include "dclcomms/carriers/websocket_server.hpp"
+#include "dclcomms/transport/message_server.hpp"
 #include "dclcomms/ws_room/server_core.hpp"
 
 namespace dclcomms::ws_room {
 
 struct WsRoomServerOptions {
-  carriers::WebSocketServerOptions listen;
   bool challenge_required = true;
   std::size_t room_capacity = 150;
+  std::size_t connections_max = 10'000;
   std::uint64_t challenge_seed = 0;  // 0: seeded from the system random generator
   /// Unix time in ms for AuthChain expiry checks (default: the system clock).
   std::function<std::int64_t()> unix_ms_now;
@@ -25,25 +27,34 @@ struct WsRoomServerOptions {
   std::function<void(const std::string& json_line)> log;
 };
 
+/// Starts the carrier with the callbacks the server needs (e.g. WebSocketServer::listen).
+using MessageServerStarter = std::function<core::Result<std::unique_ptr<transport::MessageServer>, std::string>(
+    transport::MessageServerCallbacks callbacks)>;
+
 class WsRoomServer {
  public:
-  static core::Result<std::unique_ptr<WsRoomServer>, std::string> start(carriers::AsioRuntime& runtime,
-                                                                        WsRoomServerOptions options);
+  static core::Result<std::unique_ptr<WsRoomServer>, std::string> start(core::Runtime& runtime,
+                                                                        WsRoomServerOptions options,
+                                                                        const MessageServerStarter& starter);
+  /// The production server: Beast, listening as `listen` says. port() tells the bound port.
+  static core::Result<std::unique_ptr<WsRoomServer>, std::string> start_on_beast(
+      carriers::AsioRuntime& runtime, WsRoomServerOptions options, carriers::WebSocketServerOptions listen);
   ~WsRoomServer();
-  std::uint16_t port() const { return carrier_->port(); }
+  std::uint16_t port() const { return port_; }
   const WsRoomServerCore& core() const { return core_; }
   std::string status_json() const;
   void stop();
 
  private:
-  WsRoomServer(carriers::AsioRuntime& runtime, WsRoomServerOptions options);
+  WsRoomServer(core::Runtime& runtime, WsRoomServerOptions options);
   void pump();
   void arm_timer();
 
-  carriers::AsioRuntime& runtime_;
+  core::Runtime& runtime_;
   WsRoomServerOptions options_;
   WsRoomServerCore core_;
-  std::unique_ptr<carriers::WebSocketServer> carrier_;
+  std::unique_ptr<transport::MessageServer> carrier_;
+  std::uint16_t port_ = 0;
   std::optional<core::TimerId> timer_;
   std::optional<core::TimePoint> timer_deadline_;
 };

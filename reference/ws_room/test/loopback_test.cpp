@@ -55,7 +55,7 @@ struct Loopback : ::testing::Test {
     WsRoomServerOptions options;
     options.challenge_seed = 7;
     options.log = [this](const std::string& line) { server_log.push_back(line); };
-    auto started = WsRoomServer::start(runtime, options);
+    auto started = WsRoomServer::start_on_beast(runtime, options, carriers::WebSocketServerOptions{});
     ASSERT_TRUE(started.ok()) << started.error();
     server = std::move(started).value();
   }

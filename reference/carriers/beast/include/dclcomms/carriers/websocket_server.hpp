@@ -13,16 +13,13 @@
 
 #include "dclcomms/carriers/asio_runtime.hpp"
 #include "dclcomms/core/result.hpp"
+#include "dclcomms/transport/message_server.hpp"
 
 namespace dclcomms::carriers {
 
-using ServerConnectionId = std::uint64_t;
-
-struct HttpResponse {
-  unsigned status = 404;
-  std::string content_type = "application/json";
-  std::string body = R"({"error":"not found"})";
-};
+using ServerConnectionId = transport::ServerConnectionId;
+using HttpResponse = transport::HttpResponse;
+using WebSocketServerCallbacks = transport::MessageServerCallbacks;
 
 struct WebSocketServerOptions {
   std::string host = "127.0.0.1";
@@ -37,29 +34,14 @@ struct WebSocketServerOptions {
   core::Duration idle_timeout = std::chrono::seconds(90);
 };
 
-struct WebSocketServerCallbacks {
-  /// Whether to upgrade a websocket request for `target` (path and query).
-  std::function<bool(const std::string& target)> accept_upgrade;
-  std::function<void(ServerConnectionId, const std::string& target)> on_open;
-  std::function<void(ServerConnectionId, std::vector<std::uint8_t> frame)> on_frame;
-  std::function<void(ServerConnectionId, std::size_t backlog_bytes)> on_backlog;
-  std::function<void(ServerConnectionId, const std::string& detail)> on_closed;  // last call for this id
-  std::function<HttpResponse(const std::string& target)> on_http_get;
-};
-
-class WebSocketServer {
+/// A MessageServer on Beast, listening on a TCP port.
+class WebSocketServer : public transport::MessageServer {
  public:
   /// Binds and starts accepting on `runtime`. Errors name the address and the reason.
   static core::Result<std::unique_ptr<WebSocketServer>, std::string> listen(AsioRuntime& runtime,
                                                                             WebSocketServerOptions options,
                                                                             WebSocketServerCallbacks callbacks);
-  virtual ~WebSocketServer() = default;
   virtual std::uint16_t port() const = 0;
-  virtual void send(ServerConnectionId connection, std::vector<std::uint8_t> frame) = 0;
-  virtual void close(ServerConnectionId connection, const std::string& reason) = 0;
-  /// Stops accepting and closes every connection.
-  virtual void stop() = 0;
-  virtual std::size_t connection_count() const = 0;
 };
 
 }  // namespace dclcomms::carriers

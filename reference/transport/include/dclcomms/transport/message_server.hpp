@@ -1,0 +1,43 @@
+#pragma once
+// MessageServer: the server side of MessageStream — accepts message-framed connections on request
+// targets (websocket upgrades on a path, or their simulated equivalent) and answers plain HTTP GETs.
+// Servers such as the ws-room server are written against it, so that Beast carries them in
+// production and the simulator carries them in tests.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dclcomms::transport {
+
+using ServerConnectionId = std::uint64_t;
+
+struct HttpResponse {
+  unsigned status = 404;
+  std::string content_type = "application/json";
+  std::string body = R"({"error":"not found"})";
+};
+
+/// Called on the runtime's thread. on_closed is the last call for a connection id.
+struct MessageServerCallbacks {
+  std::function<bool(const std::string& target)> accept_upgrade;  // path and query of the request
+  std::function<void(ServerConnectionId, const std::string& target)> on_open;
+  std::function<void(ServerConnectionId, std::vector<std::uint8_t> frame)> on_frame;
+  std::function<void(ServerConnectionId, std::size_t backlog_bytes)> on_backlog;
+  std::function<void(ServerConnectionId, const std::string& detail)> on_closed;
+  std::function<HttpResponse(const std::string& target)> on_http_get;
+};
+
+class MessageServer {
+ public:
+  virtual ~MessageServer() = default;
+  virtual void send(ServerConnectionId connection, std::vector<std::uint8_t> frame) = 0;
+  virtual void close(ServerConnectionId connection, const std::string& reason) = 0;
+  /// Stops accepting and closes every connection.
+  virtual void stop() = 0;
+  virtual std::size_t connection_count() const = 0;
+};
+
+}  // namespace dclcomms::transport

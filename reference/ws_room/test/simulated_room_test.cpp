@@ -1,0 +1,188 @@
+// ws-room inside the simulator: the production WsRoomTransport and WsRoomServer, with real
+// AuthChains, on simulated hosts and links (carriers/sim). Same seed => same trace, byte for byte.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "dclcomms/carriers/sim_websocket_network.hpp"
+#include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/sim/weather.hpp"
+#include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "ws_room_server.hpp"
+
+namespace dclcomms::ws_room {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::int64_t unix_ms_2026 = 1790000000000;  // a fixed "wall clock" for AuthChain expiry
+
+transport::SigningIdentity identity_of(std::uint8_t n) {
+  std::array<std::uint8_t, 32> owner{}, ephemeral{};
+  owner[31] = n;
+  ephemeral[30] = 1;
+  ephemeral[31] = n;
+  return identity::make_signing_identity(owner, ephemeral, unix_ms_2026 + 3600'000).value();
+}
+
+struct SimulatedClient {
+  sim::HostId host;
+  std::string address;
+  transport::TransportPtr transport;
+  bool connected = false;
+  std::optional<transport::Disconnected> disconnected;
+  std::map<std::string, std::vector<std::uint8_t>> received;  // sender -> first byte of each packet
+};
+
+// One room server and `clients` explorers, each on its own host, linked to the server by `faults`.
+class SimulatedRoom {
+ public:
+  SimulatedRoom(std::uint64_t seed, int clients, const sim::LinkFaults& faults)
+      : simulation_(sim::SimulationConfig{.seed = seed}), network_(simulation_) {
+    const sim::HostId server_host = simulation_.add_host("room-server");
+    WsRoomServerOptions options;
+    options.challenge_seed = seed;
+    options.unix_ms_now = [] { return unix_ms_2026; };
+    auto server = WsRoomServer::start(simulation_.runtime(server_host), options, [&](transport::MessageServerCallbacks callbacks)
+                                          -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
+      return network_.listen(server_host, std::move(callbacks));
+    });
+    EXPECT_TRUE(server.ok());
+    server_ = std::move(server).value();
+    for (int i = 0; i < clients; ++i) {
+      auto client = std::make_unique<SimulatedClient>();
+      client->host = simulation_.add_host("explorer-" + std::to_string(i));
+      simulation_.connect(client->host, server_host, faults);
+      const auto id = identity_of(static_cast<std::uint8_t>(i + 1));
+      client->address = id.address;
+      transport::TransportContext context{.runtime = &simulation_.runtime(client->host), .identity = id,
+                                          .websocket = network_.connector(client->host), .websocket_options = {}};
+      transport::TransportFactory factory(context);
+      register_ws_room(factory);
+      client->transport = factory.create("ws-room:ws://room-server/rooms/plaza").value();
+      client->transport->set_event_handler([raw = client.get()](const transport::TransportEvent& e) {
+        if (std::holds_alternative<transport::Connected>(e)) raw->connected = true;
+        if (const auto* d = std::get_if<transport::Disconnected>(&e)) raw->disconnected = *d;
+        if (const auto* m = std::get_if<transport::MessageReceived>(&e)) raw->received[m->sender].push_back(m->packet.at(0));
+      });
+      EXPECT_TRUE(client->transport->connect().ok());
+      clients_.push_back(std::move(client));
+    }
+  }
+
+  bool run_until(const std::function<bool()>& done) { return simulation_.run_until(done, 5'000'000); }
+  bool all_connected() const {
+    return std::all_of(clients_.begin(), clients_.end(), [](const auto& c) { return c->connected; });
+  }
+  sim::Simulation& simulation() { return simulation_; }
+  std::vector<std::unique_ptr<SimulatedClient>>& clients() { return clients_; }
+  WsRoomServer& server() { return *server_; }
+
+ private:
+  sim::Simulation simulation_;
+  carriers::SimWebSocketNetwork network_;
+  std::unique_ptr<WsRoomServer> server_;
+  std::vector<std::unique_ptr<SimulatedClient>> clients_;
+};
+
+enum class Joining : std::uint8_t { all_must_join, some_may_time_out };
+
+// Either side's handshake timer: ours ("handshake_timeout: …"), or the server's, which closes the
+// socket with "no peer_identification in time" / "no signed challenge in time".
+bool is_handshake_timeout(const transport::Disconnected& d) {
+  return d.reason.find("handshake_timeout") != std::string::npos || d.reason.find(" in time") != std::string::npos;
+}
+
+// Each client that joined sends `count` reliable one-byte packets; every other client that joined
+// must get them all, exactly once and in order. With `some_may_time_out`, a client may instead end
+// with a handshake_timeout disconnect (reference clients give each handshake step 1 s, which a
+// lossy link can exceed) — but never hang, and never lose or duplicate a packet once joined.
+std::uint64_t run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients = 4, int count = 20,
+                       Joining joining = Joining::all_must_join) {
+  SimulatedRoom room(seed, clients, faults);
+  const auto settled = [&] {
+    return std::all_of(room.clients().begin(), room.clients().end(),
+                       [](const auto& c) { return c->connected || c->disconnected.has_value(); });
+  };
+  EXPECT_TRUE(room.run_until(settled)) << "a client neither joined nor gave up";
+  std::vector<SimulatedClient*> joined;
+  for (const auto& c : room.clients()) {
+    if (c->connected && !c->disconnected) {
+      joined.push_back(c.get());
+    } else if (joining == Joining::all_must_join || !c->disconnected || !is_handshake_timeout(*c->disconnected)) {
+      ADD_FAILURE() << c->address << " did not join: " << (c->disconnected ? c->disconnected->reason : "still waiting");
+    }
+  }
+  for (int k = 0; k < count; ++k) {
+    for (auto* c : joined) {
+      const std::vector<std::uint8_t> packet{static_cast<std::uint8_t>(k)};
+      EXPECT_TRUE(c->transport->send(packet, {}).ok());
+    }
+    room.simulation().run_until(room.simulation().now() + 100ms);
+  }
+  const auto complete = [&] {
+    for (const auto* receiver : joined) {
+      for (const auto* sender : joined) {
+        if (sender == receiver) continue;
+        const auto it = receiver->received.find(sender->address);
+        if (it == receiver->received.end() || it->second.size() < static_cast<std::size_t>(count)) return false;
+      }
+    }
+    return true;
+  };
+  EXPECT_TRUE(room.run_until(complete));
+  for (const auto* receiver : joined) {
+    EXPECT_FALSE(receiver->received.contains(receiver->address)) << "no echo";
+    for (const auto& [sender, values] : receiver->received) {
+      EXPECT_EQ(values.size(), static_cast<std::size_t>(count)) << "exactly once";
+      if (values.size() != static_cast<std::size_t>(count)) continue;
+      for (int k = 0; k < count; ++k) EXPECT_EQ(values[k], k) << "in order";
+    }
+  }
+  return room.simulation().digest();
+}
+
+TEST(SimulatedRoom, ReliableUpdatesArriveOnceAndInOrderOnEveryWeather) {
+  for (const auto name : sim::weather_profile_names()) {
+    SCOPED_TRACE(std::string(name));
+    run_room(1, *sim::weather_profile(name));
+  }
+}
+
+TEST(SimulatedRoom, SameSeedSameTraceDifferentSeedDifferentTrace) {
+  const auto wifi = *sim::weather_profile("wifi");
+  const auto first = run_room(42, wifi);
+  EXPECT_EQ(first, run_room(42, wifi));
+  EXPECT_NE(first, run_room(43, wifi));
+}
+
+TEST(SimulatedRoom, AServerCrashDisconnectsEveryone) {
+  SimulatedRoom room(7, 3, *sim::weather_profile("lan"));
+  ASSERT_TRUE(room.run_until([&] { return room.all_connected(); }));
+  room.simulation().crash(*room.simulation().find_host("room-server"));
+  ASSERT_TRUE(room.run_until([&] {
+    return std::all_of(room.clients().begin(), room.clients().end(), [](const auto& c) { return c->disconnected.has_value(); });
+  }));
+  for (const auto& c : room.clients()) {
+    EXPECT_FALSE(c->disconnected->kicked);
+    EXPECT_NE(c->disconnected->reason.find("reset"), std::string::npos) << c->disconnected->reason;
+  }
+}
+
+TEST(SimulatedRoom, APartitionedClientTimesOutItsHandshake) {
+  SimulatedRoom room(9, 1, *sim::weather_profile("lan"));
+  const sim::HostId server = *room.simulation().find_host("room-server");
+  const sim::HostId client = room.clients()[0]->host;
+  room.simulation().partition(std::span(&server, 1), std::span(&client, 1));
+  ASSERT_TRUE(room.run_until([&] { return room.clients()[0]->disconnected.has_value(); }));
+  EXPECT_NE(room.clients()[0]->disconnected->reason.find("websocket handshake timed out"), std::string::npos)
+      << room.clients()[0]->disconnected->reason;
+}
+
+RC_GTEST_PROP(SimulatedRoomProperties, AnySeedDeliversEverythingUnderLoss, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  auto faults = *sim::weather_profile("lossy-5pct");
+  run_room(seed, faults, 3, 5, Joining::some_may_time_out);
+}
+
+}  // namespace
+}  // namespace dclcomms::ws_room
