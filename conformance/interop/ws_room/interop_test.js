@@ -18,11 +18,20 @@ const path = require('path');
 const readline = require('readline');
 const util = require('util');
 
-const WebSocket = require('ws');
-const { Authenticator } = require('@dcl/crypto');
-const dclCrypto = require('@dcl/crypto/dist/crypto');
-const { Packet } = require('@dcl/protocol/out-js/decentraland/kernel/comms/rfc4/comms.gen');
-const { WsPacket } = require('@dcl/protocol/out-js/decentraland/kernel/comms/rfc5/ws_comms.gen');
+function requirePeer(name) {
+  try {
+    return require(name);
+  } catch (e) {
+    console.log(`FAIL setup: cannot load ${name} (${e.code || e.message}); run \`npm ci\` in ${__dirname} (ci/install-deps.sh does)`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+const WebSocket = requirePeer('ws');
+const { Authenticator } = requirePeer('@dcl/crypto');
+const dclCrypto = requirePeer('@dcl/crypto/dist/crypto'); // ethSign, recoverPublicKey, computeAddress, createUnsafeIdentity
+const { Packet } = requirePeer('@dcl/protocol/out-js/decentraland/kernel/comms/rfc4/comms.gen');
+const { WsPacket } = requirePeer('@dcl/protocol/out-js/decentraland/kernel/comms/rfc5/ws_comms.gen');
 
 const WATCHDOG_MS = 120_000; // the whole run
 const CHECK_MS = 20_000; // one check
@@ -55,7 +64,13 @@ function parseArgs(argv) {
 }
 const ARGS = parseArgs(process.argv.slice(2));
 const DCLCOMMS = ARGS.dclcomms;
-const MINI_COMMS = require.resolve('@dcl/mini-comms/dist/index.js');
+const MINI_COMMS = (() => {
+  try {
+    return require.resolve('@dcl/mini-comms/dist/index.js');
+  } catch (_) {
+    return path.join(__dirname, 'node_modules/@dcl/mini-comms/dist/index.js'); // fails to start: reported by the check
+  }
+})();
 
 function debug(...xs) {
   if (ARGS.verbose) console.error('#', ...xs);
