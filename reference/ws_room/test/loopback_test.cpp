@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
@@ -149,6 +151,57 @@ TEST_F(Loopback, GarbageFramesAndSilentClientsAreClosed) {
   auto silent = connector("ws://127.0.0.1:" + std::to_string(server->port()) + "/rooms/x", options, silent_handler);
   ASSERT_TRUE(run_until(runtime, [&] { return garbage_closed && silent_closed; }));  // silent: 1 s handshake timeout
   EXPECT_EQ(server->core().connection_count(), 0u);
+}
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(DCLCOMMS_SOURCE_DIR) + "/fixtures/tls/" + name);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// wss://: certificate verification is on by default; a private CA (the test certificate) can be added,
+// or verification switched off for local testing.
+TEST(LoopbackTls, WssVerifiesCertificatesUnlessToldOtherwise) {
+  carriers::AsioRuntime runtime;
+  carriers::WebSocketServerOptions listen;
+  listen.tls_certificate_pem = read_fixture("localhost.cert.pem");
+  listen.tls_private_key_pem = read_fixture("localhost.key.pem");
+  ASSERT_FALSE(listen.tls_certificate_pem.empty());
+  WsRoomServerOptions options;
+  options.challenge_seed = 3;
+  auto server = WsRoomServer::start_on_beast(runtime, options, listen);
+  ASSERT_TRUE(server.ok()) << server.error();
+
+  auto attempt = [&](transport::MessageStreamOptions stream_options, const std::string& host) {
+    transport::TransportContext context{.runtime = &runtime, .identity = identity(9),
+                                        .websocket = carriers::make_websocket_connector(runtime),
+                                        .websocket_options = std::move(stream_options)};
+    transport::TransportFactory factory(context);
+    register_ws_room(factory);
+    auto c = factory.create("ws-room:wss://" + host + ":" + std::to_string((*server)->port()) + "/rooms/tls");
+    EXPECT_TRUE(c.ok());
+    std::optional<transport::TransportEvent> outcome;
+    (*c)->set_event_handler([&](const transport::TransportEvent& e) {
+      if (!outcome) outcome = e;
+    });
+    EXPECT_TRUE((*c)->connect().ok());
+    EXPECT_TRUE(run_until(runtime, [&] { return outcome.has_value(); }));
+    (*c)->disconnect();
+    runtime.run_for(100ms);  // let the close finish
+    return outcome.value_or(transport::Disconnected{"no outcome", false});
+  };
+
+  const auto untrusted = attempt({}, "localhost");
+  ASSERT_TRUE(std::holds_alternative<transport::Disconnected>(untrusted));
+  EXPECT_NE(std::get<transport::Disconnected>(untrusted).reason.find("certificate verify failed"), std::string::npos)
+      << std::get<transport::Disconnected>(untrusted).reason;
+
+  transport::MessageStreamOptions trusting;
+  trusting.ca_file = std::string(DCLCOMMS_SOURCE_DIR) + "/fixtures/tls/localhost.cert.pem";
+  EXPECT_TRUE(std::holds_alternative<transport::Connected>(attempt(trusting, "localhost")));
+
+  transport::MessageStreamOptions insecure;
+  insecure.verify_certificates = false;
+  EXPECT_TRUE(std::holds_alternative<transport::Connected>(attempt(insecure, "127.0.0.1")));
 }
 
 TEST_F(Loopback, ConnectionFailuresBecomeDisconnected) {
