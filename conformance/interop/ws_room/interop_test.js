@@ -190,10 +190,10 @@ function identityFromKey(hex) {
 }
 
 // An AuthIdentity (owner -> fresh ephemeral key) made by Authenticator.initializeAuthChain.
-async function authIdentity(owner, delegationSigner = owner) {
+async function authIdentity(owner, delegationSigner = owner, minutes = 60) {
   const ephemeral = dclCrypto.createUnsafeIdentity();
   const eph = { ...ephemeral, privateKey: prefix0x(ephemeral.privateKey), publicKey: prefix0x(ephemeral.publicKey) };
-  return Authenticator.initializeAuthChain(owner.address, eph, 60, async (message) =>
+  return Authenticator.initializeAuthChain(owner.address, eph, minutes, async (message) =>
     Authenticator.createSignature(delegationSigner, message)
   );
 }
@@ -255,9 +255,12 @@ function assertDeepEqual(actual, expected, what) {
 // Servers
 
 class OurServer {
+  constructor(extraArgs = []) {
+    this.extraArgs = extraArgs;
+  }
   async start() {
     this.log = new EventLog('dclcomms-server');
-    this.child = startProcess('dclcomms ws-room serve', DCLCOMMS, ['ws-room', 'serve', '--listen', '127.0.0.1:0']);
+    this.child = startProcess('dclcomms ws-room serve', DCLCOMMS, ['ws-room', 'serve', '--listen', '127.0.0.1:0', ...this.extraArgs]);
     this.stderr = '';
     this.child.stderr.on('data', (d) => (this.stderr += d));
     readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
@@ -396,7 +399,10 @@ class CppClient {
 class NodeClient {
   // opts.owner: identity whose chain signs (default: identityFromKey(keyHex)); opts.identifyAs: the
   // address sent in WsIdentification (default owner); opts.tamper(chain) edits the chain before
-  // sending; opts.delegationSigner signs the ephemeral link (default owner).
+  // sending; opts.delegationSigner signs the ephemeral link (default owner); opts.minutes is the
+  // delegation's lifetime (negative: already expired); opts.payloadFor(challenge) is what the final
+  // link signs (default the challenge); opts.subprotocols (default ['rfc5']); opts.silent: never
+  // identify.
   constructor(name, url, keyHex, opts = {}) {
     this.name = name;
     this.url = url;
@@ -406,10 +412,12 @@ class NodeClient {
     this.log = new EventLog(name);
   }
   async connect() {
-    const identity = await authIdentity(this.owner, this.opts.delegationSigner || this.owner);
-    this.ws = new WebSocket(this.url, ['rfc5']);
+    const identity = await authIdentity(this.owner, this.opts.delegationSigner || this.owner, this.opts.minutes);
+    this.ws = new WebSocket(this.url, this.opts.subprotocols || ['rfc5']);
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('open', () => {
+      this.log.push({ type: 'open', at: Date.now() });
+      if (this.opts.silent) return;
       this.sendWs({ $case: 'peerIdentification', peerIdentification: { address: this.opts.identifyAs || this.owner.address } });
     });
     this.ws.on('message', (data, isBinary) => {
@@ -431,13 +439,15 @@ class NodeClient {
       }
       this.log.push({ type: m.$case, ...m[m.$case] });
       if (m.$case === 'challengeMessage') {
-        let chain = Authenticator.signPayload(identity, m.challengeMessage.challengeToSign);
+        const challenge = m.challengeMessage.challengeToSign;
+        let chain = Authenticator.signPayload(identity, this.opts.payloadFor ? this.opts.payloadFor(challenge) : challenge);
         if (this.opts.tamper) chain = this.opts.tamper(chain);
+        this.sent = { challenge, chain };
         this.sendWs({ $case: 'signedChallengeForServer', signedChallengeForServer: { authChainJson: JSON.stringify(chain) } });
       }
     });
     this.ws.on('error', (e) => this.log.push({ type: 'error', message: e.message }));
-    this.ws.on('close', (code) => this.log.push({ type: 'close', code }));
+    this.ws.on('close', (code) => this.log.push({ type: 'close', code, at: Date.now() }));
     const e = await this.log.wait((x) => ['welcomeMessage', 'close', 'peerKicked'].includes(x.type), 'welcome');
     if (e.type !== 'welcomeMessage') throw new Error(`${this.name}: no welcome, got ${this.log.tail()}`);
     this.alias = e.alias;
@@ -692,6 +702,8 @@ function ourServerNodeChecks() {
       assert(ch.alreadyConnected === false, 'already_connected set for a first login');
       assert(w.alias > 0, `alias ${w.alias}`);
       assertDeepEqual(w.peerIdentities, {}, 'peer_identities of the first member');
+      const v = await Authenticator.validateSignature(st.n1.sent.challenge, st.n1.sent.chain, null);
+      assert(v.ok, `@dcl/crypto rejects the chain our server accepted: ${v.message}`);
       await srv.log.wait((e) => e.event === 'joined' && e.address === st.n1.address && e.room === room, 'joined log line');
     },
   ]);
@@ -782,6 +794,7 @@ function ourServerNodeChecks() {
       );
       await bad.closed();
       assert(!bad.log.find((x) => x.type === 'welcomeMessage'), 'welcome sent');
+      await assertUpstreamRejects(bad);
       await srv.log.wait((e) => e.event === 'rejected', 'rejected log line');
       await sleep(QUIET_MS);
       const told = st.n2.log.find((x) => x.type === 'peerJoinMessage' && x.address === bad.address, from2);
@@ -804,6 +817,7 @@ function ourServerNodeChecks() {
       );
       await bad.closed();
       assert(!bad.log.find((x) => x.type === 'welcomeMessage'), 'welcome sent');
+      await assertUpstreamRejects(bad);
     },
   ]);
   checks.push([
@@ -839,6 +853,162 @@ function ourServerNodeChecks() {
         assert(Date.now() < deadline + WAIT_MS, `after everyone left: ${JSON.stringify(s)}`);
         await sleep(50);
       }
+    },
+  ]);
+  return checks;
+}
+
+// Handshake and steady-state edge cases of our server (spec §3.3-3.5), with the upstream-built client.
+async function expectRejected(client, srv, what) {
+  const from = srv ? srv.log.items.length : 0;
+  await client.connect().then(
+    () => {
+      throw new Error(`welcomed (${what})`);
+    },
+    () => {}
+  );
+  await client.closed();
+  assert(!client.log.find((x) => x.type === 'welcomeMessage'), 'welcome sent');
+  if (srv) await srv.log.wait((e) => e.event === 'rejected', 'rejected log line', WAIT_MS, from);
+}
+
+// Upstream's verdict on the chain a client sent (offline, no provider), to show a rejection by our
+// server is the one @dcl/crypto would give.
+async function assertUpstreamRejects(client) {
+  assert(client.sent, 'no chain was sent');
+  const r = await Authenticator.validateSignature(client.sent.challenge, client.sent.chain, null);
+  assert(!r.ok, `@dcl/crypto accepts the chain our server rejected: ${JSON.stringify(client.sent.chain)}`);
+}
+
+function ourServerEdgeChecks() {
+  const st = {};
+  const room = 'edge';
+  const checks = [];
+  checks.push([
+    'our server: a socket that never identifies is closed by the handshake timeout',
+    async (srv) => {
+      const c = track(new NodeClient('node-silent', srv.roomUrl(room), keyFor('edge-silent'), { silent: true }));
+      await expectRejected(c, srv, 'without identifying');
+      const opened = c.log.find((x) => x.type === 'open');
+      const closed = c.log.find((x) => x.type === 'close');
+      assert(opened, 'never opened');
+      const ms = closed.at - opened.at;
+      assert(ms <= 3000, `closed after ${ms} ms (spec: 1 s per handshake stage)`);
+      assert(!c.log.find((x) => x.type === 'challengeMessage'), 'challenge sent without identification');
+    },
+  ]);
+  checks.push([
+    'our server: an identification with an invalid address is closed without a challenge',
+    async (srv) => {
+      const c = track(new NodeClient('node-bad-address', srv.roomUrl(room), keyFor('edge-bad-addr'), { identifyAs: '0x1234' }));
+      await expectRejected(c, srv, 'invalid address');
+      assert(!c.log.find((x) => x.type === 'challengeMessage'), 'challenge sent for an invalid address');
+    },
+  ]);
+  checks.push([
+    'our server: a chain signing another payload than the challenge is rejected',
+    async (srv) => {
+      const c = track(new NodeClient('node-wrong-payload', srv.roomUrl(room), keyFor('edge-payload'), { payloadFor: (ch) => ch + 'x' }));
+      await expectRejected(c, srv, 'chain over another payload');
+      await assertUpstreamRejects(c);
+    },
+  ]);
+  checks.push([
+    'our server: an expired ephemeral delegation is rejected',
+    async (srv) => {
+      const c = track(new NodeClient('node-expired', srv.roomUrl(room), keyFor('edge-expired'), { minutes: -5 }));
+      await expectRejected(c, srv, 'expired delegation');
+      await assertUpstreamRejects(c);
+    },
+  ]);
+  checks.push([
+    'our server: a client offering no subprotocol is served',
+    async (srv) => {
+      st.e1 = track(new NodeClient('node-edge-1', srv.roomUrl(room), keyFor('edge-1'), { subprotocols: [] }));
+      const w = await st.e1.connect();
+      assert(w.alias > 0, `alias ${w.alias}`);
+    },
+  ]);
+  checks.push([
+    'our server: unknown/out-of-place packets after the welcome are ignored (no kick)',
+    async (srv) => {
+      st.e2 = track(new NodeClient('node-edge-2', srv.roomUrl(room), keyFor('edge-2')));
+      await st.e2.connect();
+      await st.e1.log.wait((x) => x.type === 'peerJoinMessage' && x.alias === st.e2.alias, 'WsPeerJoin');
+      st.e1.sendWs({ $case: 'peerIdentification', peerIdentification: { address: st.e1.owner.address } });
+      st.e1.sendWs({ $case: 'signedChallengeForServer', signedChallengeForServer: { authChainJson: '[]' } });
+      st.e1.sendWs({ $case: 'welcomeMessage', welcomeMessage: { alias: 5, peerIdentities: {} } });
+      const p = ALL_PACKETS.find((x) => typeOf(x) === 'reaction');
+      st.e1.sendPacket(p);
+      const u = await st.e2.updateWhere((x) => x.fromAlias === st.e1.alias, 'update after the odd packets');
+      assert(sameAsSent(Packet.decode(u.body), p), 'decoded body differs');
+      const bad = st.e1.log.find((x) => ['close', 'peerKicked'].includes(x.type));
+      assert(!bad, `sender: ${JSON.stringify(bad)}`);
+      const others = st.e2.log.items.filter((x) => x.type === 'peerUpdateMessage');
+      assert(others.length === 1, `receiver got ${others.length} updates (odd packets relayed?)`);
+    },
+  ]);
+  checks.push([
+    'our server: an undecodable frame closes that socket; the room gets WsPeerLeave',
+    async () => {
+      st.e1.ws.send(Buffer.from([0x0a, 0xff, 0x01])); // field 1, length 255, 1 byte present
+      await st.e1.closed();
+      await st.e2.log.wait((x) => x.type === 'peerLeaveMessage' && x.alias === st.e1.alias, 'WsPeerLeave');
+      await st.e2.close();
+    },
+  ]);
+  return checks;
+}
+
+function ourServerCapacityChecks() {
+  const checks = [];
+  checks.push([
+    'our server --capacity 1: a second member gets WsKicked then close, no welcome; other rooms still open',
+    async (srv) => {
+      const a = track(new NodeClient('node-cap-1', srv.roomUrl('small'), keyFor('cap-1')));
+      await a.connect();
+      const b = track(new NodeClient('node-cap-2', srv.roomUrl('small'), keyFor('cap-2')));
+      await expectRejected(b, srv, 'room at capacity');
+      const k = b.log.find((x) => x.type === 'peerKicked');
+      assert(k && k.reason.length > 0, `no WsKicked before the close: ${b.log.tail()}`);
+      assert(b.log.items.indexOf(k) < b.log.items.findIndex((x) => x.type === 'close'), 'close before WsKicked');
+      const c = track(new NodeClient('node-cap-3', srv.roomUrl('other'), keyFor('cap-3')));
+      await c.connect();
+      assert(!a.log.find((x) => x.type === 'peerJoinMessage'), 'the full room was told about the rejected peer');
+    },
+  ]);
+  checks.push([
+    'our server --capacity 1: a C++ client refused at capacity never reports connected and exits non-zero',
+    async (srv) => {
+      const c = track(new CppClient('cpp-cap', srv.roomUrl('small'), keyFor('cap-cpp')));
+      const e = await c.exited();
+      assert(!c.log.find((x) => x.event === 'connected'), 'connected printed');
+      assert(e.code !== 0, `exit code ${e.code}`);
+    },
+  ]);
+  return checks;
+}
+
+function ourServerNoChallengeChecks() {
+  const checks = [];
+  checks.push([
+    'our server --no-challenge: Node welcomed right after identification; C++ client joins and both exchange',
+    async (srv) => {
+      const n = track(new NodeClient('node-nochallenge', srv.roomUrl('open'), keyFor('nc-node')));
+      await n.connect();
+      assert(!n.log.find((x) => x.type === 'challengeMessage'), 'challenge sent');
+      const c = track(new CppClient('cpp-nochallenge', srv.roomUrl('open'), keyFor('nc-cpp')));
+      const con = await c.connected();
+      assertDeepEqual(con.peers, [n.address], 'peers of the C++ client');
+      const j = await n.log.wait((x) => x.type === 'peerJoinMessage', 'WsPeerJoin');
+      const p1 = ALL_PACKETS.find((x) => typeOf(x) === 'chat');
+      const p2 = ALL_PACKETS.find((x) => typeOf(x) === 'scene');
+      c.send(p1);
+      const u = await n.updateWhere((x) => x.fromAlias === j.alias, 'update from C++');
+      assert(sameAsSent(Packet.decode(u.body), p1), 'decoded body differs');
+      n.sendPacket(p2);
+      const got = await c.messageFrom(n.address, 'scene');
+      assertDeepEqual(got.packet, p2, 'scene as decoded by C++');
     },
   ]);
   return checks;
@@ -906,7 +1076,13 @@ function mixedChecks(label) {
 async function main() {
   const t0 = Date.now();
   await section('mini-comms', () => new MiniComms().start(), [...miniCommsCppChecks(), ...mixedChecks('mixed on mini-comms')]);
-  await section('our server', () => new OurServer().start(), [...ourServerNodeChecks(), ...mixedChecks('mixed on our server')]);
+  await section('our server', () => new OurServer().start(), [
+    ...ourServerNodeChecks(),
+    ...ourServerEdgeChecks(),
+    ...mixedChecks('mixed on our server'),
+  ]);
+  await section('our server --capacity 1', () => new OurServer(['--capacity', '1']).start(), ourServerCapacityChecks());
+  await section('our server --no-challenge', () => new OurServer(['--no-challenge']).start(), ourServerNoChallengeChecks());
   debug(`run time ${Date.now() - t0} ms`);
 }
 
