@@ -103,6 +103,7 @@ void register_ws_room_commands(CLI::App& app, ExitCode& exit_code) {
                       "Welcome on identification without a signed challenge (like some preview servers)");
   serve_cmd->add_option("--capacity", options->capacity, "Members per room")->capture_default_str()->check(CLI::Range(1, 100000));
   serve_cmd->callback([options, &exit_code] { exit_code = serve(*options); });
+  register_ws_room_bench_command(*ws_room, exit_code);
 }
 
 }  // namespace dclcomms::cli

@@ -99,6 +99,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Ws>> {
 
   void on_connect(beast::error_code ec) {
     if (ec) return finish("cannot connect to " + target_.host_header + ": " + ec.message());
+    beast::error_code ignored;  // small frames must not wait for Nagle's algorithm
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
     if constexpr (std::is_same_v<typename Ws::next_layer_type, beast::ssl_stream<beast::tcp_stream>>) {
       auto& tls = ws_.next_layer();
       if (!SSL_set_tlsext_host_name(tls.native_handle(), target_.host.c_str())) {

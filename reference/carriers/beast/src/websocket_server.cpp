@@ -307,6 +307,9 @@ class BeastServer final : public WebSocketServer {
       return;
     }
     ++state_->open_sockets;
+    // Relays are many small frames: without TCP_NODELAY, Nagle + delayed ACKs add ~40 ms stalls.
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     if (tls_) {
       std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
           state_, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls_))->start();
