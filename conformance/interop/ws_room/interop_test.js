@@ -128,8 +128,10 @@ class EventLog {
     this.items = [];
     this.listeners = new Set();
   }
-  push(item) {
+  // A final item (process exit, socket close): nothing will follow, so waits stop at once.
+  push(item, final = false) {
     this.items.push(item);
+    if (final) this.ended = true;
     debug(this.name, JSON.stringify(item, (k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
     for (const l of [...this.listeners]) l();
   }
@@ -147,7 +149,12 @@ class EventLog {
       let timer = null;
       const check = () => {
         const m = this.find(pred, from);
-        if (m === undefined) return false;
+        if (m === undefined) {
+          if (!this.ended) return false;
+          cleanup();
+          reject(new Error(`${this.name}: no ${what} (ended); last events: ${this.tail()}`));
+          return true;
+        }
         cleanup();
         resolve(m);
         return true;
@@ -210,7 +217,7 @@ const ALL_PACKETS = [
   { profileVersion: { profileVersion: 42 } },
   { profileRequest: { address: '0x00000000000000000000000000000000000000aa', profileVersion: 9 } },
   { profileResponse: { serializedProfile: '{"avatars":[{"name":"interop"}]}', baseUrl: 'https://peer.example/content/contents/' } },
-  { chat: { message: 'hello interop \u00e9\u2713', timestamp: 1700000000.5, forwardedFrom: '0x00000000000000000000000000000000000000bb' } },
+  { chat: { message: 'hello interop \u00e9\u2713\u{1F600}', timestamp: 1700000000.5, forwardedFrom: '0x00000000000000000000000000000000000000bb' } },
   { scene: { sceneId: 'bafkreiinteropscene', data: Buffer.from([1, 104, 105, 0, 255]).toString('base64') } },
   { voice: { encodedSamples: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x7f]).toString('base64'), index: 12345 } },
   {
@@ -270,9 +277,10 @@ class OurServer {
         this.log.push({ event: 'raw', line });
       }
     });
-    this.child.on('exit', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }));
+    this.child.on('close', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }, true)); // after the last stdout line
+    this.child.on('error', (e) => this.log.push({ event: 'exit', code: null, error: e.message }, true));
     const first = await this.log.wait((e) => e.event === 'listening' || e.event === 'exit', 'listening line');
-    if (first.event !== 'listening') throw new Error(`server exited (${first.code}): ${this.stderr.trim()}`);
+    if (first.event !== 'listening') throw new Error(`server exited (${first.code}): ${first.error || this.stderr.trim()}`);
     this.host = first.address;
     return this;
   }
@@ -328,7 +336,8 @@ class MiniComms {
     };
     readline.createInterface({ input: this.child.stdout }).on('line', onLine);
     readline.createInterface({ input: this.child.stderr }).on('line', onLine);
-    this.child.on('exit', (code, sig) => this.log.push({ exit: true, code, signal: sig }));
+    this.child.on('close', (code, sig) => this.log.push({ exit: true, code, signal: sig }, true));
+    this.child.on('error', (e) => this.log.push({ exit: true, code: null, error: e.message }, true));
     const ready = `Listening 127.0.0.1:${port}`;
     const first = await this.log.wait((e) => e.exit || (e.line && e.line.includes(ready)), `"${ready}"`, 15_000);
     if (first.exit) throw new Error(`mini-comms exited (${first.code}): ${this.output.trim().split('\n').slice(-3).join(' / ')}`);
@@ -364,12 +373,13 @@ class CppClient {
         this.log.push({ event: 'raw', line });
       }
     });
-    this.child.on('exit', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }));
+    this.child.on('close', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }, true)); // after the last stdout line
+    this.child.on('error', (e) => this.log.push({ event: 'exit', code: null, error: e.message }, true));
   }
   // Waits for `connected`; throws (with stderr) if the process ends first.
   async connected() {
     const e = await this.log.wait((x) => x.event === 'connected' || x.event === 'exit', 'connected event');
-    if (e.event === 'exit') throw new Error(`${this.name} exited ${e.code} before connecting: ${this.stderr.trim()}`);
+    if (e.event === 'exit') throw new Error(`${this.name} exited ${e.code} before connecting: ${e.error || this.stderr.trim()}`);
     return e;
   }
   send(packetJson, reliable = true) {
@@ -447,7 +457,7 @@ class NodeClient {
       }
     });
     this.ws.on('error', (e) => this.log.push({ type: 'error', message: e.message }));
-    this.ws.on('close', (code) => this.log.push({ type: 'close', code, at: Date.now() }));
+    this.ws.on('close', (code) => this.log.push({ type: 'close', code, at: Date.now() }, true));
     const e = await this.log.wait((x) => ['welcomeMessage', 'close', 'peerKicked'].includes(x.type), 'welcome');
     if (e.type !== 'welcomeMessage') throw new Error(`${this.name}: no welcome, got ${this.log.tail()}`);
     this.alias = e.alias;
@@ -1060,6 +1070,44 @@ function mixedChecks(label) {
     },
   ]);
   checks.push([
+    `${label}: C++ unreliable send arrives flagged unreliable; Node unreliable send reaches C++`,
+    async () => {
+      // Both sockets are idle now (everything above was received), so mini-comms' backlog rule does
+      // not drop these.
+      const from = st.node.log.items.length;
+      const p = ALL_PACKETS.find((x) => typeOf(x) === 'movementCompressed');
+      st.cpp.send(p, false);
+      const u = await st.node.updateWhere(() => true, 'unreliable update from C++', from);
+      assert(u.unreliable === true, 'C++ unreliable send relayed without the unreliable flag');
+      assert(sameAsSent(Packet.decode(u.body), p), 'decoded body differs');
+      const q = ALL_PACKETS.find((x) => typeOf(x) === 'position');
+      const fromC = st.cpp.log.items.length;
+      st.node.sendPacket(q, { unreliable: true });
+      const got = await st.cpp.messageFrom(st.node.address, 'position', fromC);
+      assertDeepEqual(got.packet, q, 'position as decoded by C++');
+    },
+  ]);
+  checks.push([
+    `${label}: a 12 KiB profileResponse goes both ways`,
+    async () => {
+      const big = (tag) => ({
+        profileResponse: { serializedProfile: JSON.stringify({ tag, pad: 'p\u00e9'.repeat(4200) }), baseUrl: 'https://peer.example/' },
+        protocolVersion: 100,
+      });
+      const fromN = st.node.log.items.length;
+      const fromC = st.cpp.log.items.length;
+      const a = big('from-cpp');
+      st.cpp.send(a);
+      const u = await st.node.updateWhere(() => true, 'large update from C++', fromN);
+      assert(u.body.length > 12 * 1024, `body of ${u.body.length} bytes`);
+      assert(sameAsSent(Packet.decode(u.body), a), 'decoded body differs');
+      const b = big('from-node');
+      st.node.sendPacket(b);
+      const got = await st.cpp.messageFrom(st.node.address, 'profileResponse', fromC);
+      assertDeepEqual(got.packet, b, 'large profileResponse as decoded by C++');
+    },
+  ]);
+  checks.push([
     `${label}: Node leaves -> C++ gets peer_left; C++ leaves -> exit 0`,
     async () => {
       await st.node.close();
@@ -1086,10 +1134,19 @@ async function main() {
   debug(`run time ${Date.now() - t0} ms`);
 }
 
+let finished = false;
 function finish(code) {
+  if (finished) return;
+  finished = true;
   console.log(`${results.passed} passed, ${results.failed} failed`);
   stopAllChildren().finally(() => process.exit(code));
 }
+
+process.on('uncaughtException', (e) => {
+  results.failed++;
+  console.log(`FAIL harness: ${String((e && e.stack) || e).replace(/\s+/g, ' ')}`);
+  finish(1);
+});
 
 const watchdog = setTimeout(() => {
   results.failed++;
