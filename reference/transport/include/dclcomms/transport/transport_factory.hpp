@@ -5,6 +5,7 @@
 // a name, starts a thread or schedules work. Connecting is the transport's connect(). Clients
 // register extra types, replace built-in ones, or opt out of types they do not want to serve.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "dclcomms/core/result.hpp"
 #include "dclcomms/core/runtime.hpp"
+#include "dclcomms/transport/http_client.hpp"
 #include "dclcomms/transport/message_stream.hpp"
 #include "dclcomms/transport/transport.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
@@ -35,6 +37,11 @@ struct TransportContext {
   std::optional<SigningIdentity> identity;  // none: transports that must sign fail at connect
   MessageStreamConnector websocket;  // empty: websocket-based types (ws-room) are not available
   MessageStreamOptions websocket_options;
+  HttpFetcher http;                  // empty: signed-login is not available
+  HttpClientOptions http_options;
+  /// Unix time in ms, for signatures and token checks (empty: the system clock; simulations inject
+  /// their own so that runs stay reproducible).
+  std::function<std::int64_t()> unix_ms_now;
 };
 
 using TransportPtr = std::unique_ptr<Transport>;
