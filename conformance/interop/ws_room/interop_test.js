@@ -412,7 +412,7 @@ class NodeClient {
   // sending; opts.delegationSigner signs the ephemeral link (default owner); opts.minutes is the
   // delegation's lifetime (negative: already expired); opts.payloadFor(challenge) is what the final
   // link signs (default the challenge); opts.subprotocols (default ['rfc5']); opts.silent: never
-  // identify.
+  // identify; opts.noAnswer: never answer the challenge.
   constructor(name, url, keyHex, opts = {}) {
     this.name = name;
     this.url = url;
@@ -448,7 +448,7 @@ class NodeClient {
         return;
       }
       this.log.push({ type: m.$case, ...m[m.$case] });
-      if (m.$case === 'challengeMessage') {
+      if (m.$case === 'challengeMessage' && !this.opts.noAnswer) {
         const challenge = m.challengeMessage.challengeToSign;
         let chain = Authenticator.signPayload(identity, this.opts.payloadFor ? this.opts.payloadFor(challenge) : challenge);
         if (this.opts.tamper) chain = this.opts.tamper(chain);
@@ -905,6 +905,18 @@ function ourServerEdgeChecks() {
       const ms = closed.at - opened.at;
       assert(ms <= 3000, `closed after ${ms} ms (spec: 1 s per handshake stage)`);
       assert(!c.log.find((x) => x.type === 'challengeMessage'), 'challenge sent without identification');
+    },
+  ]);
+  checks.push([
+    'our server: a socket that never answers the challenge is closed by the handshake timeout',
+    async (srv) => {
+      const c = track(new NodeClient('node-no-answer', srv.roomUrl(room), keyFor('edge-no-answer'), { noAnswer: true }));
+      await expectRejected(c, srv, 'without answering the challenge');
+      const challenged = c.log.find((x) => x.type === 'challengeMessage');
+      const closed = c.log.find((x) => x.type === 'close');
+      assert(challenged, 'no challenge');
+      const ms = closed.at - c.log.find((x) => x.type === 'open').at;
+      assert(ms <= 3000, `closed ${ms} ms after the upgrade (spec: 1 s per handshake stage)`);
     },
   ]);
   checks.push([
