@@ -206,10 +206,22 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
         session->accept(std::move(request));
         return;
       }
-      return respond(request, HttpResponse{404, "application/json", R"({"error":"no websocket endpoint here"})"});
+      return respond(request, HttpResponse{404, "application/json", R"({"error":"no websocket endpoint here"})", {}});
+    }
+    if (state_->callbacks.on_http_request) {
+      transport::HttpServerRequest plain;
+      plain.method = std::string(request.method_string());
+      plain.target = target;
+      for (const auto& field : request) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        plain.headers.emplace_back(std::move(name), std::string(field.value()));
+      }
+      plain.body = request.body();
+      return respond(request, state_->callbacks.on_http_request(plain));
     }
     if (request.method() != http::verb::get) {
-      return respond(request, HttpResponse{405, "application/json", R"({"error":"only GET and websocket upgrades"})"});
+      return respond(request, HttpResponse{405, "application/json", R"({"error":"only GET and websocket upgrades"})", {}});
     }
     HttpResponse response;
     if (state_->callbacks.on_http_get) response = state_->callbacks.on_http_get(target);
@@ -220,6 +232,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), request.version());
     response->set(http::field::server, "dclcomms");
     response->set(http::field::content_type, answer.content_type);
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
     response->keep_alive(false);
     response->body() = std::move(answer.body);
     response->prepare_payload();

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dclcomms::transport {
@@ -18,6 +20,22 @@ struct HttpResponse {
   unsigned status = 404;
   std::string content_type = "application/json";
   std::string body = R"({"error":"not found"})";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Retry-After
+};
+
+/// A plain (non-upgrade) HTTP request as a server sees it.
+struct HttpServerRequest {
+  std::string method;  // as sent, e.g. "POST"
+  std::string target;  // path and query
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, in arrival order
+  std::string body;
+  /// The value of header `name` (lowercase), or nothing.
+  const std::string* header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+      if (key == name) return &value;
+    }
+    return nullptr;
+  }
 };
 
 /// Called on the runtime's thread. on_closed is the last call for a connection id.
@@ -28,6 +46,8 @@ struct MessageServerCallbacks {
   std::function<void(ServerConnectionId, std::size_t backlog_bytes)> on_backlog;
   std::function<void(ServerConnectionId, const std::string& detail)> on_closed;
   std::function<HttpResponse(const std::string& target)> on_http_get;
+  /// Every non-upgrade request, any method; when set, on_http_get is not used.
+  std::function<HttpResponse(const HttpServerRequest& request)> on_http_request;
 };
 
 class MessageServer {

@@ -1,0 +1,46 @@
+#include "dclcomms/signed_login/signed_fetch.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "dclcomms/auth/auth_chain.hpp"
+
+namespace dclcomms::signed_login {
+
+std::string signed_fetch_payload(std::string_view method, std::string_view path, std::int64_t timestamp_ms,
+                                 std::string_view metadata_json) {
+  std::string payload;
+  payload.append(method).append(":").append(path).append(":").append(std::to_string(timestamp_ms)).append(":");
+  payload.append(metadata_json);
+  // The whole string is lowercased, metadata included (upstream signs the lowercased JSON).
+  for (char& c : payload) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return payload;
+}
+
+std::string comms_handshake_metadata(std::string_view origin) {
+  nlohmann::ordered_json metadata;
+  metadata["intent"] = comms_handshake_intent;
+  metadata["signer"] = explorer_signer;
+  metadata["isGuest"] = false;
+  metadata["origin"] = origin;
+  return metadata.dump();
+}
+
+core::Result<transport::HttpHeaders, std::string> signed_fetch_headers(const transport::SigningIdentity& identity,
+                                                                       std::string_view method, std::string_view path,
+                                                                       std::int64_t timestamp_ms,
+                                                                       std::string_view metadata_json) {
+  const std::string payload = signed_fetch_payload(method, path, timestamp_ms, metadata_json);
+  auto chain = auth::parse_auth_chain(identity.sign_payload(payload));
+  if (!chain) return core::Unexpected<std::string>{"the identity's signer did not return an AuthChain: " + chain.error().message};
+  transport::HttpHeaders headers;
+  for (std::size_t i = 0; i < chain->size(); ++i) {
+    headers.emplace_back("x-identity-auth-chain-" + std::to_string(i), auth::to_json((*chain)[i]));
+  }
+  headers.emplace_back("x-identity-timestamp", std::to_string(timestamp_ms));
+  headers.emplace_back("x-identity-metadata", std::string(metadata_json));
+  return headers;
+}
+
+}  // namespace dclcomms::signed_login
