@@ -9,9 +9,11 @@
 
 #include "commands.hpp"
 #include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/carriers/http_client.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/signed_login/signed_login_transport.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 #include "event_json.hpp"
@@ -79,8 +81,12 @@ ExitCode run_connect(const ConnectOptions& options) {
                                       .websocket_options = {}};
   context.websocket_options.verify_certificates = !options.insecure;
   context.websocket_options.ca_file = options.ca_file;
+  context.http = carriers::make_http_fetcher(runtime);
+  context.http_options.verify_certificates = !options.insecure;
+  context.http_options.ca_file = options.ca_file;
   transport::TransportFactory factory(context);
   ws_room::register_ws_room(factory);
+  signed_login::register_signed_login(factory);
 
   auto created = factory.create(options.uri);
   if (!created) {

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "dclcomms/carriers/asio_runtime.hpp"
+#include "listen_address.hpp"
 #include "ws_room_server.hpp"
 
 namespace dclcomms::cli {
@@ -25,19 +26,6 @@ bool read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
   out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
-}
-
-bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string digits = listen.substr(colon + 1);
-  if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
-  const unsigned long value = std::stoul(digits);
-  if (value > 65535) return false;
-  port = static_cast<std::uint16_t>(value);
   return true;
 }
 
