@@ -1,0 +1,801 @@
+#!/usr/bin/env node
+// signed-login (ADR-180 + ADR-44 signed fetch) interop tests of dclcomms against the real upstream
+// npm peers:
+//   a) our C++ client (`dclcomms connect signed-login:…`) against an endpoint built on the upstream
+//      verifier (@dcl/platform-crypto-middleware `verify`), which hands out our ws-room server;
+//   b) the upstream client (decentraland-crypto-fetch `signedFetch`, identities from @dcl/crypto)
+//      against our endpoint (`dclcomms signed-login serve`); the same crafted requests also go to
+//      the upstream verifier, which must give the same verdict;
+//   c) end to end: signed-login -> ws-room, on our ws-room server and on @dcl/mini-comms: two C++
+//      clients meet and exchange a chat attributed to the sender's address.
+//
+// Usage: node interop_test.js --dclcomms <path to the dclcomms binary> [--verbose]
+// Prints `ok <name>` or `FAIL <name>: <why>` per check, then `N passed, M failed`; exit 1 if any
+// failed. Every server and client process is started on 127.0.0.1, remembered by PID and stopped by
+// PID at the end (also on failure and on the global watchdog). Every wait is bounded.
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const path = require('path');
+const readline = require('readline');
+const util = require('util');
+
+function requirePeer(name) {
+  try {
+    return require(name);
+  } catch (e) {
+    console.log(`FAIL setup: cannot load ${name} (${e.code || e.message}); run \`npm ci\` in ${__dirname} (ci/install-deps.sh does)`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+const { verify } = requirePeer('@dcl/platform-crypto-middleware');
+const createAuthChainHeaders = requirePeer('@dcl/platform-crypto-middleware/dist/createAuthChainHeader').default;
+const signedFetch = requirePeer('decentraland-crypto-fetch').default;
+const { Authenticator } = requirePeer('@dcl/crypto');
+const dclCrypto = requirePeer('@dcl/crypto/dist/crypto'); // ethSign, recoverPublicKey, computeAddress, createUnsafeIdentity
+
+const WATCHDOG_MS = 90_000; // the whole run
+const CHECK_MS = 20_000; // one check
+const WAIT_MS = 5_000; // one expected event
+
+const INTENT = 'dcl:explorer:comms-handshake';
+const SIGNER = 'dcl:explorer';
+const EXPLORER_METADATA = { intent: INTENT, signer: SIGNER, isGuest: false };
+const MIDDLEWARE_HINT = 'This endpoint requires a signed fetch request. See ADR-44.';
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--dclcomms' && i + 1 < argv.length) out.dclcomms = argv[++i];
+    else if (argv[i] === '--verbose') out.verbose = true;
+    else {
+      console.error(`unknown argument: ${argv[i]}`);
+      process.exit(2);
+    }
+  }
+  if (!out.dclcomms) {
+    console.error('usage: node interop_test.js --dclcomms <path to dclcomms> [--verbose]');
+    process.exit(2);
+  }
+  out.dclcomms = path.resolve(out.dclcomms);
+  if (!fs.existsSync(out.dclcomms)) {
+    console.error(`dclcomms binary not found: ${out.dclcomms}`);
+    process.exit(2);
+  }
+  return out;
+}
+const ARGS = parseArgs(process.argv.slice(2));
+const DCLCOMMS = ARGS.dclcomms;
+const MINI_COMMS = (() => {
+  try {
+    return require.resolve('@dcl/mini-comms/dist/index.js');
+  } catch (_) {
+    return path.join(__dirname, 'node_modules/@dcl/mini-comms/dist/index.js'); // fails to start: reported by the check
+  }
+})();
+
+function debug(...xs) {
+  if (ARGS.verbose) console.error('#', ...xs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: remembered by PID, stopped by PID.
+
+const children = new Map(); // pid -> {name, child}
+
+function startProcess(name, cmd, args, env) {
+  const child = spawn(cmd, args, {
+    cwd: __dirname,
+    env: { ...process.env, ...(env || {}) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (child.pid !== undefined) {
+    children.set(child.pid, { name, child });
+    child.on('exit', () => children.delete(child.pid));
+  }
+  child.stdin.on('error', () => {}); // EPIPE after the child exited: the exit event tells the story
+  return child;
+}
+
+function signal(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch (_) {
+    /* already gone */
+  }
+}
+
+// SIGTERM every child we started, SIGKILL what is left after graceMs.
+async function stopAllChildren(graceMs = 3000) {
+  const pending = [...children.entries()];
+  for (const [pid] of pending) signal(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (children.size > 0 && Date.now() < deadline) await sleep(50);
+  for (const [pid] of children) signal(pid, 'SIGKILL');
+}
+process.on('exit', () => {
+  for (const [pid] of children) signal(pid, 'SIGKILL');
+});
+
+function sleep(ms) {
+  return new Promise((res) => setTimeout(res, ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// An append-only log of events with bounded waits.
+
+class EventLog {
+  constructor(name) {
+    this.name = name;
+    this.items = [];
+    this.listeners = new Set();
+  }
+  // A final item (process exit): nothing will follow, so waits stop at once.
+  push(item, final = false) {
+    this.items.push(item);
+    if (final) this.ended = true;
+    debug(this.name, JSON.stringify(item));
+    for (const l of [...this.listeners]) l();
+  }
+  find(pred, from = 0) {
+    for (let i = from; i < this.items.length; i++) if (pred(this.items[i])) return this.items[i];
+    return undefined;
+  }
+  tail(n = 6) {
+    const s = this.items.slice(-n).map((x) => JSON.stringify(x));
+    return s.length ? s.join(' | ') : '(nothing)';
+  }
+  // Resolves with the first item matching pred (from index `from`), rejects after ms.
+  wait(pred, what, ms = WAIT_MS, from = 0) {
+    return new Promise((resolve, reject) => {
+      let timer = null;
+      const check = () => {
+        const m = this.find(pred, from);
+        if (m === undefined) {
+          if (!this.ended) return false;
+          cleanup();
+          reject(new Error(`${this.name}: no ${what} (ended); last events: ${this.tail()}`));
+          return true;
+        }
+        cleanup();
+        resolve(m);
+        return true;
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      if (check()) return;
+      timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${this.name}: no ${what} within ${ms} ms; last events: ${this.tail()}`));
+      }, ms);
+      this.listeners.add(check);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and identities (upstream @dcl/crypto only).
+
+// A fixed private key per label: distinct in every check, the same in every run.
+function keyFor(label) {
+  let h = 0x811c9dc5;
+  for (const c of Buffer.from(label)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  return ('d1c0' + h.toString(16).padStart(8, '0')).padEnd(64, '7');
+}
+
+// {privateKey, publicKey (64 bytes, no 04 prefix), address} of a private key, derived by signing and
+// recovering with @dcl/crypto's own primitives.
+function identityFromKey(hex) {
+  const msg = 'dclcomms interop identity';
+  const sig = dclCrypto.ethSign(Buffer.from(hex, 'hex'), msg);
+  const pub = dclCrypto.recoverPublicKey(Buffer.from(sig.slice(2), 'hex'), dclCrypto.createEthereumMessageHash(msg));
+  return {
+    privateKey: '0x' + hex,
+    publicKey: '0x' + Buffer.from(pub).toString('hex'),
+    address: dclCrypto.computeAddress(pub),
+  };
+}
+
+// An AuthIdentity (owner -> fresh ephemeral key) made by Authenticator.initializeAuthChain, as an
+// explorer holds it.
+async function authIdentity(owner, minutes = 60) {
+  const ephemeral = dclCrypto.createUnsafeIdentity();
+  const eph = { ...ephemeral, privateKey: prefix0x(ephemeral.privateKey), publicKey: prefix0x(ephemeral.publicKey) };
+  return Authenticator.initializeAuthChain(owner.address, eph, minutes, async (message) => Authenticator.createSignature(owner, message));
+}
+function prefix0x(s) {
+  return s.startsWith('0x') ? s : '0x' + s;
+}
+
+// Signed-fetch headers built from upstream parts with a chosen timestamp (decentraland-crypto-fetch
+// always signs Date.now() and offers no way to inject the time): the payload rule of
+// signedHeaderFactory, the chain from Authenticator.signPayload, the headers from the middleware's
+// own createAuthChainHeader.
+function signedHeadersAt(identity, method, pathname, metadata, timestampMs) {
+  const payload = [method, pathname, String(timestampMs), JSON.stringify(metadata)].join(':').toLowerCase();
+  return createAuthChainHeaders(Authenticator.signPayload(identity, payload), timestampMs, metadata);
+}
+
+function assert(cond, why) {
+  if (!cond) throw new Error(why);
+}
+function assertDeepEqual(actual, expected, what) {
+  if (!util.isDeepStrictEqual(actual, expected))
+    throw new Error(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
+}
+
+// A POST/GET with bounded time; resolves {status, body (parsed JSON or the text)}.
+async function httpCall(url, init = {}) {
+  const res = await (init.identity ? signedFetch : fetch)(url, { ...init, signal: AbortSignal.timeout(WAIT_MS) });
+  const text = await res.text();
+  let body = text;
+  try {
+    body = JSON.parse(text);
+  } catch (_) {
+    /* keep the text */
+  }
+  return { status: res.status, body };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// A dclcomms server (`ws-room serve` or `signed-login serve`) on port 0; its JSON lines go to `log`.
+class OurProcess {
+  constructor(name, args) {
+    this.name = name;
+    this.args = args;
+  }
+  async start() {
+    this.log = new EventLog(this.name);
+    this.child = startProcess(this.name, DCLCOMMS, this.args);
+    this.stderr = '';
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
+      try {
+        this.log.push(JSON.parse(line));
+      } catch (_) {
+        this.log.push({ event: 'raw', line });
+      }
+    });
+    this.child.on('close', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }, true)); // after the last stdout line
+    this.child.on('error', (e) => this.log.push({ event: 'exit', code: null, error: e.message }, true));
+    const first = await this.log.wait((e) => e.event === 'listening' || e.event === 'exit', 'listening line');
+    if (first.event !== 'listening') throw new Error(`${this.name} exited (${first.code}): ${first.error || this.stderr.trim()}`);
+    this.host = first.address;
+    this.first = first;
+    return this;
+  }
+  async stop() {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    signal(this.child.pid, 'SIGTERM');
+    await this.log.wait((e) => e.event === 'exit', 'exit after SIGTERM', 5000).catch(() => signal(this.child.pid, 'SIGKILL'));
+  }
+}
+
+class OurWsRoom extends OurProcess {
+  constructor() {
+    super('dclcomms-ws-room', ['ws-room', 'serve', '--listen', '127.0.0.1:0']);
+  }
+  roomsUrl() {
+    return `ws://${this.host}/rooms/`;
+  }
+}
+
+class OurSignedLogin extends OurProcess {
+  constructor(adapterTemplate) {
+    super('dclcomms-signed-login', ['signed-login', 'serve', '--listen', '127.0.0.1:0', '--adapter', adapterTemplate]);
+    this.adapterTemplate = adapterTemplate;
+  }
+  url(pathname) {
+    return `http://${this.host}${pathname}`;
+  }
+}
+
+class MiniComms {
+  constructor() {
+    this.name = 'mini-comms';
+  }
+  async start() {
+    let lastError;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await this.tryStart(await freePort());
+      } catch (e) {
+        lastError = e;
+        await this.stop();
+      }
+    }
+    throw lastError;
+  }
+  async tryStart(port) {
+    this.log = new EventLog('mini-comms');
+    this.output = '';
+    this.child = startProcess('mini-comms', process.execPath, [MINI_COMMS], {
+      HTTP_SERVER_PORT: String(port),
+      HTTP_SERVER_HOST: '127.0.0.1',
+    });
+    const onLine = (line) => {
+      this.output += line + '\n';
+      this.log.push({ line });
+    };
+    readline.createInterface({ input: this.child.stdout }).on('line', onLine);
+    readline.createInterface({ input: this.child.stderr }).on('line', onLine);
+    this.child.on('close', (code, sig) => this.log.push({ exit: true, code, signal: sig }, true));
+    this.child.on('error', (e) => this.log.push({ exit: true, code: null, error: e.message }, true));
+    const ready = `Listening 127.0.0.1:${port}`;
+    const first = await this.log.wait((e) => e.exit || (e.line && e.line.includes(ready)), `"${ready}"`, 15_000);
+    if (first.exit) throw new Error(`mini-comms exited (${first.code}): ${this.output.trim().split('\n').slice(-3).join(' / ')}`);
+    this.host = `127.0.0.1:${port}`;
+    return this;
+  }
+  roomsUrl() {
+    return `ws://${this.host}/rooms/`;
+  }
+  async stop() {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    signal(this.child.pid, 'SIGTERM');
+    await this.log.wait((e) => e.exit, 'exit after SIGTERM', 5000).catch(() => signal(this.child.pid, 'SIGKILL'));
+  }
+}
+
+// The upstream side of a signed-login endpoint, in this process: a plain Node HTTP server around
+// @dcl/platform-crypto-middleware's `verify`, mirroring worlds-content-server's comms handlers
+// (middleware failure -> its status with {error, message: ADR-44 hint}; then the handler's ADR-180
+// check of intent and signer -> 400 {error}; a denied room -> 401 {error: "Not allowed"}; else 200
+// {fixedAdapter}). Every request goes to `log` as {method, path, status, auth?, error?}.
+class UpstreamEndpoint {
+  constructor(roomsUrl, deniedRooms = new Set()) {
+    this.roomsUrl = roomsUrl; // "ws://host:port/rooms/"
+    this.denied = deniedRooms;
+    this.name = 'upstream-endpoint';
+  }
+  async start() {
+    this.log = new EventLog(this.name);
+    const fetcher = { fetch: (...a) => fetch(...a) }; // only for EIP-1654 chains (catalyst): never used here
+    this.server = http.createServer(async (req, res) => {
+      const pathname = new URL(req.url, 'http://localhost').pathname;
+      const reply = (status, body, extra = {}) => {
+        this.log.push({ method: req.method, path: pathname, status, ...extra });
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      };
+      const m = /^\/get-comms-adapter\/([^/]+)$/.exec(pathname) || /^\/worlds\/([^/]+)\/comms$/.exec(pathname);
+      if (!m) return reply(404, { error: 'Not found' });
+      if (req.method !== 'POST') return reply(405, { error: 'Method not allowed' });
+      let verification;
+      try {
+        verification = await verify(req.method, pathname, req.headers, { fetcher, expiration: 60_000 });
+      } catch (err) {
+        return reply(err.statusCode || err.status || 500, { error: err.message, message: MIDDLEWARE_HINT }, { error: err.message });
+      }
+      const { auth, authMetadata } = verification;
+      if (!authMetadata || authMetadata.intent !== INTENT || authMetadata.signer !== SIGNER) {
+        return reply(400, { error: 'Access denied, invalid metadata' }, { auth });
+      }
+      if (this.denied.has(m[1])) return reply(401, { error: 'Not allowed' }, { auth });
+      reply(200, { fixedAdapter: `ws-room:${this.roomsUrl}${m[1]}` }, { auth, metadata: authMetadata });
+    });
+    await new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', resolve);
+    });
+    this.host = `127.0.0.1:${this.server.address().port}`;
+    return this;
+  }
+  url(pathname) {
+    return `http://${this.host}${pathname}`;
+  }
+  async stop() {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The C++ client: `dclcomms connect signed-login:<url> (--key <hex> | --random-key)`; events are JSON
+// lines on stdout; stdin lines are sent; EOF disconnects.
+
+class CppClient {
+  constructor(name, url, keyHex) {
+    this.name = name;
+    this.address = keyHex ? identityFromKey(keyHex).address.toLowerCase() : undefined;
+    this.log = new EventLog(name);
+    this.stderr = '';
+    this.child = startProcess(name, DCLCOMMS, ['connect', `signed-login:${url}`, ...(keyHex ? ['--key', keyHex] : ['--random-key'])]);
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
+      try {
+        this.log.push(JSON.parse(line));
+      } catch (_) {
+        this.log.push({ event: 'raw', line });
+      }
+    });
+    this.child.on('close', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }, true)); // after the last stdout line
+    this.child.on('error', (e) => this.log.push({ event: 'exit', code: null, error: e.message }, true));
+  }
+  // Waits for `connected`; throws (with the last events and stderr) if the process ends first.
+  async connected() {
+    const e = await this.log.wait((x) => x.event === 'connected' || x.event === 'exit', 'connected event');
+    if (e.event === 'exit') throw new Error(`${this.name} exited ${e.code} before connecting: ${this.log.tail()} ${e.error || this.stderr.trim()}`);
+    return e;
+  }
+  send(packetJson) {
+    this.child.stdin.write(JSON.stringify(packetJson) + '\n');
+  }
+  exited(ms = WAIT_MS) {
+    return this.log.wait((e) => e.event === 'exit', 'process exit', ms);
+  }
+  async close() {
+    this.child.stdin.end();
+    return this.exited();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check runner
+
+const results = { passed: 0, failed: 0 };
+const openClients = new Set(); // closed at the end of each section
+
+function track(client) {
+  openClients.add(client);
+  return client;
+}
+async function closeTracked() {
+  const all = [...openClients];
+  openClients.clear();
+  await Promise.all(
+    all.map(async (c) => {
+      if (c.child.exitCode === null && c.child.signalCode === null) await c.close().catch(() => signal(c.child.pid, 'SIGKILL'));
+    })
+  );
+}
+
+async function check(name, fn) {
+  let timer;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`check timed out after ${CHECK_MS} ms`)), CHECK_MS);
+      }),
+    ]);
+    results.passed++;
+    console.log(`ok ${name}`);
+    return true;
+  } catch (e) {
+    results.failed++;
+    console.log(`FAIL ${name}: ${String((e && e.message) || e).replace(/\s+/g, ' ')}`);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Starts the servers of one section in order (each factory gets the ones started before it); if one
+// does not start, every check of the section fails with that reason (so the total stays the same).
+async function section(label, factories, checks) {
+  const servers = [];
+  let startError;
+  for (const make of factories) {
+    try {
+      const s = make(...servers);
+      servers.push(s);
+      await s.start();
+    } catch (e) {
+      startError = e;
+      break;
+    }
+  }
+  await check(`${label}: servers start`, async () => {
+    if (startError) throw startError;
+  });
+  for (const [name, fn] of checks) {
+    await check(name, async () => {
+      if (startError) throw new Error(`${label}: servers did not start`);
+      await fn(...servers);
+    });
+  }
+  await closeTracked();
+  for (const s of servers.reverse()) await s.stop().catch(() => {});
+}
+
+// ---------------------------------------------------------------------------------------------
+// a) our C++ client against the upstream verifier
+
+function cppClientChecks() {
+  const checks = [];
+  checks.push([
+    'a) C++ client -> upstream verify(), /get-comms-adapter/<room> (--random-key): accepted, then joins our ws-room',
+    async (wsRoom, ep) => {
+      const from = ep.log.items.length;
+      const c = track(new CppClient('cpp-adapter', ep.url('/get-comms-adapter/interop-room-a'), null));
+      const ev = await c.connected();
+      assertDeepEqual(ev.peers, [], 'peers');
+      const req = await ep.log.wait((x) => x.path === '/get-comms-adapter/interop-room-a', 'request at the upstream endpoint', WAIT_MS, from);
+      assert(req.status === 200 && req.method === 'POST', `upstream endpoint answered ${JSON.stringify(req)}`);
+      assert(/^0x[0-9a-f]{40}$/.test(req.auth), `verify() owner ${req.auth}`);
+      const j = await wsRoom.log.wait((x) => x.event === 'joined' && x.room === 'interop-room-a', 'joined line of our ws-room server');
+      assert(j.address === req.auth, `ws-room joined ${j.address}, upstream verify() recovered ${req.auth}`);
+      const e = await c.close();
+      assert(e.code === 0, `exit ${e.code} after EOF (${c.stderr.trim()})`);
+    },
+  ]);
+  checks.push([
+    'a) C++ client -> upstream verify(), /worlds/<world>/comms (--key): owner = the key, metadata as ADR-180, joins',
+    async (wsRoom, ep) => {
+      const from = ep.log.items.length;
+      const c = track(new CppClient('cpp-world', ep.url('/worlds/interop.dcl.eth/comms'), keyFor('a-world')));
+      await c.connected();
+      const req = await ep.log.wait((x) => x.path === '/worlds/interop.dcl.eth/comms', 'request at the upstream endpoint', WAIT_MS, from);
+      assert(req.status === 200, `upstream endpoint answered ${JSON.stringify(req)}`);
+      assert(req.auth === c.address, `verify() owner ${req.auth}, key's address ${c.address}`);
+      assert(req.metadata.intent === INTENT && req.metadata.signer === SIGNER, `metadata ${JSON.stringify(req.metadata)}`);
+      const j = await wsRoom.log.wait((x) => x.event === 'joined' && x.room === 'interop.dcl.eth', 'joined line of our ws-room server');
+      assert(j.address === c.address, `ws-room joined ${j.address}`);
+      const e = await c.close();
+      assert(e.code === 0, `exit ${e.code} after EOF (${c.stderr.trim()})`);
+    },
+  ]);
+  checks.push([
+    'a) C++ client denied by the endpoint (401 {"error":"Not allowed"}): error event carries the text, no connect, exit non-zero',
+    async (wsRoom, ep) => {
+      const from = ep.log.items.length;
+      const c = track(new CppClient('cpp-denied', ep.url('/get-comms-adapter/denied-room'), keyFor('a-denied')));
+      const e = await c.exited();
+      const req = await ep.log.wait((x) => x.path === '/get-comms-adapter/denied-room', 'request at the upstream endpoint', WAIT_MS, from);
+      assert(req.status === 401 && req.auth === c.address, `upstream endpoint: ${JSON.stringify(req)} (the signature must verify; only the room is denied)`);
+      assert(!c.log.find((x) => x.event === 'connected'), 'printed connected');
+      const err = c.log.find((x) => x.event === 'error');
+      assert(err, `no error event: ${c.log.tail()}`);
+      assert(String(err.message).includes('Not allowed'), `error event without the server's text: ${JSON.stringify(err)}`);
+      assert(e.code !== 0 && e.code !== null, `exit code ${e.code}`);
+      assert(!wsRoom.log.find((x) => x.event === 'joined' && x.room === 'denied-room'), 'joined the ws-room anyway');
+    },
+  ]);
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// b) the upstream client against our endpoint (and the same crafted requests against upstream)
+
+const TEMPLATE = 'ws-room:ws://127.0.0.1:9/rooms/{room}?world={world}&address={address}';
+
+function upstreamClientChecks() {
+  const st = {};
+  const checks = [];
+  const owner = identityFromKey(keyFor('b-owner'));
+  const addr = owner.address.toLowerCase();
+  checks.push([
+    'b) signedFetch POST /get-comms-adapter/<room> -> 200, fixedAdapter = template with room and lowercase owner address',
+    async (ours) => {
+      st.identity = await authIdentity(owner);
+      const r = await httpCall(ours.url('/get-comms-adapter/Room-B1'), { method: 'POST', identity: st.identity, metadata: EXPLORER_METADATA });
+      assert(r.status === 200, `HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      assertDeepEqual(r.body, { fixedAdapter: `ws-room:ws://127.0.0.1:9/rooms/Room-B1?world=Room-B1&address=${addr}` }, 'body');
+      assert(addr !== owner.address, 'the checksum address of the test key has no upper-case letters, so the lowercase check proves nothing; pick another key');
+    },
+  ]);
+  checks.push([
+    'b) signedFetch POST /worlds/<world>/comms (kernel metadata with origin) -> 200 with {world} and {address}',
+    async (ours) => {
+      const metadata = { origin: 'https://play.decentraland.org', ...EXPLORER_METADATA };
+      const r = await httpCall(ours.url('/worlds/boedo.dcl.eth/comms'), { method: 'POST', identity: st.identity, metadata });
+      assert(r.status === 200, `HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      assertDeepEqual(r.body, { fixedAdapter: `ws-room:ws://127.0.0.1:9/rooms/boedo.dcl.eth?world=boedo.dcl.eth&address=${addr}` }, 'body');
+    },
+  ]);
+  for (const [what, metadata] of [
+    ['wrong intent', { intent: 'dcl:explorer:something-else', signer: SIGNER, isGuest: false }],
+    ['scene signer (decentraland-kernel-scene)', { intent: INTENT, signer: 'decentraland-kernel-scene', isGuest: false }],
+    ['no intent nor signer', {}],
+  ]) {
+    checks.push([
+      `b) signedFetch with ${what} -> 400 from ours and from the upstream handler`,
+      async (ours, ep) => {
+        for (const [name, srv] of [['ours', ours], ['upstream', ep]]) {
+          const r = await httpCall(srv.url('/get-comms-adapter/room-b2'), { method: 'POST', identity: st.identity, metadata });
+          assert(r.status === 400, `${name}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+          assert(typeof r.body === 'object' && typeof r.body.error === 'string', `${name}: body ${JSON.stringify(r.body)}`);
+        }
+      },
+    ]);
+  }
+  checks.push([
+    'b) a signature older than 60 s (timestamp now - 61 s) -> 401 "Expired signature" from ours and upstream; now - 50 s -> 200',
+    async (ours, ep) => {
+      const p = '/get-comms-adapter/room-b3';
+      for (const [name, srv] of [['ours', ours], ['upstream', ep]]) {
+        const old = signedHeadersAt(st.identity, 'POST', p, EXPLORER_METADATA, Date.now() - 61_000);
+        const r = await httpCall(srv.url(p), { method: 'POST', headers: old });
+        assert(r.status === 401, `${name}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+        assert(/expired/i.test(r.body.error), `${name}: error ${JSON.stringify(r.body)}`);
+        const recent = signedHeadersAt(st.identity, 'POST', p, EXPLORER_METADATA, Date.now() - 50_000);
+        const r2 = await httpCall(srv.url(p), { method: 'POST', headers: recent });
+        assert(r2.status === 200, `${name}: 50 s old: HTTP ${r2.status} ${JSON.stringify(r2.body)}`);
+      }
+    },
+  ]);
+  checks.push([
+    'b) a chain signed for one path replayed to another path (and as a GET-signed chain to POST) -> 401 from ours and upstream',
+    async (ours, ep) => {
+      const now = Date.now();
+      const forA = signedHeadersAt(st.identity, 'POST', '/get-comms-adapter/room-a', EXPLORER_METADATA, now);
+      const forWorld = signedHeadersAt(st.identity, 'POST', '/worlds/w1.dcl.eth/comms', EXPLORER_METADATA, now);
+      const asGet = signedHeadersAt(st.identity, 'GET', '/get-comms-adapter/room-a', EXPLORER_METADATA, now);
+      for (const [name, srv] of [['ours', ours], ['upstream', ep]]) {
+        const ok = await httpCall(srv.url('/get-comms-adapter/room-a'), { method: 'POST', headers: forA });
+        assert(ok.status === 200, `${name}: the original request: HTTP ${ok.status} ${JSON.stringify(ok.body)}`);
+        for (const [label, p, h] of [
+          ['room-a chain to room-b', '/get-comms-adapter/room-b', forA],
+          ['room-a chain to a world', '/worlds/room-a/comms', forA],
+          ['world chain to another world', '/worlds/w2.dcl.eth/comms', forWorld],
+          ['GET-signed chain in a POST', '/get-comms-adapter/room-a', asGet],
+        ]) {
+          const r = await httpCall(srv.url(p), { method: 'POST', headers: h });
+          assert(r.status === 401, `${name}, ${label}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+          assert(/invalid signature/i.test(r.body.error), `${name}, ${label}: error ${JSON.stringify(r.body)}`);
+        }
+      }
+    },
+  ]);
+  checks.push([
+    'b) a chain whose delegation expired (initializeAuthChain -5 min) -> 401 from ours and upstream',
+    async (ours, ep) => {
+      const stale = await authIdentity(owner, -5);
+      for (const [name, srv] of [['ours', ours], ['upstream', ep]]) {
+        const r = await httpCall(srv.url('/get-comms-adapter/room-b4'), { method: 'POST', identity: stale, metadata: EXPLORER_METADATA });
+        assert(r.status === 401, `${name}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    },
+  ]);
+  checks.push([
+    'b) GET (even signed) -> 405; unknown route -> 404; unsigned POST -> 400 {error, message}',
+    async (ours) => {
+      const g = await httpCall(ours.url('/get-comms-adapter/room-b5'), { method: 'GET', identity: st.identity, metadata: EXPLORER_METADATA });
+      assert(g.status === 405, `GET: HTTP ${g.status} ${JSON.stringify(g.body)}`);
+      const n = await httpCall(ours.url('/comms/room-b5'), { method: 'POST', identity: st.identity, metadata: EXPLORER_METADATA });
+      assert(n.status === 404, `unknown route: HTTP ${n.status} ${JSON.stringify(n.body)}`);
+      const u = await httpCall(ours.url('/get-comms-adapter/room-b5'), { method: 'POST' });
+      assert(u.status === 400 && typeof u.body.error === 'string' && u.body.message === MIDDLEWARE_HINT, `unsigned: HTTP ${u.status} ${JSON.stringify(u.body)}`);
+    },
+  ]);
+  checks.push([
+    'b) our endpoint logs one request line per call with method, target and status',
+    async (ours) => {
+      const lines = ours.log.items.filter((x) => x.event === 'request');
+      assert(lines.some((x) => x.method === 'POST' && x.target === '/get-comms-adapter/Room-B1' && x.status === 200), 'no 200 line for Room-B1');
+      assert(lines.some((x) => x.method === 'GET' && x.status === 405), 'no 405 line');
+    },
+  ]);
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// c) end to end: signed-login -> ws-room
+
+function endToEndChecks(label) {
+  const st = {};
+  const chat = { chat: { message: 'hi', timestamp: 1.5 } };
+  return [
+    [
+      `c) ${label}: two C++ clients log in through our signed-login endpoint and meet in the same room`,
+      async (wsServer, ours) => {
+        const url = ours.url('/get-comms-adapter/e2e-room');
+        st.a = track(new CppClient('cpp-e2e-A', url, keyFor(`c-${label}-A`)));
+        const ca = await st.a.connected();
+        assertDeepEqual(ca.peers, [], 'peers of A');
+        st.b = track(new CppClient('cpp-e2e-B', url, keyFor(`c-${label}-B`)));
+        const cb = await st.b.connected();
+        assertDeepEqual(cb.peers, [st.a.address], 'peers of B');
+        await st.a.log.wait((x) => x.event === 'peer_joined' && x.address === st.b.address, 'peer_joined of B');
+        const granted = ours.log.items.filter((x) => x.event === 'request' && x.target === '/get-comms-adapter/e2e-room' && x.status === 200);
+        assert(granted.length === 2, `our endpoint granted ${granted.length} requests`);
+      },
+    ],
+    [
+      `c) ${label}: a chat goes both ways, attributed to the sender's address`,
+      async () => {
+        const fromB = st.b.log.items.length;
+        st.a.send(chat);
+        const m = await st.b.log.wait((x) => x.event === 'message' && x.packet && x.packet.chat, 'chat at B', WAIT_MS, fromB);
+        assert(m.from === st.a.address, `from ${m.from}, want ${st.a.address}`);
+        assertDeepEqual(m.packet.chat, chat.chat, 'chat at B');
+        const fromA = st.a.log.items.length;
+        st.b.send(chat);
+        const n = await st.a.log.wait((x) => x.event === 'message' && x.packet && x.packet.chat, 'chat at A', WAIT_MS, fromA);
+        assert(n.from === st.b.address, `from ${n.from}, want ${st.b.address}`);
+        assertDeepEqual(n.packet.chat, chat.chat, 'chat at A');
+      },
+    ],
+    [
+      `c) ${label}: leaving: B exits 0, A gets peer_left`,
+      async () => {
+        const e = await st.b.close();
+        assert(e.code === 0, `B exited ${e.code} (${st.b.stderr.trim()})`);
+        await st.a.log.wait((x) => x.event === 'peer_left' && x.address === st.b.address, 'peer_left of B');
+      },
+    ],
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const t0 = Date.now();
+  await section(
+    'a) upstream verifier endpoint + our ws-room',
+    [() => new OurWsRoom(), (ws) => new UpstreamEndpoint(ws.roomsUrl(), new Set(['denied-room']))],
+    cppClientChecks()
+  );
+  await section(
+    'b) our signed-login endpoint',
+    [() => new OurSignedLogin(TEMPLATE), () => new UpstreamEndpoint('ws://127.0.0.1:9/rooms/')],
+    upstreamClientChecks()
+  );
+  await section(
+    'c) our ws-room',
+    [() => new OurWsRoom(), (ws) => new OurSignedLogin(`ws-room:${ws.roomsUrl()}{room}`)],
+    endToEndChecks('our ws-room')
+  );
+  await section(
+    'c) mini-comms',
+    [() => new MiniComms(), (mc) => new OurSignedLogin(`ws-room:${mc.roomsUrl()}{room}`)],
+    endToEndChecks('mini-comms')
+  );
+  debug(`run time ${Date.now() - t0} ms`);
+}
+
+let finished = false;
+function finish(code) {
+  if (finished) return;
+  finished = true;
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  stopAllChildren().finally(() => process.exit(code));
+}
+
+process.on('uncaughtException', (e) => {
+  results.failed++;
+  console.log(`FAIL harness: ${String((e && e.stack) || e).replace(/\s+/g, ' ')}`);
+  finish(1);
+});
+
+const watchdog = setTimeout(() => {
+  results.failed++;
+  console.log(`FAIL watchdog: the run took more than ${WATCHDOG_MS / 1000} s`);
+  finish(1);
+}, WATCHDOG_MS);
+
+main().then(
+  () => {
+    clearTimeout(watchdog);
+    finish(results.failed > 0 ? 1 : 0);
+  },
+  (e) => {
+    clearTimeout(watchdog);
+    results.failed++;
+    console.log(`FAIL harness: ${(e && e.stack) || e}`);
+    finish(1);
+  }
+);
