@@ -1,0 +1,227 @@
+#include "dclcomms/livekit/livekit_sfu.hpp"
+
+#include <algorithm>
+
+#include "dclcomms/core/assert.hpp"
+
+namespace dclcomms::livekit {
+
+struct LivekitSfu::Session {
+  std::uint64_t id = 0;
+  sim::HostId host = 0;
+  std::string identity;
+  std::string room;
+  bool can_publish_data = true;
+  std::uint64_t next_lossy_sequence = 1;  // towards this participant
+  wire::LossyReassembler lossy;           // from this participant
+};
+
+struct LivekitSfu::Endpoint final : SimLivekitNetwork::StreamEndpoint {
+  Endpoint(LivekitSfu& sfu, sim::StreamId stream, sim::HostId peer_host) : peer(peer_host), sfu_(sfu), stream_(stream) {}
+  void on_message(std::span<const std::uint8_t> payload) override { sfu_.on_message(stream_, payload); }
+  void on_reset() override { sfu_.drop(stream_, nullptr); }
+  const sim::HostId peer;  // the participant's host
+
+ private:
+  LivekitSfu& sfu_;
+  sim::StreamId stream_;
+};
+
+struct LivekitSfu::Datagrams final : SimLivekitNetwork::DatagramEndpoint {
+  explicit Datagrams(LivekitSfu& sfu) : sfu_(sfu) {}
+  void on_fragment(sim::HostId from, wire::LossyFragment fragment) override { sfu_.on_fragment(from, std::move(fragment)); }
+
+ private:
+  LivekitSfu& sfu_;
+};
+
+LivekitSfu::LivekitSfu(SimLivekitNetwork& network, sim::HostId host, LivekitSfuOptions options)
+    : network_(network), host_(host), options_(std::move(options)), datagrams_(std::make_unique<Datagrams>(*this)) {
+  DCL_ASSERT(options_.unix_seconds_now);
+  for (const auto& room : options_.rooms) rooms_.try_emplace(room);
+  network_.serve(host_, [this](sim::StreamId stream, sim::HostId peer) { accept(stream, peer); }, datagrams_.get());
+}
+
+LivekitSfu::~LivekitSfu() {
+  for (const auto& [stream, endpoint] : endpoints_) network_.detach_stream(host_, stream);
+  network_.unserve(host_);
+}
+
+std::vector<std::string> LivekitSfu::participants(std::string_view room) const {
+  std::vector<std::string> out;
+  if (const auto it = rooms_.find(room); it != rooms_.end()) {
+    for (const auto stream : it->second) out.push_back(sessions_.at(stream).identity);
+  }
+  return out;
+}
+
+std::vector<std::string> LivekitSfu::rooms() const {
+  std::vector<std::string> out;
+  for (const auto& [name, members] : rooms_) out.push_back(name);
+  return out;
+}
+
+bool LivekitSfu::remove_participant(std::string_view room, std::string_view identity) {
+  const auto it = rooms_.find(room);
+  if (it == rooms_.end()) return false;
+  for (const auto stream : it->second) {
+    if (sessions_.at(stream).identity == identity) {
+      const wire::Closed notice{DisconnectReason::participant_removed, "removed by the room service"};
+      drop(stream, &notice);
+      drop_failed_sends();
+      return true;
+    }
+  }
+  return false;
+}
+
+void LivekitSfu::shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  std::vector<sim::StreamId> open;
+  for (const auto& [stream, endpoint] : endpoints_) open.push_back(stream);
+  const wire::Closed notice{DisconnectReason::server_shutdown, "the server is shutting down"};
+  for (const auto stream : open) drop(stream, &notice);
+  failed_sends_.clear();
+  network_.unserve(host_);
+}
+
+void LivekitSfu::accept(sim::StreamId stream, sim::HostId peer) {
+  if (stopped_) return;
+  auto [it, inserted] = endpoints_.try_emplace(stream, std::make_unique<Endpoint>(*this, stream, peer));
+  if (inserted) network_.attach_stream(host_, stream, it->second.get());
+}
+
+void LivekitSfu::on_message(sim::StreamId stream, std::span<const std::uint8_t> bytes) {
+  auto frame = wire::decode_client_frame(bytes);
+  if (!frame) {
+    ++stats_.protocol_errors;
+    drop(stream, nullptr);
+  } else if (const auto* request = std::get_if<wire::Join>(&*frame)) {
+    if (!sessions_.contains(stream)) join(stream, *request);
+  } else if (const auto* data = std::get_if<wire::DataUp>(&*frame)) {
+    if (const auto it = sessions_.find(stream); it != sessions_.end()) forward(it->second, *data, DataKind::reliable);
+  } else {
+    drop(stream, nullptr);  // leave
+  }
+  drop_failed_sends();
+}
+
+void LivekitSfu::on_fragment(sim::HostId from, wire::LossyFragment fragment) {
+  const auto id = by_session_id_.find(fragment.session);
+  if (id == by_session_id_.end()) return;
+  Session& sender = sessions_.at(id->second);
+  if (sender.host != from) return;  // not that participant's host: ignore
+  auto message = sender.lossy.add(std::move(fragment));
+  if (!message) return;
+  auto frame = wire::decode_client_frame(*message);
+  if (const auto* data = frame ? std::get_if<wire::DataUp>(&*frame) : nullptr) forward(sender, *data, DataKind::lossy);
+}
+
+void LivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
+  TokenCheck check;
+  check.unix_seconds_now = options_.unix_seconds_now();
+  check.leeway_seconds = options_.leeway_seconds;
+  check.credentials = options_.credentials;
+  check.requirements.publish_data = false;  // a server admits listen-only participants
+  check.requirements.subscribe = false;
+  const auto claims = validate_livekit_token(request.token, check);
+  const auto reject = [&](std::string reason) {
+    ++stats_.joins_rejected;
+    (void)send(stream, wire::Rejected{std::move(reason)});
+    network_.detach_stream(host_, stream);
+    endpoints_.erase(stream);
+  };
+  if (!claims) return reject("invalid token: " + std::string(to_string(claims.error().code)) + ": " + claims.error().message);
+  const std::string& room = *claims->video->room;
+  if (!rooms_.contains(room) && !options_.auto_create_rooms) {
+    return reject("room_not_found: room '" + room + "' does not exist and rooms are not auto-created");
+  }
+  auto& members = rooms_[room];
+  const std::string& identity = *claims->identity;
+  const auto older = std::find_if(members.begin(), members.end(),
+                                  [&](sim::StreamId s) { return sessions_.at(s).identity == identity; });
+  if (older != members.end()) {
+    ++stats_.duplicate_evictions;
+    const wire::Closed notice{DisconnectReason::duplicate_identity, "the identity joined the room again elsewhere"};
+    drop(*older, &notice);
+  }
+
+  Session session;
+  session.id = next_session_id_++;
+  session.host = endpoints_.at(stream)->peer;
+  session.identity = identity;
+  session.room = room;
+  session.can_publish_data = claims->video->grants_publish_data();
+  wire::Welcome welcome;
+  welcome.session = session.id;
+  welcome.identity = identity;
+  for (const auto other : members) welcome.participants.push_back(sessions_.at(other).identity);
+  for (const auto other : members) (void)send(other, wire::ParticipantJoined{identity});
+  ++stats_.joins;
+  by_session_id_[session.id] = stream;
+  sessions_.emplace(stream, std::move(session));
+  members.push_back(stream);
+  (void)send(stream, welcome);
+}
+
+void LivekitSfu::forward(Session& sender, const wire::DataUp& data, DataKind kind) {
+  if (!sender.can_publish_data) {
+    ++stats_.data_denied;
+    return;
+  }
+  if (data.payload.size() > data_payload_bytes_max) {
+    ++stats_.data_oversized;
+    return;
+  }
+  const auto frame = wire::encode(wire::ServerFrame{wire::DataDown{sender.identity, data.payload}});
+  for (const auto stream : rooms_.at(sender.room)) {
+    Session& to = sessions_.at(stream);
+    if (&to == &sender) continue;
+    if (!data.destinations.empty() &&
+        std::find(data.destinations.begin(), data.destinations.end(), to.identity) == data.destinations.end()) {
+      continue;
+    }
+    if (kind == DataKind::reliable) {
+      ++stats_.reliable_forwarded;
+      if (!network_.simulation().send_message(stream, host_, frame)) failed_sends_.push_back(stream);
+    } else {
+      ++stats_.lossy_forwarded;
+      for (auto& datagram : wire::fragment_lossy(to.id, to.next_lossy_sequence++, frame, options_.lossy_chunk_bytes)) {
+        network_.simulation().send_datagram(host_, to.host, std::move(datagram));
+      }
+    }
+  }
+}
+
+bool LivekitSfu::send(sim::StreamId stream, const wire::ServerFrame& frame) {
+  if (network_.simulation().send_message(stream, host_, wire::encode(frame))) return true;
+  failed_sends_.push_back(stream);
+  return false;
+}
+
+void LivekitSfu::drop(sim::StreamId stream, const wire::Closed* notice) {
+  if (notice) (void)network_.simulation().send_message(stream, host_, wire::encode(wire::ServerFrame{*notice}));
+  network_.detach_stream(host_, stream);
+  endpoints_.erase(stream);
+  const auto it = sessions_.find(stream);
+  if (it == sessions_.end()) return;
+  const std::string identity = it->second.identity;
+  auto& members = rooms_.at(it->second.room);
+  std::erase(members, stream);
+  by_session_id_.erase(it->second.id);
+  sessions_.erase(it);
+  for (const auto other : members) (void)send(other, wire::ParticipantLeft{identity});
+}
+
+void LivekitSfu::drop_failed_sends() {
+  // A stream that refuses a message (its peer stopped reading: stream_messages_max undelivered)
+  // loses its session, as LiveKit drops a participant whose signal connection is gone.
+  while (!failed_sends_.empty()) {
+    const auto stream = failed_sends_.back();
+    failed_sends_.pop_back();
+    drop(stream, nullptr);
+  }
+}
+
+}  // namespace dclcomms::livekit
