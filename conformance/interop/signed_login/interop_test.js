@@ -670,6 +670,63 @@ function upstreamClientChecks() {
       }
     },
   ]);
+  // Edge cases sent byte-identically to both endpoints: the HTTP status must be the same.
+  const P = '/get-comms-adapter/room-b6';
+  const edited = (edit, ts = Date.now(), pathname = P, metadata = EXPLORER_METADATA) => () => {
+    const h = signedHeadersAt(st.identity, 'POST', pathname, metadata, ts);
+    edit(h);
+    return { method: 'POST', headers: h };
+  };
+  // Headers whose timestamp/metadata strings are `rawTs`/`rawMeta`, signed exactly as sent.
+  const raw = (rawTs, rawMeta) => () => {
+    const payload = ['POST', P, rawTs, rawMeta].join(':').toLowerCase();
+    const h = createAuthChainHeaders(Authenticator.signPayload(st.identity, payload), rawTs, {});
+    h['x-identity-metadata'] = rawMeta;
+    return { method: 'POST', headers: h };
+  };
+  const SAME_VERDICT = [
+    ['signedFetch to a URL with a query (only the pathname is signed)', 200, '/get-comms-adapter/room-b6?x=1&y=2', () => ({ method: 'POST', identity: st.identity, metadata: EXPLORER_METADATA })],
+    ['signedFetch to a percent-encoded world name', 200, '/worlds/caf%C3%A9%20b6/comms', () => ({ method: 'POST', identity: st.identity, metadata: EXPLORER_METADATA })],
+    ['signedFetch with a request body', 200, P, () => ({ method: 'POST', identity: st.identity, metadata: EXPLORER_METADATA, body: 'ignored' })],
+    ['a timestamp 5 min in the future (not rejected upstream)', 200, P, edited(() => {}, Date.now() + 300_000)],
+    ['metadata with other spacing, signed as sent', 200, P, raw(String(Date.now()), '{ "intent": "dcl:explorer:comms-handshake", "signer": "dcl:explorer", "isGuest": true }')],
+    ['metadata header edited after signing (isGuest flipped)', 401, P, edited((h) => (h['x-identity-metadata'] = h['x-identity-metadata'].replace('false', 'true')))],
+    ['timestamp header edited after signing (+1 ms)', 401, P, edited((h) => (h['x-identity-timestamp'] = String(Number(h['x-identity-timestamp']) + 1)))],
+    ['a timestamp in seconds', 401, P, edited(() => {}, Math.floor(Date.now() / 1000))],
+    ['a non-numeric timestamp', 400, P, raw('abc', JSON.stringify(EXPLORER_METADATA))],
+    ['metadata that is not JSON', 400, P, raw(String(Date.now()), '{nope')],
+    ['metadata that is a JSON array', 400, P, raw(String(Date.now()), '[1]')],
+    ['upper-case intent (the check is exact)', 400, P, edited(() => {}, Date.now(), P, { intent: INTENT.toUpperCase(), signer: SIGNER })],
+    ['a single-link chain', 400, P, edited((h) => { delete h['x-identity-auth-chain-1']; delete h['x-identity-auth-chain-2']; })],
+    ['a link that is not JSON', 400, P, edited((h) => (h['x-identity-auth-chain-1'] = '{nope'))],
+    ['a gap in the chain indices (-2 moved to -3)', 401, P, edited((h) => { h['x-identity-auth-chain-3'] = h['x-identity-auth-chain-2']; delete h['x-identity-auth-chain-2']; })],
+    ['an extra link after the signed entity', 401, P, edited((h) => (h['x-identity-auth-chain-3'] = h['x-identity-auth-chain-2']))],
+    ['the final signature corrupted', 401, P, edited((h) => { const l = JSON.parse(h['x-identity-auth-chain-2']); l.signature = l.signature.slice(0, 10) + (l.signature[10] === '0' ? '1' : '0') + l.signature.slice(11); h['x-identity-auth-chain-2'] = JSON.stringify(l); })],
+  ];
+  checks.push([
+    `b) ${SAME_VERDICT.length} edge cases sent byte-identically to ours and to the upstream verifier get the same status`,
+    async (ours, ep) => {
+      const bad = [];
+      for (const [what, want, pathname, init] of SAME_VERDICT) {
+        const got = [];
+        for (const srv of [ours, ep]) got.push((await httpCall(srv.url(pathname), init())).status);
+        if (got[0] !== want || got[1] !== want) bad.push(`${what}: ours ${got[0]}, upstream ${got[1]}, want ${want}`);
+      }
+      assert(bad.length === 0, bad.join('; '));
+    },
+  ]);
+  checks.push([
+    'b) no timestamp header: both deny (upstream reads it as 0 -> 401 expired; ours 400 "Invalid timestamp")',
+    async (ours, ep) => {
+      const payload = ['POST', P, '', JSON.stringify(EXPLORER_METADATA)].join(':').toLowerCase();
+      const h = createAuthChainHeaders(Authenticator.signPayload(st.identity, payload), 0, EXPLORER_METADATA);
+      delete h['x-identity-timestamp'];
+      const o = await httpCall(ours.url(P), { method: 'POST', headers: h });
+      const u = await httpCall(ep.url(P), { method: 'POST', headers: h });
+      assert(u.status === 401, `upstream: HTTP ${u.status} ${JSON.stringify(u.body)}`);
+      assert(o.status === 400 || o.status === 401, `ours: HTTP ${o.status} ${JSON.stringify(o.body)}`);
+    },
+  ]);
   checks.push([
     'b) GET (even signed) -> 405; unknown route -> 404; unsigned POST -> 400 {error, message}',
     async (ours) => {
