@@ -1,0 +1,384 @@
+// ws-room cases (spec §3): handshake, membership, kicks, packing across the interface, faults.
+#include "ws_room_cases.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../src/random_packet.hpp"
+#include "../src/room_world.hpp"
+#include "dclcomms/auth/auth_chain.hpp"
+#include "dclcomms/core/hex.hpp"
+#include "dclcomms/sim/weather.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+using namespace std::chrono_literals;
+using ServerKind = RoomWorld::ServerKind;
+using transport::Connected;
+using transport::Disconnected;
+using transport::MessageReceived;
+
+const std::string peer_a = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+codec::WsPacket challenge(const std::string& text) {
+  codec::WsPacket p;
+  p.mutable_challenge_message()->set_challenge_to_sign(text);
+  return p;
+}
+codec::WsPacket welcome(ws_room::Alias alias, std::map<ws_room::Alias, std::string> peers = {}) {
+  codec::WsPacket p;
+  p.mutable_welcome_message()->set_alias(alias);
+  for (const auto& [a, address] : peers) (*p.mutable_welcome_message()->mutable_peer_identities())[a] = address;
+  return p;
+}
+codec::WsPacket update(ws_room::Alias from, const codec::Bytes& body, bool unreliable = false) {
+  codec::WsPacket p;
+  p.mutable_peer_update_message()->set_from_alias(from);
+  p.mutable_peer_update_message()->set_body(body.data(), body.size());
+  p.mutable_peer_update_message()->set_unreliable(unreliable);
+  return p;
+}
+codec::WsPacket kicked(const std::string& reason) {
+  codec::WsPacket p;
+  p.mutable_peer_kicked()->set_reason(reason);
+  return p;
+}
+codec::WsPacket join(ws_room::Alias alias, const std::string& address) {
+  codec::WsPacket p;
+  p.mutable_peer_join_message()->set_alias(alias);
+  p.mutable_peer_join_message()->set_address(address);
+  return p;
+}
+codec::WsPacket leave(ws_room::Alias alias) {
+  codec::WsPacket p;
+  p.mutable_peer_leave_message()->set_alias(alias);
+  return p;
+}
+
+// A scripted world with the transport under test connected and its first frame received.
+struct Scripted {
+  RoomWorld world;
+  transport::ServerConnectionId connection = 0;
+  std::optional<std::string> error;
+
+  explicit Scripted(CaseContext& context) : world(context, ServerKind::scripted, *sim::weather_profile("lan")) {
+    if (auto refused = world.create_tut()) {
+      error = "the factory refused a valid ws-room URI: " + *refused;
+      return;
+    }
+    world.connect_tut();
+    if (!world.run_until([&] { return !world.scripted().received.empty(); }, 10s)) {
+      error = "no frame reached the server within 10 s of connect()";
+      return;
+    }
+    connection = world.scripted().opened.front();
+  }
+  std::vector<codec::WsPacket>& frames() { return world.scripted().received[connection]; }
+  void send(const codec::WsPacket& p) { world.scripted().send(connection, p); }
+  bool joined_after_welcome() {
+    send(welcome(7, {{3, peer_a}}));
+    return world.run_until([&] { return world.tut().connected() || world.tut().disconnected(); }, 10s) && world.tut().connected();
+  }
+};
+
+CaseOutcome identifies_first(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  const auto& first = s.frames().front();
+  if (!first.has_peer_identification()) return fail("the first frame is " + describe(first) + ", not peer_identification");
+  const std::string& address = first.peer_identification().address();
+  if (ws_room::to_lower_ascii(address) != s.world.tut().address) {
+    return fail("identified as '" + address + "', but the identity is " + s.world.tut().address);
+  }
+  return pass();
+}
+
+CaseOutcome signs_dcl_challenge(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  const std::string text = "dcl-0.conformance" + std::to_string(context.seed() % 100000);
+  s.send(challenge(text));
+  if (!s.world.run_until([&] { return s.frames().size() >= 2; }, 5s)) return fail("no answer to the challenge within 5 s");
+  const auto& answer = s.frames()[1];
+  if (!answer.has_signed_challenge_for_server()) return fail("answered the challenge with " + describe(answer));
+  auto chain = auth::parse_auth_chain(answer.signed_challenge_for_server().auth_chain_json());
+  if (!chain) return fail("auth_chain_json is not an AuthChain: " + chain.error().message);
+  auto verified = auth::verify_auth_chain(*chain, text, world_unix_ms);
+  if (!verified) return fail("the AuthChain does not verify for the challenge: " + verified.error().message);
+  if (verified->owner_address != s.world.tut().address) return fail("the chain's owner is " + verified->owner_address);
+  if (!s.joined_after_welcome()) return fail("no Connected event after the welcome");
+  return pass();
+}
+
+CaseOutcome refuses_foreign_challenge(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  s.send(challenge("please sign this transfer of 100 MANA"));
+  s.world.run_until([&] { return s.frames().size() >= 2 || s.world.tut().disconnected(); }, 5s);
+  for (const auto& frame : s.frames()) {
+    if (frame.has_signed_challenge_for_server()) return fail("signed a challenge that does not start with \"dcl-\" (a signing oracle)");
+  }
+  if (!s.world.tut().disconnected()) return fail("stayed connected after a challenge it must refuse");
+  return pass();
+}
+
+CaseOutcome welcome_without_challenge(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("a welcome straight after identification did not give Connected");
+  const auto peers = s.world.tut().all<Connected>().front().peers;
+  if (peers != std::vector<std::string>{peer_a}) return fail("Connected.peers does not list the welcome's member " + peer_a);
+  return pass();
+}
+
+CaseOutcome handshake_timeout(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 30s)) {
+    return fail("a server that never answers the identification left the transport waiting for 30 s");
+  }
+  return pass();
+}
+
+CaseOutcome kick_no_reconnect(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  s.send(kicked("Already logged in"));
+  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s)) return fail("no Disconnected after WsKicked");
+  const auto disconnected = s.world.tut().all<Disconnected>().front();
+  if (!disconnected.kicked) return fail("Disconnected.kicked is false after WsKicked");
+  s.world.run_for(30s);
+  if (s.world.tut_connection_attempts() > 1) return fail("reconnected after being kicked");
+  return pass();
+}
+
+CaseOutcome join_and_leave(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  const std::string mixed = "0xBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBb";
+  s.send(join(11, mixed));
+  s.send(leave(11));
+  s.world.run_until([&] { return !s.world.tut().all<transport::PeerLeft>().empty(); }, 5s);
+  const auto joined = s.world.tut().all<transport::PeerJoined>();
+  const auto left = s.world.tut().all<transport::PeerLeft>();
+  if (joined.size() != 1 || joined[0].address != ws_room::to_lower_ascii(mixed)) return fail("no PeerJoined with the lowercase address");
+  if (left.size() != 1 || left[0].address != ws_room::to_lower_ascii(mixed)) return fail("no PeerLeft for the member that left");
+  return pass();
+}
+
+CaseOutcome stale_leave_and_unknown_alias(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  codec::Packet chat;
+  chat.mutable_chat()->set_message("from nowhere");
+  s.send(leave(999));                          // a leave for an alias never seen (mini-comms does this)
+  s.send(update(998, codec::encode_packet(chat)));  // an update from an alias never announced
+  s.world.run_for(1s);
+  if (s.world.tut().disconnected()) return fail("disconnected on a stale leave or an unknown alias");
+  if (!s.world.tut().all<transport::PeerLeft>().empty()) return fail("reported PeerLeft for an alias it never saw");
+  for (const auto& m : s.world.tut().all<MessageReceived>()) {
+    return fail("surfaced an update from an unknown alias as coming from '" + m.sender + "'");
+  }
+  return pass();
+}
+
+CaseOutcome unknown_packet_types_ignored(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  s.send(challenge("dcl-late"));
+  s.send(codec::WsPacket{});
+  s.world.scripted().carrier->send(s.connection, *core::from_hex("f20601ff"));  // field 110: a future packet type
+  s.world.run_for(1s);
+  if (s.world.tut().disconnected()) return fail("closed on a packet type it does not know (RFC-5 says ignore)");
+  return pass();
+}
+
+CaseOutcome outbound_byte_identical(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  core::Prng prng = core::Prng::derive(context.seed(), "outbound");
+  const bool lossy_capable = context.transport().capabilities.unreliable;
+  std::vector<std::pair<codec::Bytes, bool>> sent;
+  for (int i = 0; i < 40; ++i) {
+    const codec::Bytes bytes = codec::encode_packet(random_packet(prng));
+    const bool unreliable = lossy_capable && prng.uniform_below(2) == 1;
+    auto status = s.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}});
+    if (!status) return fail("send #" + std::to_string(i) + " refused: " + status.error().message);
+    sent.emplace_back(bytes, unreliable);
+  }
+  s.world.run_until([&] { return s.frames().size() >= 1 + sent.size(); }, 10s);
+  std::vector<codec::rfc5::WsPeerUpdate> updates;
+  for (const auto& f : s.frames()) {
+    if (f.has_peer_update_message()) updates.push_back(f.peer_update_message());
+  }
+  if (updates.size() != sent.size()) return fail("sent " + std::to_string(sent.size()) + " packets, the server got " + std::to_string(updates.size()) + " updates");
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    const std::string expected(sent[i].first.begin(), sent[i].first.end());
+    if (updates[i].body() != expected) {
+      return fail("packet #" + std::to_string(i) + " arrived altered: sent " + core::to_hex(sent[i].first) + ", framed " +
+                  core::to_hex(std::vector<std::uint8_t>(updates[i].body().begin(), updates[i].body().end())));
+    }
+    if (updates[i].unreliable() != sent[i].second) {
+      return fail("packet #" + std::to_string(i) + " was sent " + (sent[i].second ? "unreliable" : "reliable") +
+                  " but framed with unreliable=" + (updates[i].unreliable() ? "true" : "false"));
+    }
+  }
+  return pass(std::to_string(sent.size()) + " packets framed as WsPeerUpdate, byte-identical");
+}
+
+CaseOutcome inbound_byte_identical(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  core::Prng prng = core::Prng::derive(context.seed(), "inbound");
+  std::vector<codec::Bytes> sent;
+  for (int i = 0; i < 40; ++i) {
+    sent.push_back(codec::encode_packet(random_packet(prng)));
+    s.send(update(3, sent.back(), prng.uniform_below(2) == 1));
+  }
+  s.world.run_until([&] { return s.world.tut().all<MessageReceived>().size() >= sent.size(); }, 10s);
+  const auto got = s.world.tut().all<MessageReceived>();
+  if (got.size() != sent.size()) return fail("the server sent " + std::to_string(sent.size()) + " updates, the application got " + std::to_string(got.size()));
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (got[i].sender != peer_a) return fail("update #" + std::to_string(i) + " attributed to '" + got[i].sender + "', not " + peer_a);
+    if (got[i].packet != sent[i]) return fail("update #" + std::to_string(i) + " surfaced altered: " + core::to_hex(got[i].packet));
+  }
+  return pass();
+}
+
+CaseOutcome golden_inbound(CaseContext& context) {
+  const std::filesystem::path dir = std::filesystem::path(DCLCOMMS_SOURCE_DIR) / "fixtures" / "golden" / "rfc4";
+  std::vector<std::pair<std::string, codec::Bytes>> golden;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path());
+    const auto file = nlohmann::json::parse(in, nullptr, false);
+    if (!file.is_object()) continue;
+    const auto bytes = core::from_hex(file["upstream_hex"].get<std::string>());
+    if (bytes && bytes->size() <= 16 * 1024) golden.emplace_back(file["name"].get<std::string>(), *bytes);
+  }
+  std::sort(golden.begin(), golden.end());
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  for (const auto& [name, bytes] : golden) s.send(update(3, bytes));
+  s.world.run_until([&] { return s.world.tut().all<MessageReceived>().size() >= golden.size(); }, 10s);
+  const auto got = s.world.tut().all<MessageReceived>();
+  if (got.size() != golden.size()) return fail("got " + std::to_string(got.size()) + " of " + std::to_string(golden.size()) + " golden packets");
+  for (std::size_t i = 0; i < golden.size(); ++i) {
+    if (got[i].packet != golden[i].second) return fail("golden packet '" + golden[i].first + "' (upstream bytes) surfaced re-encoded or altered");
+  }
+  return pass(std::to_string(golden.size()) + " upstream-encoded packets passed through untouched");
+}
+
+CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  const std::size_t limit = context.transport().capabilities.payload_bytes_max;
+  const codec::Bytes huge(limit + 1, 0x00);
+  auto status = s.world.tut().transport->send(huge, {});
+  if (status.ok()) return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the declared maximum) was accepted");
+  if (status.error().code != transport::TransportErrorCode::packet_too_large) {
+    return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected packet_too_large");
+  }
+  codec::Packet chat;
+  chat.mutable_chat()->set_message("still here");
+  const auto bytes = codec::encode_packet(chat);
+  if (!s.world.tut().transport->send(bytes, {})) return fail("a normal packet after the refused one was refused too");
+  const auto updates = [&] {
+    std::vector<std::string> bodies;
+    for (const auto& f : s.frames()) {
+      if (f.has_peer_update_message()) bodies.push_back(f.peer_update_message().body());
+    }
+    return bodies;
+  };
+  s.world.run_until([&] { return !updates().empty(); }, 5s);
+  if (updates() != std::vector<std::string>{std::string(bytes.begin(), bytes.end())}) {
+    return fail("expected exactly the one normal packet on the wire after the refused one, got " + std::to_string(updates().size()) + " updates");
+  }
+  if (s.world.tut().disconnected()) return fail("the refused packet ended the connection");
+  return pass();
+}
+
+CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weather) {
+  RoomWorld world(context, ServerKind::reference, *sim::weather_profile(weather));
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
+  world.connect_tut();
+  Endpoint& peer = world.add_peer();
+  const auto joined = [&] { return world.tut().connected() && peer.connected(); };
+  if (!world.run_until(joined, 30s)) {
+    if (world.tut().disconnected() || peer.disconnected()) return unsupported("the handshake timed out under this weather (1 s steps)");
+    return fail("could not join under " + std::string(weather));
+  }
+  constexpr int count = 30;
+  for (int i = 0; i < count; ++i) {
+    codec::Packet p;
+    p.mutable_chat()->set_message("m" + std::to_string(i));
+    if (!world.tut().transport->send(codec::encode_packet(p), {})) return fail("send refused");
+    if (!peer.transport->send(codec::encode_packet(p), {})) return fail("peer send refused");
+    world.run_for(50ms);
+  }
+  world.run_until([&] { return world.tut().all<MessageReceived>().size() >= count && peer.all<MessageReceived>().size() >= count; }, 60s);
+  const auto at_tut = world.tut().all<MessageReceived>();
+  const auto at_peer = peer.all<MessageReceived>();
+  if (at_peer.size() != count) return fail("the peer got " + std::to_string(at_peer.size()) + " of " + std::to_string(count) + " reliable packets");
+  if (at_tut.size() != count) return fail("the transport got " + std::to_string(at_tut.size()) + " of " + std::to_string(count) + " reliable packets");
+  for (int i = 0; i < count; ++i) {
+    const auto expected = "m" + std::to_string(i);
+    if (codec::decode_packet(at_tut[i].packet)->chat().message() != expected) return fail("reliable packets reached the application out of order");
+    if (at_tut[i].sender != peer.address) return fail("a packet was attributed to '" + at_tut[i].sender + "'");
+  }
+  for (const auto& m : at_peer) {
+    if (m.sender != world.tut().address) return fail("the peer saw a packet from '" + m.sender + "'");
+  }
+  return pass();
+}
+
+CaseOutcome no_echo(CaseContext& context) {
+  RoomWorld world(context, ServerKind::reference, *sim::weather_profile("lan"));
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
+  world.connect_tut();
+  Endpoint& peer = world.add_peer();
+  if (!world.run_until([&] { return world.tut().connected() && peer.connected(); }, 10s)) return fail("could not join");
+  codec::Packet p;
+  p.mutable_chat()->set_message("mine");
+  (void)world.tut().transport->send(codec::encode_packet(p), {});
+  world.run_until([&] { return !peer.all<MessageReceived>().empty(); }, 5s);
+  world.run_for(1s);
+  for (const auto& m : world.tut().all<MessageReceived>()) return fail("its own packet came back as a message from '" + m.sender + "'");
+  return pass();
+}
+
+}  // namespace
+
+void add_ws_room_cases(std::vector<Case>& cases) {
+  const std::string s3 = "comms-transports.md §3";
+  cases.push_back({"wsroom.handshake.identifies_first", Level::must, "The first frame is WsIdentification with the identity's address.", s3 + ".3", "ws-room", identifies_first});
+  cases.push_back({"wsroom.handshake.signs_dcl_challenge", Level::must, "A \"dcl-\" challenge is answered with an AuthChain that verifies to the identity.", s3 + ".3, §4.4", "ws-room", signs_dcl_challenge});
+  cases.push_back({"wsroom.handshake.refuses_foreign_challenge", Level::should, "A challenge without the \"dcl-\" prefix is never signed (anti signing-oracle).", s3 + ".3", "ws-room", refuses_foreign_challenge});
+  cases.push_back({"wsroom.handshake.welcome_without_challenge", Level::must, "A welcome straight after identification joins the room with the listed peers.", s3 + ".3", "ws-room", welcome_without_challenge});
+  cases.push_back({"wsroom.handshake.timeout", Level::should, "A server that never answers does not leave the transport waiting forever.", s3 + ".3", "ws-room", handshake_timeout});
+  cases.push_back({"wsroom.kick.no_reconnect", Level::must, "WsKicked ends the session with kicked=true and no reconnection.", s3 + ".5", "ws-room", kick_no_reconnect});
+  cases.push_back({"wsroom.peers.join_and_leave", Level::must, "WsPeerJoin / WsPeerLeave become PeerJoined / PeerLeft with lowercase addresses.", s3 + ".4, §1.4", "ws-room", join_and_leave});
+  cases.push_back({"wsroom.peers.stale_leave_and_unknown_alias", Level::must, "A leave or update for an unknown alias is tolerated and never misattributed.", s3 + ".4, §1.4", "ws-room", stale_leave_and_unknown_alias});
+  cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.", s3 + ".4", "ws-room", unknown_packet_types_ignored});
+  cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must, "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.", s3 + ".4, §1.1", "ws-room", outbound_byte_identical});
+  cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.", s3 + ".4, §1.4", "ws-room", inbound_byte_identical});
+  cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).", "§8.1, fixtures/golden", "ws-room", golden_inbound});
+  cases.push_back({"wsroom.oversize_refused_cleanly", Level::must, "A packet over the limit is refused with packet_too_large and nothing else is lost.", "§9.2", "ws-room", oversize_is_refused_cleanly});
+  cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4", "ws-room", no_echo});
+  for (const char* weather : {"lan", "wifi", "congested-venue", "lossy-5pct"}) {
+    cases.push_back({std::string("wsroom.faults.reliable_exactly_once.") + weather, Level::must,
+                     std::string("Reliable packets arrive exactly once, in order, both ways, under '") + weather + "' weather.",
+                     s3 + ".4", "ws-room", [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
+  }
+}
+
+}  // namespace dclcomms::conformance

@@ -1,0 +1,70 @@
+#pragma once
+// The vocabulary of the conformance suite: what a transport under test declares, what a case is,
+// and the verdicts a run gives.
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dclcomms/transport/transport_factory.hpp"
+
+namespace dclcomms::conformance {
+
+/// MUST cases decide the exit code; a failed SHOULD case is NON-STRICT.
+enum class Level : std::uint8_t { must, should };
+
+enum class Verdict : std::uint8_t { pass, fail, non_strict, unsupported, nondeterministic };
+std::string_view to_string(Verdict verdict);  // "PASS", "FAIL", "NON-STRICT", "UNSUPPORTED", "NONDETERMINISTIC"
+std::string_view to_string(Level level);      // "MUST", "SHOULD"
+
+/// What a transport says it can do. Cases outside it are UNSUPPORTED, not failures.
+struct Capabilities {
+  std::set<std::string> types;            // connection-string types it serves, e.g. {"ws-room"}
+  bool unreliable = true;                 // honours the unreliable hint
+  bool targeted_sends = false;            // SendOptions.targets
+  std::size_t payload_bytes_max = 65535;  // largest packet it accepts
+  bool virtual_time = true;               // can run on the harness's virtual clock
+};
+
+/// An in-process C++ transport: it registers its implementation of each type on the factory the
+/// harness gives it (the factory's context carries the harness's runtime, network and identity).
+struct TransportUnderTest {
+  std::string name;
+  Capabilities capabilities;
+  std::function<void(transport::TransportFactory&)> register_types;
+};
+
+/// One line of a case's message sequence, for the report's diagram.
+struct TraceLine {
+  std::int64_t time_ns = 0;
+  std::string from;
+  std::string to;
+  std::string label;  // e.g. "peer_identification", "event: connected"
+  std::string hex;    // frame bytes, when a frame
+  std::string json;   // decoded frame or event
+};
+
+/// What a case found. `detail` says what was expected and what happened.
+struct CaseOutcome {
+  bool passed = false;
+  std::string detail;
+  bool unsupported = false;
+};
+
+class CaseContext;
+
+struct Case {
+  std::string id;        // e.g. "wsroom.kick.no_reconnect"
+  Level level;
+  std::string proves;    // one sentence
+  std::string spec;      // e.g. "comms-transports.md §3.5"
+  std::string requires_type;  // the transport type it needs ("" = any)
+  std::function<CaseOutcome(CaseContext&)> run;
+};
+
+/// The whole catalogue, in a stable order.
+const std::vector<Case>& case_catalogue();
+
+}  // namespace dclcomms::conformance

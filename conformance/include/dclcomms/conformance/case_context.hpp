@@ -1,0 +1,38 @@
+#pragma once
+// CaseContext: what a running case gets — the seed, the transport under test, a transcript (the
+// message sequence for the report), and the digest that proves a rerun behaved identically.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dclcomms/conformance/case.hpp"
+
+namespace dclcomms::conformance {
+
+class CaseContext {
+ public:
+  CaseContext(const TransportUnderTest& transport, std::uint64_t seed) : transport_(transport), seed_(seed) {}
+
+  const TransportUnderTest& transport() const { return transport_; }
+  std::uint64_t seed() const { return seed_; }
+
+  void trace(TraceLine line);
+  const std::vector<TraceLine>& transcript() const { return transcript_; }
+  /// FNV-1a 64 over the transcript lines and whatever the case adds (e.g. the simulation's digest).
+  std::uint64_t digest() const { return digest_; }
+  void mix_into_digest(std::uint64_t value);
+
+ private:
+  const TransportUnderTest& transport_;
+  std::uint64_t seed_;
+  std::vector<TraceLine> transcript_;
+  std::uint64_t digest_ = 0xcbf29ce484222325ULL;
+};
+
+/// Helpers for writing cases.
+inline CaseOutcome pass(std::string detail = "") { return CaseOutcome{true, std::move(detail), false}; }
+inline CaseOutcome fail(std::string detail) { return CaseOutcome{false, std::move(detail), false}; }
+inline CaseOutcome unsupported(std::string detail) { return CaseOutcome{false, std::move(detail), true}; }
+
+}  // namespace dclcomms::conformance

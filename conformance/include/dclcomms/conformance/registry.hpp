@@ -1,0 +1,27 @@
+#pragma once
+// The transports the suite knows by name: our reference transports (which must pass everything) and
+// the mutants (deliberately broken transports, each of which some case must catch).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dclcomms/conformance/case.hpp"
+
+namespace dclcomms::conformance {
+
+/// Reference transports, by name: "ws-room".
+std::vector<TransportUnderTest> reference_transports();
+
+/// A mutant and the case meant to catch it.
+struct Mutant {
+  TransportUnderTest transport;
+  std::string caught_by;  // case id
+  std::string flaw;       // what is broken
+};
+std::vector<Mutant> mutants();
+
+/// A reference transport or a mutant by name.
+std::optional<TransportUnderTest> find_transport(const std::string& name);
+
+}  // namespace dclcomms::conformance

@@ -1,0 +1,46 @@
+#pragma once
+// Runs the catalogue (or a glob of it) against a transport under test: each case twice with the same
+// seed, so that a transcript that differs between the two runs is its own verdict, NONDETERMINISTIC.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dclcomms/conformance/case.hpp"
+
+namespace dclcomms::conformance {
+
+struct CaseResult {
+  std::string id;
+  Level level;
+  std::string proves;
+  std::string spec;
+  Verdict verdict;
+  std::string detail;
+  std::vector<TraceLine> transcript;
+  std::uint64_t digest = 0;
+  std::string reproduce;  // the command that reruns exactly this case
+};
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::string cases_glob = "*";  // '*' matches any run of characters
+  std::string transport_name;    // for the reproduce command
+  /// Called after each case (progress bars, logs).
+  std::function<void(const CaseResult&, std::size_t done, std::size_t total)> on_case;
+};
+
+struct RunSummary {
+  std::string transport;
+  std::uint64_t seed = 0;
+  std::vector<CaseResult> results;
+  /// True when every MUST case passed (or was unsupported): the run's exit code is 0.
+  bool conformant() const;
+};
+
+RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& options);
+
+bool glob_matches(std::string_view glob, std::string_view text);
+
+}  // namespace dclcomms::conformance

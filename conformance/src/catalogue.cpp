@@ -1,0 +1,16 @@
+#include "../cases/ws_room_cases.hpp"
+#include "dclcomms/conformance/case.hpp"
+
+namespace dclcomms::conformance {
+
+const std::vector<Case>& case_catalogue() {
+  static const std::vector<Case> cases = [] {
+    std::vector<Case> all;
+    add_uri_cases(all);
+    add_ws_room_cases(all);
+    return all;
+  }();
+  return cases;
+}
+
+}  // namespace dclcomms::conformance

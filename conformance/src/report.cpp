@@ -1,0 +1,217 @@
+#include "dclcomms/conformance/report.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace dclcomms::conformance {
+namespace {
+
+constexpr std::size_t transcript_lines_shown_max = 120;  // keeps the page light; the JSON has them all
+constexpr std::size_t hex_chars_shown_max = 96;
+
+std::string escape_xml(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string ms(std::int64_t ns) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(3);
+  s << static_cast<double>(ns) / 1e6;
+  return s.str();
+}
+
+std::string css_class(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "fail";
+    case Verdict::non_strict: return "nonstrict";
+    case Verdict::unsupported: return "unsupported";
+    case Verdict::nondeterministic: return "nondet";
+  }
+  return "";
+}
+
+std::string anchor(const RunSummary& run, const CaseResult& r) { return "case-" + run.transport + "-" + r.id; }
+
+// A message sequence diagram: one lifeline per party, one arrow per transcript line.
+std::string sequence_svg(const std::vector<TraceLine>& lines) {
+  std::vector<std::string> parties;
+  for (const auto& l : lines) {
+    for (const auto& p : {l.from, l.to}) {
+      if (std::find(parties.begin(), parties.end(), p) == parties.end()) parties.push_back(p);
+    }
+  }
+  if (parties.empty()) return "<p class=\"muted\">No messages.</p>";
+  const std::size_t shown = std::min(lines.size(), transcript_lines_shown_max);
+  const int column = 170, top = 30, row = 22;
+  const int width = static_cast<int>(parties.size()) * column + 260;
+  const int height = top + static_cast<int>(shown) * row + 20;
+  std::ostringstream svg;
+  svg << "<svg class=\"seq\" width=\"" << width << "\" height=\"" << height << "\">";
+  auto x_of = [&](const std::string& p) {
+    return 90 + column * static_cast<int>(std::find(parties.begin(), parties.end(), p) - parties.begin());
+  };
+  for (const auto& p : parties) {
+    svg << "<text x=\"" << x_of(p) << "\" y=\"16\" text-anchor=\"middle\" class=\"party\">" << escape_xml(p) << "</text>";
+    svg << "<line x1=\"" << x_of(p) << "\" y1=\"22\" x2=\"" << x_of(p) << "\" y2=\"" << height - 4 << "\" class=\"life\"/>";
+  }
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& l = lines[i];
+    const int y = top + static_cast<int>(i) * row + 10;
+    const int x1 = x_of(l.from), x2 = x_of(l.to);
+    if (x1 == x2) {
+      svg << "<circle cx=\"" << x1 << "\" cy=\"" << y << "\" r=\"4\" class=\"dot\"/>";
+    } else {
+      svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"msg\" marker-end=\"url(#arrow)\"/>";
+    }
+    svg << "<text x=\"" << std::min(x1, x2) + 6 << "\" y=\"" << y - 4 << "\" class=\"label\">" << escape_xml(l.label) << "</text>";
+    svg << "<text x=\"" << 4 << "\" y=\"" << y + 4 << "\" class=\"time\">" << ms(l.time_ns) << "</text>";
+  }
+  svg << "<defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
+         "<path d=\"M0,0 L8,4 L0,8 z\" class=\"head\"/></marker></defs></svg>";
+  if (lines.size() > shown) svg << "<p class=\"muted\">" << lines.size() - shown << " more lines in report.json.</p>";
+  return svg.str();
+}
+
+}  // namespace
+
+std::string report_json(const std::vector<RunSummary>& runs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& run : runs) {
+    nlohmann::json cases = nlohmann::json::array();
+    for (const auto& r : run.results) {
+      nlohmann::json transcript = nlohmann::json::array();
+      for (const auto& l : r.transcript) {
+        transcript.push_back({{"time_ns", l.time_ns}, {"from", l.from}, {"to", l.to}, {"label", l.label}, {"hex", l.hex}, {"json", l.json}});
+      }
+      char digest[17];
+      std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
+      cases.push_back({{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
+                       {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
+                       {"transcript", transcript}});
+    }
+    out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"conformant", run.conformant()}, {"cases", cases}});
+  }
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string report_junit(const std::vector<RunSummary>& runs) {
+  std::ostringstream xml;
+  xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dclcomms conformance\">\n";
+  for (const auto& run : runs) {
+    std::size_t failures = 0, skipped = 0;
+    for (const auto& r : run.results) {
+      failures += r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic;
+      skipped += r.verdict == Verdict::unsupported;
+    }
+    xml << "  <testsuite name=\"" << escape_xml(run.transport) << "\" tests=\"" << run.results.size() << "\" failures=\"" << failures
+        << "\" skipped=\"" << skipped << "\">\n";
+    for (const auto& r : run.results) {
+      xml << "    <testcase classname=\"" << escape_xml(run.transport) << "\" name=\"" << escape_xml(r.id) << "\">";
+      if (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic) {
+        xml << "<failure message=\"" << escape_xml(std::string(to_string(r.verdict)) + ": " + r.detail) << "\">"
+            << escape_xml(r.reproduce) << "</failure>";
+      } else if (r.verdict == Verdict::unsupported) {
+        xml << "<skipped message=\"" << escape_xml(r.detail) << "\"/>";
+      } else if (r.verdict == Verdict::non_strict) {
+        xml << "<system-out>" << escape_xml("NON-STRICT (a SHOULD failed): " + r.detail) << "</system-out>";
+      }
+      xml << "</testcase>\n";
+    }
+    xml << "  </testsuite>\n";
+  }
+  xml << "</testsuites>\n";
+  return xml.str();
+}
+
+std::string report_html(const std::vector<RunSummary>& runs) {
+  std::ostringstream html;
+  html << R"(<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dclcomms conformance report</title><style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px}h3{font-size:15px;margin:0}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d8dde6;padding:4px 8px;text-align:left;vertical-align:top}
+.pass{background:#d8f5dd}.fail{background:#fbd5d5}.nonstrict{background:#fdecc8}.unsupported{background:#e8e8ee}.nondet{background:#e9d5fb}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600}
+.case{border:1px solid #d8dde6;border-radius:6px;padding:12px;margin:12px 0;background:#fff}
+code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px;overflow-x:auto}
+.muted{color:#6a7385}.seq .party{font-weight:600;font-size:12px}.seq .life{stroke:#b8c0cf;stroke-dasharray:4 3}
+.seq .msg{stroke:#2d5bd7;stroke-width:1.4}.seq .head{fill:#2d5bd7}.seq .label{font-size:11px}.seq .time{font-size:10px;fill:#6a7385}.seq .dot{fill:#c2410c}
+</style></head><body><h1>dclcomms conformance report</h1>)";
+  // Summary matrix: cases down, transports across.
+  std::vector<std::string> ids;
+  std::map<std::pair<std::string, std::string>, const CaseResult*> cell;
+  for (const auto& run : runs) {
+    for (const auto& r : run.results) {
+      if (std::find(ids.begin(), ids.end(), r.id) == ids.end()) ids.push_back(r.id);
+      cell[{r.id, run.transport}] = &r;
+    }
+  }
+  html << "<h2 id=\"summary\">Summary</h2><table id=\"matrix\"><tr><th>case</th>";
+  for (const auto& run : runs) {
+    html << "<th>" << escape_xml(run.transport) << "<br><span class=\"muted\">seed " << run.seed << ", "
+         << (run.conformant() ? "conformant" : "NOT conformant") << "</span></th>";
+  }
+  html << "</tr>";
+  for (const auto& id : ids) {
+    html << "<tr><td><code>" << escape_xml(id) << "</code></td>";
+    for (const auto& run : runs) {
+      const auto it = cell.find({id, run.transport});
+      if (it == cell.end()) {
+        html << "<td></td>";
+        continue;
+      }
+      html << "<td class=\"" << css_class(it->second->verdict) << "\"><a href=\"#" << escape_xml(anchor(run, *it->second)) << "\">"
+           << to_string(it->second->verdict) << "</a></td>";
+    }
+    html << "</tr>";
+  }
+  html << "</table>";
+  for (const auto& run : runs) {
+    html << "<h2>" << escape_xml(run.transport) << "</h2>";
+    for (const auto& r : run.results) {
+      html << "<div class=\"case\" id=\"" << escape_xml(anchor(run, r)) << "\"><h3><span class=\"badge " << css_class(r.verdict) << "\">"
+           << to_string(r.verdict) << "</span> <code>" << escape_xml(r.id) << "</code> <span class=\"muted\">" << to_string(r.level)
+           << " · " << escape_xml(r.spec) << "</span></h3><p>" << escape_xml(r.proves) << "</p>";
+      if (!r.detail.empty()) html << "<p><b>Found:</b> " << escape_xml(r.detail) << "</p>";
+      html << "<p><b>Reproduce:</b> <code>" << escape_xml(r.reproduce) << "</code></p>";
+      if (!r.transcript.empty()) {
+        html << "<details" << (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic ? " open" : "")
+             << "><summary>Message sequence (" << r.transcript.size() << " lines)</summary>" << sequence_svg(r.transcript)
+             << "<table><tr><th>ms</th><th>from → to</th><th>what</th><th>hex</th><th>decoded</th></tr>";
+        const std::size_t shown = std::min(r.transcript.size(), transcript_lines_shown_max);
+        for (std::size_t i = 0; i < shown; ++i) {
+          const auto& l = r.transcript[i];
+          const std::string hex = l.hex.size() > hex_chars_shown_max ? l.hex.substr(0, hex_chars_shown_max) + "…" : l.hex;
+          html << "<tr><td>" << ms(l.time_ns) << "</td><td>" << escape_xml(l.from) << " → " << escape_xml(l.to) << "</td><td>"
+               << escape_xml(l.label) << "</td><td><code>" << escape_xml(hex) << "</code></td><td><code>" << escape_xml(l.json)
+               << "</code></td></tr>";
+        }
+        html << "</table></details>";
+      }
+      html << "</div>";
+    }
+  }
+  html << "</body></html>\n";
+  return html.str();
+}
+
+}  // namespace dclcomms::conformance

@@ -1,0 +1,191 @@
+#include "room_world.hpp"
+
+#include "dclcomms/codec/json.hpp"
+#include "dclcomms/core/hex.hpp"
+#include "dclcomms/core/prng.hpp"
+#include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/ws_room/ws_room_transport.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+// Wraps a stream so that every frame the transport under test sends is recorded.
+class RecordingStream final : public transport::MessageStream {
+ public:
+  RecordingStream(std::unique_ptr<transport::MessageStream> inner, std::function<void(const std::vector<std::uint8_t>&)> on_send)
+      : inner_(std::move(inner)), on_send_(std::move(on_send)) {}
+  void send(std::vector<std::uint8_t> frame) override {
+    on_send_(frame);
+    inner_->send(std::move(frame));
+  }
+  void close(std::string reason) override { inner_->close(std::move(reason)); }
+  std::size_t backlog_bytes() const override { return inner_->backlog_bytes(); }
+
+ private:
+  std::unique_ptr<transport::MessageStream> inner_;
+  std::function<void(const std::vector<std::uint8_t>&)> on_send_;
+};
+
+std::string event_json(const transport::TransportEvent& event) {
+  struct Printer {
+    std::string operator()(const transport::Connected& e) const { return "{\"peers\":" + std::to_string(e.peers.size()) + "}"; }
+    std::string operator()(const transport::MessageReceived& e) const {
+      return "{\"from\":\"" + e.sender + "\",\"packet\":\"" + core::to_hex(e.packet) + "\"}";
+    }
+    std::string operator()(const transport::PeerJoined& e) const { return "{\"address\":\"" + e.address + "\"}"; }
+    std::string operator()(const transport::PeerLeft& e) const { return "{\"address\":\"" + e.address + "\"}"; }
+    std::string operator()(const transport::Disconnected& e) const {
+      return std::string("{\"kicked\":") + (e.kicked ? "true" : "false") + "}";
+    }
+    std::string operator()(const transport::ErrorReported& e) const {
+      return "{\"code\":\"" + std::string(transport::to_string(e.error.code)) + "\"}";
+    }
+  };
+  return std::visit(Printer{}, event);
+}
+
+}  // namespace
+
+transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n) {
+  core::Prng prng = core::Prng::derive(seed, "identity:" + std::to_string(n));
+  std::array<std::uint8_t, 32> owner{}, ephemeral{};
+  for (auto* key : {&owner, &ephemeral}) {
+    for (std::size_t i = 0; i < key->size(); i += 8) {
+      const std::uint64_t word = prng.next_u64();
+      for (std::size_t b = 0; b < 8; ++b) (*key)[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
+    }
+    (*key)[0] &= 0x7f;  // below the curve order: always a valid key
+    (*key)[31] |= 1;    // never zero
+  }
+  return identity::make_signing_identity(owner, ephemeral, world_unix_ms + 24LL * 3600 * 1000).value();
+}
+
+std::string describe(const codec::WsPacket& packet) { return codec::to_json(packet); }
+
+RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFaults& faults)
+    : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), network_(simulation_),
+      server_host_(simulation_.add_host("room-server")), faults_(faults) {
+  if (kind == ServerKind::reference) {
+    ws_room::WsRoomServerOptions options;
+    options.challenge_seed = context.seed();
+    options.unix_ms_now = [] { return world_unix_ms; };
+    reference_ = ws_room::WsRoomServer::start(simulation_.runtime(server_host_), options,
+                                              [&](transport::MessageServerCallbacks callbacks)
+                                                  -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
+                                                return network_.listen(server_host_, std::move(callbacks));
+                                              }).value();
+  } else {
+    transport::MessageServerCallbacks callbacks;
+    callbacks.accept_upgrade = [](const std::string&) { return true; };
+    callbacks.on_open = [this](transport::ServerConnectionId id, const std::string&) { scripted_.opened.push_back(id); };
+    callbacks.on_frame = [this](transport::ServerConnectionId id, std::vector<std::uint8_t> frame) {
+      auto packet = codec::decode_ws_packet(frame);
+      scripted_.received[id].push_back(packet ? *packet : codec::WsPacket{});
+    };
+    callbacks.on_closed = [this](transport::ServerConnectionId id, const std::string&) { scripted_.closed.insert(id); };
+    scripted_.carrier = network_.listen(server_host_, std::move(callbacks));
+  }
+  tut_.name = "transport under test";
+  tut_.host = simulation_.add_host("tut");
+  simulation_.connect(tut_.host, server_host_, faults_);
+}
+
+RoomWorld::~RoomWorld() {
+  // Transports first (they hold streams of the network), then the servers.
+  tut_.transport.reset();
+  peers_.clear();
+  context_.mix_into_digest(simulation_.digest());
+}
+
+transport::TransportContext RoomWorld::context_for(sim::HostId host, transport::SigningIdentity identity, bool record) {
+  transport::TransportContext context;
+  context.runtime = &simulation_.runtime(host);
+  context.identity = std::move(identity);
+  context.unix_ms_now = [] { return world_unix_ms; };
+  auto connector = network_.connector(host);
+  if (!record) {
+    context.websocket = std::move(connector);
+    return context;
+  }
+  context.websocket = [this, connector](const std::string& url, const transport::MessageStreamOptions& options,
+                                        transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
+    ++tut_connection_attempts_;
+    auto on_frame = handler.on_frame;
+    handler.on_frame = [this, on_frame](std::vector<std::uint8_t> frame) {
+      this->record("server", "tut", frame);
+      if (on_frame) on_frame(std::move(frame));
+    };
+    auto inner = connector(url, options, std::move(handler));
+    return std::make_unique<RecordingStream>(std::move(inner), [this](const std::vector<std::uint8_t>& frame) { this->record("tut", "server", frame); });
+  };
+  return context;
+}
+
+std::optional<std::string> RoomWorld::create_tut(const std::string& uri) {
+  const auto identity = world_identity(context_.seed(), 0);
+  tut_.address = identity.address;
+  auto factory = std::make_unique<transport::TransportFactory>(context_for(tut_.host, identity, true));
+  factory->unregister_type("offline");  // only what the transport under test registers
+  context_.transport().register_types(*factory);
+  auto created = factory->create(uri);
+  factories_.push_back(std::move(factory));
+  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
+  tut_.transport = std::move(created).value();
+  tut_.transport->set_event_handler([this](const transport::TransportEvent& e) {
+    tut_.events.push_back(e);
+    record_event(tut_, e);
+  });
+  return std::nullopt;
+}
+
+void RoomWorld::connect_tut() {
+  if (auto status = tut_.transport->connect(); !status) {
+    context_.trace({core::to_ns(simulation_.now()), "tut", "tut", "connect() refused", "", status.error().message});
+  }
+}
+
+Endpoint& RoomWorld::add_peer() {
+  auto peer = std::make_unique<Endpoint>();
+  const auto index = static_cast<std::uint32_t>(peers_.size() + 1);
+  peer->name = "peer-" + std::to_string(index);
+  peer->host = simulation_.add_host(peer->name);
+  simulation_.connect(peer->host, server_host_, faults_);
+  auto identity = world_identity(context_.seed(), index);
+  peer->address = identity.address;
+  auto factory = std::make_unique<transport::TransportFactory>(context_for(peer->host, identity, false));
+  ws_room::register_ws_room(*factory);
+  peer->transport = factory->create("ws-room:ws://room-server/rooms/conformance").value();
+  factories_.push_back(std::move(factory));
+  Endpoint* raw = peer.get();
+  peer->transport->set_event_handler([raw](const transport::TransportEvent& e) { raw->events.push_back(e); });
+  (void)peer->transport->connect();
+  peers_.push_back(std::move(peer));
+  return *raw;
+}
+
+bool RoomWorld::run_until(const std::function<bool()>& done, core::Duration limit) {
+  const core::TimePoint deadline = simulation_.now() + limit;
+  simulation_.run_until([&] { return done() || simulation_.now() >= deadline; }, 20'000'000);
+  return done();
+}
+
+void RoomWorld::run_for(core::Duration duration) { simulation_.run_until(simulation_.now() + duration); }
+
+void RoomWorld::record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame) {
+  auto packet = codec::decode_ws_packet(frame);
+  TraceLine line;
+  line.time_ns = core::to_ns(simulation_.now());
+  line.from = from;
+  line.to = to;
+  line.label = packet ? ws_room::packet_kind(*packet) : "undecodable frame";
+  line.hex = core::to_hex(frame);
+  line.json = packet ? codec::to_json(*packet) : "";
+  context_.trace(std::move(line));
+}
+
+void RoomWorld::record_event(const Endpoint& endpoint, const transport::TransportEvent& event) {
+  context_.trace({core::to_ns(simulation_.now()), endpoint.name == tut_.name ? "tut" : endpoint.name, "app",
+                  "event: " + std::string(transport::event_name(event)), "", event_json(event)});
+}
+
+}  // namespace dclcomms::conformance

@@ -1,0 +1,106 @@
+#pragma once
+// RoomWorld: the simulated world a ws-room case runs in. One simulated host serves the room (our
+// reference WsRoomServer, or a scripted server the case drives frame by frame); the transport under
+// test runs on its own host, created through its own factory registration; reference peers can join
+// from further hosts. Every frame between the transport under test and the server is recorded into
+// the case's transcript, whatever the transport's implementation.
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dclcomms/carriers/sim_websocket_network.hpp"
+#include "dclcomms/codec/codec.hpp"
+#include "dclcomms/conformance/case_context.hpp"
+#include "dclcomms/sim/simulation.hpp"
+#include "ws_room_server.hpp"
+
+namespace dclcomms::conformance {
+
+inline constexpr std::int64_t world_unix_ms = 1790000000000;  // the world's fixed "wall clock"
+
+struct Endpoint {
+  std::string name;
+  sim::HostId host = 0;
+  std::string address;
+  transport::TransportPtr transport;
+  std::vector<transport::TransportEvent> events;
+
+  template <class E>
+  std::vector<E> all() const {
+    std::vector<E> out;
+    for (const auto& e : events) {
+      if (const auto* typed = std::get_if<E>(&e)) out.push_back(*typed);
+    }
+    return out;
+  }
+  bool disconnected() const { return !all<transport::Disconnected>().empty(); }
+  bool connected() const { return !all<transport::Connected>().empty(); }
+};
+
+/// A server the case scripts: it records what each connection sent and sends what the case says.
+struct ScriptedServer {
+  std::vector<transport::ServerConnectionId> opened;  // in order
+  std::map<transport::ServerConnectionId, std::vector<codec::WsPacket>> received;
+  std::set<transport::ServerConnectionId> closed;
+  std::unique_ptr<transport::MessageServer> carrier;
+  void send(transport::ServerConnectionId connection, const codec::WsPacket& packet) {
+    carrier->send(connection, codec::encode_ws_packet(packet));
+  }
+};
+
+class RoomWorld {
+ public:
+  enum class ServerKind { reference, scripted };
+
+  RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFaults& faults);
+  ~RoomWorld();
+
+  /// Creates the transport under test for `uri`; on refusal returns the factory's message.
+  std::optional<std::string> create_tut(const std::string& uri = "ws-room:ws://room-server/rooms/conformance");
+  Endpoint& tut() { return tut_; }
+  /// Connects the transport under test (after create_tut).
+  void connect_tut();
+
+  /// A reference ws-room peer (our transport) joining the reference server's room.
+  Endpoint& add_peer();
+  std::vector<std::unique_ptr<Endpoint>>& peers() { return peers_; }
+
+  ScriptedServer& scripted() { return scripted_; }
+  ws_room::WsRoomServer* reference_server() { return reference_.get(); }
+
+  /// Steps the simulation until `done` or until `limit` of virtual time has passed. Returns `done()`.
+  bool run_until(const std::function<bool()>& done, core::Duration limit = std::chrono::seconds(30));
+  void run_for(core::Duration duration);
+  sim::Simulation& simulation() { return simulation_; }
+  /// How many websocket connections the transport under test has opened so far.
+  int tut_connection_attempts() const { return tut_connection_attempts_; }
+
+ private:
+  transport::TransportContext context_for(sim::HostId host, transport::SigningIdentity identity, bool record);
+  void record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame);
+  void record_event(const Endpoint& endpoint, const transport::TransportEvent& event);
+
+  CaseContext& context_;
+  sim::Simulation simulation_;
+  carriers::SimWebSocketNetwork network_;
+  sim::HostId server_host_;
+  sim::LinkFaults faults_;
+  Endpoint tut_;
+  std::vector<std::unique_ptr<Endpoint>> peers_;
+  std::vector<std::unique_ptr<transport::TransportFactory>> factories_;
+  std::unique_ptr<ws_room::WsRoomServer> reference_;
+  ScriptedServer scripted_;
+  int tut_connection_attempts_ = 0;
+};
+
+/// The identity of endpoint number `n` in a world (deterministic, valid secp256k1 keys).
+transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n);
+
+/// A WsPacket as one line of JSON (for transcripts and failure messages).
+std::string describe(const codec::WsPacket& packet);
+
+}  // namespace dclcomms::conformance

@@ -1,0 +1,97 @@
+#include "dclcomms/conformance/runner.hpp"
+
+#include <exception>
+
+#include "dclcomms/conformance/case_context.hpp"
+
+namespace dclcomms::conformance {
+
+bool glob_matches(std::string_view glob, std::string_view text) {
+  // Iterative '*' matching with backtracking to the last star: linear in practice, no recursion.
+  std::size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (g < glob.size() && glob[g] == '*') {
+      star = g++;
+      mark = t;
+    } else if (g < glob.size() && glob[g] == text[t]) {
+      ++g;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      g = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.size() && glob[g] == '*') ++g;
+  return g == glob.size();
+}
+
+bool RunSummary::conformant() const {
+  for (const auto& r : results) {
+    if (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic) return false;
+  }
+  return true;
+}
+
+namespace {
+
+struct Attempt {
+  CaseOutcome outcome;
+  std::vector<TraceLine> transcript;
+  std::uint64_t digest = 0;
+};
+
+Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_t seed) {
+  CaseContext context(transport, seed);
+  Attempt a;
+  try {
+    a.outcome = c.run(context);
+  } catch (const std::exception& e) {
+    a.outcome = fail(std::string("the case threw: ") + e.what());
+  }
+  a.transcript = context.transcript();
+  a.digest = context.digest();
+  return a;
+}
+
+}  // namespace
+
+RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& options) {
+  RunSummary summary;
+  summary.transport = transport.name;
+  summary.seed = options.seed;
+  std::vector<const Case*> selected;
+  for (const auto& c : case_catalogue()) {
+    if (glob_matches(options.cases_glob, c.id)) selected.push_back(&c);
+  }
+  for (const Case* c : selected) {
+    CaseResult result{c->id, c->level, c->proves, c->spec, Verdict::pass, "", {}, 0, ""};
+    result.reproduce = "dclcomms conformance run --transport " + (options.transport_name.empty() ? transport.name : options.transport_name) +
+                       " --cases '" + c->id + "' --seed " + std::to_string(options.seed);
+    if (!c->requires_type.empty() && !transport.capabilities.types.contains(c->requires_type)) {
+      result.verdict = Verdict::unsupported;
+      result.detail = "the transport does not declare type " + c->requires_type;
+    } else {
+      Attempt first = attempt(*c, transport, options.seed);
+      Attempt second = attempt(*c, transport, options.seed);
+      result.transcript = first.transcript;
+      result.digest = first.digest;
+      result.detail = first.outcome.detail;
+      if (first.digest != second.digest || first.outcome.passed != second.outcome.passed) {
+        result.verdict = Verdict::nondeterministic;
+        result.detail = "the same seed gave two different runs (transcripts " + std::to_string(first.transcript.size()) + " vs " +
+                        std::to_string(second.transcript.size()) + " lines); first run: " + first.outcome.detail;
+      } else if (first.outcome.unsupported) {
+        result.verdict = Verdict::unsupported;
+      } else if (!first.outcome.passed) {
+        result.verdict = c->level == Level::must ? Verdict::fail : Verdict::non_strict;
+      }
+    }
+    summary.results.push_back(std::move(result));
+    if (options.on_case) options.on_case(summary.results.back(), summary.results.size(), selected.size());
+  }
+  return summary;
+}
+
+}  // namespace dclcomms::conformance

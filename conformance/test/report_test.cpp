@@ -1,0 +1,44 @@
+#include "dclcomms/conformance/report.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "dclcomms/conformance/registry.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+std::vector<RunSummary> small_runs() {
+  return {run_catalogue(*find_transport("ws-room"), RunOptions{.seed = 2, .cases_glob = "wsroom.kick.*"}),
+          run_catalogue(*find_transport("mutant-reconnect-after-kick"), RunOptions{.seed = 2, .cases_glob = "wsroom.kick.*"})};
+}
+
+TEST(Report, JsonHasEveryCaseWithItsTranscript) {
+  const auto json = nlohmann::json::parse(report_json(small_runs()));
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["transport"], "ws-room");
+  EXPECT_TRUE(json[0]["conformant"].get<bool>());
+  EXPECT_FALSE(json[1]["conformant"].get<bool>());
+  EXPECT_EQ(json[1]["cases"][0]["verdict"], "FAIL");
+  EXPECT_FALSE(json[0]["cases"][0]["transcript"].empty());
+}
+
+TEST(Report, JunitCountsFailures) {
+  const std::string xml = report_junit(small_runs());
+  EXPECT_NE(xml.find("<testsuite name=\"ws-room\" tests=\"1\" failures=\"0\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"mutant-reconnect-after-kick\" tests=\"1\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure message=\"FAIL: reconnected after being kicked\">"), std::string::npos) << xml;
+}
+
+TEST(Report, HtmlIsSelfContainedWithMatrixDiagramAndReproduceCommand) {
+  const std::string html = report_html(small_runs());
+  EXPECT_NE(html.find("<table id=\"matrix\">"), std::string::npos);
+  EXPECT_NE(html.find("<svg class=\"seq\""), std::string::npos);
+  EXPECT_NE(html.find("dclcomms conformance run --transport mutant-reconnect-after-kick --cases &#39;wsroom.kick.no_reconnect&#39; --seed 2"),
+            std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos) << "no external resources";
+  EXPECT_EQ(html.find("https://"), std::string::npos) << "no external resources";
+}
+
+}  // namespace
+}  // namespace dclcomms::conformance
