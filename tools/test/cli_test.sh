@@ -48,7 +48,7 @@ expect version 0 '^dclcomms [0-9]+\.[0-9]+\.[0-9]+' '' -- "$bin" --version
 expect help 0 'uri' '' -- "$bin" --help
 expect no_subcommand 2 '' 'dclcomms: usage:' -- "$bin"
 expect unknown_subcommand 2 '' 'dclcomms: usage:' -- "$bin" frobnicate
-for sub in "uri check" "packet decode" "packet encode" connect demo; do
+for sub in "uri check" "packet decode" "packet encode" connect demo "ws-room serve" "ws-room bench" "signed-login serve" "conformance run"; do
   # shellcheck disable=SC2086
   expect "help_$sub" 0 'Usage|usage' '' -- "$bin" $sub --help
 done
@@ -90,8 +90,17 @@ expect connect_bad_uri 2 '' 'bad_scheme' -- "$bin" connect ws-room:ftp://x/
 expect connect_bad_key 2 '' 'must be 32 bytes' -- "$bin" connect --key abcd offline:offline
 expect connect_key_and_random 2 '' 'usage' -- "$bin" connect --key abcd --random-key offline:offline
 
-# demo (the README's main job)
+# demo
 expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
+
+# conformance (the README's main job)
+expect conformance_list 0 'mutant-reconnect-after-kick' '' -- "$bin" conformance list
+expect conformance_pass 0 '^conformance: 1 passed, 0 failed' '' -- "$bin" conformance run --cases 'wsroom.kick.*' --report "$tmp/report"
+[ -s "$tmp/report/report.html" ] && [ -s "$tmp/report/junit.xml" ] && [ -s "$tmp/report/report.json" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_reports: missing report files"; }
+expect conformance_mutant 1 'reproduce: dclcomms conformance run --transport mutant-reconnect-after-kick' '' -- \
+  "$bin" conformance run --transport mutant-reconnect-after-kick --cases 'wsroom.kick.*' --report "$tmp/report2"
+expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
+expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,133 @@
+// dclcomms conformance run [--transport NAME]... [--cases GLOB] [--seed N] [--report DIR]
+// dclcomms conformance list
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "dclcomms/conformance/registry.hpp"
+#include "dclcomms/conformance/report.hpp"
+#include "dclcomms/conformance/runner.hpp"
+
+namespace dclcomms::cli {
+namespace {
+
+struct ConformanceOptions {
+  std::vector<std::string> transports;
+  std::string cases = "*";
+  std::uint64_t seed = 1;
+  std::string report_dir = "conformance-report";
+};
+
+bool write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+ExitCode run(const ConformanceOptions& options) {
+  std::vector<conformance::TransportUnderTest> transports;
+  const auto names = options.transports.empty() ? std::vector<std::string>{"ws-room"} : options.transports;
+  for (const auto& name : names) {
+    auto transport = conformance::find_transport(name);
+    if (!transport) {
+      report_error("conformance run", "unknown transport '" + name + "' (see `dclcomms conformance list`)");
+      return ExitCode::bad_input;
+    }
+    transports.push_back(*transport);
+  }
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  std::vector<conformance::RunSummary> runs;
+  std::cout << "seed=" << options.seed << '\n';
+  for (const auto& transport : transports) {
+    conformance::RunOptions run_options{.seed = options.seed, .cases_glob = options.cases, .transport_name = transport.name};
+    run_options.on_case = [&](const conformance::CaseResult& r, std::size_t done, std::size_t total) {
+      if (tty) {
+        std::cerr << "\r[" << done << "/" << total << "] " << transport.name << " " << std::left << std::setw(60) << r.id << std::flush;
+        if (done == total) std::cerr << "\r" << std::string(80, ' ') << "\r";
+      }
+    };
+    runs.push_back(conformance::run_catalogue(transport, run_options));
+    const auto& summary = runs.back();
+    if (summary.results.empty()) {
+      report_error("conformance run", "no case matches '" + options.cases + "'");
+      return ExitCode::bad_input;
+    }
+    std::cout << "\n" << transport.name << "\n";
+    for (const auto& r : summary.results) {
+      std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(7) << conformance::to_string(r.level)
+                << r.id << '\n';
+      if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic ||
+          r.verdict == conformance::Verdict::non_strict) {
+        std::cout << "      " << r.detail << "\n      reproduce: " << r.reproduce << '\n';
+      }
+    }
+  }
+  std::filesystem::create_directories(options.report_dir);
+  const std::filesystem::path dir(options.report_dir);
+  if (!write_file(dir / "report.json", conformance::report_json(runs)) ||
+      !write_file(dir / "junit.xml", conformance::report_junit(runs)) ||
+      !write_file(dir / "report.html", conformance::report_html(runs))) {
+    report_error("conformance run", "cannot write the reports to '" + options.report_dir + "'");
+    return ExitCode::io_error;
+  }
+  std::size_t passed = 0, failed = 0, other = 0;
+  bool conformant = true;
+  for (const auto& run : runs) {
+    conformant = conformant && run.conformant();
+    for (const auto& r : run.results) {
+      if (r.verdict == conformance::Verdict::pass) {
+        ++passed;
+      } else if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic) {
+        ++failed;
+      } else {
+        ++other;
+      }
+    }
+  }
+  std::cout << "\nreports: " << (dir / "report.html").string() << ", " << (dir / "report.json").string() << ", "
+            << (dir / "junit.xml").string() << '\n';
+  std::cout << "conformance: " << passed << " passed, " << failed << " failed, " << other << " other (unsupported or non-strict)\n";
+  return conformant ? ExitCode::ok : ExitCode::failed;
+}
+
+ExitCode list() {
+  std::cout << "cases:\n";
+  for (const auto& c : conformance::case_catalogue()) {
+    std::cout << "  " << std::left << std::setw(7) << conformance::to_string(c.level) << std::setw(50) << c.id << c.proves << '\n';
+  }
+  std::cout << "\nreference transports:\n";
+  for (const auto& t : conformance::reference_transports()) std::cout << "  " << t.name << '\n';
+  std::cout << "\nmutants (each must FAIL the named case):\n";
+  for (const auto& m : conformance::mutants()) {
+    std::cout << "  " << std::left << std::setw(32) << m.transport.name << std::setw(42) << m.caught_by << m.flaw << '\n';
+  }
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
+  auto* conformance = app.add_subcommand("conformance", "Run the conformance suite against transports and write reports");
+  conformance->require_subcommand(1);
+  auto options = std::make_shared<ConformanceOptions>();
+  auto* run_cmd = conformance->add_subcommand(
+      "run",
+      "Run the case catalogue (each case twice with the seed: differing runs are NONDETERMINISTIC). Verdicts PASS / FAIL "
+      "/ NON-STRICT / UNSUPPORTED / NONDETERMINISTIC; exit 0 only when every MUST case passed. Writes report.html, "
+      "report.json and junit.xml");
+  run_cmd->add_option("--transport", options->transports, "Transport(s) to test (default: ws-room; see `conformance list`)");
+  run_cmd->add_option("--cases", options->cases, "Glob over case ids, e.g. 'wsroom.pack.*'")->capture_default_str();
+  run_cmd->add_option("--seed", options->seed, "Seed of every simulated world and generated packet")->capture_default_str();
+  run_cmd->add_option("--report", options->report_dir, "Folder for the reports")->capture_default_str();
+  run_cmd->callback([options, &exit_code] { exit_code = run(*options); });
+  conformance->add_subcommand("list", "List cases, reference transports and mutants")->callback([&exit_code] { exit_code = list(); });
+}
+
+}  // namespace dclcomms::cli
