@@ -36,3 +36,10 @@ pid=""
 tail -n1 "$work/out" | grep -q '"event":"disconnected"' || { echo "FAIL: last line not disconnected" >&2; exit 1; }
 grep -q '"protocolVersion":100' "$work/out" || { echo "FAIL: no protocolVersion 100" >&2; exit 1; }
 echo "ok: $address answered; $(wc -l <"$work/out") events"
+
+# clock=realtime with time_scale: 0.5 wall seconds are 10 simulated seconds, so the walkers' 10 Hz
+# Positions pile up far faster than the wall clock alone would give (3 peers: ~15 per wall second).
+sleep 0.5 | "$dclcomms" connect 'simulator:?peers=3&seed=2&profile=ideal&clock=realtime&time_scale=20' >"$work/fast"
+positions=$(grep -c '"position":' "$work/fast" || true)
+[[ $positions -ge 60 ]] || { echo "FAIL: time_scale=20 gave only $positions positions in 0.5 s" >&2; exit 1; }
+echo "ok: time_scale=20 gave $positions positions in 0.5 s"
