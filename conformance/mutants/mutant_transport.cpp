@@ -2,6 +2,7 @@
 // catching every one of them with the case meant for it (test/mutants_test.cpp).
 #include <memory>
 
+#include "../src/driver_transport.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -108,6 +109,8 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-reconnect-after-kick", Flaw::reconnect_after_kick), "wsroom.kick.no_reconnect", "reconnects after being kicked"},
   };
 }
+
+core::Result<TransportUnderTest, std::string> find_driver(const std::string& command) { return driver_under_test(command); }
 
 std::optional<TransportUnderTest> find_transport(const std::string& name) {
   for (auto& t : reference_transports()) {

@@ -20,6 +20,7 @@ namespace {
 
 struct ConformanceOptions {
   std::vector<std::string> transports;
+  std::vector<std::string> drivers;
   std::string cases = "*";
   std::uint64_t seed = 1;
   std::string report_dir = "conformance-report";
@@ -33,7 +34,7 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 
 ExitCode run(const ConformanceOptions& options) {
   std::vector<conformance::TransportUnderTest> transports;
-  const auto names = options.transports.empty() ? std::vector<std::string>{"ws-room"} : options.transports;
+  const auto names = options.transports.empty() && options.drivers.empty() ? std::vector<std::string>{"ws-room"} : options.transports;
   for (const auto& name : names) {
     auto transport = conformance::find_transport(name);
     if (!transport) {
@@ -41,6 +42,14 @@ ExitCode run(const ConformanceOptions& options) {
       return ExitCode::bad_input;
     }
     transports.push_back(*transport);
+  }
+  for (const auto& command : options.drivers) {
+    auto driver = conformance::find_driver(command);
+    if (!driver) {
+      report_error("conformance run", "--driver '" + command + "': " + driver.error());
+      return ExitCode::bad_input;
+    }
+    transports.push_back(std::move(driver).value());
   }
   const bool tty = isatty(STDERR_FILENO) == 1;
   std::vector<conformance::RunSummary> runs;
@@ -123,6 +132,8 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
       "/ NON-STRICT / UNSUPPORTED / NONDETERMINISTIC; exit 0 only when every MUST case passed. Writes report.html, "
       "report.json and junit.xml");
   run_cmd->add_option("--transport", options->transports, "Transport(s) to test (default: ws-room; see `conformance list`)");
+  run_cmd->add_option("--driver", options->drivers,
+                      "An out-of-process transport: the command that starts its driver (docs/driver-protocol.md)");
   run_cmd->add_option("--cases", options->cases, "Glob over case ids, e.g. 'wsroom.pack.*'")->capture_default_str();
   run_cmd->add_option("--seed", options->seed, "Seed of every simulated world and generated packet")->capture_default_str();
   run_cmd->add_option("--report", options->report_dir, "Folder for the reports")->capture_default_str();

@@ -15,5 +15,6 @@ void register_ws_room_commands(CLI::App& app, ExitCode& exit_code);
 void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code);
 void register_signed_login_commands(CLI::App& app, ExitCode& exit_code);
 void register_conformance_commands(CLI::App& app, ExitCode& exit_code);
+void register_driver_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace dclcomms::cli

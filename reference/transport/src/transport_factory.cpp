@@ -31,9 +31,9 @@ TransportFactory::TransportFactory(TransportContext context) : context_(context)
   });
 }
 
-void TransportFactory::register_type(std::string type, TransportMaker maker) {
+void TransportFactory::register_type(std::string type, TransportMaker maker, Validation validation) {
   DCL_ASSERT(maker);
-  makers_.insert_or_assign(std::move(type), std::move(maker));
+  makers_.insert_or_assign(std::move(type), Registration{std::move(maker), validation});
 }
 
 void TransportFactory::unregister_type(std::string_view type) {
@@ -54,17 +54,18 @@ core::Result<TransportPtr, UriError> TransportFactory::create(std::string_view u
   if (!generic) return core::Unexpected<UriError>{generic.error()};
   const std::string type = generic->type;  // a copy: `generic` may be moved from below
   const bool standard = is_standard_type(type);
-  auto parsed = standard ? parse_transport_uri(uri) : std::move(generic);
+  const auto it = makers_.find(type);
+  const bool strict = standard && (it == makers_.end() || it->second.validation == Validation::standard);
+  auto parsed = strict ? parse_transport_uri(uri) : std::move(generic);
   if (!parsed) return core::Unexpected<UriError>{parsed.error()};
 
-  const auto it = makers_.find(type);
   if (it == makers_.end()) {
     return core::fail(UriErrorCode::unsupported_type,
                       "transport type '" + type + "' is " +
                           (standard ? "valid but not available here" : "not supported") +
                           " (available: " + join(registered_types()) + ")");
   }
-  return it->second(*parsed, context_);
+  return it->second.maker(*parsed, context_);
 }
 
 }  // namespace dclcomms::transport

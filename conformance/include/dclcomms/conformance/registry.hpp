@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dclcomms/conformance/case.hpp"
+#include "dclcomms/core/result.hpp"
 
 namespace dclcomms::conformance {
 
@@ -23,5 +24,9 @@ std::vector<Mutant> mutants();
 
 /// A reference transport or a mutant by name.
 std::optional<TransportUnderTest> find_transport(const std::string& name);
+
+/// An out-of-process transport: a driver command (docs/driver-protocol.md), asked for its name and
+/// capabilities. Fails with a readable reason.
+core::Result<TransportUnderTest, std::string> find_driver(const std::string& command);
 
 }  // namespace dclcomms::conformance

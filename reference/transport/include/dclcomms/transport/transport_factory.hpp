@@ -28,6 +28,10 @@ namespace dclcomms::transport {
 struct SigningIdentity {
   std::string address;  // lowercase 0x… of the chain's owner
   std::function<std::string(std::string_view payload)> sign_payload;
+  /// What an explorer holds and hands to an out-of-process transport (conformance drivers): the
+  /// delegation chain [SIGNER, ECDSA_EPHEMERAL] as JSON and the ephemeral key that signs with it.
+  std::string base_chain_json;
+  std::string ephemeral_key_hex;
 };
 
 /// What every transport is built with: the runtime, and the outside world as interfaces (so the
@@ -53,9 +57,15 @@ class TransportFactory {
   /// Registers every transport type this build implements (see registered_types()).
   explicit TransportFactory(TransportContext context);
 
-  /// Adds or replaces the maker for `type`. Standard types keep their strict URI validation;
-  /// other types get only the generic `<type>:<params>` checks before `maker` sees them.
-  void register_type(std::string type, TransportMaker maker);
+  /// Who checks a connection string's type-specific rules.
+  enum class Validation : std::uint8_t {
+    standard,  // the factory (parse_transport_uri) for the standard types, generic checks for others
+    maker,     // only the generic checks; the maker validates (out-of-process transports under test)
+  };
+
+  /// Adds or replaces the maker for `type`. Standard types keep their strict URI validation unless
+  /// `validation` is Validation::maker; other types get only the generic `<type>:<params>` checks.
+  void register_type(std::string type, TransportMaker maker, Validation validation = Validation::standard);
 
   /// Opts out of a type: create() then fails with unsupported_type for it.
   void unregister_type(std::string_view type);
@@ -68,7 +78,11 @@ class TransportFactory {
 
  private:
   TransportContext context_;
-  std::map<std::string, TransportMaker, std::less<>> makers_;
+  struct Registration {
+    TransportMaker maker;
+    Validation validation;
+  };
+  std::map<std::string, Registration, std::less<>> makers_;
 };
 
 }  // namespace dclcomms::transport

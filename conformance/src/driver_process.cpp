@@ -1,0 +1,118 @@
+#include "driver_process.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace dclcomms::conformance {
+
+namespace {
+constexpr std::size_t line_bytes_max = 16 * 1024 * 1024;  // a driver line may carry a 64 KiB packet many times over
+}
+
+std::unique_ptr<DriverProcess> DriverProcess::start(const std::string& command) {
+  int in_pipe[2], out_pipe[2];
+  if (pipe(in_pipe) != 0) return nullptr;
+  if (pipe(out_pipe) != 0) {
+    close(in_pipe[0]);
+    close(in_pipe[1]);
+    return nullptr;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, in_pipe[1]);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  const std::string exec_command = "exec " + command;
+  std::vector<char*> argv{const_cast<char*>("/bin/sh"), const_cast<char*>("-c"), const_cast<char*>(exec_command.c_str()), nullptr};
+  pid_t pid = -1;
+  const int failed = posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  if (failed != 0) {
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    return nullptr;
+  }
+  signal(SIGPIPE, SIG_IGN);  // a dead driver must be an error, not the end of the harness
+  return std::unique_ptr<DriverProcess>(new DriverProcess(pid, in_pipe[1], out_pipe[0]));
+}
+
+DriverProcess::~DriverProcess() {
+  close(to_driver_);  // EOF: a well-behaved driver exits
+  for (int i = 0; i < 50; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      close(from_driver_);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  close(from_driver_);
+}
+
+std::optional<std::string> DriverProcess::read_line(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (const auto newline = buffered_.find('\n'); newline != std::string::npos) {
+      std::string line = buffered_.substr(0, newline);
+      buffered_.erase(0, newline + 1);
+      return line;
+    }
+    if (buffered_.size() > line_bytes_max) {
+      error_ = "the driver wrote a line longer than 16 MiB";
+      return std::nullopt;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      error_ = "the driver did not answer within " + std::to_string(timeout.count()) + " ms";
+      return std::nullopt;
+    }
+    pollfd fd{from_driver_, POLLIN, 0};
+    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
+    char chunk[65536];
+    const ssize_t n = read(from_driver_, chunk, sizeof chunk);
+    if (n <= 0) {
+      error_ = "the driver exited (stdout closed)";
+      return std::nullopt;
+    }
+    buffered_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+std::optional<nlohmann::json> DriverProcess::call(nlohmann::json request, std::chrono::milliseconds timeout) {
+  const std::int64_t id = next_id_++;
+  request["id"] = id;
+  const std::string line = request.dump() + "\n";
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = write(to_driver_, line.data() + written, line.size() - written);
+    if (n <= 0) {
+      error_ = "cannot write to the driver (it exited?)";
+      return std::nullopt;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  for (;;) {
+    const auto text = read_line(timeout);
+    if (!text) return std::nullopt;
+    auto answer = nlohmann::json::parse(*text, nullptr, false);
+    if (!answer.is_object() || !answer.contains("ok")) {
+      error_ = "the driver answered something that is not a protocol line: " + text->substr(0, 200);
+      return std::nullopt;
+    }
+    if (answer.value("id", std::int64_t{-1}) == id) return answer;
+  }
+}
+
+}  // namespace dclcomms::conformance

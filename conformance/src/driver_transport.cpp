@@ -1,0 +1,198 @@
+#include "driver_transport.hpp"
+
+#include "dclcomms/core/hex.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+transport::TransportErrorCode error_code_of(const std::string& code) {
+  using C = transport::TransportErrorCode;
+  for (const C c : {C::not_connected, C::already_connected, C::packet_too_large, C::unsupported, C::protocol_error, C::io_error,
+                    C::timeout, C::denied}) {
+    if (transport::to_string(c) == code) return c;
+  }
+  return C::protocol_error;
+}
+
+transport::UriErrorCode uri_error_code_of(const std::string& code) {
+  for (int c = 0; c <= static_cast<int>(transport::UriErrorCode::duplicate_parameter); ++c) {
+    const auto candidate = static_cast<transport::UriErrorCode>(c);
+    if (transport::to_string(candidate) == code) return candidate;
+  }
+  return transport::UriErrorCode::bad_url;
+}
+
+std::optional<transport::TransportEvent> event_of(const nlohmann::json& e) {
+  const std::string kind = e.value("event", "");
+  if (kind == "connected") {
+    transport::Connected c;
+    for (const auto& p : e.value("peers", nlohmann::json::array())) c.peers.push_back(p.get<std::string>());
+    return c;
+  }
+  if (kind == "message") {
+    const auto bytes = core::from_hex(e.value("packet_hex", ""));
+    if (!bytes) return std::nullopt;
+    return transport::MessageReceived{e.value("from", ""), *bytes};
+  }
+  if (kind == "peer_joined") return transport::PeerJoined{e.value("address", "")};
+  if (kind == "peer_left") return transport::PeerLeft{e.value("address", "")};
+  if (kind == "disconnected") return transport::Disconnected{e.value("reason", ""), e.value("kicked", false)};
+  if (kind == "error") {
+    return transport::ErrorReported{transport::TransportError{error_code_of(e.value("code", "")), e.value("message", "")}};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context)
+    : process_(std::move(process)), type_(std::move(type)), context_(context), origin_(context.runtime->now()),
+      events_(*context.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
+
+DriverTransport::~DriverTransport() {
+  if (timer_) context_.runtime->cancel(*timer_);
+  streams_.clear();
+}
+
+core::Result<transport::TransportPtr, transport::UriError> DriverTransport::create(const std::string& command,
+                                                                                   const transport::TransportUri& uri,
+                                                                                   const transport::TransportContext& context) {
+  auto process = DriverProcess::start(command);
+  if (!process) return core::fail(transport::UriErrorCode::unsupported_type, "cannot start the driver: " + command);
+  nlohmann::json identity = nullptr;
+  if (context.identity) {
+    identity = {{"address", context.identity->address},
+                {"base_chain", nlohmann::json::parse(context.identity->base_chain_json, nullptr, false)},
+                {"ephemeral_key", context.identity->ephemeral_key_hex}};
+  }
+  const auto answer = process->call({{"cmd", "create"}, {"uri", uri.type + ":" + uri.params}, {"identity", identity}, {"now_ms", 0}});
+  if (!answer) return core::fail(transport::UriErrorCode::unsupported_type, "the driver failed on create: " + process->error());
+  if (!answer->value("ok", false)) {
+    const auto& error = (*answer)["error"];
+    return core::fail(uri_error_code_of(error.value("code", "")), "driver: " + error.value("message", std::string("refused")));
+  }
+  return transport::TransportPtr(new DriverTransport(std::move(process), uri.type, context));
+}
+
+std::int64_t DriverTransport::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(context_.runtime->now() - origin_).count();
+}
+
+std::optional<nlohmann::json> DriverTransport::call(nlohmann::json request) {
+  if (failed_) return std::nullopt;
+  request["now_ms"] = now_ms();
+  auto answer = process_->call(std::move(request));
+  if (!answer) {
+    driver_failed(process_->error());
+    return std::nullopt;
+  }
+  const std::weak_ptr<int> alive = alive_;
+  for (const auto& action : answer->value("actions", nlohmann::json::array())) {
+    if (alive.expired() || failed_) break;
+    perform(action);
+  }
+  return answer;
+}
+
+void DriverTransport::perform(const nlohmann::json& action) {
+  const std::string what = action.value("do", "");
+  const std::int64_t stream = action.value("stream", std::int64_t{0});
+  if (what == "ws_open") {
+    transport::MessageStreamOptions options = context_.websocket_options;
+    options.subprotocols.clear();
+    for (const auto& p : action.value("subprotocols", nlohmann::json::array())) options.subprotocols.push_back(p.get<std::string>());
+    transport::MessageStreamHandler handler;
+    const std::weak_ptr<int> alive = alive_;
+    handler.on_open = [this, alive, stream](std::string subprotocol) {
+      if (!alive.expired()) call({{"cmd", "ws_opened"}, {"stream", stream}, {"subprotocol", subprotocol}});
+    };
+    handler.on_frame = [this, alive, stream](std::vector<std::uint8_t> frame) {
+      if (!alive.expired()) call({{"cmd", "ws_frame"}, {"stream", stream}, {"hex", core::to_hex(frame)}});
+    };
+    handler.on_closed = [this, alive, stream](std::string detail) {
+      if (!alive.expired()) call({{"cmd", "ws_closed"}, {"stream", stream}, {"detail", detail}});
+    };
+    if (!context_.websocket) return driver_failed("the driver asked for a websocket and the harness has none");
+    streams_[stream] = context_.websocket(action.value("url", ""), options, std::move(handler));
+  } else if (what == "ws_send") {
+    const auto bytes = core::from_hex(action.value("hex", ""));
+    if (const auto it = streams_.find(stream); it != streams_.end() && bytes) it->second->send(*bytes);
+  } else if (what == "ws_close") {
+    if (const auto it = streams_.find(stream); it != streams_.end()) it->second->close(action.value("reason", ""));
+  } else if (what == "set_timer") {
+    if (timer_) context_.runtime->cancel(*timer_);
+    timer_.reset();
+    if (action.contains("at_ms") && action["at_ms"].is_number_integer()) {
+      const auto at = origin_ + std::chrono::milliseconds(action["at_ms"].get<std::int64_t>());
+      timer_ = context_.runtime->schedule_at(at, [this] {
+        timer_.reset();
+        call({{"cmd", "timer"}});
+      });
+    }
+  } else if (what == "event") {
+    if (auto event = event_of(action.value("event", nlohmann::json::object()))) events_.post(std::move(*event));
+  }
+}
+
+void DriverTransport::driver_failed(const std::string& why) {
+  if (failed_) return;
+  failed_ = true;
+  events_.post(transport::ErrorReported{transport::TransportError{transport::TransportErrorCode::io_error, "driver: " + why}});
+  events_.post(transport::Disconnected{"driver failed: " + why, false});
+}
+
+transport::Status DriverTransport::connect() {
+  const auto answer = call({{"cmd", "connect"}});
+  if (!answer) return core::Ok{};  // reported as events
+  if (!answer->value("ok", false)) {
+    const auto& error = (*answer)["error"];
+    return core::fail(error_code_of(error.value("code", "")), error.value("message", std::string("connect refused")));
+  }
+  return core::Ok{};
+}
+
+void DriverTransport::disconnect() { call({{"cmd", "disconnect"}}); }
+
+transport::Status DriverTransport::send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) {
+  const auto answer = call({{"cmd", "send"},
+                            {"packet_hex", core::to_hex(packet)},
+                            {"reliable", options.reliability == transport::Reliability::reliable},
+                            {"targets", options.targets}});
+  if (!answer) return core::fail(transport::TransportErrorCode::io_error, "driver: " + process_->error());
+  if (!answer->value("ok", false)) {
+    const auto& error = (*answer)["error"];
+    return core::fail(error_code_of(error.value("code", "")), error.value("message", std::string("send refused")));
+  }
+  return core::Ok{};
+}
+
+core::Result<TransportUnderTest, std::string> driver_under_test(const std::string& command) {
+  auto process = DriverProcess::start(command);
+  if (!process) return core::Unexpected<std::string>{"cannot start the driver: " + command};
+  const auto hello = process->call({{"cmd", "hello"}, {"version", 1}});
+  if (!hello) return core::Unexpected<std::string>{"the driver did not answer hello: " + process->error()};
+  if (!hello->value("ok", false)) return core::Unexpected<std::string>{"the driver refused hello"};
+  const auto caps = hello->value("capabilities", nlohmann::json::object());
+  TransportUnderTest tut;
+  tut.name = hello->value("name", std::string("driver"));
+  for (const auto& t : caps.value("types", nlohmann::json::array())) tut.capabilities.types.insert(t.get<std::string>());
+  tut.capabilities.unreliable = caps.value("unreliable", true);
+  tut.capabilities.targeted_sends = caps.value("targeted_sends", false);
+  tut.capabilities.payload_bytes_max = caps.value("payload_bytes_max", std::size_t{65535});
+  tut.capabilities.virtual_time = caps.value("virtual_time", true);
+  if (!tut.capabilities.virtual_time) return core::Unexpected<std::string>{"the driver does not support virtual time (protocol v1 needs it)"};
+  const auto types = tut.capabilities.types;
+  tut.register_types = [command, types](transport::TransportFactory& factory) {
+    for (const auto& type : types) {
+      factory.register_type(
+          type,
+          [command](const transport::TransportUri& uri, const transport::TransportContext& context) {
+            return DriverTransport::create(command, uri, context);
+          },
+          transport::TransportFactory::Validation::maker);  // the driver's own URI checks are under test
+    }
+  };
+  return tut;
+}
+
+}  // namespace dclcomms::conformance

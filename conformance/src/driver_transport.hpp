@@ -1,0 +1,53 @@
+#pragma once
+// The harness side of the driver protocol (docs/driver-protocol.md): a transport::Transport whose
+// implementation lives in another process. It carries the driver's websockets over the context's
+// MessageStreamConnector (the simulator, in cases), runs its timer on the context's Runtime, and
+// turns its event actions into transport events.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dclcomms/conformance/case.hpp"
+#include "dclcomms/transport/event_poster.hpp"
+#include "driver_process.hpp"
+
+namespace dclcomms::conformance {
+
+class DriverTransport final : public transport::Transport {
+ public:
+  /// Starts a driver process for `uri`; fails like a factory (with the driver's URI error code).
+  static core::Result<transport::TransportPtr, transport::UriError> create(const std::string& command, const transport::TransportUri& uri,
+                                                                           const transport::TransportContext& context);
+  ~DriverTransport() override;
+
+  std::string_view type() const override { return type_; }
+  transport::Status connect() override;
+  void disconnect() override;
+  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override;
+
+ private:
+  DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context);
+  /// Calls the driver and carries out the answer's actions. Returns the answer (nothing if the driver failed).
+  std::optional<nlohmann::json> call(nlohmann::json request);
+  void perform(const nlohmann::json& action);
+  void driver_failed(const std::string& why);
+  std::int64_t now_ms() const;
+
+  std::unique_ptr<DriverProcess> process_;
+  std::string type_;
+  transport::TransportContext context_;
+  core::TimePoint origin_;
+  std::map<std::int64_t, std::unique_ptr<transport::MessageStream>> streams_;
+  std::optional<core::TimerId> timer_;
+  bool failed_ = false;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  transport::EventPoster events_;
+};
+
+/// Asks the driver `command` for its name and capabilities (hello) and describes it as a transport
+/// under test whose types are made by DriverTransport. Fails with a readable reason.
+core::Result<TransportUnderTest, std::string> driver_under_test(const std::string& command);
+
+}  // namespace dclcomms::conformance

@@ -1,0 +1,193 @@
+// dclcomms driver: our reference transports behind the conformance driver protocol
+// (docs/driver-protocol.md), virtual-time mode. The suite runs itself through it to prove the
+// out-of-process path; third parties read it as a working example.
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.hpp"
+#include "dclcomms/core/hex.hpp"
+#include "dclcomms/core/manual_runtime.hpp"
+#include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/transport/transport_factory.hpp"
+#include "dclcomms/ws_room/ws_room_transport.hpp"
+
+namespace dclcomms::cli {
+namespace {
+
+using nlohmann::json;
+
+class Driver;
+
+// A websocket the harness carries: sends become actions, the harness's reports become callbacks.
+class DriverStream final : public transport::MessageStream {
+ public:
+  DriverStream(json& actions, std::int64_t id) : actions_(actions), id_(id) {}
+  void send(std::vector<std::uint8_t> frame) override {
+    actions_.push_back({{"do", "ws_send"}, {"stream", id_}, {"hex", core::to_hex(frame)}});
+  }
+  void close(std::string reason) override { actions_.push_back({{"do", "ws_close"}, {"stream", id_}, {"reason", reason}}); }
+  std::size_t backlog_bytes() const override { return 0; }
+
+ private:
+  json& actions_;
+  std::int64_t id_;
+};
+
+json event_json(const transport::TransportEvent& event) {
+  struct Printer {
+    json operator()(const transport::Connected& e) const { return {{"event", "connected"}, {"peers", e.peers}}; }
+    json operator()(const transport::MessageReceived& e) const {
+      return {{"event", "message"}, {"from", e.sender}, {"packet_hex", core::to_hex(e.packet)}};
+    }
+    json operator()(const transport::PeerJoined& e) const { return {{"event", "peer_joined"}, {"address", e.address}}; }
+    json operator()(const transport::PeerLeft& e) const { return {{"event", "peer_left"}, {"address", e.address}}; }
+    json operator()(const transport::Disconnected& e) const {
+      return {{"event", "disconnected"}, {"reason", e.reason}, {"kicked", e.kicked}};
+    }
+    json operator()(const transport::ErrorReported& e) const {
+      return {{"event", "error"}, {"code", std::string(transport::to_string(e.error.code))}, {"message", e.error.message}};
+    }
+  };
+  return std::visit(Printer{}, event);
+}
+
+class Driver {
+ public:
+  json handle(const json& request) {
+    actions_ = json::array();
+    const std::int64_t now_ms = request.value("now_ms", std::int64_t{0});
+    const auto now = core::TimePoint{} + std::chrono::milliseconds(now_ms);
+    if (now > runtime_.now()) runtime_.advance(now - runtime_.now());
+    json answer = dispatch(request);
+    runtime_.run_ready();
+    announce_timer();
+    answer["id"] = request.value("id", std::int64_t{0});
+    answer["actions"] = actions_;
+    return answer;
+  }
+
+ private:
+  static json ok() { return {{"ok", true}}; }
+  static json refused(const std::string& code, const std::string& message) {
+    return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+  }
+
+  json dispatch(const json& request) {
+    const std::string cmd = request.value("cmd", "");
+    if (cmd == "hello") {
+      json answer = ok();
+      answer["name"] = "dclcomms-driver-ws-room";
+      answer["capabilities"] = {{"types", {"ws-room"}}, {"unreliable", true}, {"targeted_sends", false},
+                                {"payload_bytes_max", 65535}, {"virtual_time", true}};
+      return answer;
+    }
+    if (cmd == "create") return create(request);
+    if (!transport_) return refused("not_connected", "create first");
+    if (cmd == "connect") return status(transport_->connect());
+    if (cmd == "disconnect") {
+      transport_->disconnect();
+      return ok();
+    }
+    if (cmd == "send") {
+      const auto bytes = core::from_hex(request.value("packet_hex", ""));
+      if (!bytes) return refused("protocol_error", "packet_hex is not hex");
+      transport::SendOptions options;
+      options.reliability = request.value("reliable", true) ? transport::Reliability::reliable : transport::Reliability::unreliable;
+      for (const auto& t : request.value("targets", json::array())) options.targets.push_back(t.get<std::string>());
+      return status(transport_->send(*bytes, options));
+    }
+    const std::int64_t stream = request.value("stream", std::int64_t{0});
+    const auto handler = handlers_.find(stream);
+    if (handler == handlers_.end()) return ok();  // a stream we no longer care about
+    if (cmd == "ws_opened") {
+      if (handler->second.on_open) handler->second.on_open(request.value("subprotocol", ""));
+    } else if (cmd == "ws_frame") {
+      const auto bytes = core::from_hex(request.value("hex", ""));
+      if (bytes && handler->second.on_frame) handler->second.on_frame(*bytes);
+    } else if (cmd == "ws_closed") {
+      auto on_closed = handler->second.on_closed;
+      handlers_.erase(handler);
+      if (on_closed) on_closed(request.value("detail", ""));
+    }
+    return ok();  // "timer": advancing the runtime above already ran what was due
+  }
+
+  static json status(const transport::Status& s) {
+    return s ? ok() : refused(std::string(transport::to_string(s.error().code)), s.error().message);
+  }
+
+  json create(const json& request) {
+    transport::TransportContext context{.runtime = &runtime_};
+    const auto& identity = request.value("identity", json());
+    if (identity.is_object()) {
+      auto parts = identity::signing_identity_from_parts(identity.value("base_chain", json::array()).dump(),
+                                                         identity.value("ephemeral_key", ""));
+      if (!parts) return refused("denied", "bad identity: " + parts.error().message);
+      context.identity = std::move(parts).value();
+    }
+    context.websocket = [this](const std::string& url, const transport::MessageStreamOptions& options,
+                               transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
+      const std::int64_t id = next_stream_++;
+      handlers_[id] = std::move(handler);
+      actions_.push_back({{"do", "ws_open"}, {"stream", id}, {"url", url}, {"subprotocols", options.subprotocols}});
+      return std::make_unique<DriverStream>(actions_, id);
+    };
+    factory_ = std::make_unique<transport::TransportFactory>(context);
+    factory_->unregister_type("offline");
+    ws_room::register_ws_room(*factory_);
+    auto created = factory_->create(request.value("uri", ""));
+    if (!created) return refused(std::string(transport::to_string(created.error().code)), created.error().message);
+    transport_ = std::move(created).value();
+    transport_->set_event_handler([this](const transport::TransportEvent& e) { actions_.push_back({{"do", "event"}, {"event", event_json(e)}}); });
+    return ok();
+  }
+
+  void announce_timer() {
+    const auto deadline = runtime_.pending() ? std::optional<core::TimePoint>(runtime_.next_deadline()) : std::nullopt;
+    if (deadline == announced_) return;
+    announced_ = deadline;
+    if (deadline) {
+      actions_.push_back({{"do", "set_timer"}, {"at_ms", std::chrono::ceil<std::chrono::milliseconds>(deadline->time_since_epoch()).count()}});
+    } else {
+      actions_.push_back({{"do", "set_timer"}, {"at_ms", nullptr}});
+    }
+  }
+
+  core::ManualRuntime runtime_;
+  json actions_ = json::array();
+  std::map<std::int64_t, transport::MessageStreamHandler> handlers_;
+  std::int64_t next_stream_ = 1;
+  std::unique_ptr<transport::TransportFactory> factory_;
+  transport::TransportPtr transport_;
+  std::optional<core::TimePoint> announced_;
+};
+
+ExitCode run_driver() {
+  Driver driver;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    const auto request = json::parse(line, nullptr, false);
+    json answer;
+    if (!request.is_object()) {
+      answer = {{"id", nullptr}, {"ok", false}, {"error", {{"code", "protocol_error"}, {"message", "not a JSON object"}}}, {"actions", json::array()}};
+    } else {
+      answer = driver.handle(request);
+    }
+    std::cout << answer.dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
+  }
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+void register_driver_command(CLI::App& app, ExitCode& exit_code) {
+  app.add_subcommand("driver",
+                     "Serve our reference ws-room transport over the conformance driver protocol (JSON lines on "
+                     "stdin/stdout, virtual time; see docs/driver-protocol.md)")
+      ->callback([&exit_code] { exit_code = run_driver(); });
+}
+
+}  // namespace dclcomms::cli
