@@ -35,7 +35,8 @@ fi
 # npm packages of the real upstream peers, pinned by each folder's package-lock.json. Re-installed
 # only when the lock file changed since the last install (a stamp beside node_modules records it).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-for lock in "$root"/tools/golden/package-lock.json "$root"/conformance/interop/*/package-lock.json; do
+for lock in "$root"/tools/golden/package-lock.json "$root"/conformance/interop/*/package-lock.json \
+            "$root"/conformance/drivers/*/package-lock.json; do
   [ -f "$lock" ] || continue
   dir=$(dirname "${lock#"$root"/}")
   stamp="$root/$dir/node_modules/.dclcomms-lock.sha256"
