@@ -4,34 +4,20 @@
 #include <string>
 
 #include "dclcomms/auth/detail/eth.hpp"
+#include "dclcomms/core/ascii.hpp"
 #include "dclcomms/core/hex.hpp"
 
 namespace dclcomms::auth::detail {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 constexpr std::size_t signature_hex_chars = 2 + 2 * 65;
 
 }  // namespace
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool is_address(std::string_view text) {
   if (text.size() != 42 || text[0] != '0' || text[1] != 'x') return false;
   for (std::size_t i = 2; i < text.size(); ++i) {
-    if (hex_value(text[i]) < 0) return false;
+    if (core::hex_digit_value(text[i]) < 0) return false;
   }
   return true;
 }
@@ -46,8 +32,8 @@ core::Result<Signature65, AuthError> parse_signature(std::string_view text) {
   }
   Signature65 sig{};
   for (std::size_t i = 0; i < sig.size(); ++i) {
-    const int hi = hex_value(text[2 + 2 * i]);
-    const int lo = hex_value(text[3 + 2 * i]);
+    const int hi = core::hex_digit_value(text[2 + 2 * i]);
+    const int lo = core::hex_digit_value(text[3 + 2 * i]);
     if (hi < 0 || lo < 0) {
       return core::fail(AuthErrorCode::bad_signature_format,
                         "signature has a non-hex character at offset " + std::to_string(hi < 0 ? 2 + 2 * i : 3 + 2 * i));

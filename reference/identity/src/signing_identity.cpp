@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "dclcomms/core/ascii.hpp"
 #include "dclcomms/core/hex.hpp"
 
 namespace dclcomms::identity {
@@ -28,8 +29,7 @@ core::Result<transport::SigningIdentity, auth::AuthError> signing_identity_from_
   std::copy(key_bytes->begin(), key_bytes->end(), raw.begin());
   auto key = auth::PrivateKey::from_bytes(raw);
   if (!key) return core::Unexpected<auth::AuthError>{key.error()};
-  std::string owner = chain->front().payload;
-  for (char& c : owner) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string owner = core::to_lower_ascii(chain->front().payload);
   return make_signing_identity(auth::Identity{std::move(owner), *key, std::move(chain).value()});
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dclcomms/auth/auth_chain.hpp"
+#include "dclcomms/core/ascii.hpp"
 
 namespace dclcomms::signed_login {
 
@@ -12,10 +13,7 @@ std::string signed_fetch_payload(std::string_view method, std::string_view path,
   payload.append(method).append(":").append(path).append(":").append(std::to_string(timestamp_ms)).append(":");
   payload.append(metadata_json);
   // The whole string is lowercased, metadata included (upstream signs the lowercased JSON).
-  for (char& c : payload) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return payload;
+  return core::to_lower_ascii(payload);
 }
 
 std::string comms_handshake_metadata(std::string_view origin) {

@@ -20,8 +20,7 @@ std::string_view to_string(CloseReason reason) {
 bool is_eth_address(std::string_view text) {
   if (text.size() != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) return false;
   for (const char c : text.substr(2)) {
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return false;
+    if (core::hex_digit_value(c) < 0) return false;
   }
   return true;
 }
@@ -29,14 +28,6 @@ bool is_eth_address(std::string_view text) {
 std::string packet_kind(const codec::WsPacket& packet) {
   const auto* field = packet.GetDescriptor()->FindFieldByNumber(static_cast<int>(packet.message_case()));
   return field ? field->name() : "an empty/unknown packet";
-}
-
-std::string to_lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 }  // namespace dclcomms::ws_room

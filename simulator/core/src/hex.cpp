@@ -1,5 +1,7 @@
 #include "dclcomms/core/hex.hpp"
 
+#include "dclcomms/core/ascii.hpp"
+
 namespace dclcomms::core {
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
@@ -14,12 +16,6 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 }  // namespace
 
@@ -33,7 +29,7 @@ std::optional<std::vector<std::uint8_t>> from_hex(std::string_view text) {
       if (high >= 0) return std::nullopt;  // white space inside a digit pair
       continue;
     }
-    const int v = hex_value(c);
+    const int v = hex_digit_value(c);
     if (v < 0) return std::nullopt;
     if (high < 0) {
       high = v;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "dclcomms/core/ascii.hpp"
 #include "detail/asio_context.hpp"
 
 namespace dclcomms::carriers {
@@ -104,9 +105,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
       transport::HttpResult result;
       result.status = response.result_int();
       for (const auto& field : response) {
-        std::string name(field.name_string());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        result.headers.emplace_back(std::move(name), std::string(field.value()));
+        result.headers.emplace_back(core::to_lower_ascii(field.name_string()), std::string(field.value()));
       }
       result.body = response.body();
       self->finish(std::move(result));

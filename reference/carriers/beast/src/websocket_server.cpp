@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "dclcomms/core/ascii.hpp"
 #include "detail/asio_context.hpp"
 
 namespace dclcomms::carriers {
@@ -213,9 +214,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
       plain.method = std::string(request.method_string());
       plain.target = target;
       for (const auto& field : request) {
-        std::string name(field.name_string());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        plain.headers.emplace_back(std::move(name), std::string(field.value()));
+        plain.headers.emplace_back(core::to_lower_ascii(field.name_string()), std::string(field.value()));
       }
       plain.body = request.body();
       return respond(request, state_->callbacks.on_http_request(plain));

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "dclcomms/codec/codec.hpp"
+#include "dclcomms/core/ascii.hpp"
 
 namespace dclcomms::ws_room {
 
@@ -45,7 +46,7 @@ bool is_eth_address(std::string_view text);
 /// The oneof member a WsPacket carries ("peer_update_message", …), or "an empty/unknown packet".
 std::string packet_kind(const codec::WsPacket& packet);
 
-/// ASCII lowercase (addresses are compared lowercase everywhere).
-std::string to_lower_ascii(std::string_view text);
+/// Addresses are compared lowercase everywhere.
+using core::to_lower_ascii;
 
 }  // namespace dclcomms::ws_room

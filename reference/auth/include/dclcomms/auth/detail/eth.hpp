@@ -1,4 +1,6 @@
 #pragma once
+
+#include "dclcomms/core/ascii.hpp"
 // Ethereum building blocks under the AuthChain API, exposed for tests, fuzzers and tools: Keccak-256,
 // the EIP-191 personal-message hash, EIP-55 addresses and the strict 65-byte signature codec.
 // Not a stable interface; prefer auth_chain.hpp.
@@ -32,7 +34,7 @@ std::string checksum_address(std::span<const std::uint8_t, 20> address);
 bool is_address(std::string_view text);
 
 /// ASCII-only lowercase; addresses and hex are ASCII, and upstream compares with toLowerCase.
-std::string ascii_lower(std::string_view text);
+inline std::string ascii_lower(std::string_view text) { return core::to_lower_ascii(text); }
 
 /// Strict signature text: "0x" + 130 hex digits (either case), v in {0, 1, 27, 28}; v 0/1 become
 /// 27/28. The error says which rule was broken (prefix, length, which character, which v).

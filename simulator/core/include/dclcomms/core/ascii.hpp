@@ -1,0 +1,20 @@
+#pragma once
+// ASCII helpers that must not depend on the C locale (std::tolower does).
+
+#include <string>
+#include <string_view>
+
+namespace dclcomms::core {
+
+/// `text` with A-Z mapped to a-z; every other byte unchanged (addresses, header names, payloads).
+std::string to_lower_ascii(std::string_view text);
+
+/// 0-15 for a hex digit of either case, -1 otherwise.
+constexpr int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace dclcomms::core
