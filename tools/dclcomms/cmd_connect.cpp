@@ -16,10 +16,7 @@
 #include "dclcomms/signed_login/signed_login_transport.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
-#if __has_include("dclcomms/simulator_transport/simulator_transport.hpp")  // built with the simulator engine
 #include "dclcomms/simulator_transport/simulator_transport.hpp"
-#define DCLCOMMS_HAVE_SIMULATOR_TRANSPORT 1
-#endif
 #include "event_json.hpp"
 
 namespace dclcomms::cli {
@@ -90,9 +87,7 @@ ExitCode run_connect(const ConnectOptions& options) {
   context.http_options.ca_file = options.ca_file;
   transport::TransportFactory factory(context);
   ws_room::register_ws_room(factory);
-#ifdef DCLCOMMS_HAVE_SIMULATOR_TRANSPORT
   simulator_transport::register_simulator_transport(factory);
-#endif
   signed_login::register_signed_login(factory);
 
   auto created = factory.create(options.uri);

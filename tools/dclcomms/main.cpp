@@ -6,9 +6,7 @@
 
 #include "cli_error.hpp"
 #include "commands.hpp"
-#ifdef DCLCOMMS_HAVE_SIM
 #include "cmd_sim.hpp"
-#endif
 
 int main(int argc, char** argv) {
   using dclcomms::cli::ExitCode;
@@ -26,9 +24,8 @@ int main(int argc, char** argv) {
   dclcomms::cli::register_signed_login_commands(app, exit_code);
   dclcomms::cli::register_conformance_commands(app, exit_code);
   dclcomms::cli::register_driver_command(app, exit_code);
-#ifdef DCLCOMMS_HAVE_SIM
   register_sim_commands(app);
-#endif
+  dclcomms::cli::register_sim_bench_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

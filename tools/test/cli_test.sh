@@ -48,7 +48,7 @@ expect version 0 '^dclcomms [0-9]+\.[0-9]+\.[0-9]+' '' -- "$bin" --version
 expect help 0 'uri' '' -- "$bin" --help
 expect no_subcommand 2 '' 'dclcomms: usage:' -- "$bin"
 expect unknown_subcommand 2 '' 'dclcomms: usage:' -- "$bin" frobnicate
-for sub in "uri check" "packet decode" "packet encode" connect demo "ws-room serve" "ws-room bench" "signed-login serve" "conformance run"; do
+for sub in "uri check" "packet decode" "packet encode" connect demo "ws-room serve" "ws-room bench" "signed-login serve" "conformance run" "sim bench" driver; do
   # shellcheck disable=SC2086
   expect "help_$sub" 0 'Usage|usage' '' -- "$bin" $sub --help
 done
@@ -89,6 +89,9 @@ grep -q '"event":"disconnected"' "$tmp/out" && passed=$((passed + 1)) || { faile
 expect connect_bad_uri 2 '' 'bad_scheme' -- "$bin" connect ws-room:ftp://x/
 expect connect_bad_key 2 '' 'must be 32 bytes' -- "$bin" connect --key abcd offline:offline
 expect connect_key_and_random 2 '' 'usage' -- "$bin" connect --key abcd --random-key offline:offline
+
+# sim bench (a small table; figures are for people, the test only checks its shape)
+expect sim_bench 0 'codec in the loop' '' -- "$bin" sim bench --peers 5 --sim-seconds 1
 
 # demo
 expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
