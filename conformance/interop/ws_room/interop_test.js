@@ -11,202 +11,28 @@
 // PID at the end (also on failure and on the global watchdog). Every wait is bounded.
 'use strict';
 
-const { spawn } = require('child_process');
-const fs = require('fs');
-const net = require('net');
-const path = require('path');
-const readline = require('readline');
 const util = require('util');
+const harness = require('../lib/harness');
+const { WAIT_MS, requirePeer, debug, sleep, keyFor, assert, assertDeepEqual, EventLog } = harness;
+const { DclcommsServer, DclcommsClient, MiniComms, track, runSectionChecks, run } = harness;
 
-function requirePeer(name) {
-  try {
-    return require(name);
-  } catch (e) {
-    console.log(`FAIL setup: cannot load ${name} (${e.code || e.message}); run \`npm ci\` in ${__dirname} (ci/install-deps.sh does)`);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  }
-}
+harness.init({ dir: __dirname, require });
 const WebSocket = requirePeer('ws');
 const { Authenticator } = requirePeer('@dcl/crypto');
 const dclCrypto = requirePeer('@dcl/crypto/dist/crypto'); // ethSign, recoverPublicKey, computeAddress, createUnsafeIdentity
 const { Packet } = requirePeer('@dcl/protocol/out-js/decentraland/kernel/comms/rfc4/comms.gen');
 const { WsPacket } = requirePeer('@dcl/protocol/out-js/decentraland/kernel/comms/rfc5/ws_comms.gen');
 
-const WATCHDOG_MS = 120_000; // the whole run
-const CHECK_MS = 20_000; // one check
-const WAIT_MS = 5_000; // one expected event
+const WATCHDOG_MS = 120_000; // the whole run; one check: harness.CHECK_MS, one expected event: WAIT_MS
 const QUIET_MS = 300; // how long "nothing more arrives" is watched for
 
-// ---------------------------------------------------------------------------------------------
-// Arguments
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--dclcomms' && i + 1 < argv.length) out.dclcomms = argv[++i];
-    else if (argv[i] === '--verbose') out.verbose = true;
-    else {
-      console.error(`unknown argument: ${argv[i]}`);
-      process.exit(2);
-    }
-  }
-  if (!out.dclcomms) {
-    console.error('usage: node interop_test.js --dclcomms <path to dclcomms> [--verbose]');
-    process.exit(2);
-  }
-  out.dclcomms = path.resolve(out.dclcomms);
-  if (!fs.existsSync(out.dclcomms)) {
-    console.error(`dclcomms binary not found: ${out.dclcomms}`);
-    process.exit(2);
-  }
-  return out;
-}
-const ARGS = parseArgs(process.argv.slice(2));
+const ARGS = harness.parseArgs(process.argv.slice(2));
 const DCLCOMMS = ARGS.dclcomms;
-const MINI_COMMS = (() => {
-  try {
-    return require.resolve('@dcl/mini-comms/dist/index.js');
-  } catch (_) {
-    return path.join(__dirname, 'node_modules/@dcl/mini-comms/dist/index.js'); // fails to start: reported by the check
-  }
-})();
+const MINI_COMMS = harness.peerPath('@dcl/mini-comms/dist/index.js');
 
-function debug(...xs) {
-  if (ARGS.verbose) console.error('#', ...xs);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child processes: remembered by PID, stopped by PID.
-
-const children = new Map(); // pid -> {name, child}
-
-function startProcess(name, cmd, args, env) {
-  const child = spawn(cmd, args, {
-    cwd: __dirname,
-    env: { ...process.env, ...(env || {}) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  if (child.pid !== undefined) {
-    children.set(child.pid, { name, child });
-    child.on('exit', () => children.delete(child.pid));
-  }
-  child.stdin.on('error', () => {}); // EPIPE after the child exited: the exit event tells the story
-  return child;
-}
-
-function signal(pid, sig) {
-  try {
-    process.kill(pid, sig);
-  } catch (_) {
-    /* already gone */
-  }
-}
-
-// SIGTERM every child we started, SIGKILL what is left after graceMs.
-async function stopAllChildren(graceMs = 3000) {
-  const pending = [...children.entries()];
-  for (const [pid] of pending) signal(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (children.size > 0 && Date.now() < deadline) await sleep(50);
-  for (const [pid] of children) signal(pid, 'SIGKILL');
-}
-process.on('exit', () => {
-  for (const [pid] of children) signal(pid, 'SIGKILL');
-});
-
-function sleep(ms) {
-  return new Promise((res) => setTimeout(res, ms));
-}
-
-// ---------------------------------------------------------------------------------------------
-// An append-only log of events with bounded waits.
-
-class EventLog {
-  constructor(name) {
-    this.name = name;
-    this.items = [];
-    this.listeners = new Set();
-  }
-  // A final item (process exit, socket close): nothing will follow, so waits stop at once.
-  push(item, final = false) {
-    this.items.push(item);
-    if (final) this.ended = true;
-    debug(this.name, JSON.stringify(item, (k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
-    for (const l of [...this.listeners]) l();
-  }
-  find(pred, from = 0) {
-    for (let i = from; i < this.items.length; i++) if (pred(this.items[i])) return this.items[i];
-    return undefined;
-  }
-  tail(n = 6) {
-    const s = this.items.slice(-n).map((x) => JSON.stringify(x, (k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)));
-    return s.length ? s.join(' | ') : '(nothing)';
-  }
-  // Resolves with the first item matching pred (from index `from`), rejects after ms.
-  wait(pred, what, ms = WAIT_MS, from = 0) {
-    return new Promise((resolve, reject) => {
-      let timer = null;
-      const check = () => {
-        const m = this.find(pred, from);
-        if (m === undefined) {
-          if (!this.ended) return false;
-          cleanup();
-          reject(new Error(`${this.name}: no ${what} (ended); last events: ${this.tail()}`));
-          return true;
-        }
-        cleanup();
-        resolve(m);
-        return true;
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      if (check()) return;
-      timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`${this.name}: no ${what} within ${ms} ms; last events: ${this.tail()}`));
-      }, ms);
-      this.listeners.add(check);
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keys and identities (upstream @dcl/crypto only; no ethers).
-
-// A fixed private key per label: distinct in every check, the same in every run.
-function keyFor(label) {
-  let h = 0x811c9dc5;
-  for (const c of Buffer.from(label)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
-  return ('d1c0' + h.toString(16).padStart(8, '0')).padEnd(64, '7');
-}
-
-// {privateKey, publicKey (64 bytes, no 04 prefix), address} of a private key, derived by signing and
-// recovering with @dcl/crypto's own primitives.
-function identityFromKey(hex) {
-  const msg = 'dclcomms interop identity';
-  const sig = dclCrypto.ethSign(Buffer.from(hex, 'hex'), msg);
-  const pub = dclCrypto.recoverPublicKey(Buffer.from(sig.slice(2), 'hex'), dclCrypto.createEthereumMessageHash(msg));
-  return {
-    privateKey: '0x' + hex,
-    publicKey: '0x' + Buffer.from(pub).toString('hex'),
-    address: dclCrypto.computeAddress(pub),
-  };
-}
-
-// An AuthIdentity (owner -> fresh ephemeral key) made by Authenticator.initializeAuthChain.
-async function authIdentity(owner, delegationSigner = owner, minutes = 60) {
-  const ephemeral = dclCrypto.createUnsafeIdentity();
-  const eph = { ...ephemeral, privateKey: prefix0x(ephemeral.privateKey), publicKey: prefix0x(ephemeral.publicKey) };
-  return Authenticator.initializeAuthChain(owner.address, eph, minutes, async (message) =>
-    Authenticator.createSignature(delegationSigner, message)
-  );
-}
-function prefix0x(s) {
-  return s.startsWith('0x') ? s : '0x' + s;
-}
+// Keys and identities (upstream @dcl/crypto only; no ethers): keyFor(label), identityFromKey(hex),
+// authIdentity(owner, delegationSigner = owner, minutes = 60).
+const { identityFromKey, authIdentity } = harness.identities({ dclCrypto, Authenticator });
 
 // ---------------------------------------------------------------------------------------------
 // RFC-4 packets: every message type, non-default values, protocol_version 100, written in canonical
@@ -250,39 +76,12 @@ function sameAsSent(receivedMessage, sentJson) {
   return util.isDeepStrictEqual(upstreamNorm(receivedMessage), upstreamNorm(Packet.fromJSON(sentJson)));
 }
 
-function assert(cond, why) {
-  if (!cond) throw new Error(why);
-}
-function assertDeepEqual(actual, expected, what) {
-  if (!util.isDeepStrictEqual(actual, expected))
-    throw new Error(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-class OurServer {
+class OurServer extends DclcommsServer {
   constructor(extraArgs = []) {
-    this.extraArgs = extraArgs;
-  }
-  async start() {
-    this.log = new EventLog('dclcomms-server');
-    this.child = startProcess('dclcomms ws-room serve', DCLCOMMS, ['ws-room', 'serve', '--listen', '127.0.0.1:0', ...this.extraArgs]);
-    this.stderr = '';
-    this.child.stderr.on('data', (d) => (this.stderr += d));
-    readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
-      try {
-        this.log.push(JSON.parse(line));
-      } catch (_) {
-        this.log.push({ event: 'raw', line });
-      }
-    });
-    this.child.on('close', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }, true)); // after the last stdout line
-    this.child.on('error', (e) => this.log.push({ event: 'exit', code: null, error: e.message }, true));
-    const first = await this.log.wait((e) => e.event === 'listening' || e.event === 'exit', 'listening line');
-    if (first.event !== 'listening') throw new Error(`server exited (${first.code}): ${first.error || this.stderr.trim()}`);
-    this.host = first.address;
-    return this;
+    super('dclcomms-server', DCLCOMMS, ['ws-room', 'serve', '--listen', '127.0.0.1:0', ...extraArgs], { exitLabel: 'server' });
   }
   roomUrl(room) {
     return `ws://${this.host}/rooms/${room}`;
@@ -292,98 +91,17 @@ class OurServer {
     assert(res.ok, `/status answered HTTP ${res.status}`);
     return res.json();
   }
-  async stop() {
-    if (!this.child || this.child.exitCode !== null) return;
-    signal(this.child.pid, 'SIGTERM');
-    await this.log.wait((e) => e.event === 'exit', 'exit after SIGTERM', 5000).catch(() => signal(this.child.pid, 'SIGKILL'));
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-class MiniComms {
-  async start() {
-    let lastError;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        return await this.tryStart(await freePort());
-      } catch (e) {
-        lastError = e;
-        await this.stop();
-      }
-    }
-    throw lastError;
-  }
-  async tryStart(port) {
-    this.log = new EventLog('mini-comms');
-    this.output = '';
-    this.child = startProcess('mini-comms', process.execPath, [MINI_COMMS], {
-      HTTP_SERVER_PORT: String(port),
-      HTTP_SERVER_HOST: '127.0.0.1',
-    });
-    const onLine = (line) => {
-      this.output += line + '\n';
-      this.log.push({ line });
-    };
-    readline.createInterface({ input: this.child.stdout }).on('line', onLine);
-    readline.createInterface({ input: this.child.stderr }).on('line', onLine);
-    this.child.on('close', (code, sig) => this.log.push({ exit: true, code, signal: sig }, true));
-    this.child.on('error', (e) => this.log.push({ exit: true, code: null, error: e.message }, true));
-    const ready = `Listening 127.0.0.1:${port}`;
-    const first = await this.log.wait((e) => e.exit || (e.line && e.line.includes(ready)), `"${ready}"`, 15_000);
-    if (first.exit) throw new Error(`mini-comms exited (${first.code}): ${this.output.trim().split('\n').slice(-3).join(' / ')}`);
-    this.host = `127.0.0.1:${port}`;
-    return this;
-  }
-  roomUrl(room) {
-    return `ws://${this.host}/rooms/${room}`;
-  }
-  async stop() {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    signal(this.child.pid, 'SIGTERM');
-    await this.log.wait((e) => e.exit, 'exit after SIGTERM', 5000).catch(() => signal(this.child.pid, 'SIGKILL'));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Clients
 
 // `dclcomms connect ws-room:<url> --key <hex>`: events are JSON lines on stdout; stdin lines are sent.
-class CppClient {
+class CppClient extends DclcommsClient {
   constructor(name, url, keyHex) {
-    this.name = name;
-    this.address = identityFromKey(keyHex).address.toLowerCase();
-    this.log = new EventLog(name);
-    this.stderr = '';
-    this.child = startProcess(name, DCLCOMMS, ['connect', `ws-room:${url}`, '--key', keyHex]);
-    this.child.stderr.on('data', (d) => (this.stderr += d));
-    readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
-      try {
-        this.log.push(JSON.parse(line));
-      } catch (_) {
-        this.log.push({ event: 'raw', line });
-      }
-    });
-    this.child.on('close', (code, sig) => this.log.push({ event: 'exit', code, signal: sig }, true)); // after the last stdout line
-    this.child.on('error', (e) => this.log.push({ event: 'exit', code: null, error: e.message }, true));
-  }
-  // Waits for `connected`; throws (with stderr) if the process ends first.
-  async connected() {
-    const e = await this.log.wait((x) => x.event === 'connected' || x.event === 'exit', 'connected event');
-    if (e.event === 'exit') throw new Error(`${this.name} exited ${e.code} before connecting: ${e.error || this.stderr.trim()}`);
-    return e;
-  }
-  send(packetJson, reliable = true) {
-    this.child.stdin.write(JSON.stringify(reliable ? packetJson : { packet: packetJson, reliable: false }) + '\n');
+    const address = identityFromKey(keyHex).address.toLowerCase();
+    super(name, DCLCOMMS, ['connect', `ws-room:${url}`, '--key', keyHex]);
+    this.address = address;
   }
   messageFrom(address, type, from = 0) {
     return this.log.wait(
@@ -392,14 +110,6 @@ class CppClient {
       WAIT_MS,
       from
     );
-  }
-  exited(ms = WAIT_MS) {
-    return this.log.wait((e) => e.event === 'exit', 'process exit', ms);
-  }
-  // EOF on stdin = disconnect; resolves with the exit event.
-  async close() {
-    this.child.stdin.end();
-    return this.exited();
   }
 }
 
@@ -490,55 +200,7 @@ class NodeClient {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Check runner
-
-const results = { passed: 0, failed: 0 };
-const openClients = new Set(); // closed at the end of each section
-
-function track(client) {
-  openClients.add(client);
-  return client;
-}
-async function closeTracked() {
-  const all = [...openClients];
-  openClients.clear();
-  await Promise.all(
-    all.map(async (c) => {
-      try {
-        if (c instanceof CppClient) {
-          if (c.child.exitCode === null && c.child.signalCode === null) {
-            await c.close().catch(() => signal(c.child.pid, 'SIGKILL'));
-          }
-        } else {
-          await c.close();
-        }
-      } catch (_) {
-        /* best effort */
-      }
-    })
-  );
-}
-
-async function check(name, fn) {
-  let timer;
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`check timed out after ${CHECK_MS} ms`)), CHECK_MS);
-      }),
-    ]);
-    results.passed++;
-    console.log(`ok ${name}`);
-    return true;
-  } catch (e) {
-    results.failed++;
-    console.log(`FAIL ${name}: ${String((e && e.message) || e).replace(/\s+/g, ' ')}`);
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+// Check runner (harness: check, track, closeTracked)
 
 // Runs the checks of one section against a started server; if the server does not start, every
 // check of the section fails with that reason (so the total stays the same).
@@ -550,16 +212,7 @@ async function section(serverName, startServer, checks) {
   } catch (e) {
     startError = e;
   }
-  await check(`${serverName}: starts`, async () => {
-    if (startError) throw startError;
-  });
-  for (const [name, fn] of checks) {
-    await check(name, async () => {
-      if (startError) throw new Error(`${serverName} did not start`);
-      await fn(server);
-    });
-  }
-  await closeTracked();
+  await runSectionChecks(`${serverName}: starts`, startError, `${serverName} did not start`, checks, [server]);
   if (server) await server.stop();
 }
 
@@ -1135,7 +788,7 @@ function mixedChecks(label) {
 
 async function main() {
   const t0 = Date.now();
-  await section('mini-comms', () => new MiniComms().start(), [...miniCommsCppChecks(), ...mixedChecks('mixed on mini-comms')]);
+  await section('mini-comms', () => new MiniComms(MINI_COMMS).start(), [...miniCommsCppChecks(), ...mixedChecks('mixed on mini-comms')]);
   await section('our server', () => new OurServer().start(), [
     ...ourServerNodeChecks(),
     ...ourServerEdgeChecks(),
@@ -1146,35 +799,4 @@ async function main() {
   debug(`run time ${Date.now() - t0} ms`);
 }
 
-let finished = false;
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  console.log(`${results.passed} passed, ${results.failed} failed`);
-  stopAllChildren().finally(() => process.exit(code));
-}
-
-process.on('uncaughtException', (e) => {
-  results.failed++;
-  console.log(`FAIL harness: ${String((e && e.stack) || e).replace(/\s+/g, ' ')}`);
-  finish(1);
-});
-
-const watchdog = setTimeout(() => {
-  results.failed++;
-  console.log(`FAIL watchdog: the run took more than ${WATCHDOG_MS / 1000} s`);
-  finish(1);
-}, WATCHDOG_MS);
-
-main().then(
-  () => {
-    clearTimeout(watchdog);
-    finish(results.failed > 0 ? 1 : 0);
-  },
-  (e) => {
-    clearTimeout(watchdog);
-    results.failed++;
-    console.log(`FAIL harness: ${(e && e.stack) || e}`);
-    finish(1);
-  }
-);
+run(main, { watchdogMs: WATCHDOG_MS });
