@@ -26,6 +26,12 @@ struct ConformanceOptions {
   std::string report_dir = "conformance-report";
 };
 
+std::string self_path() {
+  char buffer[4096];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "dclcomms";
+}
+
 bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -34,7 +40,12 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 
 ExitCode run(const ConformanceOptions& options) {
   std::vector<conformance::TransportUnderTest> transports;
-  const auto names = options.transports.empty() && options.drivers.empty() ? std::vector<std::string>{"ws-room"} : options.transports;
+  // No arguments: our reference transport in-process, and the same through the driver protocol
+  // (this binary's `driver` command), so both ways in are proven on every run.
+  const bool defaults = options.transports.empty() && options.drivers.empty();
+  const auto names = defaults ? std::vector<std::string>{"ws-room"} : options.transports;
+  auto drivers = options.drivers;
+  if (defaults) drivers.push_back("'" + self_path() + "' driver");
   for (const auto& name : names) {
     auto transport = conformance::find_transport(name);
     if (!transport) {
@@ -43,7 +54,7 @@ ExitCode run(const ConformanceOptions& options) {
     }
     transports.push_back(*transport);
   }
-  for (const auto& command : options.drivers) {
+  for (const auto& command : drivers) {
     auto driver = conformance::find_driver(command);
     if (!driver) {
       report_error("conformance run", "--driver '" + command + "': " + driver.error());
@@ -131,7 +142,9 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
       "Run the case catalogue (each case twice with the seed: differing runs are NONDETERMINISTIC). Verdicts PASS / FAIL "
       "/ NON-STRICT / UNSUPPORTED / NONDETERMINISTIC; exit 0 only when every MUST case passed. Writes report.html, "
       "report.json and junit.xml");
-  run_cmd->add_option("--transport", options->transports, "Transport(s) to test (default: ws-room; see `conformance list`)");
+  run_cmd->add_option("--transport", options->transports,
+                      "Transport(s) to test (default, with no --driver either: ws-room in-process and through `dclcomms driver`; "
+                      "see `conformance list`)");
   run_cmd->add_option("--driver", options->drivers,
                       "An out-of-process transport: the command that starts its driver (docs/driver-protocol.md)");
   run_cmd->add_option("--cases", options->cases, "Glob over case ids, e.g. 'wsroom.pack.*'")->capture_default_str();

@@ -98,10 +98,15 @@ expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
 
 # conformance (the README's main job)
 expect conformance_list 0 'mutant-reconnect-after-kick' '' -- "$bin" conformance list
-expect conformance_pass 0 '^conformance: 1 passed, 0 failed' '' -- "$bin" conformance run --cases 'wsroom.kick.*' --report "$tmp/report"
+expect conformance_pass 0 '^conformance: 2 passed, 0 failed' '' -- "$bin" conformance run --cases 'wsroom.kick.*' --report "$tmp/report"
 [ -s "$tmp/report/report.html" ] && [ -s "$tmp/report/junit.xml" ] && [ -s "$tmp/report/report.json" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_reports: missing report files"; }
 expect conformance_mutant 1 'reproduce: dclcomms conformance run --transport mutant-reconnect-after-kick' '' -- \
   "$bin" conformance run --transport mutant-reconnect-after-kick --cases 'wsroom.kick.*' --report "$tmp/report2"
+# A failing case's reproduce command replays it: same case, same verdict.
+reproduce=$(grep -o "reproduce: dclcomms conformance run .*" "$tmp/out" | head -n 1 | sed 's/^reproduce: dclcomms //')
+# shellcheck disable=SC2086
+eval "set -- $reproduce"
+expect conformance_reproduce 1 'FAIL +MUST +wsroom.kick.no_reconnect' '' -- "$bin" "$@" --report "$tmp/report5"
 expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
 expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"
 
