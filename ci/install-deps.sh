@@ -9,6 +9,7 @@ packages=(
   libprotobuf-dev protobuf-compiler libsecp256k1-dev libcrypto++-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libcpp-jwt-dev
   nodejs npm
+  chromium
 )
 
 missing=()

@@ -149,6 +149,7 @@ std::string report_html(const std::vector<RunSummary>& runs) {
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px}h3{font-size:15px;margin:0}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d8dde6;padding:4px 8px;text-align:left;vertical-align:top}
+td{max-width:560px;overflow-wrap:anywhere}
 .pass{background:#d8f5dd}.fail{background:#fbd5d5}.nonstrict{background:#fdecc8}.unsupported{background:#e8e8ee}.nondet{background:#e9d5fb}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600}
 .case{border:1px solid #d8dde6;border-radius:6px;padding:12px;margin:12px 0;background:#fff}
