@@ -53,7 +53,9 @@ std::string css_class(Verdict v) {
 std::string anchor(const RunSummary& run, const CaseResult& r) { return "case-" + run.transport + "-" + r.id; }
 
 // A message sequence diagram: one lifeline per party, one arrow per transcript line.
-std::string sequence_svg(const std::vector<TraceLine>& lines) {
+// `id` makes the arrow marker unique in the page: a marker referenced from a diagram whose twin id
+// sits in a closed <details> would not render.
+std::string sequence_svg(const std::vector<TraceLine>& lines, const std::string& id) {
   std::vector<std::string> parties;
   for (const auto& l : lines) {
     for (const auto& p : {l.from, l.to}) {
@@ -81,13 +83,13 @@ std::string sequence_svg(const std::vector<TraceLine>& lines) {
     if (x1 == x2) {
       svg << "<circle cx=\"" << x1 << "\" cy=\"" << y << "\" r=\"4\" class=\"dot\"/>";
     } else {
-      svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"msg\" marker-end=\"url(#arrow)\"/>";
+      svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"msg\" marker-end=\"url(#arrow-" << id << ")\"/>";
     }
     svg << "<text x=\"" << std::min(x1, x2) + 6 << "\" y=\"" << y - 4 << "\" class=\"label\">" << escape_xml(l.label) << "</text>";
     svg << "<text x=\"" << 4 << "\" y=\"" << y + 4 << "\" class=\"time\">" << ms(l.time_ns) << "</text>";
   }
-  svg << "<defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
-         "<path d=\"M0,0 L8,4 L0,8 z\" class=\"head\"/></marker></defs></svg>";
+  svg << "<defs><marker id=\"arrow-" << id << "\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
+         "<path d=\"M0,0 L8,4 L0,8 z\" fill=\"#2d5bd7\"/></marker></defs></svg>";
   if (lines.size() > shown) svg << "<p class=\"muted\">" << lines.size() - shown << " more lines in report.json.</p>";
   return svg.str();
 }
@@ -186,6 +188,7 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
     html << "</tr>";
   }
   html << "</table>";
+  int diagrams = 0;
   for (const auto& run : runs) {
     html << "<h2>" << escape_xml(run.transport) << "</h2>";
     for (const auto& r : run.results) {
@@ -196,7 +199,7 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
       html << "<p><b>Reproduce:</b> <code>" << escape_xml(r.reproduce) << "</code></p>";
       if (!r.transcript.empty()) {
         html << "<details" << (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic ? " open" : "")
-             << "><summary>Message sequence (" << r.transcript.size() << " lines)</summary>" << sequence_svg(r.transcript)
+             << "><summary>Message sequence (" << r.transcript.size() << " lines)</summary>" << sequence_svg(r.transcript, std::to_string(++diagrams))
              << "<table><tr><th>ms</th><th>from → to</th><th>what</th><th>hex</th><th>decoded</th></tr>";
         const std::size_t shown = std::min(r.transcript.size(), transcript_lines_shown_max);
         for (std::size_t i = 0; i < shown; ++i) {
