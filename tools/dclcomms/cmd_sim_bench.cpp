@@ -121,19 +121,20 @@ Row bench_room(const SimBenchOptions& options) {
   }
   simulation.run_until([&] { return std::all_of(peers.begin(), peers.end(), [](const auto& p) { return p->joined; }); }, 50'000'000);
   const auto period = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / options.rate_hz));
+  // One ticker per peer, owned here (a ticker that owned itself through a shared_ptr would leak).
+  std::vector<std::function<void()>> tickers(peers.size());
   for (std::size_t i = 0; i < peers.size(); ++i) {
     Peer* peer = peers[i].get();
-    auto tick = std::make_shared<std::function<void()>>();
     core::Runtime& runtime = simulation.runtime(peer->host);
-    *tick = [peer, tick, &runtime, period] {
+    tickers[i] = [peer, &runtime, period, &tickers, i] {
       codec::Packet packet;
       packet.mutable_position()->set_index(++peer->index);
       packet.mutable_position()->set_position_x(static_cast<float>(peer->index));
       packet.set_protocol_version(100);
       (void)peer->transport->send(codec::encode_packet(packet), {transport::Reliability::unreliable, {}});
-      runtime.schedule_at(runtime.now() + period, *tick);
+      runtime.schedule_at(runtime.now() + period, tickers[i]);
     };
-    runtime.schedule_at(runtime.now() + period * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(peers.size()), *tick);
+    runtime.schedule_at(runtime.now() + period * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(peers.size()), tickers[i]);
   }
   const std::uint64_t events_before = simulation.stats().events_run;
   const core::TimePoint sim_start = simulation.now();
