@@ -1,5 +1,6 @@
 // Realm /about -> adapter (see realm_about.hpp for the field history and the precedence rule).
 
+#include "dclcomms/core/ascii.hpp"
 #include "dclcomms/transport/realm_about.hpp"
 
 #include <cstdio>
@@ -19,22 +20,7 @@ using Fail = core::Unexpected<RealmAboutError>;
 
 /// /about values can hold any bytes: everything outside printable ASCII is escaped, so the
 /// message is printable and valid UTF-8 whatever the realm served.
-std::string quote(std::string_view text) {
-  constexpr std::size_t shown_max = 80;
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < shown_max; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte >= 0x7F) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02X", byte);
-      out += buffer;
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > shown_max) out += "...";
-  return out + "'";
-}
+std::string quote(std::string_view text) { return core::quote_printable(text, 80); }
 
 core::Result<RealmAdapter, RealmAboutError> resolve_field(std::string_view field, std::string_view value) {
   RealmAdapter out;

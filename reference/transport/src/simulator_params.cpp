@@ -2,6 +2,7 @@
 // Boost.URL splits and percent-decodes the query; each value is then read with std::from_chars,
 // which ignores the locale and rejects anything it cannot consume completely.
 
+#include "dclcomms/core/ascii.hpp"
 #include "dclcomms/transport/simulator_params.hpp"
 
 #include <bitset>
@@ -29,22 +30,7 @@ constexpr std::size_t simulator_param_count = std::size(simulator_param_keys);
 using Fail = core::Unexpected<UriError>;
 
 /// 'text', with bytes that are not printable ASCII escaped and long values cut, for messages.
-std::string quote(std::string_view text) {
-  constexpr std::size_t shown_max = 64;
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < shown_max; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte >= 0x7F) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02X", byte);
-      out += buffer;
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > shown_max) out += "...";
-  return out + "'";
-}
+std::string quote(std::string_view text) { return core::quote_printable(text, 64); }
 
 std::string join(std::span<const std::string_view> names) {
   std::string out;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dclcomms/core/utf8.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
 namespace dclcomms::transport {
@@ -17,30 +18,8 @@ namespace {
 // A structurally valid JWT: {"alg":"HS256","typ":"JWT"} . {"sub":"0x123"} . "sig".
 constexpr std::string_view jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIweDEyMyJ9.c2ln";
 
-/// Strict UTF-8 check (messages end up in JSON, which needs it).
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80                   ? 1
-                               : lead >= 0xC2 && lead < 0xE0 ? 2
-                               : lead >= 0xE0 && lead < 0xF0 ? 3
-                               : lead >= 0xF0 && lead < 0xF5 ? 4
-                                                             : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
+/// Messages end up in JSON, which needs strict UTF-8.
+using dclcomms::core::is_valid_utf8;
 
 UriErrorCode error_of(std::string_view uri) {
   const auto parsed = parse_transport_uri(uri);
