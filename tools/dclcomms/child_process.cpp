@@ -15,6 +15,12 @@ extern char** environ;
 
 namespace dclcomms::cli {
 
+std::string current_executable_path() {
+  char buffer[4096];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "dclcomms";
+}
+
 std::optional<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return std::nullopt;

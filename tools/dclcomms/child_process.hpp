@@ -11,6 +11,9 @@
 
 namespace dclcomms::cli {
 
+/// The path of the running dclcomms binary (to start it again as a server or a driver).
+std::string current_executable_path();
+
 class ChildProcess {
  public:
   /// Starts `argv` with extra environment entries ("NAME=value"). stdout and stderr are piped to us.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "commands.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
@@ -26,12 +27,6 @@ struct ConformanceOptions {
   std::string report_dir = "conformance-report";
 };
 
-std::string self_path() {
-  char buffer[4096];
-  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "dclcomms";
-}
-
 bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -45,7 +40,7 @@ ExitCode run(const ConformanceOptions& options) {
   const bool defaults = options.transports.empty() && options.drivers.empty();
   const auto names = defaults ? std::vector<std::string>{"ws-room"} : options.transports;
   auto drivers = options.drivers;
-  if (defaults) drivers.push_back("'" + self_path() + "' driver");
+  if (defaults) drivers.push_back("'" + current_executable_path() + "' driver");
   for (const auto& name : names) {
     auto transport = conformance::find_transport(name);
     if (!transport) {

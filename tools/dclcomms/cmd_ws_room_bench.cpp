@@ -159,14 +159,8 @@ BenchResult run_swarm(const std::string& name, const std::string& url, const Ben
   return result;
 }
 
-std::string self_path() {
-  char buffer[4096];
-  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "dclcomms";
-}
-
 BenchResult bench_ours(const BenchOptions& options) {
-  auto server = ChildProcess::spawn({self_path(), "ws-room", "serve", "--listen", "127.0.0.1:0", "--capacity", "100000"}, {});
+  auto server = ChildProcess::spawn({current_executable_path(), "ws-room", "serve", "--listen", "127.0.0.1:0", "--capacity", "100000"}, {});
   if (!server) return failed("dclcomms", "cannot start dclcomms ws-room serve");
   const auto ready = server->wait_for_line("\"listening\"", 10s);
   if (!ready) return failed("dclcomms", "dclcomms ws-room serve did not start");
