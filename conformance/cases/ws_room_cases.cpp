@@ -307,6 +307,41 @@ CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
   return pass();
 }
 
+CaseOutcome server_close_is_reported(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  s.world.scripted().carrier->close(s.connection, "server going away");
+  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s)) {
+    return fail("the server closed the connection and no Disconnected followed within 5 s");
+  }
+  if (s.world.tut().all<Disconnected>().front().kicked) return fail("a plain close was reported as a kick");
+  const std::vector<std::uint8_t> packet{0x2a, 0x00};
+  const auto status = s.world.tut().transport->send(packet, {});
+  if (status.ok()) return fail("send after the connection ended was accepted (and would be lost)");
+  return pass();
+}
+
+CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  constexpr int count = 5;
+  for (int i = 0; i < count; ++i) {
+    codec::Packet p;
+    p.mutable_chat()->set_message("last words " + std::to_string(i));
+    if (!s.world.tut().transport->send(codec::encode_packet(p), {})) return fail("send refused");
+  }
+  s.world.tut().transport->disconnect();
+  s.world.run_until([&] { return s.world.scripted().closed.contains(s.connection); }, 5s);
+  int updates = 0;
+  for (const auto& f : s.frames()) updates += f.has_peer_update_message() ? 1 : 0;
+  if (updates != count) {
+    return fail(std::to_string(count) + " reliable packets were sent right before disconnect(); the server got " + std::to_string(updates));
+  }
+  return pass();
+}
+
 CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weather) {
   RoomWorld world(context, ServerKind::reference, *sim::weather_profile(weather));
   if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
@@ -373,6 +408,8 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.", s3 + ".4, §1.4", "ws-room", inbound_byte_identical});
   cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).", "§8.1, fixtures/golden", "ws-room", golden_inbound});
   cases.push_back({"wsroom.oversize_refused_cleanly", Level::must, "A packet over the limit is refused with packet_too_large and nothing else is lost.", "§9.2", "ws-room", oversize_is_refused_cleanly});
+  cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must, "A close by the server ends the session with Disconnected (not a kick), and later sends are refused.", s3 + ".5, §1.2", "ws-room", server_close_is_reported});
+  cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must, "Reliable packets sent just before disconnect() reach the server before the close.", s3 + ".4, §1.2", "ws-room", sends_before_disconnect_arrive});
   cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4", "ws-room", no_echo});
   for (const char* weather : {"lan", "wifi", "congested-venue", "lossy-5pct"}) {
     cases.push_back({std::string("wsroom.faults.reliable_exactly_once.") + weather, Level::must,

@@ -12,7 +12,8 @@
 namespace dclcomms::conformance {
 namespace {
 
-enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick };
+enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
+                  drop_sends_on_disconnect };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -28,6 +29,14 @@ class MutantTransport final : public transport::Transport {
     inner_->disconnect();
   }
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    if (flaw_ == Flaw::drop_sends_on_disconnect) {
+      // The flaw: sends are deferred to the next turn of the loop, and a disconnect() in between
+      // closes first — so the last packets before a disconnect are lost.
+      context_.runtime->post([this, bytes = transport::PacketBytes(packet.begin(), packet.end()), options] {
+        (void)inner_->send(bytes, options);
+      });
+      return core::Ok{};
+    }
     transport::SendOptions effective = options;
     if (flaw_ == Flaw::swap_reliability) {
       effective.reliability = options.reliability == transport::Reliability::reliable ? transport::Reliability::unreliable
@@ -107,6 +116,8 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-reencode-packets", Flaw::reencode_packets), "wsroom.pack.golden_inbound", "re-encodes received packets, altering their bytes"},
       {mutant("mutant-misattribute-sender", Flaw::misattribute_sender), "wsroom.pack.inbound_byte_identical", "attributes packets to the wrong sender"},
       {mutant("mutant-reconnect-after-kick", Flaw::reconnect_after_kick), "wsroom.kick.no_reconnect", "reconnects after being kicked"},
+      {mutant("mutant-drop-sends-on-disconnect", Flaw::drop_sends_on_disconnect), "wsroom.lifecycle.sends_before_disconnect_arrive",
+       "loses the reliable packets sent just before disconnect()"},
   };
 }
 
