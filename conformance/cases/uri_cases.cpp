@@ -6,7 +6,7 @@
 #include "../src/room_world.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
-#include "ws_room_cases.hpp"
+#include "cases.hpp"
 
 namespace dclcomms::conformance {
 namespace {

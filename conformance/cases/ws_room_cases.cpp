@@ -1,5 +1,5 @@
 // ws-room cases (spec §3): handshake, membership, kicks, packing across the interface, faults.
-#include "ws_room_cases.hpp"
+#include "cases.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -2,7 +2,7 @@
 // catching every one of them with the case meant for it (test/mutants_test.cpp).
 #include <memory>
 
-#include "../src/driver_transport.hpp"
+#include "../src/reference_capabilities.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -84,18 +84,8 @@ class MutantTransport final : public transport::Transport {
   transport::EventPoster events_;
 };
 
-Capabilities ws_room_capabilities() {
-  Capabilities c;
-  c.types = {"ws-room"};
-  c.unreliable = true;
-  c.targeted_sends = false;
-  c.payload_bytes_max = 65535;
-  c.virtual_time = true;
-  return c;
-}
-
 TransportUnderTest mutant(const std::string& name, Flaw flaw) {
-  return TransportUnderTest{name, ws_room_capabilities(), [flaw](transport::TransportFactory& factory) {
+  return TransportUnderTest{name, ws_room_capabilities(), [flaw](transport::TransportFactory& factory, const HarnessServices&) {
                               factory.register_type("ws-room", [flaw](const transport::TransportUri& uri, const transport::TransportContext& context)
                                                                    -> core::Result<transport::TransportPtr, transport::UriError> {
                                 return transport::TransportPtr(std::make_unique<MutantTransport>(flaw, uri, context));
@@ -104,10 +94,6 @@ TransportUnderTest mutant(const std::string& name, Flaw flaw) {
 }
 
 }  // namespace
-
-std::vector<TransportUnderTest> reference_transports() {
-  return {TransportUnderTest{"ws-room", ws_room_capabilities(), [](transport::TransportFactory& factory) { ws_room::register_ws_room(factory); }}};
-}
 
 std::vector<Mutant> mutants() {
   return {
@@ -119,18 +105,6 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-drop-sends-on-disconnect", Flaw::drop_sends_on_disconnect), "wsroom.lifecycle.sends_before_disconnect_arrive",
        "loses the reliable packets sent just before disconnect()"},
   };
-}
-
-core::Result<TransportUnderTest, std::string> find_driver(const std::string& command) { return driver_under_test(command); }
-
-std::optional<TransportUnderTest> find_transport(const std::string& name) {
-  for (auto& t : reference_transports()) {
-    if (t.name == name) return t;
-  }
-  for (auto& m : mutants()) {
-    if (m.transport.name == name) return m.transport;
-  }
-  return std::nullopt;
 }
 
 }  // namespace dclcomms::conformance

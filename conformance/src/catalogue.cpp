@@ -1,4 +1,4 @@
-#include "../cases/ws_room_cases.hpp"
+#include "../cases/cases.hpp"
 #include "dclcomms/conformance/case.hpp"
 
 namespace dclcomms::conformance {
@@ -8,6 +8,11 @@ const std::vector<Case>& case_catalogue() {
     std::vector<Case> all;
     add_uri_cases(all);
     add_ws_room_cases(all);
+    add_ws_room_fault_cases(all);
+    add_signed_login_cases(all);
+    add_livekit_cases(all);
+    add_simulator_cases(all);
+    add_offline_cases(all);
     return all;
   }();
   return cases;

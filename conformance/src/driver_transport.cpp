@@ -182,7 +182,7 @@ core::Result<TransportUnderTest, std::string> driver_under_test(const std::strin
   tut.capabilities.virtual_time = caps.value("virtual_time", true);
   if (!tut.capabilities.virtual_time) return core::Unexpected<std::string>{"the driver does not support virtual time (protocol v1 needs it)"};
   const auto types = tut.capabilities.types;
-  tut.register_types = [command, types](transport::TransportFactory& factory) {
+  tut.register_types = [command, types](transport::TransportFactory& factory, const HarnessServices&) {
     for (const auto& type : types) {
       factory.register_type(
           type,

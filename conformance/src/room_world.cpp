@@ -126,7 +126,7 @@ std::optional<std::string> RoomWorld::create_tut(const std::string& uri) {
   tut_.address = identity.address;
   auto factory = std::make_unique<transport::TransportFactory>(context_for(tut_.host, identity, true));
   factory->unregister_type("offline");  // only what the transport under test registers
-  context_.transport().register_types(*factory);
+  context_.transport().register_types(*factory, services_);
   auto created = factory->create(uri);
   factories_.push_back(std::move(factory));
   if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;

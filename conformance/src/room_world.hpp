@@ -62,6 +62,8 @@ class RoomWorld {
   /// Creates the transport under test for `uri`; on refusal returns the factory's message.
   std::optional<std::string> create_tut(const std::string& uri = "ws-room:ws://room-server/rooms/conformance");
   Endpoint& tut() { return tut_; }
+  /// What create_tut() hands the transport under test beyond its TransportContext (fill before).
+  HarnessServices& services() { return services_; }
   /// Connects the transport under test (after create_tut).
   void connect_tut();
 
@@ -94,6 +96,7 @@ class RoomWorld {
   std::vector<std::unique_ptr<transport::TransportFactory>> factories_;
   std::unique_ptr<ws_room::WsRoomServer> reference_;
   ScriptedServer scripted_;
+  HarnessServices services_;
   int tut_connection_attempts_ = 0;
 };
 

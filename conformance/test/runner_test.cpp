@@ -52,7 +52,7 @@ TEST(Runner, TheSameSeedGivesTheSameTranscriptsAndAnotherSeedOthers) {
 }
 
 TEST(Runner, CasesOutsideTheCapabilitiesAreUnsupported) {
-  TransportUnderTest offline_only{"offline-only", {}, [](transport::TransportFactory& f) {
+  TransportUnderTest offline_only{"offline-only", {}, [](transport::TransportFactory& f, const HarnessServices&) {
                                     f.register_type("offline", [](const transport::TransportUri&, const transport::TransportContext& ctx)
                                                                    -> core::Result<transport::TransportPtr, transport::UriError> {
                                       return transport::TransportPtr(std::make_unique<transport::OfflineTransport>(*ctx.runtime));

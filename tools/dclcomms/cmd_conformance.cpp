@@ -35,10 +35,13 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 
 ExitCode run(const ConformanceOptions& options) {
   std::vector<conformance::TransportUnderTest> transports;
-  // No arguments: our reference transport in-process, and the same through the driver protocol
+  // No arguments: our reference transports in-process, and the same through the driver protocol
   // (this binary's `driver` command), so both ways in are proven on every run.
   const bool defaults = options.transports.empty() && options.drivers.empty();
-  const auto names = defaults ? std::vector<std::string>{"ws-room"} : options.transports;
+  auto names = options.transports;
+  if (defaults) {
+    for (const auto& t : conformance::reference_transports()) names.push_back(t.name);
+  }
   auto drivers = options.drivers;
   if (defaults) drivers.push_back("'" + current_executable_path() + "' driver");
   for (const auto& name : names) {

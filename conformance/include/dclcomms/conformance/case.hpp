@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dclcomms/livekit/livekit_session.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
 namespace dclcomms::conformance {
@@ -28,12 +29,21 @@ struct Capabilities {
   bool virtual_time = true;               // can run on the harness's virtual clock
 };
 
+/// The harness's network beyond what a TransportContext carries: the interfaces a transport under
+/// test joins the harness's simulated services through. Each is empty when the case's world has no
+/// such service.
+struct HarnessServices {
+  livekit::LivekitConnector livekit;                 // the simulated LiveKit SFU
+  std::function<std::int64_t()> unix_seconds_now;    // the world's wall clock, in Unix seconds
+};
+
 /// An in-process C++ transport: it registers its implementation of each type on the factory the
-/// harness gives it (the factory's context carries the harness's runtime, network and identity).
+/// harness gives it (the factory's context carries the harness's runtime, websocket and HTTP
+/// network and identity; `services` the rest).
 struct TransportUnderTest {
   std::string name;
   Capabilities capabilities;
-  std::function<void(transport::TransportFactory&)> register_types;
+  std::function<void(transport::TransportFactory&, const HarnessServices& services)> register_types;
 };
 
 /// One line of a case's message sequence, for the report's diagram.
