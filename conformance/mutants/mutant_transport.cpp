@@ -1,19 +1,22 @@
 // Mutants: the reference ws-room transport with one deliberate flaw each. The suite proves itself by
 // catching every one of them with the case meant for it (test/mutants_test.cpp).
 #include <memory>
+#include <set>
 
 #include "../src/reference_capabilities.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/transport/event_poster.hpp"
+#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/transport/transport_uri.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 
 namespace dclcomms::conformance {
 namespace {
 
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
-                  drop_sends_on_disconnect };
+                  drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -23,7 +26,15 @@ class MutantTransport final : public transport::Transport {
     make_inner();
   }
   std::string_view type() const override { return "ws-room"; }
-  transport::Status connect() override { return inner_->connect(); }
+  transport::Status connect() override {
+    if (flaw_ == Flaw::validates_uri_at_connect) {
+      // The flaw: the connection string is only checked here, long after the factory said yes.
+      if (auto checked = transport::parse_transport_uri(uri_.type + ":" + uri_.params); !checked) {
+        return core::fail(transport::TransportErrorCode::protocol_error, checked.error().message);
+      }
+    }
+    return inner_->connect();
+  }
   void disconnect() override {
     stopping_ = true;
     inner_->disconnect();
@@ -51,8 +62,51 @@ class MutantTransport final : public transport::Transport {
 
  private:
   void make_inner() {
-    inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, context_);
+    if (flaw_ == Flaw::validates_uri_at_connect) {
+      // Only the generic checks ran; a valid string gets the full parse the factory would have done.
+      auto parsed = transport::parse_transport_uri(uri_.type + ":" + uri_.params);
+      if (!parsed) {
+        inner_ = std::make_unique<transport::OfflineTransport>(*context_.runtime);  // stands in until connect() refuses
+        return;
+      }
+      uri_ = std::move(parsed).value();
+    }
+    inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, flaw_ == Flaw::mishandles_unknown_aliases ? watching_context() : context_);
     inner_->set_event_handler([this](const transport::TransportEvent& event) { on_event(event); });
+  }
+
+  // The flaw of mishandles_unknown_aliases lives where the frames arrive: a "last member" cache
+  // that a map lookup falls back to, so an update from an alias never announced is attributed to
+  // whoever joined last instead of being dropped.
+  transport::TransportContext watching_context() {
+    transport::TransportContext context = context_;
+    context.websocket = [this, connector = context_.websocket](const std::string& url, const transport::MessageStreamOptions& options,
+                                                               transport::MessageStreamHandler handler) {
+      handler.on_frame = [this, on_frame = handler.on_frame](std::vector<std::uint8_t> frame) {
+        watch_frame(frame);
+        if (on_frame) on_frame(std::move(frame));
+      };
+      return connector(url, options, std::move(handler));
+    };
+    return context;
+  }
+
+  void watch_frame(const std::vector<std::uint8_t>& frame) {
+    const auto packet = codec::decode_ws_packet(frame);
+    if (!packet) return;
+    if (packet->has_welcome_message()) {
+      for (const auto& [alias, address] : packet->welcome_message().peer_identities()) {
+        known_aliases_.insert(alias);
+        last_member_ = address;
+      }
+    } else if (packet->has_peer_join_message()) {
+      known_aliases_.insert(packet->peer_join_message().alias());
+      last_member_ = packet->peer_join_message().address();
+    } else if (packet->has_peer_update_message() && !known_aliases_.contains(packet->peer_update_message().from_alias()) &&
+               !last_member_.empty()) {
+      const auto& body = packet->peer_update_message().body();
+      events_.post(transport::MessageReceived{ws_room::to_lower_ascii(last_member_), transport::PacketBytes(body.begin(), body.end())});
+    }
   }
 
   void on_event(const transport::TransportEvent& event) {
@@ -81,15 +135,22 @@ class MutantTransport final : public transport::Transport {
   transport::TransportContext context_;
   std::unique_ptr<transport::Transport> inner_;
   bool stopping_ = false;
+  std::set<std::uint32_t> known_aliases_;
+  std::string last_member_;
   transport::EventPoster events_;
 };
 
 TransportUnderTest mutant(const std::string& name, Flaw flaw) {
   return TransportUnderTest{name, ws_room_capabilities(), [flaw](transport::TransportFactory& factory, const HarnessServices&) {
-                              factory.register_type("ws-room", [flaw](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                                                   -> core::Result<transport::TransportPtr, transport::UriError> {
-                                return transport::TransportPtr(std::make_unique<MutantTransport>(flaw, uri, context));
-                              });
+                              factory.register_type(
+                                  "ws-room",
+                                  [flaw](const transport::TransportUri& uri, const transport::TransportContext& context)
+                                      -> core::Result<transport::TransportPtr, transport::UriError> {
+                                    return transport::TransportPtr(std::make_unique<MutantTransport>(flaw, uri, context));
+                                  },
+                                  // The URI mutant says yes to everything at creation: only the generic checks run.
+                                  flaw == Flaw::validates_uri_at_connect ? transport::TransportFactory::Validation::maker
+                                                                         : transport::TransportFactory::Validation::standard);
                             }};
 }
 
@@ -104,6 +165,10 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-reconnect-after-kick", Flaw::reconnect_after_kick), "wsroom.kick.no_reconnect", "reconnects after being kicked"},
       {mutant("mutant-drop-sends-on-disconnect", Flaw::drop_sends_on_disconnect), "wsroom.lifecycle.sends_before_disconnect_arrive",
        "loses the reliable packets sent just before disconnect()"},
+      {mutant("mutant-validates-uri-at-connect", Flaw::validates_uri_at_connect), "uri.fail_fast.rejects_corpus",
+       "accepts bad connection strings at creation and fails only at connect()"},
+      {mutant("mutant-mishandles-unknown-aliases", Flaw::mishandles_unknown_aliases), "wsroom.peers.stale_leave_and_unknown_alias",
+       "attributes updates from unannounced aliases to the last member that joined"},
   };
 }
 
