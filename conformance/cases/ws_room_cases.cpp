@@ -342,40 +342,6 @@ CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
   return pass();
 }
 
-CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weather) {
-  RoomWorld world(context, ServerKind::reference, *sim::weather_profile(weather));
-  if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
-  world.connect_tut();
-  Endpoint& peer = world.add_peer();
-  const auto joined = [&] { return world.tut().connected() && peer.connected(); };
-  if (!world.run_until(joined, 30s)) {
-    if (world.tut().disconnected() || peer.disconnected()) return unsupported("the handshake timed out under this weather (1 s steps)");
-    return fail("could not join under " + std::string(weather));
-  }
-  constexpr int count = 30;
-  for (int i = 0; i < count; ++i) {
-    codec::Packet p;
-    p.mutable_chat()->set_message("m" + std::to_string(i));
-    if (!world.tut().transport->send(codec::encode_packet(p), {})) return fail("send refused");
-    if (!peer.transport->send(codec::encode_packet(p), {})) return fail("peer send refused");
-    world.run_for(50ms);
-  }
-  world.run_until([&] { return world.tut().all<MessageReceived>().size() >= count && peer.all<MessageReceived>().size() >= count; }, 60s);
-  const auto at_tut = world.tut().all<MessageReceived>();
-  const auto at_peer = peer.all<MessageReceived>();
-  if (at_peer.size() != count) return fail("the peer got " + std::to_string(at_peer.size()) + " of " + std::to_string(count) + " reliable packets");
-  if (at_tut.size() != count) return fail("the transport got " + std::to_string(at_tut.size()) + " of " + std::to_string(count) + " reliable packets");
-  for (int i = 0; i < count; ++i) {
-    const auto expected = "m" + std::to_string(i);
-    if (codec::decode_packet(at_tut[i].packet)->chat().message() != expected) return fail("reliable packets reached the application out of order");
-    if (at_tut[i].sender != peer.address) return fail("a packet was attributed to '" + at_tut[i].sender + "'");
-  }
-  for (const auto& m : at_peer) {
-    if (m.sender != world.tut().address) return fail("the peer saw a packet from '" + m.sender + "'");
-  }
-  return pass();
-}
-
 CaseOutcome no_echo(CaseContext& context) {
   RoomWorld world(context, ServerKind::reference, *sim::weather_profile("lan"));
   if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
@@ -411,11 +377,6 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must, "A close by the server ends the session with Disconnected (not a kick), and later sends are refused.", s3 + ".5, §1.2", "ws-room", server_close_is_reported});
   cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must, "Reliable packets sent just before disconnect() reach the server before the close.", s3 + ".4, §1.2", "ws-room", sends_before_disconnect_arrive});
   cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4", "ws-room", no_echo});
-  for (const char* weather : {"lan", "wifi", "congested-venue", "lossy-5pct"}) {
-    cases.push_back({std::string("wsroom.faults.reliable_exactly_once.") + weather, Level::must,
-                     std::string("Reliable packets arrive exactly once, in order, both ways, under '") + weather + "' weather.",
-                     s3 + ".4", "ws-room", [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
-  }
 }
 
 }  // namespace dclcomms::conformance

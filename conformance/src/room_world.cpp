@@ -169,6 +169,11 @@ bool RoomWorld::run_until(const std::function<bool()>& done, core::Duration limi
   return done();
 }
 
+void RoomWorld::set_tut_link(const sim::LinkFaults& faults) {
+  simulation_.set_link(tut_.host, server_host_, faults);
+  simulation_.set_link(server_host_, tut_.host, faults);
+}
+
 void RoomWorld::run_for(core::Duration duration) { simulation_.run_until(simulation_.now() + duration); }
 
 void RoomWorld::record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame) {

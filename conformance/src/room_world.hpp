@@ -78,6 +78,9 @@ class RoomWorld {
   bool run_until(const std::function<bool()>& done, core::Duration limit = std::chrono::seconds(30));
   void run_for(core::Duration duration);
   sim::Simulation& simulation() { return simulation_; }
+  sim::HostId server_host() const { return server_host_; }
+  /// Replaces the faults of the link between the transport under test and the server, both ways.
+  void set_tut_link(const sim::LinkFaults& faults);
   /// How many websocket connections the transport under test has opened so far.
   int tut_connection_attempts() const { return tut_connection_attempts_; }
 
