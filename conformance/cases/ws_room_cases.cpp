@@ -5,9 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../src/packet_shrinker.hpp"
 #include "../src/random_packet.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
+#include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
 
@@ -199,36 +201,75 @@ CaseOutcome unknown_packet_types_ignored(CaseContext& context) {
   return pass();
 }
 
+// Shrinks a packet that broke a packing case: each candidate runs alone in a fresh scripted world
+// under a scratch context, so the case's own transcript and digest stay those of the real run.
+// Returns the text to append to the failure.
+std::string shrunk(CaseContext& context, const codec::Packet& failing, const std::function<bool(Scripted&, const codec::Packet&)>& breaks) {
+  const auto result = shrink_packet(failing, [&](const codec::Packet& candidate) {
+    CaseContext scratch(context.transport(), context.seed());
+    Scripted s(scratch);
+    if (s.error || !s.joined_after_welcome()) return false;
+    return breaks(s, candidate);
+  });
+  const auto bytes = codec::encode_packet(result.packet);
+  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) +
+         " candidates tried) to the minimal failing packet " + codec::to_json(result.packet) + " (" + std::to_string(bytes.size()) +
+         " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
+}
+
+std::vector<codec::rfc5::WsPeerUpdate> updates_received(Scripted& s) {
+  std::vector<codec::rfc5::WsPeerUpdate> updates;
+  for (const auto& f : s.frames()) {
+    if (f.has_peer_update_message()) updates.push_back(f.peer_update_message());
+  }
+  return updates;
+}
+
+// Why one outbound packet was framed wrong, or "" when it was framed right.
+std::string outbound_mismatch(const codec::Bytes& sent, bool unreliable, const codec::rfc5::WsPeerUpdate& update) {
+  if (update.body() != std::string(sent.begin(), sent.end())) {
+    return "arrived altered: sent " + core::to_hex(sent) + ", framed " + core::to_hex(std::vector<std::uint8_t>(update.body().begin(), update.body().end()));
+  }
+  if (update.unreliable() != unreliable) {
+    return std::string("was sent ") + (unreliable ? "unreliable" : "reliable") + " but framed with unreliable=" + (update.unreliable() ? "true" : "false");
+  }
+  return "";
+}
+
 CaseOutcome outbound_byte_identical(CaseContext& context) {
   Scripted s(context);
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
   core::Prng prng = core::Prng::derive(context.seed(), "outbound");
   const bool lossy_capable = context.transport().capabilities.unreliable;
-  std::vector<std::pair<codec::Bytes, bool>> sent;
+  struct Sent {
+    codec::Packet packet;
+    codec::Bytes bytes;
+    bool unreliable;
+  };
+  std::vector<Sent> sent;
   for (int i = 0; i < 40; ++i) {
-    const codec::Bytes bytes = codec::encode_packet(random_packet(prng));
+    codec::Packet packet = random_packet(prng);
+    const codec::Bytes bytes = codec::encode_packet(packet);
     const bool unreliable = lossy_capable && prng.uniform_below(2) == 1;
     auto status = s.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}});
     if (!status) return fail("send #" + std::to_string(i) + " refused: " + status.error().message);
-    sent.emplace_back(bytes, unreliable);
+    sent.push_back({std::move(packet), bytes, unreliable});
   }
   s.world.run_until([&] { return s.frames().size() >= 1 + sent.size(); }, 10s);
-  std::vector<codec::rfc5::WsPeerUpdate> updates;
-  for (const auto& f : s.frames()) {
-    if (f.has_peer_update_message()) updates.push_back(f.peer_update_message());
-  }
+  const auto updates = updates_received(s);
   if (updates.size() != sent.size()) return fail("sent " + std::to_string(sent.size()) + " packets, the server got " + std::to_string(updates.size()) + " updates");
   for (std::size_t i = 0; i < sent.size(); ++i) {
-    const std::string expected(sent[i].first.begin(), sent[i].first.end());
-    if (updates[i].body() != expected) {
-      return fail("packet #" + std::to_string(i) + " arrived altered: sent " + core::to_hex(sent[i].first) + ", framed " +
-                  core::to_hex(std::vector<std::uint8_t>(updates[i].body().begin(), updates[i].body().end())));
-    }
-    if (updates[i].unreliable() != sent[i].second) {
-      return fail("packet #" + std::to_string(i) + " was sent " + (sent[i].second ? "unreliable" : "reliable") +
-                  " but framed with unreliable=" + (updates[i].unreliable() ? "true" : "false"));
-    }
+    const std::string mismatch = outbound_mismatch(sent[i].bytes, sent[i].unreliable, updates[i]);
+    if (mismatch.empty()) continue;
+    const bool unreliable = sent[i].unreliable;
+    return fail("packet #" + std::to_string(i) + " " + mismatch + shrunk(context, sent[i].packet, [unreliable](Scripted& alone, const codec::Packet& p) {
+                  const auto bytes = codec::encode_packet(p);
+                  if (!alone.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}})) return true;
+                  alone.world.run_until([&] { return !updates_received(alone).empty(); }, 5s);
+                  const auto got = updates_received(alone);
+                  return got.size() != 1 || !outbound_mismatch(bytes, unreliable, got[0]).empty();
+                }));
   }
   return pass(std::to_string(sent.size()) + " packets framed as WsPeerUpdate, byte-identical");
 }
@@ -238,17 +279,31 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
   core::Prng prng = core::Prng::derive(context.seed(), "inbound");
+  std::vector<codec::Packet> packets;
   std::vector<codec::Bytes> sent;
+  std::vector<bool> unreliable;
   for (int i = 0; i < 40; ++i) {
-    sent.push_back(codec::encode_packet(random_packet(prng)));
-    s.send(update(3, sent.back(), prng.uniform_below(2) == 1));
+    packets.push_back(random_packet(prng));
+    sent.push_back(codec::encode_packet(packets.back()));
+    unreliable.push_back(prng.uniform_below(2) == 1);
+    s.send(update(3, sent.back(), unreliable.back()));
   }
   s.world.run_until([&] { return s.world.tut().all<MessageReceived>().size() >= sent.size(); }, 10s);
   const auto got = s.world.tut().all<MessageReceived>();
   if (got.size() != sent.size()) return fail("the server sent " + std::to_string(sent.size()) + " updates, the application got " + std::to_string(got.size()));
   for (std::size_t i = 0; i < sent.size(); ++i) {
-    if (got[i].sender != peer_a) return fail("update #" + std::to_string(i) + " attributed to '" + got[i].sender + "', not " + peer_a);
-    if (got[i].packet != sent[i]) return fail("update #" + std::to_string(i) + " surfaced altered: " + core::to_hex(got[i].packet));
+    std::string mismatch;
+    if (got[i].sender != peer_a) mismatch = "attributed to '" + got[i].sender + "', not " + peer_a;
+    if (mismatch.empty() && got[i].packet != sent[i]) mismatch = "surfaced altered: " + core::to_hex(got[i].packet);
+    if (mismatch.empty()) continue;
+    const bool lossy = unreliable[i];
+    return fail("update #" + std::to_string(i) + " " + mismatch + shrunk(context, packets[i], [lossy](Scripted& alone, const codec::Packet& p) {
+                  const auto bytes = codec::encode_packet(p);
+                  alone.send(update(3, bytes, lossy));
+                  alone.world.run_until([&] { return !alone.world.tut().all<MessageReceived>().empty(); }, 5s);
+                  const auto surfaced = alone.world.tut().all<MessageReceived>();
+                  return surfaced.size() != 1 || surfaced[0].packet != bytes || surfaced[0].sender != peer_a;
+                }));
   }
   return pass();
 }
