@@ -308,6 +308,24 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   return pass();
 }
 
+CaseOutcome targeted_send_not_broadcast(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  codec::Packet whisper;
+  whisper.mutable_chat()->set_message("for peer A only");
+  const auto status = s.world.tut().transport->send(codec::encode_packet(whisper), {transport::Reliability::reliable, {peer_a}});
+  s.world.run_for(1s);
+  if (!updates_received(s).empty()) {
+    return fail("a send addressed to one peer went out as a WsPeerUpdate to the whole room (ws-room cannot target)");
+  }
+  if (status.ok()) return fail("a targeted send was accepted and silently dropped; expected an unsupported error");
+  if (status.error().code != transport::TransportErrorCode::unsupported) {
+    return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected unsupported");
+  }
+  return pass();
+}
+
 CaseOutcome golden_inbound(CaseContext& context) {
   const std::filesystem::path dir = std::filesystem::path(DCLCOMMS_SOURCE_DIR) / "fixtures" / "golden" / "rfc4";
   std::vector<std::pair<std::string, codec::Bytes>> golden;
@@ -427,6 +445,9 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.", s3 + ".4", "ws-room", unknown_packet_types_ignored});
   cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must, "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.", s3 + ".4, §1.1", "ws-room", outbound_byte_identical});
   cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.", s3 + ".4, §1.4", "ws-room", inbound_byte_identical});
+  cases.push_back({"wsroom.pack.targeted_send_not_broadcast", Level::must,
+                   "A send addressed to some peers is refused with unsupported, never broadcast to the room (RFC-5 has no targets).",
+                   s3 + ".2, §1.1", "ws-room", targeted_send_not_broadcast});
   cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).", "§8.1, fixtures/golden", "ws-room", golden_inbound});
   cases.push_back({"wsroom.oversize_refused_cleanly", Level::must, "A packet over the limit is refused with packet_too_large and nothing else is lost.", "§9.2", "ws-room", oversize_is_refused_cleanly});
   cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must, "A close by the server ends the session with Disconnected (not a kick), and later sends are refused.", s3 + ".5, §1.2", "ws-room", server_close_is_reported});

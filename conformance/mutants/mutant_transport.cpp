@@ -16,7 +16,7 @@ namespace dclcomms::conformance {
 namespace {
 
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
-                  drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases };
+                  drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -49,6 +49,7 @@ class MutantTransport final : public transport::Transport {
       return core::Ok{};
     }
     transport::SendOptions effective = options;
+    if (flaw_ == Flaw::broadcasts_targeted_sends) effective.targets.clear();  // the flaw: a whisper to everyone
     if (flaw_ == Flaw::swap_reliability) {
       effective.reliability = options.reliability == transport::Reliability::reliable ? transport::Reliability::unreliable
                                                                                        : transport::Reliability::reliable;
@@ -169,6 +170,8 @@ std::vector<Mutant> mutants() {
        "accepts bad connection strings at creation and fails only at connect()"},
       {mutant("mutant-mishandles-unknown-aliases", Flaw::mishandles_unknown_aliases), "wsroom.peers.stale_leave_and_unknown_alias",
        "attributes updates from unannounced aliases to the last member that joined"},
+      {mutant("mutant-broadcasts-targeted-sends", Flaw::broadcasts_targeted_sends), "wsroom.pack.targeted_send_not_broadcast",
+       "drops the targets of a send and broadcasts it to the whole room"},
   };
 }
 
