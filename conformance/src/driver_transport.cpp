@@ -65,7 +65,8 @@ core::Result<transport::TransportPtr, transport::UriError> DriverTransport::crea
                 {"base_chain", nlohmann::json::parse(context.identity->base_chain_json, nullptr, false)},
                 {"ephemeral_key", context.identity->ephemeral_key_hex}};
   }
-  const auto answer = process->call({{"cmd", "create"}, {"uri", uri.type + ":" + uri.params}, {"identity", identity}, {"now_ms", 0}});
+  const auto answer = process->call({{"cmd", "create"}, {"uri", uri.type + ":" + uri.params}, {"identity", identity}, {"now_ms", 0},
+                                     {"unix_ms", context.unix_ms_now ? context.unix_ms_now() : std::int64_t{0}}});
   if (!answer) return core::fail(transport::UriErrorCode::unsupported_type, "the driver failed on create: " + process->error());
   if (!answer->value("ok", false)) {
     const auto& error = (*answer)["error"];
@@ -129,9 +130,39 @@ void DriverTransport::perform(const nlohmann::json& action) {
         call({{"cmd", "timer"}});
       });
     }
+  } else if (what == "http_request") {
+    perform_http_request(action);
   } else if (what == "event") {
     if (auto event = event_of(action.value("event", nlohmann::json::object()))) events_.post(std::move(*event));
   }
+}
+
+// One HTTP exchange on the driver's behalf (signed-login): the harness's HttpFetcher carries it,
+// and the answer goes back as http_response or http_failed with the driver's request number.
+void DriverTransport::perform_http_request(const nlohmann::json& action) {
+  const std::int64_t request_id = action.value("request", std::int64_t{0});
+  if (!context_.http) return driver_failed("the driver asked for an HTTP request and the harness has no HTTP network");
+  transport::HttpRequest request;
+  request.method = action.value("method", std::string("GET"));
+  request.url = action.value("url", "");
+  request.body = action.value("body", "");
+  for (const auto& header : action.value("headers", nlohmann::json::array())) {
+    if (!header.is_array() || header.size() != 2 || !header[0].is_string() || !header[1].is_string()) {
+      return driver_failed("http_request headers must be [name, value] pairs of strings");
+    }
+    request.headers.emplace_back(header[0].get<std::string>(), header[1].get<std::string>());
+  }
+  const std::weak_ptr<int> alive = alive_;
+  context_.http(std::move(request), context_.http_options, [this, alive, request_id](core::Result<transport::HttpResult, std::string> result) {
+    if (alive.expired()) return;
+    if (!result) {
+      call({{"cmd", "http_failed"}, {"request", request_id}, {"detail", result.error()}});
+      return;
+    }
+    nlohmann::json headers = nlohmann::json::array();
+    for (const auto& [name, value] : result->headers) headers.push_back({name, value});
+    call({{"cmd", "http_response"}, {"request", request_id}, {"status", result->status}, {"headers", headers}, {"body", result->body}});
+  });
 }
 
 void DriverTransport::driver_failed(const std::string& why) {

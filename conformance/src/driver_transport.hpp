@@ -32,6 +32,7 @@ class DriverTransport final : public transport::Transport {
   /// Calls the driver and carries out the answer's actions. Returns the answer (nothing if the driver failed).
   std::optional<nlohmann::json> call(nlohmann::json request);
   void perform(const nlohmann::json& action);
+  void perform_http_request(const nlohmann::json& action);
   void driver_failed(const std::string& why);
   std::int64_t now_ms() const;
 

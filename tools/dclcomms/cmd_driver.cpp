@@ -1,5 +1,5 @@
-// dclcomms driver: our reference transports behind the conformance driver protocol
-// (docs/driver-protocol.md), virtual-time mode. The suite runs itself through it to prove the
+// dclcomms driver: our reference transports (ws-room, signed-login, simulator, offline) behind the
+// conformance driver protocol (docs/driver-protocol.md), virtual-time mode. The suite runs itself through it to prove the
 // out-of-process path; third parties read it as a working example.
 #include <iostream>
 #include <map>
@@ -12,6 +12,8 @@
 #include "dclcomms/core/manual_runtime.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
+#include "dclcomms/signed_login/signed_login_transport.hpp"
+#include "dclcomms/simulator_transport/simulator_transport.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 
 namespace dclcomms::cli {
@@ -79,8 +81,8 @@ class Driver {
     const std::string cmd = request.value("cmd", "");
     if (cmd == "hello") {
       json answer = ok();
-      answer["name"] = "dclcomms-driver-ws-room";
-      answer["capabilities"] = {{"types", {"ws-room"}}, {"unreliable", true}, {"targeted_sends", false},
+      answer["name"] = "dclcomms-driver";
+      answer["capabilities"] = {{"types", {"ws-room", "signed-login", "simulator", "offline"}}, {"unreliable", true}, {"targeted_sends", false},
                                 {"payload_bytes_max", 65535}, {"virtual_time", true}};
       return answer;
     }
@@ -99,6 +101,7 @@ class Driver {
       for (const auto& t : request.value("targets", json::array())) options.targets.push_back(t.get<std::string>());
       return status(transport_->send(*bytes, options));
     }
+    if (cmd == "http_response" || cmd == "http_failed") return http_answer(cmd, request);
     const std::int64_t stream = request.value("stream", std::int64_t{0});
     const auto handler = handlers_.find(stream);
     if (handler == handlers_.end()) return ok();  // a stream we no longer care about
@@ -115,12 +118,34 @@ class Driver {
     return ok();  // "timer": advancing the runtime above already ran what was due
   }
 
+  json http_answer(const std::string& cmd, const json& request) {
+    const auto pending = http_pending_.find(request.value("request", std::int64_t{0}));
+    if (pending == http_pending_.end()) return ok();  // an answer we no longer wait for
+    auto done = std::move(pending->second);
+    http_pending_.erase(pending);
+    if (cmd == "http_failed") {
+      done(core::Unexpected<std::string>{request.value("detail", std::string("failed"))});
+      return ok();
+    }
+    transport::HttpResult result;
+    result.status = request.value("status", 0U);
+    result.body = request.value("body", "");
+    for (const auto& header : request.value("headers", json::array())) {
+      if (header.is_array() && header.size() == 2 && header[0].is_string() && header[1].is_string()) {
+        result.headers.emplace_back(header[0].get<std::string>(), header[1].get<std::string>());
+      }
+    }
+    done(std::move(result));
+    return ok();
+  }
+
   static json status(const transport::Status& s) {
     return s ? ok() : refused(std::string(transport::to_string(s.error().code)), s.error().message);
   }
 
   json create(const json& request) {
     transport::TransportContext context{.runtime = &runtime_};
+    unix_ms_at_zero_ = request.value("unix_ms", std::int64_t{0});
     const auto& identity = request.value("identity", json());
     if (identity.is_object()) {
       auto parts = identity::signing_identity_from_parts(identity.value("base_chain", json::array()).dump(),
@@ -135,9 +160,20 @@ class Driver {
       actions_.push_back({{"do", "ws_open"}, {"stream", id}, {"url", url}, {"subprotocols", options.subprotocols}});
       return std::make_unique<DriverStream>(actions_, id);
     };
-    factory_ = std::make_unique<transport::TransportFactory>(context);
-    factory_->unregister_type("offline");
+    context.http = [this](transport::HttpRequest request, const transport::HttpClientOptions&,
+                          std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
+      const std::int64_t id = next_http_request_++;
+      http_pending_[id] = std::move(done);
+      json headers = json::array();
+      for (const auto& [name, value] : request.headers) headers.push_back({name, value});
+      actions_.push_back({{"do", "http_request"}, {"request", id}, {"method", request.method}, {"url", request.url},
+                          {"headers", headers}, {"body", request.body}});
+    };
+    context.unix_ms_now = [this] { return unix_ms_at_zero_ + core::to_ns(runtime_.now()) / 1'000'000; };
+    factory_ = std::make_unique<transport::TransportFactory>(context);  // brings offline
     ws_room::register_ws_room(*factory_);
+    signed_login::register_signed_login(*factory_);
+    simulator_transport::register_simulator_transport(*factory_);
     auto created = factory_->create(request.value("uri", ""));
     if (!created) return refused(std::string(transport::to_string(created.error().code)), created.error().message);
     transport_ = std::move(created).value();
@@ -160,6 +196,9 @@ class Driver {
   json actions_ = json::array();
   std::map<std::int64_t, transport::MessageStreamHandler> handlers_;
   std::int64_t next_stream_ = 1;
+  std::map<std::int64_t, std::function<void(core::Result<transport::HttpResult, std::string>)>> http_pending_;
+  std::int64_t next_http_request_ = 1;
+  std::int64_t unix_ms_at_zero_ = 0;  // the harness's wall clock at now_ms = 0 (create's unix_ms)
   std::unique_ptr<transport::TransportFactory> factory_;
   transport::TransportPtr transport_;
   std::optional<core::TimePoint> announced_;
@@ -185,7 +224,7 @@ ExitCode run_driver() {
 
 void register_driver_command(CLI::App& app, ExitCode& exit_code) {
   app.add_subcommand("driver",
-                     "Serve our reference ws-room transport over the conformance driver protocol (JSON lines on "
+                     "Serve our reference transports (ws-room, signed-login, simulator, offline) over the conformance driver protocol (JSON lines on "
                      "stdin/stdout, virtual time; see docs/driver-protocol.md)")
       ->callback([&exit_code] { exit_code = run_driver(); });
 }
