@@ -2,6 +2,9 @@
 
 #include "dclcomms/core/hex.hpp"
 
+#include <map>
+#include <mutex>
+
 namespace dclcomms::conformance {
 namespace {
 
@@ -43,6 +46,30 @@ std::optional<transport::TransportEvent> event_of(const nlohmann::json& e) {
   return std::nullopt;
 }
 
+// A driver whose create was refused holds no transport (protocol: it may be sent another create),
+// so the next create of the same driver reuses it instead of starting a process: the bad-URI corpus
+// alone is hundreds of creates, and a Node driver takes tens of milliseconds to start. One idle
+// process per driver command at most.
+std::mutex idle_mutex;
+std::map<std::string, std::unique_ptr<DriverProcess>>& idle_processes() {
+  static std::map<std::string, std::unique_ptr<DriverProcess>> idle;
+  return idle;
+}
+
+std::unique_ptr<DriverProcess> take_idle_process(const std::string& command) {
+  const std::lock_guard lock(idle_mutex);
+  const auto it = idle_processes().find(command);
+  if (it == idle_processes().end()) return nullptr;
+  auto process = std::move(it->second);
+  idle_processes().erase(it);
+  return process;
+}
+
+void keep_idle_process(const std::string& command, std::unique_ptr<DriverProcess> process) {
+  const std::lock_guard lock(idle_mutex);
+  idle_processes()[command] = std::move(process);  // replaces (and stops) an older idle one
+}
+
 }  // namespace
 
 DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context)
@@ -57,7 +84,8 @@ DriverTransport::~DriverTransport() {
 core::Result<transport::TransportPtr, transport::UriError> DriverTransport::create(const std::string& command,
                                                                                    const transport::TransportUri& uri,
                                                                                    const transport::TransportContext& context) {
-  auto process = DriverProcess::start(command);
+  auto process = take_idle_process(command);
+  if (!process) process = DriverProcess::start(command);
   if (!process) return core::fail(transport::UriErrorCode::unsupported_type, "cannot start the driver: " + command);
   nlohmann::json identity = nullptr;
   if (context.identity) {
@@ -69,7 +97,8 @@ core::Result<transport::TransportPtr, transport::UriError> DriverTransport::crea
                                      {"unix_ms", context.unix_ms_now ? context.unix_ms_now() : std::int64_t{0}}});
   if (!answer) return core::fail(transport::UriErrorCode::unsupported_type, "the driver failed on create: " + process->error());
   if (!answer->value("ok", false)) {
-    const auto& error = (*answer)["error"];
+    const auto error = (*answer)["error"];
+    keep_idle_process(command, std::move(process));
     return core::fail(uri_error_code_of(error.value("code", "")), "driver: " + error.value("message", std::string("refused")));
   }
   return transport::TransportPtr(new DriverTransport(std::move(process), uri.type, context));
