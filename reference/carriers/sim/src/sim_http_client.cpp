@@ -17,6 +17,11 @@ class HttpExchange final : public SimWebSocketNetwork::Endpoint {
  public:
   HttpExchange(SimWebSocketNetwork& network, sim::HostId host, sim::StreamId stream, std::uint64_t id, std::size_t response_bytes_max, Done done)
       : network_(network), host_(host), stream_(stream), id_(id), response_bytes_max_(response_bytes_max), done_(std::move(done)) {}
+  // Also reached when the network goes away with the request in flight: no timer may outlive it.
+  ~HttpExchange() override {
+    if (timer_) network_.simulation().runtime(host_).cancel(*timer_);
+    network_.detach(host_, stream_);
+  }
 
   void start(core::Duration timeout, sim::Bytes request) {
     network_.attach(host_, stream_, this);
@@ -49,11 +54,9 @@ class HttpExchange final : public SimWebSocketNetwork::Endpoint {
   void on_reset() override { finish(core::Unexpected<std::string>{"connection reset: the server host went down"}); }
 
  private:
-  // The last thing an exchange does: it removes itself from the network, then hands the result on
-  // (touching no member after the erase).
+  // The last thing an exchange does: it removes itself from the network (the destructor cancels
+  // the timer and detaches the stream), then hands the result on, touching no member after that.
   void finish(core::Result<transport::HttpResult, std::string> result) {
-    if (timer_) network_.simulation().runtime(host_).cancel(*timer_);
-    network_.detach(host_, stream_);
     Done done = std::move(done_);
     network_.end_http_exchange(id_);  // destroys *this
     if (done) done(std::move(result));
