@@ -177,15 +177,19 @@ transport::HttpFetcher RoomWorld::recording_http(transport::HttpFetcher fetcher)
   return [this, fetcher](transport::HttpRequest request, const transport::HttpClientOptions& options,
                          std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
     ++tut_http_requests_;
+    // The party is the URL's host (the world's hosts are plain names, e.g. "login-server").
+    const auto authority_at = request.url.find("//");
+    const std::string rest = authority_at == std::string::npos ? request.url : request.url.substr(authority_at + 2);
+    const std::string host = rest.substr(0, rest.find_first_of(":/?#"));
     nlohmann::ordered_json headers = nlohmann::ordered_json::object();
     for (const auto& [name, value] : request.headers) headers[name] = value;
-    context_.trace({core::to_ns(simulation_.now()), "tut", login_host_name, request.method + " " + request.url, "",
+    context_.trace({core::to_ns(simulation_.now()), "tut", host, request.method + " " + request.url, "",
                     headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    fetcher(std::move(request), options, [this, done](core::Result<transport::HttpResult, std::string> result) {
+    fetcher(std::move(request), options, [this, host, done](core::Result<transport::HttpResult, std::string> result) {
       if (result) {
-        context_.trace({core::to_ns(simulation_.now()), login_host_name, "tut", "HTTP " + std::to_string(result->status), "", result->body});
+        context_.trace({core::to_ns(simulation_.now()), host, "tut", "HTTP " + std::to_string(result->status), "", result->body});
       } else {
-        context_.trace({core::to_ns(simulation_.now()), login_host_name, "tut", "HTTP request failed", "", result.error()});
+        context_.trace({core::to_ns(simulation_.now()), host, "tut", "HTTP request failed", "", result.error()});
       }
       done(std::move(result));
     });

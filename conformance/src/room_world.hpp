@@ -1,5 +1,5 @@
 #pragma once
-// RoomWorld: the simulated world a ws-room case runs in. One simulated host serves the room (our
+// RoomWorld: the simulated world a case runs in. One simulated host serves the ws-room (our
 // reference WsRoomServer, or a scripted server the case drives frame by frame); another serves
 // signed-login over HTTP (LoginService); the transport under test runs on its own host, created
 // through its own factory registration; reference peers can join from further hosts. Every frame
