@@ -1,9 +1,11 @@
-// Mutants: the reference ws-room transport with one deliberate flaw each. The suite proves itself by
-// catching every one of them with the case meant for it (test/mutants_test.cpp).
+// Mutants: the reference ws-room transport with one deliberate flaw each (signed-login's are in
+// signed_login_mutants.cpp). The suite proves itself by catching every one of them with the case
+// meant for it (test/mutants_test.cpp).
 #include <memory>
 #include <set>
 
 #include "../src/reference_capabilities.hpp"
+#include "signed_login_mutants.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -158,7 +160,7 @@ TransportUnderTest mutant(const std::string& name, Flaw flaw) {
 }  // namespace
 
 std::vector<Mutant> mutants() {
-  return {
+  std::vector<Mutant> all = {
       {mutant("mutant-echo-own-packets", Flaw::echo_own_packets), "wsroom.no_echo", "surfaces its own packets as messages"},
       {mutant("mutant-swap-reliability", Flaw::swap_reliability), "wsroom.pack.outbound_byte_identical", "sends reliable as unreliable and back"},
       {mutant("mutant-reencode-packets", Flaw::reencode_packets), "wsroom.pack.golden_inbound", "re-encodes received packets, altering their bytes"},
@@ -173,6 +175,8 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-broadcasts-targeted-sends", Flaw::broadcasts_targeted_sends), "wsroom.pack.targeted_send_not_broadcast",
        "drops the targets of a send and broadcasts it to the whole room"},
   };
+  for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
+  return all;
 }
 
 }  // namespace dclcomms::conformance

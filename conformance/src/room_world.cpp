@@ -1,5 +1,7 @@
 #include "room_world.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/prng.hpp"
@@ -34,11 +36,13 @@ std::string event_json(const transport::TransportEvent& event) {
     }
     std::string operator()(const transport::PeerJoined& e) const { return "{\"address\":\"" + e.address + "\"}"; }
     std::string operator()(const transport::PeerLeft& e) const { return "{\"address\":\"" + e.address + "\"}"; }
+    // The reason and message are the transport's own words: the report shows them (denials).
     std::string operator()(const transport::Disconnected& e) const {
-      return std::string("{\"kicked\":") + (e.kicked ? "true" : "false") + "}";
+      return nlohmann::ordered_json{{"kicked", e.kicked}, {"reason", e.reason}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     std::string operator()(const transport::ErrorReported& e) const {
-      return "{\"code\":\"" + std::string(transport::to_string(e.error.code)) + "\"}";
+      return nlohmann::ordered_json{{"code", std::string(transport::to_string(e.error.code))}, {"message", e.error.message}}.dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
   };
   return std::visit(Printer{}, event);
@@ -64,7 +68,8 @@ std::string describe(const codec::WsPacket& packet) { return codec::to_json(pack
 
 RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFaults& faults)
     : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), network_(simulation_),
-      server_host_(simulation_.add_host("room-server")), faults_(faults) {
+      server_host_(simulation_.add_host("room-server")), login_host_(simulation_.add_host(login_host_name)), faults_(faults),
+      login_(std::make_unique<LoginService>(network_, login_host_, world_unix_ms)) {
   if (kind == ServerKind::reference) {
     ws_room::WsRoomServerOptions options;
     options.challenge_seed = context.seed();
@@ -88,6 +93,7 @@ RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFault
   tut_.name = "transport under test";
   tut_.host = simulation_.add_host("tut");
   simulation_.connect(tut_.host, server_host_, faults_);
+  simulation_.connect(tut_.host, login_host_, faults_);
 }
 
 RoomWorld::~RoomWorld() {
@@ -105,8 +111,10 @@ transport::TransportContext RoomWorld::context_for(sim::HostId host, transport::
   auto connector = network_.connector(host);
   if (!record) {
     context.websocket = std::move(connector);
+    context.http = network_.http_fetcher(host);
     return context;
   }
+  context.http = recording_http(network_.http_fetcher(host));
   context.websocket = [this, connector](const std::string& url, const transport::MessageStreamOptions& options,
                                         transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
     ++tut_connection_attempts_;
@@ -161,6 +169,31 @@ Endpoint& RoomWorld::add_peer() {
   (void)peer->transport->connect();
   peers_.push_back(std::move(peer));
   return *raw;
+}
+
+// Wraps the transport under test's HTTP client: each request and its outcome become trace lines
+// (headers in the order sent, the response body as received).
+transport::HttpFetcher RoomWorld::recording_http(transport::HttpFetcher fetcher) {
+  return [this, fetcher](transport::HttpRequest request, const transport::HttpClientOptions& options,
+                         std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
+    ++tut_http_requests_;
+    // The party is the URL's host (the world's hosts are plain names, e.g. "login-server").
+    const auto authority_at = request.url.find("//");
+    const std::string rest = authority_at == std::string::npos ? request.url : request.url.substr(authority_at + 2);
+    const std::string host = rest.substr(0, rest.find_first_of(":/?#"));
+    nlohmann::ordered_json headers = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : request.headers) headers[name] = value;
+    context_.trace({core::to_ns(simulation_.now()), "tut", host, request.method + " " + request.url, "",
+                    headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    fetcher(std::move(request), options, [this, host, done](core::Result<transport::HttpResult, std::string> result) {
+      if (result) {
+        context_.trace({core::to_ns(simulation_.now()), host, "tut", "HTTP " + std::to_string(result->status), "", result->body});
+      } else {
+        context_.trace({core::to_ns(simulation_.now()), host, "tut", "HTTP request failed", "", result.error()});
+      }
+      done(std::move(result));
+    });
+  };
 }
 
 bool RoomWorld::run_until(const std::function<bool()>& done, core::Duration limit) {

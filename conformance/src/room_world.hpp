@@ -1,9 +1,10 @@
 #pragma once
-// RoomWorld: the simulated world a ws-room case runs in. One simulated host serves the room (our
-// reference WsRoomServer, or a scripted server the case drives frame by frame); the transport under
-// test runs on its own host, created through its own factory registration; reference peers can join
-// from further hosts. Every frame between the transport under test and the server is recorded into
-// the case's transcript, whatever the transport's implementation.
+// RoomWorld: the simulated world a case runs in. One simulated host serves the ws-room (our
+// reference WsRoomServer, or a scripted server the case drives frame by frame); another serves
+// signed-login over HTTP (LoginService); the transport under test runs on its own host, created
+// through its own factory registration; reference peers can join from further hosts. Every frame
+// and HTTP exchange of the transport under test is recorded into the case's transcript, whatever
+// the transport's implementation.
 
 #include <deque>
 #include <functional>
@@ -16,6 +17,7 @@
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/conformance/case_context.hpp"
 #include "dclcomms/sim/simulation.hpp"
+#include "login_service.hpp"
 #include "ws_room_server.hpp"
 
 namespace dclcomms::conformance {
@@ -73,6 +75,8 @@ class RoomWorld {
 
   ScriptedServer& scripted() { return scripted_; }
   ws_room::WsRoomServer* reference_server() { return reference_.get(); }
+  /// The signed-login endpoint at http://login-server/ (the reference endpoint unless scripted).
+  LoginService& login() { return *login_; }
 
   /// Steps the simulation until `done` or until `limit` of virtual time has passed. Returns `done()`.
   bool run_until(const std::function<bool()>& done, core::Duration limit = std::chrono::seconds(30));
@@ -83,17 +87,22 @@ class RoomWorld {
   void set_tut_link(const sim::LinkFaults& faults);
   /// How many websocket connections the transport under test has opened so far.
   int tut_connection_attempts() const { return tut_connection_attempts_; }
+  /// How many HTTP requests the transport under test has started so far.
+  int tut_http_requests() const { return tut_http_requests_; }
 
  private:
   transport::TransportContext context_for(sim::HostId host, transport::SigningIdentity identity, bool record);
   void record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame);
   void record_event(const Endpoint& endpoint, const transport::TransportEvent& event);
+  transport::HttpFetcher recording_http(transport::HttpFetcher fetcher);
 
   CaseContext& context_;
   sim::Simulation simulation_;
   carriers::SimWebSocketNetwork network_;
   sim::HostId server_host_;
+  sim::HostId login_host_;
   sim::LinkFaults faults_;
+  std::unique_ptr<LoginService> login_;
   Endpoint tut_;
   std::vector<std::unique_ptr<Endpoint>> peers_;
   std::vector<std::unique_ptr<transport::TransportFactory>> factories_;
@@ -101,6 +110,7 @@ class RoomWorld {
   ScriptedServer scripted_;
   HarnessServices services_;
   int tut_connection_attempts_ = 0;
+  int tut_http_requests_ = 0;
 };
 
 /// The identity of endpoint number `n` in a world (deterministic, valid secp256k1 keys).

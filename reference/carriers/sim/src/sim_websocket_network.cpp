@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dclcomms/core/assert.hpp"
+#include "sim_http_text.hpp"
 
 namespace dclcomms::carriers {
 namespace {
@@ -194,6 +195,36 @@ class SimServer final : public transport::MessageServer {
     if (callbacks_.on_open) callbacks_.on_open(stream, target);
   }
 
+  // A plain HTTP request (the stream carries nothing else): answered like Beast's server does —
+  // on_http_request for any method, else on_http_get for GETs — then the stream is forgotten.
+  void on_http(sim::StreamId stream, const std::string& text) {
+    const auto request = sim_http::parse(text);
+    const auto first_space = request ? request->start_line.find(' ') : std::string::npos;
+    const auto second_space = first_space == std::string::npos ? first_space : request->start_line.find(' ', first_space + 1);
+    transport::HttpResponse answer;
+    if (second_space == std::string::npos) {
+      answer = transport::HttpResponse{400, "application/json", R"({"error":"malformed request"})", {}};
+    } else if (callbacks_.on_http_request) {
+      transport::HttpServerRequest plain;
+      plain.method = request->start_line.substr(0, first_space);
+      plain.target = request->start_line.substr(first_space + 1, second_space - first_space - 1);
+      plain.headers = request->headers;
+      plain.body = request->body;
+      answer = callbacks_.on_http_request(plain);
+    } else if (request->start_line.rfind("GET ", 0) != 0) {
+      answer = transport::HttpResponse{405, "application/json", R"({"error":"only GET and websocket upgrades"})", {}};
+    } else if (callbacks_.on_http_get) {
+      answer = callbacks_.on_http_get(request->start_line.substr(first_space + 1, second_space - first_space - 1));
+    }
+    sim_http::Message response;
+    response.start_line = "HTTP/1.1 " + std::to_string(answer.status);
+    response.headers.emplace_back("content-type", answer.content_type);
+    for (const auto& header : answer.headers) response.headers.push_back(header);
+    response.body = std::move(answer.body);
+    send_raw(stream, tagged(static_cast<Tag>(sim_http::response_tag), sim_http::format(response)));
+    forget(stream);
+  }
+
   void on_data(sim::StreamId stream, std::span<const std::uint8_t> frame) {
     if (callbacks_.on_frame) callbacks_.on_frame(stream, std::vector<std::uint8_t>(frame.begin(), frame.end()));
   }
@@ -255,6 +286,7 @@ void ServerEndpoint::on_message(std::span<const std::uint8_t> payload) {
   const auto body = payload.subspan(1);
   if (!upgraded) {
     if (payload[0] == upgrade) return server_.on_upgrade(stream_, text_of(body));
+    if (payload[0] == sim_http::request_tag) return server_.on_http(stream_, text_of(body));
     return server_.on_gone(stream_, "carrier protocol error before the upgrade");
   }
   if (payload[0] == data) return server_.on_data(stream_, body);
