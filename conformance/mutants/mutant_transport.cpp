@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "../src/reference_capabilities.hpp"
+#include "livekit_mutants.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -96,7 +97,7 @@ TransportUnderTest mutant(const std::string& name, Flaw flaw) {
 }  // namespace
 
 std::vector<Mutant> mutants() {
-  return {
+  std::vector<Mutant> all{
       {mutant("mutant-echo-own-packets", Flaw::echo_own_packets), "wsroom.no_echo", "surfaces its own packets as messages"},
       {mutant("mutant-swap-reliability", Flaw::swap_reliability), "wsroom.pack.outbound_byte_identical", "sends reliable as unreliable and back"},
       {mutant("mutant-reencode-packets", Flaw::reencode_packets), "wsroom.pack.golden_inbound", "re-encodes received packets, altering their bytes"},
@@ -105,6 +106,8 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-drop-sends-on-disconnect", Flaw::drop_sends_on_disconnect), "wsroom.lifecycle.sends_before_disconnect_arrive",
        "loses the reliable packets sent just before disconnect()"},
   };
+  for (auto& m : livekit_mutants()) all.push_back(std::move(m));
+  return all;
 }
 
 }  // namespace dclcomms::conformance
