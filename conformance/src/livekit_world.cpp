@@ -114,14 +114,26 @@ Participant& LivekitWorld::add_participant(std::optional<std::string> identity) 
   participant->identity = identity.value_or(world_identity(context_.seed(), index).address);
   Participant* raw = participant.get();
   livekit::SessionHandler handler;
-  handler.on_joined = [raw](std::string, std::vector<std::string> present) { raw->joined_with = std::move(present); };
-  handler.on_participant_joined = [raw](std::string who) { raw->saw_join.push_back(std::move(who)); };
-  handler.on_participant_left = [raw](std::string who) { raw->saw_leave.push_back(std::move(who)); };
+  handler.on_joined = [this, raw](std::string, std::vector<std::string> present) {
+    record_participant(*raw, "joined", nlohmann::json{{"identity", raw->identity}, {"participants", present}});
+    raw->joined_with = std::move(present);
+  };
+  handler.on_participant_joined = [this, raw](std::string who) {
+    record_participant(*raw, "participant joined", nlohmann::json{{"identity", who}});
+    raw->saw_join.push_back(std::move(who));
+  };
+  handler.on_participant_left = [this, raw](std::string who) {
+    record_participant(*raw, "participant left", nlohmann::json{{"identity", who}});
+    raw->saw_leave.push_back(std::move(who));
+  };
   handler.on_data = [this, raw](std::string sender, std::vector<std::uint8_t> payload, livekit::DataKind kind) {
     record_data("sfu", raw->name, std::string(data_kind_name(kind)) + " data from " + sender, payload);
     raw->received.push_back({std::move(sender), std::move(payload), kind});
   };
-  handler.on_closed = [raw](livekit::DisconnectReason reason, std::string) { raw->closed = reason; };
+  handler.on_closed = [this, raw](livekit::DisconnectReason reason, std::string detail) {
+    record_participant(*raw, "closed", nlohmann::json{{"reason", livekit::to_string(reason)}, {"detail", detail}});
+    raw->closed = reason;
+  };
   const auto token = deployment_.fresh_token(participant->identity);
   participant->session = deployment_.connector(participant->host)({world_livekit_url, token}, std::move(handler));
   participants_.push_back(std::move(participant));
@@ -153,6 +165,11 @@ void LivekitWorld::run_for(core::Duration duration) { simulation_.run_until(simu
 void LivekitWorld::record_data(const std::string& from, const std::string& to, const std::string& label, const codec::Bytes& payload) {
   auto packet = codec::decode_packet(payload);
   context_.trace({core::to_ns(simulation_.now()), from, to, label, core::to_hex(payload), packet ? codec::to_json(*packet) : ""});
+}
+
+void LivekitWorld::record_participant(const Participant& participant, const std::string& label, const nlohmann::json& json) {
+  context_.trace({core::to_ns(simulation_.now()), "sfu", participant.name, label, "",
+                  json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void LivekitWorld::record_event(const transport::TransportEvent& event) {

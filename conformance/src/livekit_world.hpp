@@ -8,6 +8,7 @@
 // transport under test is recorded into the case's transcript.
 
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,7 @@ class LivekitWorld {
  private:
   void record_data(const std::string& from, const std::string& to, const std::string& label, const codec::Bytes& payload);
   void record_event(const transport::TransportEvent& event);
+  void record_participant(const Participant& participant, const std::string& label, const nlohmann::json& json);
 
   CaseContext& context_;
   sim::Simulation simulation_;
