@@ -4,6 +4,9 @@
 // are there to notice if it does.
 #include "cases.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 #include "../src/room_world.hpp"
