@@ -1,8 +1,400 @@
-// livekit cases: being written (session 2); empty until its cases land.
+// livekit cases (spec §6): joining, participants, data packing and kinds, targeted sends, duplicate
+// identity, token time window, payload limit, no echo, reliable data under weather. Each runs in a
+// LivekitWorld: our SFU model, reference participants as bare LiveKit sessions (so the data kind
+// that arrived is visible), the transport under test on its own host.
 #include "cases.hpp"
 
-namespace dclcomms::conformance {
+#include <algorithm>
+#include <map>
+#include <set>
 
-void add_livekit_cases(std::vector<Case>&) {}
+#include "../src/livekit_world.hpp"
+#include "../src/random_packet.hpp"
+#include "dclcomms/core/hex.hpp"
+#include "dclcomms/sim/weather.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+using namespace std::chrono_literals;
+using transport::Connected;
+using transport::Disconnected;
+using transport::MessageReceived;
+using transport::Reliability;
+
+const std::string s6 = "comms-transports.md §6";
+
+sim::LinkFaults lan() { return *sim::weather_profile("lan"); }
+
+std::string list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& item : items) out += (out.size() > 1 ? ", " : "") + item;
+  return out + "]";
+}
+
+std::vector<std::string> sorted(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  return items;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return text;
+}
+
+codec::Bytes chat(const std::string& text) {
+  codec::Packet p;
+  p.mutable_chat()->set_message(text);
+  return codec::encode_packet(p);
+}
+
+// `count` distinct arbitrary packets (distinct, so that each arrival names the packet it is).
+std::vector<codec::Bytes> distinct_random_packets(core::Prng& prng, std::size_t count) {
+  std::vector<codec::Bytes> out;
+  while (out.size() < count) {
+    auto bytes = codec::encode_packet(random_packet(prng));
+    if (std::find(out.begin(), out.end(), bytes) == out.end()) out.push_back(std::move(bytes));
+  }
+  return out;
+}
+
+// A Chat packet of exactly `size` encoded bytes.
+codec::Bytes chat_of_size(std::size_t size) {
+  std::size_t text = size > 16 ? size - 16 : 0;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const auto bytes = chat(std::string(text, 'x'));
+    if (bytes.size() == size) return bytes;
+    text = text + size - bytes.size();  // the length prefix may grow by a byte: converge
+  }
+  return chat(std::string(text, 'x'));
+}
+
+CaseOutcome connected_lists_participants(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  world.add_participant();
+  world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participants could not join the SFU");
+  const auto present = world.deployment().sfu().participants(world_livekit_room);
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  const auto peers = world.tut().all<Connected>().front().peers;
+  if (sorted(peers) != sorted(present)) {
+    return fail("Connected.peers is " + list(peers) + ", but the room held " + list(present) + " when it joined");
+  }
+  return pass("Connected listed the " + std::to_string(present.size()) + " participants present, not itself");
+}
+
+CaseOutcome peers_join_and_leave(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  Participant& peer = world.add_participant();
+  world.run_until([&] { return !world.tut().all<transport::PeerJoined>().empty(); }, 10s);
+  const auto joined = world.tut().all<transport::PeerJoined>();
+  if (joined.size() != 1 || joined[0].address != peer.identity) {
+    return fail("expected one PeerJoined for the participant's identity " + peer.identity + ", got " + std::to_string(joined.size()) +
+                (joined.empty() ? "" : " (first: '" + joined[0].address + "')"));
+  }
+  peer.session->leave();
+  world.run_until([&] { return !world.tut().all<transport::PeerLeft>().empty(); }, 10s);
+  const auto left = world.tut().all<transport::PeerLeft>();
+  if (left.size() != 1 || left[0].address != peer.identity) {
+    return fail("expected one PeerLeft for " + peer.identity + " after it left, got " + std::to_string(left.size()) +
+                (left.empty() ? "" : " (first: '" + left[0].address + "')"));
+  }
+  return pass();
+}
+
+CaseOutcome outbound_byte_identical(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  core::Prng prng = core::Prng::derive(context.seed(), "livekit-outbound");
+  const bool lossy_capable = context.transport().capabilities.unreliable;
+  const auto packets = distinct_random_packets(prng, 40);
+  std::map<codec::Bytes, livekit::DataKind> expected_kind;
+  std::vector<codec::Bytes> reliable_order;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    const bool unreliable = lossy_capable && prng.uniform_below(2) == 1;
+    auto status = world.tut().transport->send(packets[i], {unreliable ? Reliability::unreliable : Reliability::reliable, {}});
+    if (!status) return fail("send #" + std::to_string(i) + " refused: " + status.error().message);
+    expected_kind[packets[i]] = unreliable ? livekit::DataKind::lossy : livekit::DataKind::reliable;
+    if (!unreliable) reliable_order.push_back(packets[i]);
+  }
+  // 'lan' loses nothing, so lossy data arrives too (in any order).
+  world.run_until([&] { return peer.received.size() >= packets.size(); }, 10s);
+  world.run_for(1s);
+  std::vector<codec::Bytes> reliable_seen;
+  std::set<codec::Bytes> seen;
+  for (const auto& data : peer.received) {
+    const auto sent = expected_kind.find(data.payload);
+    if (sent == expected_kind.end()) return fail("the participant got a payload that was never sent (altered?): " + core::to_hex(data.payload));
+    if (data.sender != world.tut_identity()) return fail("a packet arrived attributed to '" + data.sender + "', not " + world.tut_identity());
+    if (data.kind != sent->second) {
+      return fail("a packet sent " + std::string(sent->second == livekit::DataKind::lossy ? "unreliable" : "reliable") + " arrived as " +
+                  std::string(data_kind_name(data.kind)) + " data (expected " + std::string(data_kind_name(sent->second)) + ")");
+    }
+    if (!seen.insert(data.payload).second) return fail("a packet arrived twice: " + core::to_hex(data.payload));
+    if (data.kind == livekit::DataKind::reliable) reliable_seen.push_back(data.payload);
+  }
+  if (seen.size() != packets.size()) {
+    return fail("sent " + std::to_string(packets.size()) + " packets on a lossless link, the participant got " + std::to_string(seen.size()));
+  }
+  if (reliable_seen != reliable_order) return fail("reliable packets arrived out of order");
+  return pass(std::to_string(packets.size()) + " packets arrived byte-identical, " + std::to_string(reliable_order.size()) +
+              " as reliable data, the rest as lossy");
+}
+
+CaseOutcome inbound_byte_identical(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  Participant& a = world.add_participant();
+  Participant& b = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participants could not join");
+  core::Prng prng = core::Prng::derive(context.seed(), "livekit-inbound");
+  const auto packets = distinct_random_packets(prng, 40);
+  std::map<codec::Bytes, std::string> sender_of;
+  std::map<std::string, std::vector<codec::Bytes>> reliable_order;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    Participant& from = i % 2 == 0 ? a : b;
+    const auto kind = prng.uniform_below(2) == 1 ? livekit::DataKind::lossy : livekit::DataKind::reliable;
+    from.session->publish_data(packets[i], kind, {});
+    sender_of[packets[i]] = from.identity;
+    if (kind == livekit::DataKind::reliable) reliable_order[from.identity].push_back(packets[i]);
+  }
+  world.run_until([&] { return world.tut().all<MessageReceived>().size() >= packets.size(); }, 10s);
+  world.run_for(1s);
+  std::map<std::string, std::vector<codec::Bytes>> reliable_seen;
+  std::set<codec::Bytes> seen;
+  for (const auto& m : world.tut().all<MessageReceived>()) {
+    const auto sent = sender_of.find(m.packet);
+    if (sent == sender_of.end()) return fail("surfaced a packet that no participant sent (altered?): " + core::to_hex(m.packet));
+    if (m.sender != sent->second) return fail("a packet from " + sent->second + " surfaced attributed to '" + m.sender + "'");
+    if (!seen.insert(m.packet).second) return fail("a packet surfaced twice: " + core::to_hex(m.packet));
+    const auto& order = reliable_order[sent->second];
+    if (std::find(order.begin(), order.end(), m.packet) != order.end()) reliable_seen[sent->second].push_back(m.packet);
+  }
+  if (seen.size() != packets.size()) {
+    return fail("two participants published " + std::to_string(packets.size()) + " packets on a lossless link, the application got " +
+                std::to_string(seen.size()));
+  }
+  for (const auto& [identity, order] : reliable_order) {
+    if (reliable_seen[identity] != order) return fail("reliable packets from " + identity + " surfaced out of order");
+  }
+  return pass(std::to_string(packets.size()) + " packets from two participants surfaced byte-identical with their senders");
+}
+
+CaseOutcome targeted_sends(CaseContext& context) {
+  if (!context.transport().capabilities.targeted_sends) return unsupported("the transport does not declare targeted sends");
+  LivekitWorld world(context, lan());
+  Participant& p1 = world.add_participant();
+  Participant& p2 = world.add_participant();
+  Participant& p3 = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participants could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  const auto to_p2 = chat("only for " + p2.identity);
+  const auto to_p1_p3 = chat("for " + p1.identity + " and " + p3.identity);
+  const auto to_all = chat("for everyone");  // last, reliable: once it is in, the rest had its chance
+  if (!world.tut().transport->send(to_p2, {Reliability::reliable, {p2.identity}})) return fail("the targeted reliable send was refused");
+  if (!world.tut().transport->send(to_p1_p3, {Reliability::unreliable, {p1.identity, p3.identity}})) return fail("the targeted unreliable send was refused");
+  if (!world.tut().transport->send(to_all, {Reliability::reliable, {}})) return fail("the broadcast send was refused");
+  const auto got = [](const Participant& p, const codec::Bytes& bytes) {
+    return std::count_if(p.received.begin(), p.received.end(), [&](const auto& d) { return d.payload == bytes; });
+  };
+  world.run_until([&] { return got(p1, to_all) && got(p2, to_all) && got(p3, to_all); }, 10s);
+  world.run_for(1s);
+  const std::vector<std::pair<const Participant*, std::vector<bool>>> expected{
+      {&p1, {false, true, true}}, {&p2, {true, false, true}}, {&p3, {false, true, true}}};
+  const std::vector<std::pair<std::string, const codec::Bytes*>> packets{
+      {"the reliable packet targeted at " + p2.name, &to_p2}, {"the unreliable packet targeted at peer-1 and peer-3", &to_p1_p3}, {"the broadcast", &to_all}};
+  for (const auto& [participant, wants] : expected) {
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+      const auto count = got(*participant, *packets[i].second);
+      if (wants[i] && count != 1) return fail(participant->name + " got " + packets[i].first + " " + std::to_string(count) + " times, expected once");
+      if (!wants[i] && count != 0) return fail(participant->name + " got " + packets[i].first + ", which was not addressed to it");
+    }
+  }
+  return pass();
+}
+
+CaseOutcome duplicate_identity_no_reconnect(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  Participant& twin = world.add_participant(world.tut_identity());  // the same identity, elsewhere
+  if (!world.run_until([&] { return world.tut().disconnected(); }, 10s)) {
+    return fail("the same identity joined from another host and the transport stayed connected (LiveKit evicts the older session)");
+  }
+  const auto disconnected = world.tut().all<Disconnected>().front();
+  if (!disconnected.kicked) return fail("evicted for DUPLICATE_IDENTITY, but Disconnected.kicked is false (reason: " + disconnected.reason + ")");
+  world.run_for(30s);
+  if (world.tut_join_attempts() != 1) return fail("joined " + std::to_string(world.tut_join_attempts()) + " times: it reconnected after the eviction");
+  if (world.tut().all<Connected>().size() != 1) return fail("Connected again after the eviction");
+  if (twin.closed) return fail("the newer session with the same identity was evicted in turn (the transport fought back)");
+  return pass();
+}
+
+// A token outside its validity window: refused with an error naming the problem, and no join.
+CaseOutcome token_outside_window(CaseContext& context, bool expired) {
+  LivekitWorld world(context, lan());
+  Participant& witness = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  const auto now = world.deployment().unix_seconds_now();
+  const auto token = expired ? world.deployment().token(world.tut_identity(), now - 600, now - 60)
+                             : world.deployment().token(world.tut_identity(), now + 600, now + 900);
+  const std::vector<std::string> words = expired ? std::vector<std::string>{"expir"}
+                                                 : std::vector<std::string>{"not yet valid", "not_yet_valid", "nbf", "not before"};
+  const auto names_problem = [&](const std::string& text) {
+    return std::any_of(words.begin(), words.end(), [&](const auto& w) { return lower(text).find(w) != std::string::npos; });
+  };
+  const std::string what = expired ? "an expired token" : "a token not valid yet";
+  std::string error;
+  if (auto refused = world.create_tut(LivekitDeployment::uri(token))) {
+    error = *refused;  // refusing at creation is earlier still
+  } else {
+    auto status = world.tut().transport->connect();
+    if (!status) error = status.error().message;
+    world.run_until([&] { return world.tut().connected() || world.tut().disconnected(); }, 20s);
+    if (world.tut().connected()) return fail("joined the room with " + what);
+    if (error.empty() && world.tut().disconnected()) error = world.tut().all<Disconnected>().front().reason;
+    if (error.empty()) return fail("connect() with " + what + " neither failed nor ended in Disconnected within 20 s");
+  }
+  world.run_for(1s);
+  if (world.deployment().sfu().stats().joins != 1) return fail("the SFU admitted a session with " + what);
+  if (!witness.saw_join.empty()) return fail("a participant saw " + witness.saw_join.front() + " join with " + what);
+  if (!names_problem(error)) return fail("refused, but the error does not say why (expected it to name the token's time window): " + error);
+  return pass("refused: " + error);
+}
+
+CaseOutcome oversize_refused_cleanly(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  const std::size_t limit = context.transport().capabilities.payload_bytes_max;
+  const auto before = chat("before");
+  const auto at_limit = chat_of_size(limit);
+  const auto after = chat("after");
+  if (!world.tut().transport->send(before, {})) return fail("a small packet was refused");
+  if (!world.tut().transport->send(at_limit, {})) return fail("a packet of exactly the declared maximum (" + std::to_string(limit) + " bytes) was refused");
+  const codec::Bytes huge(limit + 1, 0x00);
+  auto status = world.tut().transport->send(huge, {});
+  if (status.ok()) return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the declared maximum) was accepted");
+  if (status.error().code != transport::TransportErrorCode::packet_too_large) {
+    return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected packet_too_large");
+  }
+  if (!world.tut().transport->send(after, {})) return fail("a small packet after the refused one was refused too");
+  world.run_until([&] { return peer.received.size() >= 3; }, 10s);
+  world.run_for(1s);
+  std::vector<codec::Bytes> got;
+  for (const auto& d : peer.received) got.push_back(d.payload);
+  if (got != std::vector<codec::Bytes>{before, at_limit, after}) {
+    return fail("expected exactly the three accepted packets in order at the participant, got " + std::to_string(got.size()) + " packets");
+  }
+  if (world.tut().disconnected()) return fail("the refused packet ended the session");
+  return pass();
+}
+
+CaseOutcome no_echo(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  (void)world.tut().transport->send(chat("mine, reliable"), {Reliability::reliable, {}});
+  (void)world.tut().transport->send(chat("mine, unreliable"), {Reliability::unreliable, {}});
+  world.run_until([&] { return peer.received.size() >= 2; }, 5s);
+  world.run_for(1s);
+  for (const auto& m : world.tut().all<MessageReceived>()) return fail("its own packet came back as a message from '" + m.sender + "'");
+  if (peer.received.empty()) return fail("nothing reached the participant either: the check proves nothing");
+  return pass();
+}
+
+CaseOutcome disconnect_leaves_room(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  world.tut().transport->disconnect();
+  world.run_until([&] { return world.tut().disconnected() && !peer.saw_leave.empty(); }, 10s);
+  if (!world.tut().disconnected()) return fail("disconnect() was not followed by Disconnected within 10 s");
+  if (world.tut().all<Disconnected>().front().kicked) return fail("a disconnect of its own was reported as a kick");
+  if (peer.saw_leave != std::vector<std::string>{world.tut_identity()}) {
+    return fail("the other participant did not see " + world.tut_identity() + " leave (saw " + list(peer.saw_leave) + ")");
+  }
+  if (const auto present = world.deployment().sfu().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
+    return fail("after the leave the room lists " + list(present) + ", expected only " + peer.identity);
+  }
+  return pass();
+}
+
+CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weather) {
+  LivekitWorld world(context, *sim::weather_profile(weather));
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return unsupported("the reference participant could not join under this weather");
+  if (auto error = world.join_tut(); !error.empty()) {
+    if (world.tut().disconnected()) return unsupported("the join did not finish under this weather: " + error);
+    return fail(error + " (under " + std::string(weather) + ")");
+  }
+  constexpr int count = 30;
+  std::vector<codec::Bytes> sent;
+  for (int i = 0; i < count; ++i) {
+    sent.push_back(chat("m" + std::to_string(i)));
+    if (!world.tut().transport->send(sent.back(), {Reliability::reliable, {}})) return fail("send refused");
+    peer.session->publish_data(sent.back(), livekit::DataKind::reliable, {});
+    world.run_for(50ms);
+  }
+  world.run_until([&] { return world.tut().all<MessageReceived>().size() >= count && peer.received.size() >= count; }, 60s);
+  world.run_for(2s);  // room for duplicates to show up
+  std::vector<codec::Bytes> at_peer, at_tut;
+  for (const auto& d : peer.received) {
+    if (d.kind != livekit::DataKind::reliable) return fail("a reliable packet arrived at the participant as lossy data");
+    at_peer.push_back(d.payload);
+  }
+  for (const auto& m : world.tut().all<MessageReceived>()) {
+    if (m.sender != peer.identity) return fail("a packet was attributed to '" + m.sender + "'");
+    at_tut.push_back(m.packet);
+  }
+  if (at_peer != sent) return fail("the participant got " + std::to_string(at_peer.size()) + " reliable packets, expected the " + std::to_string(count) + " sent, once each, in order");
+  if (at_tut != sent) return fail("the application got " + std::to_string(at_tut.size()) + " reliable packets, expected the " + std::to_string(count) + " sent, once each, in order");
+  return pass();
+}
+
+}  // namespace
+
+void add_livekit_cases(std::vector<Case>& cases) {
+  cases.push_back({"livekit.join.connected_lists_participants", Level::must,
+                   "Joining gives Connected listing the participants already in the room (and not itself).", s6 + ".4", "livekit",
+                   connected_lists_participants});
+  cases.push_back({"livekit.peers.join_and_leave", Level::must,
+                   "Participants joining and leaving become PeerJoined / PeerLeft carrying their LiveKit identity.", s6 + ".4, §1.4", "livekit",
+                   peers_join_and_leave});
+  cases.push_back({"livekit.pack.outbound_byte_identical", Level::must,
+                   "Arbitrary Packets reach a participant byte-identical as bare payloads: reliable as RELIABLE data, unreliable as LOSSY.",
+                   s6 + ".3", "livekit", outbound_byte_identical});
+  cases.push_back({"livekit.pack.inbound_byte_identical", Level::must,
+                   "Arbitrary Packets published by participants surface byte-identical, attributed to their senders.", s6 + ".3, §1.4",
+                   "livekit", inbound_byte_identical});
+  cases.push_back({"livekit.targeted.reach_only_targets", Level::must,
+                   "Sends with targets reach exactly the destination identities, for both data kinds.", s6 + ".3", "livekit", targeted_sends});
+  cases.push_back({"livekit.kick.duplicate_identity_no_reconnect", Level::must,
+                   "A second session with the same identity evicts the transport: Disconnected with kicked=true, and no reconnection.",
+                   s6 + ".4", "livekit", duplicate_identity_no_reconnect});
+  cases.push_back({"livekit.token.expired_refused", Level::must,
+                   "An expired access token is refused at connect with an error naming the expiry, and nothing joins.", s6 + ".2", "livekit",
+                   [](CaseContext& c) { return token_outside_window(c, true); }});
+  cases.push_back({"livekit.token.not_yet_valid_refused", Level::must,
+                   "An access token not valid yet (nbf in the future) is refused at connect with an error saying so, and nothing joins.",
+                   s6 + ".2", "livekit", [](CaseContext& c) { return token_outside_window(c, false); }});
+  cases.push_back({"livekit.oversize_refused_cleanly", Level::must,
+                   "A packet over the limit is refused with packet_too_large; one at the limit and the packets around it all arrive.",
+                   s6 + ".3", "livekit", oversize_refused_cleanly});
+  cases.push_back({"livekit.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s6 + ".3", "livekit", no_echo});
+  cases.push_back({"livekit.lifecycle.disconnect_leaves_room", Level::must,
+                   "disconnect() ends the session with Disconnected (not a kick) and the others see the identity leave.", s6 + ".4, §1.2",
+                   "livekit", disconnect_leaves_room});
+  for (const char* weather : {"wifi", "congested-venue", "lossy-5pct"}) {
+    cases.push_back({std::string("livekit.faults.reliable_exactly_once.") + weather, Level::must,
+                     std::string("Reliable data arrives exactly once, in order, both ways, under '") + weather + "' weather.", s6 + ".3",
+                     "livekit", [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
+  }
+}
 
 }  // namespace dclcomms::conformance

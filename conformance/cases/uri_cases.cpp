@@ -36,10 +36,18 @@ std::vector<CorpusLine> corpus(const char* file) {
   return lines;
 }
 
+// The world serves ws-room already; a transport declaring livekit also gets a LiveKit SFU, so that
+// creation is judged on the connection string alone (without one, a livekit transport can only
+// refuse: it has nothing to join with).
+void serve_declared_types(CaseContext& context, RoomWorld& world) {
+  if (context.transport().capabilities.types.contains("livekit")) world.serve_livekit();
+}
+
 CaseOutcome rejects_corpus(CaseContext& context) {
   const auto lines = corpus("reject.jsonl");
   if (lines.size() < 200) return fail("the bad-URI corpus is missing (fixtures/uris/reject.jsonl)");
   RoomWorld world(context, RoomWorld::ServerKind::scripted, *sim::weather_profile("lan"));
+  serve_declared_types(context, world);
   for (const auto& line : lines) {
     if (!world.create_tut(line.uri)) return fail("accepted the bad connection string '" + line.uri + "'");
   }
@@ -51,6 +59,7 @@ CaseOutcome rejects_corpus(CaseContext& context) {
 
 CaseOutcome accepts_real_world_forms(CaseContext& context) {
   RoomWorld world(context, RoomWorld::ServerKind::scripted, *sim::weather_profile("lan"));
+  serve_declared_types(context, world);
   int checked = 0;
   for (const auto& line : corpus("accept.jsonl")) {
     if (!context.transport().capabilities.types.contains(line.type)) continue;

@@ -6,6 +6,7 @@
 
 #include "../src/reference_capabilities.hpp"
 #include "signed_login_mutants.hpp"
+#include "livekit_mutants.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -176,6 +177,7 @@ std::vector<Mutant> mutants() {
        "drops the targets of a send and broadcasts it to the whole room"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
+  for (auto& m : livekit_mutants()) all.push_back(std::move(m));
   return all;
 }
 

@@ -1,6 +1,7 @@
 #include "room_world.hpp"
 
 #include <nlohmann/json.hpp>
+#include "livekit_deployment.hpp"
 
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
@@ -28,6 +29,8 @@ class RecordingStream final : public transport::MessageStream {
   std::function<void(const std::vector<std::uint8_t>&)> on_send_;
 };
 
+}  // namespace
+
 std::string event_json(const transport::TransportEvent& event) {
   struct Printer {
     std::string operator()(const transport::Connected& e) const { return "{\"peers\":" + std::to_string(e.peers.size()) + "}"; }
@@ -47,8 +50,6 @@ std::string event_json(const transport::TransportEvent& event) {
   };
   return std::visit(Printer{}, event);
 }
-
-}  // namespace
 
 transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n) {
   core::Prng prng = core::Prng::derive(seed, "identity:" + std::to_string(n));
@@ -100,6 +101,7 @@ RoomWorld::~RoomWorld() {
   // Transports first (they hold streams of the network), then the servers.
   tut_.transport.reset();
   peers_.clear();
+  livekit_.reset();
   context_.mix_into_digest(simulation_.digest());
 }
 
@@ -150,6 +152,16 @@ void RoomWorld::connect_tut() {
   if (auto status = tut_.transport->connect(); !status) {
     context_.trace({core::to_ns(simulation_.now()), "tut", "tut", "connect() refused", "", status.error().message});
   }
+}
+
+void RoomWorld::serve_livekit() {
+  livekit_ = std::make_unique<LivekitDeployment>(simulation_, faults_);
+  auto connector = livekit_->connector(livekit_->add_client_host("tut-livekit"));
+  services_.livekit = [this, connector](const livekit::JoinRequest& request, livekit::SessionHandler handler) {
+    ++tut_connection_attempts_;
+    return connector(request, std::move(handler));
+  };
+  services_.unix_seconds_now = [this] { return livekit_->unix_seconds_now(); };
 }
 
 Endpoint& RoomWorld::add_peer() {

@@ -54,6 +54,8 @@ struct ScriptedServer {
   }
 };
 
+class LivekitDeployment;
+
 class RoomWorld {
  public:
   enum class ServerKind { reference, scripted };
@@ -68,6 +70,10 @@ class RoomWorld {
   HarnessServices& services() { return services_; }
   /// Connects the transport under test (after create_tut).
   void connect_tut();
+  /// Also serves `livekit:` URIs (before create_tut): a LiveKit SFU (livekit_deployment.hpp) that the
+  /// transport under test joins from a second host, "tut-livekit" (a host carries one network),
+  /// through services(). Its joins count as connection attempts.
+  void serve_livekit();
 
   /// A reference ws-room peer (our transport) joining the reference server's room.
   Endpoint& add_peer();
@@ -111,10 +117,14 @@ class RoomWorld {
   HarnessServices services_;
   int tut_connection_attempts_ = 0;
   int tut_http_requests_ = 0;
+  std::unique_ptr<LivekitDeployment> livekit_;  // after the transports: they hold its sessions
 };
 
 /// The identity of endpoint number `n` in a world (deterministic, valid secp256k1 keys).
 transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n);
+
+/// A transport event as one line of JSON (for transcripts).
+std::string event_json(const transport::TransportEvent& event);
 
 /// A WsPacket as one line of JSON (for transcripts and failure messages).
 std::string describe(const codec::WsPacket& packet);

@@ -124,7 +124,7 @@ ExitCode list() {
   for (const auto& t : conformance::reference_transports()) std::cout << "  " << t.name << '\n';
   std::cout << "\nmutants (each must FAIL the named case):\n";
   for (const auto& m : conformance::mutants()) {
-    std::cout << "  " << std::left << std::setw(32) << m.transport.name << std::setw(42) << m.caught_by << m.flaw << '\n';
+    std::cout << "  " << std::left << std::setw(40) << m.transport.name << std::setw(50) << m.caught_by << m.flaw << '\n';
   }
   return ExitCode::ok;
 }

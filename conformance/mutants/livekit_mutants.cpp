@@ -1,0 +1,104 @@
+// Mutants: the reference livekit transport with one deliberate flaw each, each caught by the
+// livekit case named beside it in livekit_mutants() (test/mutants_test.cpp proves it).
+#include "livekit_mutants.hpp"
+
+#include <memory>
+
+#include "dclcomms/livekit/livekit_transport.hpp"
+#include "dclcomms/transport/event_poster.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick };
+
+class LivekitMutant final : public transport::Transport {
+ public:
+  LivekitMutant(Flaw flaw, std::string uri, transport::TransportContext context, const HarnessServices& services)
+      : flaw_(flaw), uri_(std::move(uri)), context_(std::move(context)), services_(services),
+        events_(*context_.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
+
+  /// The reference transport for `uri_` (the factory's validation included).
+  core::Result<core::Ok, transport::UriError> make_inner() {
+    transport::TransportFactory factory(context_);
+    livekit::register_livekit(factory, {services_.livekit, services_.unix_seconds_now});
+    auto created = factory.create(uri_);
+    if (!created) return core::fail(created.error().code, created.error().message);
+    inner_ = std::move(created).value();
+    inner_->set_event_handler([this](const transport::TransportEvent& event) { on_event(event); });
+    return core::Ok{};
+  }
+
+  std::string_view type() const override { return "livekit"; }
+  transport::Status connect() override { return inner_->connect(); }
+  void disconnect() override {
+    stopping_ = true;
+    inner_->disconnect();
+  }
+  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    transport::SendOptions effective = options;
+    if (flaw_ == Flaw::unreliable_as_reliable) effective.reliability = transport::Reliability::reliable;
+    if (flaw_ == Flaw::ignore_targets) effective.targets.clear();  // every send becomes a broadcast
+    auto status = inner_->send(packet, effective);
+    if (status && flaw_ == Flaw::echo_own_packets && context_.identity) {
+      events_.post(transport::MessageReceived{context_.identity->address, transport::PacketBytes(packet.begin(), packet.end())});
+    }
+    return status;
+  }
+
+ private:
+  void on_event(const transport::TransportEvent& event) {
+    const auto* disconnected = std::get_if<transport::Disconnected>(&event);
+    if (disconnected && disconnected->kicked && flaw_ == Flaw::reconnect_after_kick && !stopping_) {
+      // The flaw: rejoin and evict the other session in turn (the ping-pong of unity-explorer #7470).
+      emit(event);
+      context_.runtime->post([this] {
+        if (make_inner()) (void)inner_->connect();
+      });
+      return;
+    }
+    emit(event);
+  }
+
+  Flaw flaw_;
+  std::string uri_;
+  transport::TransportContext context_;
+  HarnessServices services_;
+  transport::TransportPtr inner_;
+  bool stopping_ = false;
+  transport::EventPoster events_;
+};
+
+Capabilities livekit_capabilities() {
+  Capabilities c;
+  c.types = {"livekit"};
+  c.targeted_sends = true;
+  return c;
+}
+
+TransportUnderTest mutant(const std::string& name, Flaw flaw) {
+  return TransportUnderTest{name, livekit_capabilities(), [flaw](transport::TransportFactory& factory, const HarnessServices& services) {
+                              factory.register_type("livekit", [flaw, services](const transport::TransportUri& uri, const transport::TransportContext& context)
+                                                                   -> core::Result<transport::TransportPtr, transport::UriError> {
+                                auto made = std::make_unique<LivekitMutant>(flaw, uri.type + ":" + uri.params, context, services);
+                                if (auto inner = made->make_inner(); !inner) return core::fail(inner.error().code, inner.error().message);
+                                return transport::TransportPtr(std::move(made));
+                              });
+                            }};
+}
+
+}  // namespace
+
+std::vector<Mutant> livekit_mutants() {
+  return {
+      {mutant("mutant-livekit-unreliable-as-reliable", Flaw::unreliable_as_reliable), "livekit.pack.outbound_byte_identical",
+       "publishes unreliable packets as RELIABLE data"},
+      {mutant("mutant-livekit-ignore-targets", Flaw::ignore_targets), "livekit.targeted.reach_only_targets",
+       "broadcasts packets meant for some identities only"},
+      {mutant("mutant-livekit-echo-own-packets", Flaw::echo_own_packets), "livekit.no_echo", "surfaces its own packets as messages"},
+      {mutant("mutant-livekit-reconnect-after-kick", Flaw::reconnect_after_kick), "livekit.kick.duplicate_identity_no_reconnect",
+       "rejoins after a DUPLICATE_IDENTITY eviction"},
+  };
+}
+
+}  // namespace dclcomms::conformance
