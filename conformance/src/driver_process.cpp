@@ -1,5 +1,6 @@
 #include "driver_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -18,9 +19,12 @@ constexpr std::size_t line_bytes_max = 16 * 1024 * 1024;  // a driver line may c
 }
 
 std::unique_ptr<DriverProcess> DriverProcess::start(const std::string& command) {
+  // Close-on-exec, so that a driver started later does not inherit this one's pipe ends: a stray
+  // copy of the write end of its stdin would keep it from ever seeing EOF (dup2 onto 0 and 1 in
+  // the child clears the flag where it is wanted).
   int in_pipe[2], out_pipe[2];
-  if (pipe(in_pipe) != 0) return nullptr;
-  if (pipe(out_pipe) != 0) {
+  if (pipe2(in_pipe, O_CLOEXEC) != 0) return nullptr;
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
     close(in_pipe[0]);
     close(in_pipe[1]);
     return nullptr;
