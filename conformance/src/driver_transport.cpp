@@ -72,18 +72,21 @@ void keep_idle_process(const std::string& command, std::unique_ptr<DriverProcess
 
 }  // namespace
 
-DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context)
-    : process_(std::move(process)), type_(std::move(type)), context_(context), origin_(context.runtime->now()),
+DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
+                                 const HarnessServices& services)
+    : process_(std::move(process)), type_(std::move(type)), context_(context), origin_(context.runtime->now()), services_(services),
       events_(*context.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
 
 DriverTransport::~DriverTransport() {
   if (timer_) context_.runtime->cancel(*timer_);
   streams_.clear();
+  livekit_sessions_.clear();
 }
 
 core::Result<transport::TransportPtr, transport::UriError> DriverTransport::create(const std::string& command,
                                                                                    const transport::TransportUri& uri,
-                                                                                   const transport::TransportContext& context) {
+                                                                                   const transport::TransportContext& context,
+                                                                                   const HarnessServices& services) {
   auto process = take_idle_process(command);
   if (!process) process = DriverProcess::start(command);
   if (!process) return core::fail(transport::UriErrorCode::unsupported_type, "cannot start the driver: " + command);
@@ -101,7 +104,7 @@ core::Result<transport::TransportPtr, transport::UriError> DriverTransport::crea
     keep_idle_process(command, std::move(process));
     return core::fail(uri_error_code_of(error.value("code", "")), "driver: " + error.value("message", std::string("refused")));
   }
-  return transport::TransportPtr(new DriverTransport(std::move(process), uri.type, context));
+  return transport::TransportPtr(new DriverTransport(std::move(process), uri.type, context, services));
 }
 
 std::int64_t DriverTransport::now_ms() const {
@@ -161,6 +164,20 @@ void DriverTransport::perform(const nlohmann::json& action) {
     }
   } else if (what == "http_request") {
     perform_http_request(action);
+  } else if (what == "lk_join") {
+    perform_livekit_join(action);
+  } else if (what == "lk_publish") {
+    const auto bytes = core::from_hex(action.value("hex", ""));
+    const auto it = livekit_sessions_.find(action.value("session", std::int64_t{0}));
+    if (it == livekit_sessions_.end() || !bytes) return;
+    std::vector<std::string> destinations;
+    for (const auto& d : action.value("destinations", nlohmann::json::array())) {
+      if (d.is_string()) destinations.push_back(d.get<std::string>());
+    }
+    it->second->publish_data(*bytes, action.value("kind", "") == "lossy" ? livekit::DataKind::lossy : livekit::DataKind::reliable,
+                             std::move(destinations));
+  } else if (what == "lk_leave") {
+    if (const auto it = livekit_sessions_.find(action.value("session", std::int64_t{0})); it != livekit_sessions_.end()) it->second->leave();
   } else if (what == "event") {
     if (auto event = event_of(action.value("event", nlohmann::json::object()))) events_.post(std::move(*event));
   }
@@ -192,6 +209,33 @@ void DriverTransport::perform_http_request(const nlohmann::json& action) {
     for (const auto& [name, value] : result->headers) headers.push_back({name, value});
     call({{"cmd", "http_response"}, {"request", request_id}, {"status", result->status}, {"headers", headers}, {"body", result->body}});
   });
+}
+
+// One LiveKit participant session on the driver's behalf, through the harness's LiveKit network
+// (the simulated SFU): what LiveKit's SDKs report comes back as lk_* requests.
+void DriverTransport::perform_livekit_join(const nlohmann::json& action) {
+  const std::int64_t session = action.value("session", std::int64_t{0});
+  if (!services_.livekit) return driver_failed("the driver asked to join a LiveKit room and the harness has no LiveKit network");
+  const std::weak_ptr<int> alive = alive_;
+  livekit::SessionHandler handler;
+  handler.on_joined = [this, alive, session](std::string identity, std::vector<std::string> participants) {
+    if (!alive.expired()) call({{"cmd", "lk_joined"}, {"session", session}, {"identity", identity}, {"participants", participants}});
+  };
+  handler.on_participant_joined = [this, alive, session](std::string identity) {
+    if (!alive.expired()) call({{"cmd", "lk_participant_joined"}, {"session", session}, {"identity", identity}});
+  };
+  handler.on_participant_left = [this, alive, session](std::string identity) {
+    if (!alive.expired()) call({{"cmd", "lk_participant_left"}, {"session", session}, {"identity", identity}});
+  };
+  handler.on_data = [this, alive, session](std::string sender, std::vector<std::uint8_t> payload, livekit::DataKind kind) {
+    if (alive.expired()) return;
+    call({{"cmd", "lk_data"}, {"session", session}, {"sender", sender}, {"hex", core::to_hex(payload)},
+          {"kind", kind == livekit::DataKind::lossy ? "lossy" : "reliable"}});
+  };
+  handler.on_closed = [this, alive, session](livekit::DisconnectReason reason, std::string detail) {
+    if (!alive.expired()) call({{"cmd", "lk_closed"}, {"session", session}, {"reason", livekit::to_string(reason)}, {"detail", detail}});
+  };
+  livekit_sessions_[session] = services_.livekit(livekit::JoinRequest{action.value("url", ""), action.value("token", "")}, std::move(handler));
 }
 
 void DriverTransport::driver_failed(const std::string& why) {
@@ -242,12 +286,12 @@ core::Result<TransportUnderTest, std::string> driver_under_test(const std::strin
   tut.capabilities.virtual_time = caps.value("virtual_time", true);
   if (!tut.capabilities.virtual_time) return core::Unexpected<std::string>{"the driver does not support virtual time (protocol v1 needs it)"};
   const auto types = tut.capabilities.types;
-  tut.register_types = [command, types](transport::TransportFactory& factory, const HarnessServices&) {
+  tut.register_types = [command, types](transport::TransportFactory& factory, const HarnessServices& services) {
     for (const auto& type : types) {
       factory.register_type(
           type,
-          [command](const transport::TransportUri& uri, const transport::TransportContext& context) {
-            return DriverTransport::create(command, uri, context);
+          [command, services](const transport::TransportUri& uri, const transport::TransportContext& context) {
+            return DriverTransport::create(command, uri, context, services);
           },
           transport::TransportFactory::Validation::maker);  // the driver's own URI checks are under test
     }

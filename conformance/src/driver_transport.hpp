@@ -19,7 +19,8 @@ class DriverTransport final : public transport::Transport {
  public:
   /// Starts a driver process for `uri`; fails like a factory (with the driver's URI error code).
   static core::Result<transport::TransportPtr, transport::UriError> create(const std::string& command, const transport::TransportUri& uri,
-                                                                           const transport::TransportContext& context);
+                                                                           const transport::TransportContext& context,
+                                                                           const HarnessServices& services);
   ~DriverTransport() override;
 
   std::string_view type() const override { return type_; }
@@ -28,11 +29,13 @@ class DriverTransport final : public transport::Transport {
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override;
 
  private:
-  DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context);
+  DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
+                  const HarnessServices& services);
   /// Calls the driver and carries out the answer's actions. Returns the answer (nothing if the driver failed).
   std::optional<nlohmann::json> call(nlohmann::json request);
   void perform(const nlohmann::json& action);
   void perform_http_request(const nlohmann::json& action);
+  void perform_livekit_join(const nlohmann::json& action);
   void driver_failed(const std::string& why);
   std::int64_t now_ms() const;
 
@@ -40,7 +43,9 @@ class DriverTransport final : public transport::Transport {
   std::string type_;
   transport::TransportContext context_;
   core::TimePoint origin_;
+  HarnessServices services_;
   std::map<std::int64_t, std::unique_ptr<transport::MessageStream>> streams_;
+  std::map<std::int64_t, std::unique_ptr<livekit::LivekitSession>> livekit_sessions_;
   std::optional<core::TimerId> timer_;
   bool failed_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

@@ -1,5 +1,5 @@
-// dclcomms driver: our reference transports (ws-room, signed-login, simulator, offline) behind the
-// conformance driver protocol (docs/driver-protocol.md), virtual-time mode. The suite runs itself through it to prove the
+// dclcomms driver: our reference transports (all five types) behind the conformance driver protocol
+// (docs/driver-protocol.md), virtual-time mode. The suite runs itself through it to prove the
 // out-of-process path; third parties read it as a working example.
 #include <iostream>
 #include <map>
@@ -12,6 +12,7 @@
 #include "dclcomms/core/manual_runtime.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
+#include "dclcomms/livekit/livekit_transport.hpp"
 #include "dclcomms/signed_login/signed_login_transport.hpp"
 #include "dclcomms/simulator_transport/simulator_transport.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
@@ -32,6 +33,21 @@ class DriverStream final : public transport::MessageStream {
   }
   void close(std::string reason) override { actions_.push_back({{"do", "ws_close"}, {"stream", id_}, {"reason", reason}}); }
   std::size_t backlog_bytes() const override { return 0; }
+
+ private:
+  json& actions_;
+  std::int64_t id_;
+};
+
+// A LiveKit participant session the harness carries (lk_* actions out, lk_* requests back).
+class DriverLivekitSession final : public livekit::LivekitSession {
+ public:
+  DriverLivekitSession(json& actions, std::int64_t id) : actions_(actions), id_(id) {}
+  void publish_data(std::vector<std::uint8_t> payload, livekit::DataKind kind, std::vector<std::string> destinations) override {
+    actions_.push_back({{"do", "lk_publish"}, {"session", id_}, {"hex", core::to_hex(payload)},
+                        {"kind", kind == livekit::DataKind::lossy ? "lossy" : "reliable"}, {"destinations", destinations}});
+  }
+  void leave() override { actions_.push_back({{"do", "lk_leave"}, {"session", id_}}); }
 
  private:
   json& actions_;
@@ -82,7 +98,8 @@ class Driver {
     if (cmd == "hello") {
       json answer = ok();
       answer["name"] = "dclcomms-driver";
-      answer["capabilities"] = {{"types", {"ws-room", "signed-login", "simulator", "offline"}}, {"unreliable", true}, {"targeted_sends", false},
+      // Targeted sends: livekit has them; ws-room refuses them with unsupported (as its cases expect).
+      answer["capabilities"] = {{"types", {"ws-room", "signed-login", "livekit", "simulator", "offline"}}, {"unreliable", true}, {"targeted_sends", true},
                                 {"payload_bytes_max", 65535}, {"virtual_time", true}};
       return answer;
     }
@@ -102,6 +119,7 @@ class Driver {
       return status(transport_->send(*bytes, options));
     }
     if (cmd == "http_response" || cmd == "http_failed") return http_answer(cmd, request);
+    if (cmd.starts_with("lk_")) return livekit_report(cmd, request);
     const std::int64_t stream = request.value("stream", std::int64_t{0});
     const auto handler = handlers_.find(stream);
     if (handler == handlers_.end()) return ok();  // a stream we no longer care about
@@ -136,6 +154,31 @@ class Driver {
       }
     }
     done(std::move(result));
+    return ok();
+  }
+
+  json livekit_report(const std::string& cmd, const json& request) {
+    const auto it = livekit_handlers_.find(request.value("session", std::int64_t{0}));
+    if (it == livekit_handlers_.end()) return ok();  // a session we no longer care about
+    livekit::SessionHandler& handler = it->second;
+    if (cmd == "lk_joined" && handler.on_joined) {
+      std::vector<std::string> participants;
+      for (const auto& p : request.value("participants", json::array())) participants.push_back(p.get<std::string>());
+      handler.on_joined(request.value("identity", ""), std::move(participants));
+    } else if (cmd == "lk_participant_joined" && handler.on_participant_joined) {
+      handler.on_participant_joined(request.value("identity", ""));
+    } else if (cmd == "lk_participant_left" && handler.on_participant_left) {
+      handler.on_participant_left(request.value("identity", ""));
+    } else if (cmd == "lk_data" && handler.on_data) {
+      const auto bytes = core::from_hex(request.value("hex", ""));
+      if (!bytes) return refused("protocol_error", "lk_data hex is not hex");
+      handler.on_data(request.value("sender", ""), *bytes, request.value("kind", "") == "lossy" ? livekit::DataKind::lossy : livekit::DataKind::reliable);
+    } else if (cmd == "lk_closed") {
+      auto on_closed = std::move(handler.on_closed);
+      livekit_handlers_.erase(it);
+      const auto reason = livekit::disconnect_reason_from_string(request.value("reason", ""));
+      if (on_closed) on_closed(reason.value_or(livekit::DisconnectReason::connection_lost), request.value("detail", ""));
+    }
     return ok();
   }
 
@@ -174,6 +217,15 @@ class Driver {
     ws_room::register_ws_room(*factory_);
     signed_login::register_signed_login(*factory_);
     simulator_transport::register_simulator_transport(*factory_);
+    livekit::LivekitTransportOptions livekit_options;
+    livekit_options.connector = [this](const livekit::JoinRequest& join, livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
+      const std::int64_t id = next_livekit_session_++;
+      livekit_handlers_[id] = std::move(handler);
+      actions_.push_back({{"do", "lk_join"}, {"session", id}, {"url", join.url}, {"token", join.token}});
+      return std::make_unique<DriverLivekitSession>(actions_, id);
+    };
+    livekit_options.unix_seconds_now = [this] { return (unix_ms_at_zero_ + core::to_ns(runtime_.now()) / 1'000'000) / 1000; };
+    livekit::register_livekit(*factory_, std::move(livekit_options));
     auto created = factory_->create(request.value("uri", ""));
     if (!created) return refused(std::string(transport::to_string(created.error().code)), created.error().message);
     transport_ = std::move(created).value();
@@ -198,6 +250,8 @@ class Driver {
   std::int64_t next_stream_ = 1;
   std::map<std::int64_t, std::function<void(core::Result<transport::HttpResult, std::string>)>> http_pending_;
   std::int64_t next_http_request_ = 1;
+  std::map<std::int64_t, livekit::SessionHandler> livekit_handlers_;
+  std::int64_t next_livekit_session_ = 1;
   std::int64_t unix_ms_at_zero_ = 0;  // the harness's wall clock at now_ms = 0 (create's unix_ms)
   std::unique_ptr<transport::TransportFactory> factory_;
   transport::TransportPtr transport_;
@@ -224,7 +278,7 @@ ExitCode run_driver() {
 
 void register_driver_command(CLI::App& app, ExitCode& exit_code) {
   app.add_subcommand("driver",
-                     "Serve our reference transports (ws-room, signed-login, simulator, offline) over the conformance driver protocol (JSON lines on "
+                     "Serve our reference transports (ws-room, signed-login, livekit, simulator, offline) over the conformance driver protocol (JSON lines on "
                      "stdin/stdout, virtual time; see docs/driver-protocol.md)")
       ->callback([&exit_code] { exit_code = run_driver(); });
 }

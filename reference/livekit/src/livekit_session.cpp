@@ -17,4 +17,12 @@ std::string_view to_string(DisconnectReason reason) {
   return {};
 }
 
+std::optional<DisconnectReason> disconnect_reason_from_string(std::string_view text) {
+  for (const auto reason : {DisconnectReason::client_initiated, DisconnectReason::duplicate_identity, DisconnectReason::server_shutdown,
+                            DisconnectReason::participant_removed, DisconnectReason::join_failure, DisconnectReason::connection_lost}) {
+    if (to_string(reason) == text) return reason;
+  }
+  return std::nullopt;
+}
+
 }  // namespace dclcomms::livekit

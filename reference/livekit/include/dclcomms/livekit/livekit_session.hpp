@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,8 @@ enum class DisconnectReason : std::uint8_t {
   connection_lost,      // the connection broke (crash, reset)
 };
 std::string_view to_string(DisconnectReason reason);
+/// The reason named by to_string(), or nothing for any other text.
+std::optional<DisconnectReason> disconnect_reason_from_string(std::string_view text);
 
 /// Largest data payload LiveKit carries: the SCTP maximum message size it negotiates (spec §6.3).
 inline constexpr std::size_t data_payload_bytes_max = 65535;
