@@ -177,8 +177,8 @@ TEST_F(ProxyTest, StallHoldsEverythingThenReleasesItInOrder) {
   client.write_some(before);
   ASSERT_TRUE(pump_until([&] { return server.received.size() == before.size(); }));
 
+  const core::TimePoint stalled_at = runtime.now();  // before stall(): the hold ends 500 ms after a later instant
   proxy->stall(500ms);
-  const core::TimePoint stalled_at = runtime.now();
   const Bytes during_up = pattern(3'000, 4), during_down = pattern(2'000, 5);
   ASSERT_EQ(client.write_some(during_up), during_up.size());
   ASSERT_EQ(server.write_some(during_down), during_down.size());
