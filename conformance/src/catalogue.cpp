@@ -13,6 +13,7 @@ const std::vector<Case>& case_catalogue() {
     add_livekit_cases(all);
     add_simulator_cases(all);
     add_offline_cases(all);
+    add_wire_cases(all);
     return all;
   }();
   return cases;

@@ -1,5 +1,6 @@
 #include "dclcomms/conformance/report.hpp"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -109,7 +110,7 @@ std::string report_json(const std::vector<RunSummary>& runs) {
       std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
       cases.push_back({{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
                        {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
-                       {"transcript", transcript}});
+                       {"mode", r.real_time ? "wire" : "simulated"}, {"transcript", transcript}});
     }
     out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"conformant", run.conformant()}, {"cases", cases}});
   }
@@ -157,6 +158,7 @@ td{max-width:560px;overflow-wrap:anywhere}
 .case{border:1px solid #d8dde6;border-radius:6px;padding:12px;margin:12px 0;background:#fff}
 code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px;overflow-x:auto}
 .muted{color:#6a7385}.seq .party{font-weight:600;font-size:12px}.seq .life{stroke:#b8c0cf;stroke-dasharray:4 3}
+.wire{display:inline-block;padding:0 6px;border-radius:8px;font-size:11px;font-weight:600;background:#dbeafe;color:#1e3a8a}
 .seq .msg{stroke:#2d5bd7;stroke-width:1.4}.seq .head{fill:#2d5bd7}.seq .label{font-size:11px}.seq .time{font-size:10px;fill:#6a7385}.seq .dot{fill:#c2410c}
 </style></head><body><h1>dclcomms conformance report</h1>)";
   // Summary matrix: cases down, transports across.
@@ -175,7 +177,10 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
   }
   html << "</tr>";
   for (const auto& id : ids) {
-    html << "<tr><td><code>" << escape_xml(id) << "</code></td>";
+    const bool wire = std::any_of(runs.begin(), runs.end(), [&](const RunSummary& run) {
+      return std::any_of(run.results.begin(), run.results.end(), [&](const CaseResult& r) { return r.id == id && r.real_time; });
+    });
+    html << "<tr><td><code>" << escape_xml(id) << "</code>" << (wire ? " <span class=\"wire\">wire</span>" : "") << "</td>";
     for (const auto& run : runs) {
       const auto it = cell.find({id, run.transport});
       if (it == cell.end()) {
@@ -194,7 +199,9 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
     for (const auto& r : run.results) {
       html << "<div class=\"case\" id=\"" << escape_xml(anchor(run, r)) << "\"><h3><span class=\"badge " << css_class(r.verdict) << "\">"
            << to_string(r.verdict) << "</span> <code>" << escape_xml(r.id) << "</code> <span class=\"muted\">" << to_string(r.level)
-           << " · " << escape_xml(r.spec) << "</span></h3><p>" << escape_xml(r.proves) << "</p>";
+           << " · " << escape_xml(r.spec) << "</span>"
+           << (r.real_time ? " <span class=\"wire\">wire mode: real sockets, real time, run once (times are real ms)</span>" : "")
+           << "</h3><p>" << escape_xml(r.proves) << "</p>";
       if (!r.detail.empty()) html << "<p><b>Found:</b> " << escape_xml(r.detail) << "</p>";
       html << "<p><b>Reproduce:</b> <code>" << escape_xml(r.reproduce) << "</code></p>";
       if (!r.transcript.empty()) {

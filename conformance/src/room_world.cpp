@@ -51,6 +51,33 @@ std::string event_json(const transport::TransportEvent& event) {
   return std::visit(Printer{}, event);
 }
 
+transport::MessageStreamConnector recording_connector(transport::MessageStreamConnector inner,
+                                                     std::function<void(const std::vector<std::uint8_t>&)> on_sent,
+                                                     std::function<void(const std::vector<std::uint8_t>&)> on_received) {
+  return [inner = std::move(inner), on_sent = std::move(on_sent), on_received = std::move(on_received)](
+             const std::string& url, const transport::MessageStreamOptions& options,
+             transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
+    auto on_frame = handler.on_frame;
+    handler.on_frame = [on_received, on_frame](std::vector<std::uint8_t> frame) {
+      on_received(frame);
+      if (on_frame) on_frame(std::move(frame));
+    };
+    return std::make_unique<RecordingStream>(inner(url, options, std::move(handler)), on_sent);
+  };
+}
+
+TraceLine frame_line(std::int64_t time_ns, std::string from, std::string to, const std::vector<std::uint8_t>& frame) {
+  auto packet = codec::decode_ws_packet(frame);
+  TraceLine line;
+  line.time_ns = time_ns;
+  line.from = std::move(from);
+  line.to = std::move(to);
+  line.label = packet ? ws_room::packet_kind(*packet) : "undecodable frame";
+  line.hex = core::to_hex(frame);
+  line.json = packet ? codec::to_json(*packet) : "";
+  return line;
+}
+
 transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n) {
   core::Prng prng = core::Prng::derive(seed, "identity:" + std::to_string(n));
   std::array<std::uint8_t, 32> owner{}, ephemeral{};
@@ -117,16 +144,13 @@ transport::TransportContext RoomWorld::context_for(sim::HostId host, transport::
     return context;
   }
   context.http = recording_http(network_.http_fetcher(host));
-  context.websocket = [this, connector](const std::string& url, const transport::MessageStreamOptions& options,
+  auto recording = recording_connector(
+      std::move(connector), [this](const std::vector<std::uint8_t>& frame) { this->record("tut", "server", frame); },
+      [this](const std::vector<std::uint8_t>& frame) { this->record("server", "tut", frame); });
+  context.websocket = [this, recording](const std::string& url, const transport::MessageStreamOptions& options,
                                         transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
     ++tut_connection_attempts_;
-    auto on_frame = handler.on_frame;
-    handler.on_frame = [this, on_frame](std::vector<std::uint8_t> frame) {
-      this->record("server", "tut", frame);
-      if (on_frame) on_frame(std::move(frame));
-    };
-    auto inner = connector(url, options, std::move(handler));
-    return std::make_unique<RecordingStream>(std::move(inner), [this](const std::vector<std::uint8_t>& frame) { this->record("tut", "server", frame); });
+    return recording(url, options, std::move(handler));
   };
   return context;
 }
@@ -222,15 +246,7 @@ void RoomWorld::set_tut_link(const sim::LinkFaults& faults) {
 void RoomWorld::run_for(core::Duration duration) { simulation_.run_until(simulation_.now() + duration); }
 
 void RoomWorld::record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame) {
-  auto packet = codec::decode_ws_packet(frame);
-  TraceLine line;
-  line.time_ns = core::to_ns(simulation_.now());
-  line.from = from;
-  line.to = to;
-  line.label = packet ? ws_room::packet_kind(*packet) : "undecodable frame";
-  line.hex = core::to_hex(frame);
-  line.json = packet ? codec::to_json(*packet) : "";
-  context_.trace(std::move(line));
+  context_.trace(frame_line(core::to_ns(simulation_.now()), from, to, frame));
 }
 
 void RoomWorld::record_event(const Endpoint& endpoint, const transport::TransportEvent& event) {

@@ -123,6 +123,16 @@ class RoomWorld {
 /// The identity of endpoint number `n` in a world (deterministic, valid secp256k1 keys).
 transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n);
 
+/// Wraps `inner` so that every frame on its streams is reported: `on_sent` before a frame the
+/// transport sends goes out, `on_received` before a frame it receives reaches it. Whatever carries
+/// the frames (the simulator, or real sockets in wire mode), the transcript sees the same thing.
+transport::MessageStreamConnector recording_connector(transport::MessageStreamConnector inner,
+                                                     std::function<void(const std::vector<std::uint8_t>&)> on_sent,
+                                                     std::function<void(const std::vector<std::uint8_t>&)> on_received);
+
+/// A ws-room frame as a transcript line (decoded when it decodes).
+TraceLine frame_line(std::int64_t time_ns, std::string from, std::string to, const std::vector<std::uint8_t>& frame);
+
 /// A transport event as one line of JSON (for transcripts).
 std::string event_json(const transport::TransportEvent& event);
 

@@ -40,5 +40,20 @@ TEST(Report, HtmlIsSelfContainedWithMatrixDiagramAndReproduceCommand) {
   EXPECT_EQ(html.find("https://"), std::string::npos) << "no external resources";
 }
 
+TEST(Report, WireCasesAreMarkedAsSuch) {
+  RunSummary run;
+  run.transport = "ws-room";
+  CaseResult simulated{"wsroom.no_echo", Level::must, "p", "s", Verdict::pass, "", {}, 1, "r", false};
+  CaseResult wire{"wire.wsroom.reset_reports_disconnected", Level::must, "p", "s", Verdict::pass, "", {}, 2, "r", true};
+  run.results = {simulated, wire};
+  const auto json = nlohmann::json::parse(report_json({run}));
+  EXPECT_EQ(json[0]["cases"][0]["mode"], "simulated");
+  EXPECT_EQ(json[0]["cases"][1]["mode"], "wire");
+  const std::string html = report_html({run});
+  EXPECT_NE(html.find("<code>wire.wsroom.reset_reports_disconnected</code> <span class=\"wire\">wire</span>"), std::string::npos);
+  EXPECT_EQ(html.find("<code>wsroom.no_echo</code> <span class=\"wire\">"), std::string::npos);
+  EXPECT_NE(html.find("wire mode: real sockets, real time, run once"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dclcomms::conformance

@@ -80,7 +80,7 @@ ExitCode run(const ConformanceOptions& options) {
     std::cout << "\n" << transport.name << "\n";
     for (const auto& r : summary.results) {
       std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(7) << conformance::to_string(r.level)
-                << r.id << '\n';
+                << r.id << (r.real_time ? "  [wire: real sockets, run once]" : "") << '\n';
       if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic ||
           r.verdict == conformance::Verdict::non_strict) {
         std::cout << "      " << r.detail << "\n      reproduce: " << r.reproduce << '\n';
@@ -118,7 +118,8 @@ ExitCode run(const ConformanceOptions& options) {
 ExitCode list() {
   std::cout << "cases:\n";
   for (const auto& c : conformance::case_catalogue()) {
-    std::cout << "  " << std::left << std::setw(7) << conformance::to_string(c.level) << std::setw(50) << c.id << c.proves << '\n';
+    std::cout << "  " << std::left << std::setw(7) << conformance::to_string(c.level) << std::setw(50) << c.id
+              << (c.real_time ? "[wire] " : "") << c.proves << '\n';
   }
   std::cout << "\nreference transports:\n";
   for (const auto& t : conformance::reference_transports()) std::cout << "  " << t.name << '\n';
@@ -137,7 +138,8 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
   auto options = std::make_shared<ConformanceOptions>();
   auto* run_cmd = conformance->add_subcommand(
       "run",
-      "Run the case catalogue (each case twice with the seed: differing runs are NONDETERMINISTIC). Verdicts PASS / FAIL "
+      "Run the case catalogue (each simulated case twice with the seed: differing runs are NONDETERMINISTIC; wire.* "
+      "cases run once, in real time, on loopback sockets through a fault proxy). Verdicts PASS / FAIL "
       "/ NON-STRICT / UNSUPPORTED / NONDETERMINISTIC; exit 0 only when every MUST case passed. Writes report.html, "
       "report.json and junit.xml");
   run_cmd->add_option("--transport", options->transports,

@@ -72,6 +72,12 @@ struct Case {
   std::string spec;      // e.g. "comms-transports.md §3.5"
   std::string requires_type;  // the transport type it needs ("" = any)
   std::function<CaseOutcome(CaseContext&)> run;
+  /// A wire-mode case (docs/wire-mode.md): it runs on real loopback sockets and the steady clock
+  /// (through a fault-injecting proxy) instead of inside the simulator, so its transcript depends on
+  /// the kernel's scheduling and cannot repeat bit for bit. The runner runs it once and does not
+  /// compare digests; its transcript's times are real nanoseconds since the case started. It must
+  /// still bound every wait.
+  bool real_time = false;
 };
 
 /// The whole catalogue, in a stable order.

@@ -1,6 +1,8 @@
 #pragma once
 // Runs the catalogue (or a glob of it) against a transport under test: each case twice with the same
 // seed, so that a transcript that differs between the two runs is its own verdict, NONDETERMINISTIC.
+// Wire-mode cases (Case::real_time) run once: real sockets and a real clock cannot repeat a
+// transcript, so a digest comparison would only measure the kernel's scheduling (docs/wire-mode.md).
 
 #include <cstdint>
 #include <functional>
@@ -21,6 +23,7 @@ struct CaseResult {
   std::vector<TraceLine> transcript;
   std::uint64_t digest = 0;
   std::string reproduce;  // the command that reruns exactly this case
+  bool real_time = false;  // a wire-mode case: run once, digest not compared (Case::real_time)
 };
 
 struct RunOptions {

@@ -1,0 +1,191 @@
+// Wire-mode cases (docs/wire-mode.md): the transport under test on real loopback TCP, through a
+// fault-injecting proxy, to our reference ws-room server, with a reference peer in the same room.
+// They run in real time (Case::real_time): each bounds every wait and takes at most a few seconds.
+#include "cases.hpp"
+
+#include "../src/wire_world.hpp"
+#include "dclcomms/codec/codec.hpp"
+#include "dclcomms/core/hex.hpp"
+#include "dclcomms/core/prng.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+using namespace std::chrono_literals;
+using transport::Connected;
+using transport::Disconnected;
+using transport::MessageReceived;
+using transport::PeerJoined;
+
+// Generous for loopback, even on a loaded 2-core CI machine: the handshake is a few kilobytes.
+constexpr core::Duration join_limit = 3s;
+
+// A chat Packet whose text names it ("<tag> #<i>") and is padded to vary sizes across the faults.
+codec::Bytes numbered_packet(const std::string& tag, int i, std::size_t padding) {
+  codec::Packet p;
+  p.mutable_chat()->set_message(tag + " #" + std::to_string(i) + " " + std::string(padding, '.'));
+  p.mutable_chat()->set_timestamp(i);
+  return codec::encode_packet(p);
+}
+
+// The peer joins first, then the transport under test through the proxy; both must see each other.
+std::optional<std::string> join_room(WireWorld& world, Endpoint*& peer_out) {
+  if (world.error()) return *world.error();
+  Endpoint& peer = world.add_peer();
+  peer_out = &peer;
+  if (!world.run_until([&] { return peer.connected() || peer.disconnected(); }, join_limit) || !peer.connected()) {
+    return "the reference peer could not join the reference server (a harness problem)";
+  }
+  if (auto refused = world.create_tut()) return "the factory refused a valid ws-room URI: " + *refused;
+  world.connect_tut();
+  const auto joined = [&] { return world.tut().connected() && !peer.all<PeerJoined>().empty(); };
+  if (!world.run_until([&] { return joined() || world.tut().disconnected(); }, join_limit) || !joined()) {
+    if (world.tut().disconnected()) return "the handshake through the proxy ended in Disconnected: " + world.tut().all<Disconnected>().front().reason;
+    return "no Connected (and the peer saw no PeerJoined) within 3 s of connect() through the proxy";
+  }
+  return std::nullopt;
+}
+
+// `expected` arrived at `at`, exactly once each, in order, from `sender`; nothing else arrived.
+std::optional<std::string> check_arrivals(const Endpoint& at, const std::string& who, const std::vector<codec::Bytes>& expected,
+                                          const std::string& sender) {
+  const auto got = at.all<MessageReceived>();
+  if (got.size() != expected.size()) {
+    return who + " got " + std::to_string(got.size()) + " messages, " + std::to_string(expected.size()) + " reliable packets were sent";
+  }
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i].sender != sender) return who + ": message #" + std::to_string(i) + " attributed to '" + got[i].sender + "', not " + sender;
+    if (got[i].packet != expected[i]) {
+      return who + ": message #" + std::to_string(i) + " is not packet #" + std::to_string(i) + " (lost, duplicated, reordered or altered): " +
+             core::to_hex(got[i].packet).substr(0, 64);
+    }
+  }
+  return std::nullopt;
+}
+
+CaseOutcome handshake_through_one_byte_segments(CaseContext& context) {
+  WireWorld world(context, wire::FaultSettings{.segment_bytes_max = 1});
+  Endpoint* peer = nullptr;
+  if (auto problem = join_room(world, peer)) return fail(*problem);
+  const auto peers = world.tut().all<Connected>().front().peers;
+  if (peers != std::vector<std::string>{peer->address}) return fail("Connected.peers does not list the member already in the room, " + peer->address);
+  if (peer->all<PeerJoined>().front().address != world.tut().address) return fail("the room saw someone else join: " + peer->all<PeerJoined>().front().address);
+  const auto stats = world.proxy().stats();
+  if (stats.largest_write_bytes != 1 || stats.bytes_to_upstream < 100) {
+    return fail("the proxy did not fragment the handshake into 1-byte writes (a harness problem): largest write " +
+                std::to_string(stats.largest_write_bytes) + " bytes, " + std::to_string(stats.bytes_to_upstream) + " bytes upstream");
+  }
+  return pass("joined through " + std::to_string(stats.writes) + " one-byte writes");
+}
+
+CaseOutcome reliable_through_impaired_link(CaseContext& context) {
+  const wire::FaultSettings faults{.latency_ms = 20, .jitter_ms = 30, .segment_bytes_max = 7, .bandwidth_bytes_per_s = 96 * 1024};
+  WireWorld world(context, faults);
+  Endpoint* peer = nullptr;
+  if (auto problem = join_room(world, peer)) return fail(*problem);
+  constexpr int count = 30;
+  core::Prng prng = core::Prng::derive(context.seed(), "wire:sizes");
+  std::vector<codec::Bytes> from_tut, from_peer;
+  for (int i = 0; i < count; ++i) {
+    from_tut.push_back(numbered_packet("tut", i, prng.uniform_below(1200)));
+    from_peer.push_back(numbered_packet("peer", i, prng.uniform_below(1200)));
+    if (auto s = world.tut().transport->send(from_tut.back(), {}); !s) return fail("send #" + std::to_string(i) + " refused: " + s.error().message);
+    if (!peer->transport->send(from_peer.back(), {})) return fail("the reference peer's send was refused (a harness problem)");
+    world.run_for(5ms);  // spread the sends so that they meet the jitter as separate chunks
+  }
+  const auto all_arrived = [&] {
+    return world.tut().all<MessageReceived>().size() >= from_peer.size() && peer->all<MessageReceived>().size() >= from_tut.size();
+  };
+  world.run_until([&] { return all_arrived() || world.tut().disconnected(); }, 4s);
+  world.run_for(100ms);  // anything duplicated would arrive now
+  if (world.tut().disconnected()) return fail("disconnected under latency, jitter, fragmentation and a bandwidth cap");
+  if (auto problem = check_arrivals(*peer, "the peer", from_tut, world.tut().address)) return fail(*problem);
+  if (auto problem = check_arrivals(world.tut(), "the transport", from_peer, peer->address)) return fail(*problem);
+  const auto stats = world.proxy().stats();
+  if (stats.largest_write_bytes > faults.segment_bytes_max) return fail("the proxy wrote more than 7 bytes at once (a harness problem)");
+  return pass(std::to_string(count) + " packets each way, exactly once and in order, through " + std::to_string(stats.writes) + " writes of at most 7 bytes");
+}
+
+CaseOutcome stall_then_everything_arrives(CaseContext& context) {
+  WireWorld world(context, wire::FaultSettings{.latency_ms = 5});
+  Endpoint* peer = nullptr;
+  if (auto problem = join_room(world, peer)) return fail(*problem);
+  std::vector<codec::Bytes> from_tut, from_peer;
+  const auto send_both = [&](int first, int n) -> std::optional<std::string> {
+    for (int i = first; i < first + n; ++i) {
+      from_tut.push_back(numbered_packet("tut", i, 40));
+      from_peer.push_back(numbered_packet("peer", i, 40));
+      if (auto s = world.tut().transport->send(from_tut.back(), {}); !s) return "send #" + std::to_string(i) + " refused: " + s.error().message;
+      if (!peer->transport->send(from_peer.back(), {})) return "the reference peer's send was refused (a harness problem)";
+    }
+    return std::nullopt;
+  };
+  const auto arrived = [&] {
+    return world.tut().all<MessageReceived>().size() >= from_peer.size() && peer->all<MessageReceived>().size() >= from_tut.size();
+  };
+  if (auto problem = send_both(0, 5)) return fail(*problem);
+  if (!world.run_until(arrived, 2s)) return fail("packets sent before the stall did not arrive within 2 s");
+
+  constexpr core::Duration stall = 2s;
+  world.note("stall 2000 ms");
+  world.proxy().stall(stall);
+  const core::Duration stall_started = world.elapsed();
+  if (auto problem = send_both(5, 10)) return fail(*problem);
+  world.run_for(300ms);
+  if (arrived() || world.proxy().held_bytes() == 0) return fail("the proxy did not hold the bytes sent during the stall (a harness problem)");
+  if (!world.run_until([&] { return arrived() || world.tut().disconnected(); }, stall + 2s) || world.tut().disconnected()) {
+    if (world.tut().disconnected()) return fail("a 2 s stall ended the session: " + world.tut().all<Disconnected>().front().reason);
+    return fail("packets held by a 2 s stall had not all arrived 2 s after it ended");
+  }
+  const core::Duration released_after = world.elapsed() - stall_started;
+  if (released_after < stall - 100ms) return fail("the held packets arrived before the stall ended (a harness problem)");
+  if (auto problem = send_both(15, 1)) return fail("after the stall: " + *problem);
+  world.run_until(arrived, 2s);
+  world.run_for(100ms);
+  if (world.tut().disconnected() || peer->disconnected()) return fail("disconnected after the stall");
+  if (auto problem = check_arrivals(*peer, "the peer", from_tut, world.tut().address)) return fail(*problem);
+  if (auto problem = check_arrivals(world.tut(), "the transport", from_peer, peer->address)) return fail(*problem);
+  return pass("16 packets each way, 10 of them held " + std::to_string(released_after / 1ms) + " ms by the stall, all exactly once and in order");
+}
+
+CaseOutcome reset_reports_disconnected(CaseContext& context) {
+  WireWorld world(context, wire::FaultSettings{});
+  Endpoint* peer = nullptr;
+  if (auto problem = join_room(world, peer)) return fail(*problem);
+  world.note("reset (RST both sides)");
+  world.proxy().reset();
+  const core::Duration reset_at = world.elapsed();
+  if (!world.run_until([&] { return world.tut().disconnected(); }, 3s)) return fail("no Disconnected within 3 s of the connection being reset");
+  const auto reported_after = world.elapsed() - reset_at;
+  world.run_for(200ms);  // a second Disconnected, or a reconnection, would show now
+  const auto disconnected = world.tut().all<Disconnected>();
+  if (disconnected.size() != 1) return fail("Disconnected was reported " + std::to_string(disconnected.size()) + " times");
+  if (disconnected.front().kicked) return fail("a connection reset was reported as a kick (kicked=true)");
+  const auto status = world.tut().transport->send(numbered_packet("after reset", 0, 0), {});
+  if (status.ok()) return fail("a send after the connection was reset was accepted (and would be lost)");
+  return pass("Disconnected after " + std::to_string(reported_after / 1ms) + " ms; a later send refused with " +
+              std::string(transport::to_string(status.error().code)));
+}
+
+}  // namespace
+
+void add_wire_cases(std::vector<Case>& cases) {
+  const std::string s3 = "comms-transports.md §3";
+  const auto add = [&](std::string id, std::string proves, std::string spec, std::function<CaseOutcome(CaseContext&)> run) {
+    cases.push_back({std::move(id), Level::must, std::move(proves), std::move(spec), "ws-room", std::move(run), /*real_time=*/true});
+  };
+  add("wire.wsroom.handshake_through_1_byte_segments",
+      "Over real TCP, a handshake whose frames arrive one byte per segment still joins the room with its members.", s3 + ".1, §3.3",
+      handshake_through_one_byte_segments);
+  add("wire.wsroom.reliable_exactly_once_impaired_link",
+      "Over real TCP with latency, jitter, 7-byte segments and a bandwidth cap, reliable packets arrive exactly once and in order, both ways.",
+      s3 + ".4", reliable_through_impaired_link);
+  add("wire.wsroom.stall_then_everything_arrives",
+      "A 2 s stall of the TCP stream mid-session loses nothing and ends nothing: the held packets all arrive, in order.", s3 + ".4, §1.2",
+      stall_then_everything_arrives);
+  add("wire.wsroom.reset_reports_disconnected",
+      "An abrupt TCP reset ends the session with one Disconnected (not a kick) within 3 s, and later sends are refused.", s3 + ".5, §1.2",
+      reset_reports_disconnected);
+}
+
+}  // namespace dclcomms::conformance

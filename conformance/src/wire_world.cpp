@@ -1,0 +1,133 @@
+#include "wire_world.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "dclcomms/carriers/websocket_client.hpp"
+#include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "ws_room_server.hpp"
+
+namespace dclcomms::conformance {
+namespace {
+
+// How often run_until looks at its condition: events are handled as they come either way; this only
+// bounds how late the case notices that what it waits for has happened.
+constexpr core::Duration run_slice = std::chrono::milliseconds(2);
+
+}  // namespace
+
+WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : context_(context), origin_(runtime_.now()) {
+  ws_room::WsRoomServerOptions options;
+  options.challenge_seed = context.seed();
+  // AuthChains are checked against the world's fixed clock, as in simulated cases: the identities
+  // are derived from the seed with expiries relative to it, and real time is for the network only.
+  options.unix_ms_now = [] { return world_unix_ms; };
+  auto server = ws_room::WsRoomServer::start_on_beast(runtime_, options, carriers::WebSocketServerOptions{});  // 127.0.0.1:0
+  if (!server) {
+    error_ = "cannot start the reference ws-room server: " + server.error();
+    return;
+  }
+  server_ = std::move(server).value();
+  auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = server_->port(), .seed = context.seed(), .faults = faults});
+  if (!proxy) {
+    error_ = "cannot start the fault proxy: " + proxy.error();
+    return;
+  }
+  proxy_ = std::move(proxy).value();
+  tut_.name = "transport under test";
+}
+
+WireWorld::~WireWorld() {
+  if (proxy_) {
+    const auto s = proxy_->stats();
+    context_.trace({elapsed_ns(), "proxy", "proxy", "fault proxy totals", "",
+                    nlohmann::json{{"connections", s.connections_accepted}, {"bytes_to_server", s.bytes_to_upstream},
+                                   {"bytes_to_tut", s.bytes_to_downstream}, {"writes", s.writes},
+                                   {"largest_write_bytes", s.largest_write_bytes}, {"held_bytes_peak", s.held_bytes_peak},
+                                   {"resets", s.resets}}.dump()});
+  }
+  // Transports first (their streams live on the runtime), then the proxy and the server; the
+  // runtime goes last and drops whatever handlers are still queued.
+  tut_.transport.reset();
+  peers_.clear();
+  proxy_.reset();
+  if (server_) server_->stop();
+  runtime_.poll();
+  server_.reset();
+}
+
+std::string WireWorld::room_uri(std::uint16_t port) const {
+  return "ws-room:ws://127.0.0.1:" + std::to_string(port) + "/rooms/wire-" + std::to_string(context_.seed());
+}
+
+transport::TransportContext WireWorld::context_for(transport::SigningIdentity identity) {
+  transport::TransportContext context;
+  context.runtime = &runtime_;
+  context.identity = std::move(identity);
+  context.unix_ms_now = [] { return world_unix_ms; };
+  context.websocket = carriers::make_websocket_connector(runtime_);
+  return context;
+}
+
+std::optional<std::string> WireWorld::create_tut() {
+  const auto identity = world_identity(context_.seed(), 0);
+  tut_.address = identity.address;
+  transport::TransportContext context = context_for(identity);
+  context.websocket = recording_connector(
+      std::move(context.websocket),
+      [this](const std::vector<std::uint8_t>& frame) { context_.trace(frame_line(elapsed_ns(), "tut", "server", frame)); },
+      [this](const std::vector<std::uint8_t>& frame) { context_.trace(frame_line(elapsed_ns(), "server", "tut", frame)); });
+  auto factory = std::make_unique<transport::TransportFactory>(std::move(context));
+  factory->unregister_type("offline");  // only what the transport under test registers
+  context_.transport().register_types(*factory, HarnessServices{});
+  auto created = factory->create(room_uri(proxy_->port()));
+  factories_.push_back(std::move(factory));
+  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
+  tut_.transport = std::move(created).value();
+  tut_.transport->set_event_handler([this](const transport::TransportEvent& e) {
+    tut_.events.push_back(e);
+    record_event("tut", e);
+  });
+  return std::nullopt;
+}
+
+void WireWorld::connect_tut() {
+  if (auto status = tut_.transport->connect(); !status) {
+    context_.trace({elapsed_ns(), "tut", "tut", "connect() refused", "", status.error().message});
+  }
+}
+
+Endpoint& WireWorld::add_peer() {
+  auto peer = std::make_unique<Endpoint>();
+  const auto index = static_cast<std::uint32_t>(peers_.size() + 1);
+  peer->name = "peer-" + std::to_string(index);
+  auto identity = world_identity(context_.seed(), index);
+  peer->address = identity.address;
+  auto factory = std::make_unique<transport::TransportFactory>(context_for(identity));
+  ws_room::register_ws_room(*factory);
+  peer->transport = factory->create(room_uri(server_->port())).value();
+  factories_.push_back(std::move(factory));
+  Endpoint* raw = peer.get();
+  peer->transport->set_event_handler([raw](const transport::TransportEvent& e) { raw->events.push_back(e); });
+  (void)peer->transport->connect();
+  peers_.push_back(std::move(peer));
+  return *raw;
+}
+
+void WireWorld::note(const std::string& what) { context_.trace({elapsed_ns(), "proxy", "proxy", "fault: " + what, "", ""}); }
+
+bool WireWorld::run_until(const std::function<bool()>& done, core::Duration limit) {
+  const core::TimePoint deadline = runtime_.now() + limit;
+  while (!done() && runtime_.now() < deadline) runtime_.run_for(std::min(run_slice, deadline - runtime_.now()));
+  return done();
+}
+
+void WireWorld::run_for(core::Duration duration) {
+  const core::TimePoint deadline = runtime_.now() + duration;
+  while (runtime_.now() < deadline) runtime_.run_for(deadline - runtime_.now());
+}
+
+void WireWorld::record_event(const std::string& who, const transport::TransportEvent& event) {
+  context_.trace({elapsed_ns(), who, "app", "event: " + std::string(transport::event_name(event)), "", event_json(event)});
+}
+
+}  // namespace dclcomms::conformance
