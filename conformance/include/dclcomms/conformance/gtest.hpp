@@ -8,6 +8,7 @@
 //
 // Each case becomes `Conformance_<transport>.<case id with '.' and '-' as '_'>`. A MUST case that fails
 // fails the test; a failed SHOULD case is reported (NON-STRICT) but passes; UNSUPPORTED is skipped.
+// Cases of types the transport does not declare are not registered.
 // The seed comes from DCLCOMMS_CONFORMANCE_SEED (default 1); every failure prints its reproduce command.
 
 #include <gtest/gtest.h>
