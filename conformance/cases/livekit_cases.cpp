@@ -9,7 +9,7 @@
 #include <set>
 
 #include "../src/livekit_world.hpp"
-#include "../src/random_packet.hpp"
+#include "../src/arbitrary_packets.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
 
@@ -49,10 +49,11 @@ codec::Bytes chat(const std::string& text) {
 }
 
 // `count` distinct arbitrary packets (distinct, so that each arrival names the packet it is).
-std::vector<codec::Bytes> distinct_random_packets(core::Prng& prng, std::size_t count) {
+std::vector<codec::Bytes> distinct_arbitrary_packets(std::uint64_t seed, std::string_view stream, std::size_t count) {
+  ArbitraryPackets packets(seed, stream);
   std::vector<codec::Bytes> out;
   while (out.size() < count) {
-    auto bytes = codec::encode_packet(random_packet(prng));
+    auto bytes = codec::encode_packet(packets.next(static_cast<int>(count)).value());
     if (std::find(out.begin(), out.end(), bytes) == out.end()) out.push_back(std::move(bytes));
   }
   return out;
@@ -110,7 +111,7 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
   if (auto error = world.join_tut(); !error.empty()) return fail(error);
   core::Prng prng = core::Prng::derive(context.seed(), "livekit-outbound");
   const bool lossy_capable = context.transport().capabilities.unreliable;
-  const auto packets = distinct_random_packets(prng, 40);
+  const auto packets = distinct_arbitrary_packets(context.seed(), "livekit-outbound", 40);
   std::map<codec::Bytes, livekit::DataKind> expected_kind;
   std::vector<codec::Bytes> reliable_order;
   for (std::size_t i = 0; i < packets.size(); ++i) {
@@ -151,7 +152,7 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   Participant& b = world.add_participant();
   if (!world.settle_participants()) return fail("the reference participants could not join");
   core::Prng prng = core::Prng::derive(context.seed(), "livekit-inbound");
-  const auto packets = distinct_random_packets(prng, 40);
+  const auto packets = distinct_arbitrary_packets(context.seed(), "livekit-inbound", 40);
   std::map<codec::Bytes, std::string> sender_of;
   std::map<std::string, std::vector<codec::Bytes>> reliable_order;
   for (std::size_t i = 0; i < packets.size(); ++i) {

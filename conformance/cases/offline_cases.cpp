@@ -3,7 +3,7 @@
 // a network, and after disconnect the transport refuses to send (transport.hpp: not_connected).
 #include "cases.hpp"
 
-#include "../src/random_packet.hpp"
+#include "../src/arbitrary_packets.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/core/prng.hpp"
@@ -58,8 +58,9 @@ CaseOutcome sends_discarded_silently(CaseContext& context) {
   if (!w.world.run_until([&] { return w.tut().connected(); }, 5s)) return fail("no Connected within 5 s; events: " + w.events());
   core::Prng prng = core::Prng::derive(context.seed(), "offline-sends");
   constexpr int count = 40;
+  ArbitraryPackets packets(context.seed(), "offline-sends");
   for (int i = 0; i < count; ++i) {
-    const auto bytes = codec::encode_packet(random_packet(prng));
+    const auto bytes = codec::encode_packet(packets.next(count).value());
     const auto reliability = prng.uniform_below(2) == 1 ? transport::Reliability::unreliable : transport::Reliability::reliable;
     if (auto status = w.tut().transport->send(bytes, {reliability, {}}); !status) {
       return fail("send #" + std::to_string(i) + " refused while connected: " + status.error().message);

@@ -5,8 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "../src/packet_shrinker.hpp"
-#include "../src/random_packet.hpp"
+#include "../src/arbitrary_packets.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/json.hpp"
@@ -201,11 +200,12 @@ CaseOutcome unknown_packet_types_ignored(CaseContext& context) {
   return pass();
 }
 
-// Shrinks a packet that broke a packing case: each candidate runs alone in a fresh scripted world
-// under a scratch context, so the case's own transcript and digest stay those of the real run.
-// Returns the text to append to the failure.
-std::string shrunk(CaseContext& context, const codec::Packet& failing, const std::function<bool(Scripted&, const codec::Packet&)>& breaks) {
-  const auto result = shrink_packet(failing, [&](const codec::Packet& candidate) {
+// Shrinks a packet that broke a packing case through its RapidCheck shrink tree: each candidate runs
+// alone in a fresh scripted world under a scratch context, so the case's own transcript and digest
+// stay those of the real run. Returns the text to append to the failure.
+std::string shrunk(CaseContext& context, const rc::Shrinkable<codec::Packet>& failing,
+                   const std::function<bool(Scripted&, const codec::Packet&)>& breaks) {
+  const auto result = shrink(failing, [&](const codec::Packet& candidate) {
     CaseContext scratch(context.transport(), context.seed());
     Scripted s(scratch);
     if (s.error || !s.joined_after_welcome()) return false;
@@ -241,16 +241,18 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
   core::Prng prng = core::Prng::derive(context.seed(), "outbound");
+  ArbitraryPackets packets(context.seed(), "outbound");
   const bool lossy_capable = context.transport().capabilities.unreliable;
   struct Sent {
-    codec::Packet packet;
+    rc::Shrinkable<codec::Packet> packet;
     codec::Bytes bytes;
     bool unreliable;
   };
   std::vector<Sent> sent;
-  for (int i = 0; i < 40; ++i) {
-    codec::Packet packet = random_packet(prng);
-    const codec::Bytes bytes = codec::encode_packet(packet);
+  constexpr int count = 40;
+  for (int i = 0; i < count; ++i) {
+    auto packet = packets.next(count);
+    const codec::Bytes bytes = codec::encode_packet(packet.value());
     const bool unreliable = lossy_capable && prng.uniform_below(2) == 1;
     auto status = s.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}});
     if (!status) return fail("send #" + std::to_string(i) + " refused: " + status.error().message);
@@ -279,12 +281,14 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
   core::Prng prng = core::Prng::derive(context.seed(), "inbound");
-  std::vector<codec::Packet> packets;
+  ArbitraryPackets arbitrary(context.seed(), "inbound");
+  std::vector<rc::Shrinkable<codec::Packet>> packets;
   std::vector<codec::Bytes> sent;
   std::vector<bool> unreliable;
-  for (int i = 0; i < 40; ++i) {
-    packets.push_back(random_packet(prng));
-    sent.push_back(codec::encode_packet(packets.back()));
+  constexpr int count = 40;
+  for (int i = 0; i < count; ++i) {
+    packets.push_back(arbitrary.next(count));
+    sent.push_back(codec::encode_packet(packets.back().value()));
     unreliable.push_back(prng.uniform_below(2) == 1);
     s.send(update(3, sent.back(), unreliable.back()));
   }

@@ -1,6 +1,7 @@
 // Mutants: the reference ws-room transport with one deliberate flaw each (signed-login's are in
 // signed_login_mutants.cpp). The suite proves itself by catching every one of them with the case
 // meant for it (test/mutants_test.cpp).
+#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -19,7 +20,8 @@ namespace dclcomms::conformance {
 namespace {
 
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
-                  drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends };
+                  drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
+                  truncates_at_zero_byte };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -56,6 +58,12 @@ class MutantTransport final : public transport::Transport {
     if (flaw_ == Flaw::swap_reliability) {
       effective.reliability = options.reliability == transport::Reliability::reliable ? transport::Reliability::unreliable
                                                                                        : transport::Reliability::reliable;
+    }
+    if (flaw_ == Flaw::truncates_at_zero_byte) {
+      // The flaw: the packet went through a C string somewhere (a binding's char*), so it ends at
+      // its first zero byte. Only packets that contain one are hurt: shrinking finds the smallest.
+      const auto zero = std::find(packet.begin(), packet.end(), std::uint8_t{0});
+      return inner_->send(std::span<const std::uint8_t>(packet.begin(), zero), effective);
     }
     auto status = inner_->send(packet, effective);
     if (status && flaw_ == Flaw::echo_own_packets && context_.identity) {
@@ -175,6 +183,8 @@ std::vector<Mutant> mutants() {
        "attributes updates from unannounced aliases to the last member that joined"},
       {mutant("mutant-broadcasts-targeted-sends", Flaw::broadcasts_targeted_sends), "wsroom.pack.targeted_send_not_broadcast",
        "drops the targets of a send and broadcasts it to the whole room"},
+      {mutant("mutant-truncates-at-zero-byte", Flaw::truncates_at_zero_byte), "wsroom.pack.outbound_byte_identical",
+       "cuts every packet at its first zero byte (a C string on the way)"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

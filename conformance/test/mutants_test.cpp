@@ -23,6 +23,23 @@ TEST_P(MutantIsCaught, ByItsCase) {
   }
 }
 
+// A flaw that only some packets reveal: RapidCheck's shrinking must find a packet far smaller than
+// the one that first failed, and it must still contain the zero byte that the mutant cuts at.
+TEST(Mutants, ShrinkingNarrowsAContentDependentFailure) {
+  const auto mutant = *find_transport("mutant-truncates-at-zero-byte");
+  const auto summary = run_catalogue(mutant, RunOptions{.seed = 1, .cases_glob = "wsroom.pack.outbound_byte_identical"});
+  ASSERT_EQ(summary.results.size(), 1u);
+  ASSERT_EQ(summary.results[0].verdict, Verdict::fail);
+  const std::string& detail = summary.results[0].detail;
+  const auto bytes_at = detail.rfind(" bytes: ");
+  ASSERT_NE(bytes_at, std::string::npos) << detail;
+  const std::string hex = detail.substr(bytes_at + 8, detail.size() - bytes_at - 9);
+  EXPECT_LE(hex.size(), 2u * 12) << "the minimal failing packet should be a few bytes: " << detail;
+  bool has_zero_byte = false;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) has_zero_byte = has_zero_byte || hex.substr(i, 2) == "00";
+  EXPECT_TRUE(has_zero_byte) << detail;
+}
+
 INSTANTIATE_TEST_SUITE_P(All, MutantIsCaught, ::testing::Range<std::size_t>(0, mutants().size()),
                          [](const auto& info) { return mutants().at(info.param).transport.name.substr(7) == "" ? std::string("x") : [&] {
                            std::string name = mutants().at(info.param).transport.name.substr(7);

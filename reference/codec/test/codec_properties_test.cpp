@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "arbitrary_messages.hpp"
+#include "dclcomms/codec/arbitrary_messages.hpp"
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/codec/json.hpp"
 

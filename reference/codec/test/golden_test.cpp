@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "arbitrary_messages.hpp"
+#include "dclcomms/codec/arbitrary_messages.hpp"
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"

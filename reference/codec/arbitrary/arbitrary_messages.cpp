@@ -1,4 +1,4 @@
-#include "arbitrary_messages.hpp"
+#include "dclcomms/codec/arbitrary_messages.hpp"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/field_comparator.h>
