@@ -330,7 +330,8 @@ CaseOutcome targeted_send_not_broadcast(CaseContext& context) {
   return pass();
 }
 
-CaseOutcome golden_inbound(CaseContext& context) {
+// The upstream-encoded RFC-4 golden packets (fixtures/golden/rfc4, made by @dcl/protocol), by name.
+std::vector<std::pair<std::string, codec::Bytes>> golden_packets() {
   const std::filesystem::path dir = std::filesystem::path(DCLCOMMS_SOURCE_DIR) / "fixtures" / "golden" / "rfc4";
   std::vector<std::pair<std::string, codec::Bytes>> golden;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -340,7 +341,12 @@ CaseOutcome golden_inbound(CaseContext& context) {
     const auto bytes = core::from_hex(file["upstream_hex"].get<std::string>());
     if (bytes && bytes->size() <= 16 * 1024) golden.emplace_back(file["name"].get<std::string>(), *bytes);
   }
-  std::sort(golden.begin(), golden.end());
+  std::sort(golden.begin(), golden.end());  // directory order is the file system's: not deterministic
+  return golden;
+}
+
+CaseOutcome golden_inbound(CaseContext& context) {
+  const auto golden = golden_packets();
   Scripted s(context);
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
@@ -352,6 +358,24 @@ CaseOutcome golden_inbound(CaseContext& context) {
     if (got[i].packet != golden[i].second) return fail("golden packet '" + golden[i].first + "' (upstream bytes) surfaced re-encoded or altered");
   }
   return pass(std::to_string(golden.size()) + " upstream-encoded packets passed through untouched");
+}
+
+CaseOutcome golden_outbound(CaseContext& context) {
+  const auto golden = golden_packets();
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  for (const auto& [name, bytes] : golden) {
+    if (auto status = s.world.tut().transport->send(bytes, {}); !status) return fail("golden packet '" + name + "' refused: " + status.error().message);
+  }
+  s.world.run_until([&] { return updates_received(s).size() >= golden.size(); }, 10s);
+  const auto updates = updates_received(s);
+  if (updates.size() != golden.size()) return fail("sent " + std::to_string(golden.size()) + " golden packets, the server got " + std::to_string(updates.size()));
+  for (std::size_t i = 0; i < golden.size(); ++i) {
+    const auto& bytes = golden[i].second;
+    if (updates[i].body() != std::string(bytes.begin(), bytes.end())) return fail("golden packet '" + golden[i].first + "' left re-encoded or altered");
+  }
+  return pass(std::to_string(golden.size()) + " upstream-encoded packets left untouched");
 }
 
 CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
@@ -452,6 +476,8 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.pack.targeted_send_not_broadcast", Level::must,
                    "A send addressed to some peers is refused with unsupported, never broadcast to the room (RFC-5 has no targets).",
                    s3 + ".2, §1.1", "ws-room", targeted_send_not_broadcast});
+  cases.push_back({"wsroom.pack.golden_outbound", Level::must, "Packets encoded by the upstream codecs leave untouched (no re-encoding).",
+                   "§8.1, fixtures/golden", "ws-room", golden_outbound});
   cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).", "§8.1, fixtures/golden", "ws-room", golden_inbound});
   cases.push_back({"wsroom.oversize_refused_cleanly", Level::must, "A packet over the limit is refused with packet_too_large and nothing else is lost.", "§9.2", "ws-room", oversize_is_refused_cleanly});
   cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must, "A close by the server ends the session with Disconnected (not a kick), and later sends are refused.", s3 + ".5, §1.2", "ws-room", server_close_is_reported});

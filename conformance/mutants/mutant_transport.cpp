@@ -21,7 +21,7 @@ namespace {
 
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
                   drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
-                  truncates_at_zero_byte };
+                  truncates_at_zero_byte, reencode_outbound };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -64,6 +64,11 @@ class MutantTransport final : public transport::Transport {
       // its first zero byte. Only packets that contain one are hurt: shrinking finds the smallest.
       const auto zero = std::find(packet.begin(), packet.end(), std::uint8_t{0});
       return inner_->send(std::span<const std::uint8_t>(packet.begin(), zero), effective);
+    }
+    if (flaw_ == Flaw::reencode_outbound) {
+      // The flaw: decode and re-encode before sending (a "normalising" layer) — canonical for our
+      // encoder, but not the bytes the application handed over.
+      if (auto decoded = codec::decode_packet(packet)) return inner_->send(codec::encode_packet(*decoded), effective);
     }
     auto status = inner_->send(packet, effective);
     if (status && flaw_ == Flaw::echo_own_packets && context_.identity) {
@@ -185,6 +190,8 @@ std::vector<Mutant> mutants() {
        "drops the targets of a send and broadcasts it to the whole room"},
       {mutant("mutant-truncates-at-zero-byte", Flaw::truncates_at_zero_byte), "wsroom.pack.outbound_byte_identical",
        "cuts every packet at its first zero byte (a C string on the way)"},
+      {mutant("mutant-reencode-outbound", Flaw::reencode_outbound), "wsroom.pack.golden_outbound",
+       "decodes and re-encodes packets before sending them"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));
