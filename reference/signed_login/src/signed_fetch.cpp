@@ -7,13 +7,18 @@
 
 namespace dclcomms::signed_login {
 
-std::string signed_fetch_payload(std::string_view method, std::string_view path, std::int64_t timestamp_ms,
+std::string signed_fetch_payload(std::string_view method, std::string_view path, std::string_view timestamp_text,
                                  std::string_view metadata_json) {
   std::string payload;
-  payload.append(method).append(":").append(path).append(":").append(std::to_string(timestamp_ms)).append(":");
+  payload.append(method).append(":").append(path).append(":").append(timestamp_text).append(":");
   payload.append(metadata_json);
   // The whole string is lowercased, metadata included (upstream signs the lowercased JSON).
   return core::to_lower_ascii(payload);
+}
+
+std::string signed_fetch_payload(std::string_view method, std::string_view path, std::int64_t timestamp_ms,
+                                 std::string_view metadata_json) {
+  return signed_fetch_payload(method, path, std::string_view(std::to_string(timestamp_ms)), metadata_json);
 }
 
 std::string comms_handshake_metadata(std::string_view origin) {

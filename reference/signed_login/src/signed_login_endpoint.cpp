@@ -1,7 +1,10 @@
 #include "dclcomms/signed_login/signed_login_endpoint.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
+
+#include "dclcomms/core/ascii.hpp"
 
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/signed_login/signed_fetch.hpp"
@@ -64,12 +67,18 @@ transport::HttpResponse SignedLoginEndpoint::handle(const transport::HttpServerR
   if (links < 2) return signed_fetch_error(400, "Invalid Auth Chain");
 
   // 2. Timestamp and metadata.
-  const std::string* timestamp_text = request.header("x-identity-timestamp");
-  std::int64_t timestamp_ms = 0;
-  if (timestamp_text == nullptr ||
-      std::from_chars(timestamp_text->data(), timestamp_text->data() + timestamp_text->size(), timestamp_ms).ptr !=
-          timestamp_text->data() + timestamp_text->size()) {
-    return signed_fetch_error(400, "Invalid timestamp");
+  // The header's text is what was signed; its value decides freshness. As upstream
+  // (platform-crypto-middleware): an absent header counts as 0 (so the request is refused as
+  // expired, 401), fractions are fine, anything but a finite decimal number is a 400.
+  const std::string* timestamp_header = request.header("x-identity-timestamp");
+  const std::string timestamp_text = timestamp_header ? *timestamp_header : std::string();
+  double timestamp_ms = 0;
+  if (!timestamp_text.empty()) {
+    const char* end = timestamp_text.data() + timestamp_text.size();
+    const auto [stop, status] = std::from_chars(timestamp_text.data(), end, timestamp_ms);
+    if (status != std::errc{} || stop != end || !std::isfinite(timestamp_ms)) {
+      return signed_fetch_error(400, "Invalid chain timestamp: " + core::quote_printable(timestamp_text, 40));
+    }
   }
   const std::string* metadata_text = request.header("x-identity-metadata");
   const auto metadata = nlohmann::json::parse(metadata_text ? *metadata_text : std::string(), nullptr, false);
@@ -83,12 +92,12 @@ transport::HttpResponse SignedLoginEndpoint::handle(const transport::HttpServerR
   // 3. The signature over what this request really is.
   auto chain = auth::parse_auth_chain(chain_json);
   if (!chain) return signed_fetch_error(400, "Invalid chain format");
-  const std::string expected = signed_fetch_payload(request.method, path, timestamp_ms, *metadata_text);
+  const std::string expected = signed_fetch_payload(request.method, path, std::string_view(timestamp_text), *metadata_text);
   auto verified = auth::verify_auth_chain(*chain, expected, now_unix_ms);
   if (!verified) return signed_fetch_error(401, "Invalid signature: " + verified.error().message);
 
   // 4. Freshness.
-  if (timestamp_ms + config_.signature_window_ms < now_unix_ms) {
+  if (timestamp_ms + static_cast<double>(config_.signature_window_ms) < static_cast<double>(now_unix_ms)) {
     return signed_fetch_error(401, "Expired signature: the timestamp is more than " +
                                        std::to_string(config_.signature_window_ms / 1000) + " s old");
   }

@@ -21,6 +21,10 @@ inline constexpr std::string_view explorer_signer = "dcl:explorer";
 /// The string the final link signs: lowercase(method:path:timestamp:metadata), whole.
 std::string signed_fetch_payload(std::string_view method, std::string_view path, std::int64_t timestamp_ms,
                                  std::string_view metadata_json);
+/// The same with the timestamp exactly as its header carries it (what a verifier must use: the
+/// signer signed the text, e.g. "1790000000000.5" or "" when the header is absent).
+std::string signed_fetch_payload(std::string_view method, std::string_view path, std::string_view timestamp_text,
+                                 std::string_view metadata_json);
 
 /// Explorer metadata for a comms handshake (bevy/godot key order):
 /// {"intent":"dcl:explorer:comms-handshake","signer":"dcl:explorer","isGuest":false,"origin":"<origin>"}
