@@ -1,5 +1,7 @@
 #include "dclcomms/simulator_transport/simulator_transport.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <utility>
@@ -11,18 +13,15 @@
 
 namespace dclcomms::simulator_transport {
 
-SimulatorTransport::SimulatorTransport(transport::SimulatorParams params, core::Runtime& runtime,
-                                       core::Duration tick_period)
+SimulatorTransport::SimulatorTransport(transport::SimulatorParams params, core::Runtime& runtime)
     : params_(std::move(params)),
       runtime_(runtime),
-      tick_period_(tick_period),
       events_(runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
-  DCL_ASSERT(tick_period_ > core::Duration::zero());
   DCL_ASSERT(params_.time_scale > 0.0 && params_.time_scale <= transport::simulator_time_scale_max);
 }
 
 SimulatorTransport::~SimulatorTransport() {
-  if (tick_timer_) runtime_.cancel(*tick_timer_);
+  if (wake_timer_) runtime_.cancel(*wake_timer_);
 }
 
 core::TimePoint SimulatorTransport::simulated_time(core::TimePoint runtime_time) const {
@@ -33,6 +32,16 @@ core::TimePoint SimulatorTransport::simulated_time(core::TimePoint runtime_time)
   const double scaled = static_cast<double>(elapsed.count()) * params_.time_scale;
   const auto max = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
   return core::TimePoint(core::Duration(static_cast<std::int64_t>(scaled < max ? scaled : max)));
+}
+
+core::TimePoint SimulatorTransport::runtime_time(core::TimePoint simulated) const {
+  const auto elapsed = simulated.time_since_epoch();
+  if (params_.clock == transport::ClockMode::driven || params_.time_scale == 1.0) return start_ + elapsed;
+  // Rounded up, so that simulated_time() of the result is not before `simulated` (give or take an
+  // ulp: arm() then wakes once more, a nanosecond later).
+  const double scaled = std::ceil(static_cast<double>(elapsed.count()) / params_.time_scale);
+  const auto max = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
+  return start_ + core::Duration(static_cast<std::int64_t>(scaled < max ? scaled : max));
 }
 
 transport::Status SimulatorTransport::connect() {
@@ -78,16 +87,27 @@ transport::Status SimulatorTransport::connect() {
                                             });
   start_ = runtime_.now();
   events_.post(transport::Connected{crowd_->start()});
-  tick_timer_ = runtime_.schedule_at(start_ + tick_period_, [this] { tick(); });
+  arm();
   return core::Ok{};
 }
 
-void SimulatorTransport::tick() {
-  tick_timer_.reset();
+void SimulatorTransport::wake() {
+  wake_timer_.reset();
   if (state_ != State::connected) return;
   catch_up();
   if (state_ != State::connected) return;  // the scenario crashed the user's host
-  tick_timer_ = runtime_.schedule_at(runtime_.now() + tick_period_, [this] { tick(); });
+  arm();
+}
+
+// (Re)arms the wake-up for the crowd's next pending event. Called after anything that may add
+// events to the crowd (connect, a wake, a send).
+void SimulatorTransport::arm() {
+  if (wake_timer_) runtime_.cancel(*wake_timer_);
+  wake_timer_.reset();
+  const core::TimePoint next = crowd_->next_event_time();
+  if (next == core::TimePoint::max()) return;  // nothing pending: a send will re-arm
+  const core::TimePoint at = std::max(runtime_time(next), runtime_.now() + core::Duration(1));
+  wake_timer_ = runtime_.schedule_at(at, [this] { wake(); });
 }
 
 void SimulatorTransport::catch_up() {
@@ -97,8 +117,8 @@ void SimulatorTransport::catch_up() {
 
 void SimulatorTransport::close(transport::Disconnected event) {
   state_ = State::closed;
-  if (tick_timer_) runtime_.cancel(*tick_timer_);
-  tick_timer_.reset();
+  if (wake_timer_) runtime_.cancel(*wake_timer_);
+  wake_timer_.reset();
   events_.post(std::move(event));
 }
 
@@ -123,6 +143,7 @@ transport::Status SimulatorTransport::send(std::span<const std::uint8_t> packet,
     return core::fail(transport::TransportErrorCode::not_connected, "simulator transport: the connection just ended");
   }
   crowd_->send_from_user(packet, options.reliability == transport::Reliability::reliable, options.targets);
+  arm();  // the packet is now in flight: its arrival may be the next thing to happen
   return core::Ok{};
 }
 

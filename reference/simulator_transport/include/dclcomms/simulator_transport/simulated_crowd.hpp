@@ -54,6 +54,8 @@ class SimulatedCrowd {
   /// Runs every simulated event due at or before `when` (simulated time since start).
   void run_until(core::TimePoint when);
   core::TimePoint now() const { return simulation_->now(); }
+  /// When the crowd next has something to do (simulated time); TimePoint::max() when idle.
+  core::TimePoint next_event_time() { return simulation_->next_event_time(); }
 
   /// The user sends one packet: to every peer the user's side lists, or to `targets` among them
   /// (unknown or absent targets are skipped, as a room does). Reliable packets go on the peer's

@@ -5,12 +5,13 @@
 // transport event.
 //
 // Time, one mechanism for both clock modes: connect() records the context runtime's now() as the
-// start, then a tick on that runtime advances the simulation to
+// start, then a wake-up on that runtime advances the simulation to
 //     simulated = (runtime.now() - start) * time_scale
-// and re-arms itself `tick_period` later. With `clock=driven` (default) the runtime is whatever the
+// and re-arms itself for the runtime time of the crowd's next pending event, so every simulated
+// arrival becomes an event at its exact time (no polling granularity). With `clock=driven` (default) the runtime is whatever the
 // caller drives — a core::ManualRuntime in tests: simulated time moves only when the caller
 // advances it. With `clock=realtime` it is the wall-clock runtime (the CLI's AsioRuntime), scaled by
-// time_scale. Events produced in a tick are posted through the EventPoster, never re-entrantly.
+// time_scale. Events produced in a wake-up are posted through the EventPoster, never re-entrantly.
 //
 // Determinism: same URI (seed) and the same calls at the same runtime times give the same events,
 // byte for byte (a ManualRuntime makes the times exact). All randomness is core::Prng streams
@@ -27,15 +28,10 @@
 
 namespace dclcomms::simulator_transport {
 
-/// How often (runtime time) the transport advances its simulation: the granularity at which
-/// simulated arrivals become events. 5 ms is well under the 100 ms between position updates.
-inline constexpr core::Duration default_tick_period = std::chrono::milliseconds(5);
-
 class SimulatorTransport final : public transport::Transport {
  public:
   /// Stores the parameters; does no I/O and schedules nothing (the factory contract).
-  SimulatorTransport(transport::SimulatorParams params, core::Runtime& runtime,
-                     core::Duration tick_period = default_tick_period);
+  SimulatorTransport(transport::SimulatorParams params, core::Runtime& runtime);
   ~SimulatorTransport() override;
   SimulatorTransport(const SimulatorTransport&) = delete;
   SimulatorTransport& operator=(const SimulatorTransport&) = delete;
@@ -55,21 +51,23 @@ class SimulatorTransport final : public transport::Transport {
   const SimulatedCrowd* crowd() const { return crowd_.get(); }
   /// Simulated time for a runtime time (identity offset by the start in driven mode).
   core::TimePoint simulated_time(core::TimePoint runtime_time) const;
+  /// The earliest runtime time whose simulated time reaches `simulated` (the inverse of the above).
+  core::TimePoint runtime_time(core::TimePoint simulated) const;
 
  private:
   enum class State : std::uint8_t { idle, connected, closed };
 
-  void tick();
+  void wake();
+  void arm();
   void catch_up();
   void close(transport::Disconnected event);
 
   transport::SimulatorParams params_;
   core::Runtime& runtime_;
-  const core::Duration tick_period_;
   State state_ = State::idle;
   core::TimePoint start_{};
   std::unique_ptr<SimulatedCrowd> crowd_;
-  std::optional<core::TimerId> tick_timer_;
+  std::optional<core::TimerId> wake_timer_;
   transport::EventPoster events_;
 };
 

@@ -183,6 +183,9 @@ class Simulation {
   std::uint64_t digest() const { return tracer_.digest(); }
   std::uint64_t events_traced() const { return tracer_.events(); }
   std::size_t events_pending() const { return queue_.pending(); }
+  /// When the earliest pending event is due; TimePoint::max() when none is (so an owner that
+  /// advances the simulation from outside can sleep exactly until there is something to run).
+  core::TimePoint next_event_time() { return queue_.next_time(); }
 
  private:
   friend class HostRuntime;
