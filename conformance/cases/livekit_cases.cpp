@@ -308,6 +308,26 @@ CaseOutcome no_echo(CaseContext& context) {
   return pass();
 }
 
+CaseOutcome cut_off_is_reported(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  const sim::HostId sfu = world.deployment().sfu_host();
+  const sim::HostId tut = world.tut().host;
+  // A path that silently drops everything: only the signal channel's pings can tell.
+  world.simulation().partition(std::span(&sfu, 1), std::span(&tut, 1));
+  if (!world.run_until([&] { return world.tut().disconnected(); }, 60s)) {
+    return fail("cut off from the SFU, the transport reported nothing within 60 s (the session's ping timeout is 15 s)");
+  }
+  const auto disconnected = world.tut().all<Disconnected>();
+  if (disconnected.size() != 1) return fail("Disconnected was reported " + std::to_string(disconnected.size()) + " times");
+  if (disconnected.front().kicked) return fail("a lost connection was reported as a kick");
+  if (world.tut().transport->send(chat("into the void"), {}).ok()) return fail("a send after the disconnect was accepted (and would be lost)");
+  if (!world.run_until([&] { return !peer.saw_leave.empty(); }, 30s)) return fail("the room never saw the silent participant leave");
+  return pass();
+}
+
 CaseOutcome disconnect_leaves_room(CaseContext& context) {
   LivekitWorld world(context, lan());
   Participant& peer = world.add_participant();
@@ -391,6 +411,9 @@ void add_livekit_cases(std::vector<Case>& cases) {
   cases.push_back({"livekit.lifecycle.disconnect_leaves_room", Level::must,
                    "disconnect() ends the session with Disconnected (not a kick) and the others see the identity leave.", s6 + ".4, §1.2",
                    "livekit", disconnect_leaves_room});
+  cases.push_back({"livekit.faults.cut_off_is_reported", Level::must,
+                   "Cut off from the SFU, the session ends with one Disconnected (not a kick) and later sends are refused; the room sees it leave.",
+                   s6 + ".4, §1.2", "livekit", cut_off_is_reported});
   for (const char* weather : {"wifi", "congested-venue", "lossy-5pct"}) {
     cases.push_back({std::string("livekit.faults.reliable_exactly_once.") + weather, Level::must,
                      std::string("Reliable data arrives exactly once, in order, both ways, under '") + weather + "' weather.", s6 + ".3",

@@ -10,7 +10,7 @@
 namespace dclcomms::conformance {
 namespace {
 
-enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick };
+enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick, hides_lost_connection };
 
 class LivekitMutant final : public transport::Transport {
  public:
@@ -57,6 +57,11 @@ class LivekitMutant final : public transport::Transport {
       });
       return;
     }
+    if (disconnected && !disconnected->kicked && !stopping_ && flaw_ == Flaw::hides_lost_connection) {
+      // The flaw: only kicks and our own disconnects are surfaced; a session that died of a lost
+      // connection leaves the application believing it is still in the room.
+      return;
+    }
     emit(event);
   }
 
@@ -98,6 +103,8 @@ std::vector<Mutant> livekit_mutants() {
       {mutant("mutant-livekit-echo-own-packets", Flaw::echo_own_packets), "livekit.no_echo", "surfaces its own packets as messages"},
       {mutant("mutant-livekit-reconnect-after-kick", Flaw::reconnect_after_kick), "livekit.kick.duplicate_identity_no_reconnect",
        "rejoins after a DUPLICATE_IDENTITY eviction"},
+      {mutant("mutant-livekit-hides-lost-connection", Flaw::hides_lost_connection), "livekit.faults.cut_off_is_reported",
+       "never reports a session that ended because the connection was lost"},
   };
 }
 

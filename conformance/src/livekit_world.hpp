@@ -62,6 +62,7 @@ class LivekitWorld {
   bool settle_participants();
 
   LivekitDeployment& deployment() { return deployment_; }
+  sim::Simulation& simulation() { return simulation_; }
   bool run_until(const std::function<bool()>& done, core::Duration limit = std::chrono::seconds(30));
   void run_for(core::Duration duration);
 

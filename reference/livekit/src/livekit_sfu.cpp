@@ -12,6 +12,7 @@ struct LivekitSfu::Session {
   std::string identity;
   std::string room;
   bool can_publish_data = true;
+  core::TimePoint last_heard{};           // the last frame or lossy packet from the participant
   std::uint64_t next_lossy_sequence = 1;  // towards this participant
   wire::LossyReassembler lossy;           // from this participant
 };
@@ -43,6 +44,7 @@ LivekitSfu::LivekitSfu(SimLivekitNetwork& network, sim::HostId host, LivekitSfuO
 }
 
 LivekitSfu::~LivekitSfu() {
+  if (sweep_timer_) network_.simulation().runtime(host_).cancel(*sweep_timer_);
   for (const auto& [stream, endpoint] : endpoints_) network_.detach_stream(host_, stream);
   network_.unserve(host_);
 }
@@ -100,7 +102,15 @@ void LivekitSfu::on_message(sim::StreamId stream, std::span<const std::uint8_t> 
   } else if (const auto* request = std::get_if<wire::Join>(&*frame)) {
     if (!sessions_.contains(stream)) join(stream, *request);
   } else if (const auto* data = std::get_if<wire::DataUp>(&*frame)) {
-    if (const auto it = sessions_.find(stream); it != sessions_.end()) forward(it->second, *data, DataKind::reliable);
+    if (const auto it = sessions_.find(stream); it != sessions_.end()) {
+      it->second.last_heard = network_.simulation().runtime(host_).now();
+      forward(it->second, *data, DataKind::reliable);
+    }
+  } else if (std::holds_alternative<wire::Ping>(*frame)) {
+    if (const auto it = sessions_.find(stream); it != sessions_.end()) {
+      it->second.last_heard = network_.simulation().runtime(host_).now();
+      (void)send(stream, wire::Pong{});
+    }
   } else {
     drop(stream, nullptr);  // leave
   }
@@ -112,6 +122,7 @@ void LivekitSfu::on_fragment(sim::HostId from, wire::LossyFragment fragment) {
   if (id == by_session_id_.end()) return;
   Session& sender = sessions_.at(id->second);
   if (sender.host != from) return;  // not that participant's host: ignore
+  sender.last_heard = network_.simulation().runtime(host_).now();
   auto message = sender.lossy.add(std::move(fragment));
   if (!message) return;
   auto frame = wire::decode_client_frame(*message);
@@ -153,6 +164,7 @@ void LivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
   session.identity = identity;
   session.room = room;
   session.can_publish_data = claims->video->grants_publish_data();
+  session.last_heard = network_.simulation().runtime(host_).now();
   wire::Welcome welcome;
   welcome.session = session.id;
   welcome.identity = identity;
@@ -163,6 +175,33 @@ void LivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
   sessions_.emplace(stream, std::move(session));
   members.push_back(stream);
   (void)send(stream, welcome);
+  arm_sweep();
+}
+
+// One timer for all sessions, running while any exists. A crash of the SFU's host discards its
+// timers: a sweep overdue by then is re-armed with the next join.
+void LivekitSfu::arm_sweep() {
+  auto& runtime = network_.simulation().runtime(host_);
+  if (sweep_timer_ && sweep_due_ >= runtime.now()) return;
+  sweep_due_ = runtime.now() + options_.sweep_period;
+  sweep_timer_ = runtime.schedule_at(sweep_due_, [this] {
+    sweep_timer_.reset();
+    sweep();
+  });
+}
+
+void LivekitSfu::sweep() {
+  const auto now = network_.simulation().runtime(host_).now();
+  std::vector<sim::StreamId> silent;
+  for (const auto& [stream, session] : sessions_) {  // std::map: in stream order, deterministic
+    if (now - session.last_heard >= options_.ping_timeout) silent.push_back(stream);
+  }
+  for (const auto stream : silent) {
+    ++stats_.ping_timeouts;
+    drop(stream, nullptr);  // nothing reaches it anyway
+  }
+  drop_failed_sends();
+  if (!sessions_.empty()) arm_sweep();
 }
 
 void LivekitSfu::forward(Session& sender, const wire::DataUp& data, DataKind kind) {

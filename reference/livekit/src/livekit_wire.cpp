@@ -19,6 +19,8 @@ enum Tag : std::uint8_t {
   tag_left = '-',
   tag_data_down = 'D',
   tag_closed = 'K',
+  tag_ping = 'P',
+  tag_pong = 'O',
   tag_lossy = 'L',
 };
 
@@ -119,6 +121,7 @@ Bytes encode(const ClientFrame& frame) {
       return w.take();
     }
     Bytes operator()(const Leave&) const { return Writer(tag_leave).take(); }
+    Bytes operator()(const Ping&) const { return Writer(tag_ping).take(); }
   };
   return std::visit(Visitor{}, frame);
 }
@@ -159,6 +162,7 @@ Bytes encode(const ServerFrame& frame) {
       w.str(f.detail);
       return w.take();
     }
+    Bytes operator()(const Pong&) const { return Writer(tag_pong).take(); }
   };
   return std::visit(Visitor{}, frame);
 }
@@ -181,6 +185,9 @@ std::optional<ClientFrame> decode_client_frame(std::span<const std::uint8_t> byt
     case tag_leave:
       if (!r.done()) return std::nullopt;
       return Leave{};
+    case tag_ping:
+      if (!r.done()) return std::nullopt;
+      return Ping{};
     default: return std::nullopt;
   }
 }
@@ -225,6 +232,9 @@ std::optional<ServerFrame> decode_server_frame(std::span<const std::uint8_t> byt
       f.reason = static_cast<DisconnectReason>(reason);
       return f;
     }
+    case tag_pong:
+      if (!r.done()) return std::nullopt;
+      return Pong{};
     default: return std::nullopt;
   }
 }

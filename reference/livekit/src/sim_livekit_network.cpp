@@ -63,6 +63,7 @@ class SimSession final : public LivekitSession,
 
   void on_message(std::span<const std::uint8_t> payload) override {
     if (closed_) return;
+    last_heard_ = runtime().now();
     auto frame = wire::decode_server_frame(payload);
     if (!frame) return close_now(DisconnectReason::connection_lost, "undecodable frame from the SFU");
     struct Visitor {
@@ -72,6 +73,7 @@ class SimSession final : public LivekitSession,
         self.session_ = f.session;
         self.cancel_join_timer();
         self.network_.attach_session(self.host_, self.sfu_host_, f.session, &self);
+        self.arm_ping();
         if (self.handler_.on_joined) self.handler_.on_joined(std::move(f.identity), std::move(f.participants));
       }
       void operator()(wire::Rejected& f) const { self.close_now(DisconnectReason::join_failure, f.reason); }
@@ -85,6 +87,7 @@ class SimSession final : public LivekitSession,
         if (self.handler_.on_data) self.handler_.on_data(std::move(f.sender), std::move(f.payload), DataKind::reliable);
       }
       void operator()(wire::Closed& f) const { self.close_now(f.reason, f.detail); }
+      void operator()(wire::Pong&) const {}  // liveness only: last_heard_ is already updated
     };
     std::visit(Visitor{*this}, *frame);
   }
@@ -93,6 +96,7 @@ class SimSession final : public LivekitSession,
 
   void on_fragment(sim::HostId, wire::LossyFragment fragment) override {
     if (closed_) return;
+    last_heard_ = runtime().now();
     auto message = lossy_.add(std::move(fragment));
     if (!message) return;
     auto frame = wire::decode_server_frame(*message);
@@ -113,8 +117,24 @@ class SimSession final : public LivekitSession,
     join_timer_.reset();
   }
 
+  // Every ping_interval: give up if the SFU has been silent for ping_timeout, else ping it.
+  void arm_ping() {
+    ping_timer_ = runtime().schedule_at(runtime().now() + options_.ping_interval, [this] {
+      ping_timer_.reset();
+      if (closed_) return;
+      if (runtime().now() - last_heard_ >= options_.ping_timeout) {
+        return close_now(DisconnectReason::connection_lost, "ping timeout: nothing from the SFU for " +
+                                                                std::to_string(core::to_ns(runtime().now() - last_heard_) / 1'000'000) + " ms");
+      }
+      send_frame(wire::Ping{});
+      if (!closed_) arm_ping();
+    });
+  }
+
   void forget() {
     cancel_join_timer();
+    if (ping_timer_) runtime().cancel(*ping_timer_);
+    ping_timer_.reset();
     if (stream_) network_.detach_stream(host_, *stream_);
     if (session_) network_.detach_session(host_, sfu_host_, *session_);
   }
@@ -146,6 +166,8 @@ class SimSession final : public LivekitSession,
   std::optional<sim::StreamId> stream_;
   std::optional<std::uint64_t> session_;  // set by the welcome
   std::optional<core::TimerId> join_timer_;
+  std::optional<core::TimerId> ping_timer_;
+  core::TimePoint last_heard_{};  // the last frame or lossy packet from the SFU
   std::optional<core::TimerId> pending_;
   std::uint64_t next_lossy_sequence_ = 1;
   wire::LossyReassembler lossy_;

@@ -387,6 +387,39 @@ TEST(LivekitSimRoom, APartitionedJoinTimesOut) {
   EXPECT_NE(a.disconnected->reason.find("join_failure: no answer"), std::string::npos) << a.disconnected->reason;
 }
 
+TEST(LivekitSimRoom, AQuietParticipantStaysThanksToPings) {
+  Room room(16, *sim::weather_profile("wifi"));
+  auto& a = room.add(address_of(0));
+  auto& b = room.add(address_of(1));
+  ASSERT_TRUE(room.run_until([&] { return a.connected && b.connected; }));
+  room.run_for(120s);  // nobody sends anything: only pings keep the sessions alive
+  EXPECT_FALSE(a.disconnected.has_value());
+  EXPECT_FALSE(b.disconnected.has_value());
+  EXPECT_TRUE(a.left.empty());
+  EXPECT_EQ(room.sfu().stats().ping_timeouts, 0u);
+}
+
+TEST(LivekitSimRoom, APartitionedParticipantTimesOutOnBothSides) {
+  Room room(17, *sim::weather_profile("lan"));
+  auto& a = room.add(address_of(0));
+  auto& b = room.add(address_of(1));
+  ASSERT_TRUE(room.run_until([&] { return a.connected && b.connected; }));
+  const sim::HostId sfu = room.sfu_host();
+  const auto cut_at = room.simulation().now();
+  room.simulation().partition(std::span(&sfu, 1), std::span(&b.host, 1));
+  // Without pings neither side would ever know: the reliable stream just keeps retransmitting.
+  ASSERT_TRUE(room.run_until([&] { return b.disconnected.has_value() && a.left.size() == 1; }));
+  EXPECT_NE(b.disconnected->reason.find("connection_lost: ping timeout"), std::string::npos) << b.disconnected->reason;
+  EXPECT_FALSE(b.disconnected->kicked);
+  EXPECT_EQ(a.left, std::vector<std::string>{b.identity});
+  EXPECT_EQ(room.sfu().stats().ping_timeouts, 1u);
+  EXPECT_EQ(room.sfu().participants("I1"), std::vector<std::string>{a.identity});
+  const auto took = room.simulation().now() - cut_at;
+  EXPECT_GE(took, 10s);
+  EXPECT_LE(took, 21s) << "both sides give up within the 15 s timeout plus one ping period";
+  EXPECT_FALSE(a.disconnected.has_value());
+}
+
 TEST(LivekitSimRoom, SameSeedSameDigestDifferentSeedDifferentDigest) {
   const auto wifi = *sim::weather_profile("wifi");
   const auto first = run_room(42, wifi, transport::Reliability::unreliable);

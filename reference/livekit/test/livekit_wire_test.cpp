@@ -11,7 +11,7 @@ namespace {
 TEST(LivekitWire, FramesRoundTripAndTruncationsAreRejected) {
   const std::vector<ServerFrame> server{Welcome{7, "0xa", {"0xb", "0xc"}}, Rejected{"invalid token"},
                                         ParticipantJoined{"0xb"}, ParticipantLeft{"0xb"}, DataDown{"0xb", {1, 2, 3}},
-                                        Closed{DisconnectReason::duplicate_identity, "again"}};
+                                        Closed{DisconnectReason::duplicate_identity, "again"}, Pong{}};
   for (const auto& frame : server) {
     const auto bytes = encode(frame);
     const auto back = decode_server_frame(bytes);
@@ -25,7 +25,7 @@ TEST(LivekitWire, FramesRoundTripAndTruncationsAreRejected) {
       }
     }
   }
-  const std::vector<ClientFrame> client{Join{"a.b.c"}, DataUp{{"0xb"}, {4, 5}}, DataUp{{}, {}}, Leave{}};
+  const std::vector<ClientFrame> client{Join{"a.b.c"}, DataUp{{"0xb"}, {4, 5}}, DataUp{{}, {}}, Leave{}, Ping{}};
   for (const auto& frame : client) {
     const auto bytes = encode(frame);
     const auto back = decode_client_frame(bytes);
@@ -34,6 +34,8 @@ TEST(LivekitWire, FramesRoundTripAndTruncationsAreRejected) {
   }
   EXPECT_FALSE(decode_client_frame(encode(ServerFrame{ParticipantJoined{"x"}})));
   EXPECT_FALSE(decode_server_frame(std::vector<std::uint8_t>{'K', 99, 0, 0}));
+  EXPECT_FALSE(decode_client_frame(std::vector<std::uint8_t>{'P', 0})) << "a ping carries nothing";
+  EXPECT_FALSE(decode_server_frame(std::vector<std::uint8_t>{'O', 0})) << "a pong carries nothing";
 }
 
 TEST(LivekitWire, FragmentsStayUnderTheMtu) {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,10 @@ struct LivekitSfuOptions {
   bool auto_create_rooms = true;
   std::vector<std::string> rooms;  // created at start
   std::size_t lossy_chunk_bytes = wire::lossy_chunk_bytes_default;
+  /// A session the SFU has heard nothing from (no frame, no ping) for this long is dropped as
+  /// gone, and the room sees it leave: how LiveKit ends a participant whose network vanished.
+  core::Duration ping_timeout = std::chrono::seconds(15);
+  core::Duration sweep_period = std::chrono::seconds(1);  // how often silent sessions are looked for
 };
 
 struct LivekitSfuStats {
@@ -49,6 +54,7 @@ struct LivekitSfuStats {
   std::uint64_t data_denied = 0;         // sender lacks canPublishData
   std::uint64_t data_oversized = 0;      // payload above data_payload_bytes_max
   std::uint64_t protocol_errors = 0;     // undecodable frames: the session is dropped
+  std::uint64_t ping_timeouts = 0;       // sessions dropped for silence
 };
 
 class LivekitSfu {
@@ -81,6 +87,8 @@ class LivekitSfu {
   /// Removes a session from its room and tells the others; `notice` (if any) goes to it first.
   void drop(sim::StreamId stream, const wire::Closed* notice);
   void drop_failed_sends();
+  void arm_sweep();
+  void sweep();
 
   SimLivekitNetwork& network_;
   sim::HostId host_;
@@ -91,6 +99,8 @@ class LivekitSfu {
   std::map<std::uint64_t, sim::StreamId> by_session_id_;
   std::map<std::string, std::vector<sim::StreamId>, std::less<>> rooms_;  // members in join order
   std::vector<sim::StreamId> failed_sends_;
+  std::optional<core::TimerId> sweep_timer_;
+  core::TimePoint sweep_due_{};
   std::uint64_t next_session_id_ = 1;
   bool stopped_ = false;
   LivekitSfuStats stats_;

@@ -46,7 +46,8 @@ struct DataUp {
   Bytes payload;
 };
 struct Leave {};
-using ClientFrame = std::variant<Join, DataUp, Leave>;
+struct Ping {};  // liveness, every ping interval (LiveKit's signal-channel ping)
+using ClientFrame = std::variant<Join, DataUp, Leave, Ping>;
 
 struct Welcome {
   std::uint64_t session = 0;
@@ -70,7 +71,8 @@ struct Closed {
   DisconnectReason reason = DisconnectReason::connection_lost;
   std::string detail;
 };
-using ServerFrame = std::variant<Welcome, Rejected, ParticipantJoined, ParticipantLeft, DataDown, Closed>;
+struct Pong {};  // the answer to a Ping
+using ServerFrame = std::variant<Welcome, Rejected, ParticipantJoined, ParticipantLeft, DataDown, Closed, Pong>;
 
 Bytes encode(const ClientFrame& frame);
 Bytes encode(const ServerFrame& frame);

@@ -23,6 +23,11 @@ namespace dclcomms::livekit {
 struct SimLivekitClientOptions {
   /// No welcome by then: the join fails (livekit-client's default websocket timeout is 15 s).
   core::Duration join_timeout = std::chrono::seconds(15);
+  /// Once joined, a Ping goes to the SFU every ping_interval; hearing nothing from it (no frame, no
+  /// pong, no lossy data) for ping_timeout ends the session with connection_lost. LiveKit's SDKs
+  /// do the same on the signal channel with the interval and timeout its join response announces.
+  core::Duration ping_interval = std::chrono::seconds(5);
+  core::Duration ping_timeout = std::chrono::seconds(15);
   std::size_t lossy_chunk_bytes = wire::lossy_chunk_bytes_default;
 };
 
