@@ -9,5 +9,5 @@ if [ ! -d "$checkout" ]; then
   echo "usage: DRIVER=... $0 PATH_TO_A_DCLCOMMS_CHECKOUT" >&2
   exit 2
 fi
-(cd "$checkout" && bash ci/install-deps.sh && bash ci/build.sh release)
+(cd "$checkout" && bash ci/install-deps.sh && bash ci/build.sh release --target dclcomms)  # the CLI only: no tests
 "$checkout/build/release/tools/dclcomms" conformance run --driver "$driver" --report conformance-report
