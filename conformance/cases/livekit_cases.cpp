@@ -10,6 +10,7 @@
 
 #include "../src/livekit_world.hpp"
 #include "../src/arbitrary_packets.hpp"
+#include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
 
@@ -48,15 +49,56 @@ codec::Bytes chat(const std::string& text) {
   return codec::encode_packet(p);
 }
 
-// `count` distinct arbitrary packets (distinct, so that each arrival names the packet it is).
-std::vector<codec::Bytes> distinct_arbitrary_packets(std::uint64_t seed, std::string_view stream, std::size_t count) {
+// `count` distinct arbitrary packets (distinct, so that each arrival names the packet it is), each
+// with its RapidCheck shrink tree.
+struct Arbitrary {
+  rc::Shrinkable<codec::Packet> packet;
+  codec::Bytes bytes;
+};
+std::vector<Arbitrary> distinct_arbitrary_packets(std::uint64_t seed, std::string_view stream, std::size_t count) {
   ArbitraryPackets packets(seed, stream);
-  std::vector<codec::Bytes> out;
+  std::vector<Arbitrary> out;
   while (out.size() < count) {
-    auto bytes = codec::encode_packet(packets.next(static_cast<int>(count)).value());
-    if (std::find(out.begin(), out.end(), bytes) == out.end()) out.push_back(std::move(bytes));
+    auto packet = packets.next(static_cast<int>(count));
+    auto bytes = codec::encode_packet(packet.value());
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const Arbitrary& a) { return a.bytes == bytes; });
+    if (!seen) out.push_back({std::move(packet), std::move(bytes)});
   }
   return out;
+}
+
+// How one packet's delivery went wrong, as a class ("" when it went right): shrinking keeps a
+// smaller packet only when it fails in the same way, so the minimal packet shows the same flaw.
+std::string delivery_problem(const std::vector<Participant::Data>& got, const codec::Bytes& sent, livekit::DataKind kind,
+                             const std::string& sender) {
+  if (got.empty()) return "lost";
+  if (got.size() > 1) return "twice";
+  if (got[0].payload != sent) return "altered";
+  if (got[0].sender != sender) return "attributed";
+  if (got[0].kind != kind) return "kind";
+  return "";
+}
+
+// Shrinks a packet that broke an outbound packing case: each candidate is sent alone by a transport
+// under test in a fresh world (scratch context: the case's transcript and digest stay its own).
+std::string shrunk_outbound(CaseContext& context, const rc::Shrinkable<codec::Packet>& failing, bool unreliable,
+                            const std::string& problem) {
+  const auto result = shrink(failing, [&](const codec::Packet& candidate) {
+    CaseContext scratch(context.transport(), context.seed());
+    LivekitWorld world(scratch, lan());
+    Participant& peer = world.add_participant();
+    if (!world.settle_participants() || !world.join_tut().empty()) return false;
+    const auto bytes = codec::encode_packet(candidate);
+    if (!world.tut().transport->send(bytes, {unreliable ? Reliability::unreliable : Reliability::reliable, {}})) return false;
+    world.run_until([&] { return !peer.received.empty(); }, 5s);
+    world.run_for(500ms);
+    return delivery_problem(peer.received, bytes, unreliable ? livekit::DataKind::lossy : livekit::DataKind::reliable,
+                            world.tut_identity()) == problem;
+  });
+  const auto bytes = codec::encode_packet(result.packet);
+  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) +
+         " candidates tried, each failing the same way) to the minimal failing packet " + codec::to_json(result.packet) + " (" +
+         std::to_string(bytes.size()) + " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
 }
 
 // A Chat packet of exactly `size` encoded bytes.
@@ -112,33 +154,40 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
   core::Prng prng = core::Prng::derive(context.seed(), "livekit-outbound");
   const bool lossy_capable = context.transport().capabilities.unreliable;
   const auto packets = distinct_arbitrary_packets(context.seed(), "livekit-outbound", 40);
-  std::map<codec::Bytes, livekit::DataKind> expected_kind;
+  std::vector<bool> unreliable;
   std::vector<codec::Bytes> reliable_order;
   for (std::size_t i = 0; i < packets.size(); ++i) {
-    const bool unreliable = lossy_capable && prng.uniform_below(2) == 1;
-    auto status = world.tut().transport->send(packets[i], {unreliable ? Reliability::unreliable : Reliability::reliable, {}});
+    unreliable.push_back(lossy_capable && prng.uniform_below(2) == 1);
+    auto status = world.tut().transport->send(packets[i].bytes, {unreliable[i] ? Reliability::unreliable : Reliability::reliable, {}});
     if (!status) return fail("send #" + std::to_string(i) + " refused: " + status.error().message);
-    expected_kind[packets[i]] = unreliable ? livekit::DataKind::lossy : livekit::DataKind::reliable;
-    if (!unreliable) reliable_order.push_back(packets[i]);
+    if (!unreliable[i]) reliable_order.push_back(packets[i].bytes);
   }
   // 'lan' loses nothing, so lossy data arrives too (in any order).
   world.run_until([&] { return peer.received.size() >= packets.size(); }, 10s);
   world.run_for(1s);
-  std::vector<codec::Bytes> reliable_seen;
-  std::set<codec::Bytes> seen;
-  for (const auto& data : peer.received) {
-    const auto sent = expected_kind.find(data.payload);
-    if (sent == expected_kind.end()) return fail("the participant got a payload that was never sent (altered?): " + core::to_hex(data.payload));
-    if (data.sender != world.tut_identity()) return fail("a packet arrived attributed to '" + data.sender + "', not " + world.tut_identity());
-    if (data.kind != sent->second) {
-      return fail("a packet sent " + std::string(sent->second == livekit::DataKind::lossy ? "unreliable" : "reliable") + " arrived as " +
-                  std::string(data_kind_name(data.kind)) + " data (expected " + std::string(data_kind_name(sent->second)) + ")");
+  // Each packet's own delivery first: the first one that went wrong is shrunk.
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    std::vector<Participant::Data> copies;
+    for (const auto& data : peer.received) {
+      if (data.payload == packets[i].bytes) copies.push_back(data);
     }
-    if (!seen.insert(data.payload).second) return fail("a packet arrived twice: " + core::to_hex(data.payload));
-    if (data.kind == livekit::DataKind::reliable) reliable_seen.push_back(data.payload);
+    const auto kind = unreliable[i] ? livekit::DataKind::lossy : livekit::DataKind::reliable;
+    const std::string problem = delivery_problem(copies, packets[i].bytes, kind, world.tut_identity());
+    if (problem.empty()) continue;
+    std::string what = "packet #" + std::to_string(i) + " (sent " + (unreliable[i] ? "unreliable" : "reliable") + ") ";
+    if (problem == "lost") what += "never arrived byte-identical on a lossless link (lost or altered)";
+    if (problem == "twice") what += "arrived " + std::to_string(copies.size()) + " times";
+    if (problem == "attributed") what += "arrived attributed to '" + copies[0].sender + "', not " + world.tut_identity();
+    if (problem == "kind") what += "arrived as " + std::string(data_kind_name(copies[0].kind)) + " data (expected " + std::string(data_kind_name(kind)) + ")";
+    return fail(what + shrunk_outbound(context, packets[i].packet, unreliable[i], problem));
   }
-  if (seen.size() != packets.size()) {
-    return fail("sent " + std::to_string(packets.size()) + " packets on a lossless link, the participant got " + std::to_string(seen.size()));
+  if (peer.received.size() != packets.size()) {
+    return fail("sent " + std::to_string(packets.size()) + " packets, the participant got " + std::to_string(peer.received.size()) +
+                " payloads (some never sent: altered?)");
+  }
+  std::vector<codec::Bytes> reliable_seen;
+  for (const auto& data : peer.received) {
+    if (data.kind == livekit::DataKind::reliable) reliable_seen.push_back(data.payload);
   }
   if (reliable_seen != reliable_order) return fail("reliable packets arrived out of order");
   return pass(std::to_string(packets.size()) + " packets arrived byte-identical, " + std::to_string(reliable_order.size()) +
@@ -158,9 +207,9 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   for (std::size_t i = 0; i < packets.size(); ++i) {
     Participant& from = i % 2 == 0 ? a : b;
     const auto kind = prng.uniform_below(2) == 1 ? livekit::DataKind::lossy : livekit::DataKind::reliable;
-    from.session->publish_data(packets[i], kind, {});
-    sender_of[packets[i]] = from.identity;
-    if (kind == livekit::DataKind::reliable) reliable_order[from.identity].push_back(packets[i]);
+    from.session->publish_data(packets[i].bytes, kind, {});
+    sender_of[packets[i].bytes] = from.identity;
+    if (kind == livekit::DataKind::reliable) reliable_order[from.identity].push_back(packets[i].bytes);
   }
   world.run_until([&] { return world.tut().all<MessageReceived>().size() >= packets.size(); }, 10s);
   world.run_for(1s);
