@@ -194,6 +194,40 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
               " as reliable data, the rest as lossy");
 }
 
+// How one inbound packet surfaced wrong, as a class ("" when right; see delivery_problem).
+std::string surfacing_problem(const std::vector<MessageReceived>& surfaced, const codec::Bytes& sent, const std::string& sender) {
+  std::vector<MessageReceived> copies;
+  for (const auto& m : surfaced) {
+    if (m.packet == sent) copies.push_back(m);
+  }
+  if (copies.empty()) return "lost";
+  if (copies.size() > 1) return "twice";
+  if (copies[0].sender != sender) return "attributed";
+  return "";
+}
+
+// Shrinks a packet that surfaced wrong: each candidate is published alone by a participant to a
+// transport under test in a fresh world.
+std::string shrunk_inbound(CaseContext& context, const rc::Shrinkable<codec::Packet>& failing, livekit::DataKind kind,
+                           const std::string& problem) {
+  const auto result = shrink(failing, [&](const codec::Packet& candidate) {
+    CaseContext scratch(context.transport(), context.seed());
+    LivekitWorld world(scratch, lan());
+    if (!world.join_tut().empty()) return false;
+    Participant& from = world.add_participant();
+    if (!world.settle_participants()) return false;
+    const auto bytes = codec::encode_packet(candidate);
+    from.session->publish_data(bytes, kind, {});
+    world.run_until([&] { return !world.tut().all<MessageReceived>().empty(); }, 5s);
+    world.run_for(500ms);
+    return surfacing_problem(world.tut().all<MessageReceived>(), bytes, from.identity) == problem;
+  });
+  const auto bytes = codec::encode_packet(result.packet);
+  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) +
+         " candidates tried, each failing the same way) to the minimal failing packet " + codec::to_json(result.packet) + " (" +
+         std::to_string(bytes.size()) + " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
+}
+
 CaseOutcome inbound_byte_identical(CaseContext& context) {
   LivekitWorld world(context, lan());
   if (auto error = world.join_tut(); !error.empty()) return fail(error);
@@ -202,30 +236,40 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   if (!world.settle_participants()) return fail("the reference participants could not join");
   core::Prng prng = core::Prng::derive(context.seed(), "livekit-inbound");
   const auto packets = distinct_arbitrary_packets(context.seed(), "livekit-inbound", 40);
-  std::map<codec::Bytes, std::string> sender_of;
+  std::vector<livekit::DataKind> kinds;
   std::map<std::string, std::vector<codec::Bytes>> reliable_order;
   for (std::size_t i = 0; i < packets.size(); ++i) {
     Participant& from = i % 2 == 0 ? a : b;
-    const auto kind = prng.uniform_below(2) == 1 ? livekit::DataKind::lossy : livekit::DataKind::reliable;
-    from.session->publish_data(packets[i].bytes, kind, {});
-    sender_of[packets[i].bytes] = from.identity;
-    if (kind == livekit::DataKind::reliable) reliable_order[from.identity].push_back(packets[i].bytes);
+    kinds.push_back(prng.uniform_below(2) == 1 ? livekit::DataKind::lossy : livekit::DataKind::reliable);
+    from.session->publish_data(packets[i].bytes, kinds[i], {});
+    if (kinds[i] == livekit::DataKind::reliable) reliable_order[from.identity].push_back(packets[i].bytes);
   }
   world.run_until([&] { return world.tut().all<MessageReceived>().size() >= packets.size(); }, 10s);
   world.run_for(1s);
-  std::map<std::string, std::vector<codec::Bytes>> reliable_seen;
-  std::set<codec::Bytes> seen;
-  for (const auto& m : world.tut().all<MessageReceived>()) {
-    const auto sent = sender_of.find(m.packet);
-    if (sent == sender_of.end()) return fail("surfaced a packet that no participant sent (altered?): " + core::to_hex(m.packet));
-    if (m.sender != sent->second) return fail("a packet from " + sent->second + " surfaced attributed to '" + m.sender + "'");
-    if (!seen.insert(m.packet).second) return fail("a packet surfaced twice: " + core::to_hex(m.packet));
-    const auto& order = reliable_order[sent->second];
-    if (std::find(order.begin(), order.end(), m.packet) != order.end()) reliable_seen[sent->second].push_back(m.packet);
+  const auto surfaced = world.tut().all<MessageReceived>();
+  // Each packet's own surfacing first: the first one that went wrong is shrunk.
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    const std::string& sender = (i % 2 == 0 ? a : b).identity;
+    const std::string problem = surfacing_problem(surfaced, packets[i].bytes, sender);
+    if (problem.empty()) continue;
+    std::string what = "packet #" + std::to_string(i) + " from " + sender + " ";
+    if (problem == "lost") what += "never surfaced byte-identical on a lossless link (lost or altered)";
+    if (problem == "twice") what += "surfaced more than once";
+    if (problem == "attributed") {
+      for (const auto& m : surfaced) {
+        if (m.packet == packets[i].bytes) what += "surfaced attributed to '" + m.sender + "'";
+      }
+    }
+    return fail(what + shrunk_inbound(context, packets[i].packet, kinds[i], problem));
   }
-  if (seen.size() != packets.size()) {
-    return fail("two participants published " + std::to_string(packets.size()) + " packets on a lossless link, the application got " +
-                std::to_string(seen.size()));
+  if (surfaced.size() != packets.size()) {
+    return fail("two participants published " + std::to_string(packets.size()) + " packets, the application got " +
+                std::to_string(surfaced.size()) + " (some no participant sent: altered?)");
+  }
+  std::map<std::string, std::vector<codec::Bytes>> reliable_seen;
+  for (const auto& m : surfaced) {
+    const auto& order = reliable_order[m.sender];
+    if (std::find(order.begin(), order.end(), m.packet) != order.end()) reliable_seen[m.sender].push_back(m.packet);
   }
   for (const auto& [identity, order] : reliable_order) {
     if (reliable_seen[identity] != order) return fail("reliable packets from " + identity + " surfaced out of order");

@@ -10,7 +10,8 @@
 namespace dclcomms::conformance {
 namespace {
 
-enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick, hides_lost_connection };
+enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick, hides_lost_connection,
+                  misattribute_sender };
 
 class LivekitMutant final : public transport::Transport {
  public:
@@ -57,6 +58,13 @@ class LivekitMutant final : public transport::Transport {
       });
       return;
     }
+    if (const auto* m = std::get_if<transport::MessageReceived>(&event); m && flaw_ == Flaw::misattribute_sender) {
+      // The flaw: the sender comes from the wrong field (here: always the last participant that joined).
+      transport::MessageReceived changed = *m;
+      changed.sender = last_joined_.empty() ? m->sender : last_joined_;
+      return emit(changed);
+    }
+    if (const auto* j = std::get_if<transport::PeerJoined>(&event)) last_joined_ = j->address;
     if (disconnected && !disconnected->kicked && !stopping_ && flaw_ == Flaw::hides_lost_connection) {
       // The flaw: only kicks and our own disconnects are surfaced; a session that died of a lost
       // connection leaves the application believing it is still in the room.
@@ -71,6 +79,7 @@ class LivekitMutant final : public transport::Transport {
   HarnessServices services_;
   transport::TransportPtr inner_;
   bool stopping_ = false;
+  std::string last_joined_;
   transport::EventPoster events_;
 };
 
@@ -105,6 +114,8 @@ std::vector<Mutant> livekit_mutants() {
        "rejoins after a DUPLICATE_IDENTITY eviction"},
       {mutant("mutant-livekit-hides-lost-connection", Flaw::hides_lost_connection), "livekit.faults.cut_off_is_reported",
        "never reports a session that ended because the connection was lost"},
+      {mutant("mutant-livekit-misattribute-sender", Flaw::misattribute_sender), "livekit.pack.inbound_byte_identical",
+       "attributes every packet to the participant that joined last"},
   };
 }
 
