@@ -95,10 +95,7 @@ std::string shrunk_outbound(CaseContext& context, const rc::Shrinkable<codec::Pa
     return delivery_problem(peer.received, bytes, unreliable ? livekit::DataKind::lossy : livekit::DataKind::reliable,
                             world.tut_identity()) == problem;
   });
-  const auto bytes = codec::encode_packet(result.packet);
-  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) +
-         " candidates tried, each failing the same way) to the minimal failing packet " + codec::to_json(result.packet) + " (" +
-         std::to_string(bytes.size()) + " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
+  return describe(result, true);
 }
 
 // A Chat packet of exactly `size` encoded bytes.
@@ -222,10 +219,7 @@ std::string shrunk_inbound(CaseContext& context, const rc::Shrinkable<codec::Pac
     world.run_for(500ms);
     return surfacing_problem(world.tut().all<MessageReceived>(), bytes, from.identity) == problem;
   });
-  const auto bytes = codec::encode_packet(result.packet);
-  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) +
-         " candidates tried, each failing the same way) to the minimal failing packet " + codec::to_json(result.packet) + " (" +
-         std::to_string(bytes.size()) + " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
+  return describe(result, true);
 }
 
 CaseOutcome inbound_byte_identical(CaseContext& context) {

@@ -211,10 +211,7 @@ std::string shrunk(CaseContext& context, const rc::Shrinkable<codec::Packet>& fa
     if (s.error || !s.joined_after_welcome()) return false;
     return breaks(s, candidate);
   });
-  const auto bytes = codec::encode_packet(result.packet);
-  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) +
-         " candidates tried) to the minimal failing packet " + codec::to_json(result.packet) + " (" + std::to_string(bytes.size()) +
-         " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
+  return describe(result);
 }
 
 std::vector<codec::rfc5::WsPeerUpdate> updates_received(Scripted& s) {

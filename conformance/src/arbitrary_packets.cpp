@@ -1,6 +1,9 @@
 #include "arbitrary_packets.hpp"
 
 #include "dclcomms/codec/arbitrary_messages.hpp"
+#include "dclcomms/codec/codec.hpp"
+#include "dclcomms/codec/json.hpp"
+#include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/prng.hpp"
 
 namespace dclcomms::conformance {
@@ -20,6 +23,13 @@ rc::Shrinkable<codec::Packet> ArbitraryPackets::next(int count) {
   const int size = count <= 1 ? rc::kNominalSize : index_ * rc::kNominalSize / (count - 1);
   ++index_;
   return rc::gen::arbitrary<codec::Packet>()(random_.split(), std::min(size, rc::kNominalSize));
+}
+
+std::string describe(const ShrinkResult& result, bool same_failure) {
+  const auto bytes = codec::encode_packet(result.packet);
+  return "; shrunk (" + std::to_string(result.steps) + " steps, " + std::to_string(result.attempts) + " candidates tried" +
+         (same_failure ? ", each failing the same way" : "") + ") to the minimal failing packet " + codec::to_json(result.packet) + " (" +
+         std::to_string(bytes.size()) + " bytes" + (bytes.empty() ? "" : ": " + core::to_hex(bytes)) + ")";
 }
 
 ShrinkResult shrink(const rc::Shrinkable<codec::Packet>& failing, const std::function<bool(const codec::Packet&)>& still_fails,

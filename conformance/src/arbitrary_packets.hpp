@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "dclcomms/codec/messages.hpp"
@@ -32,6 +33,10 @@ struct ShrinkResult {
   int steps = 0;         // how many times a smaller failing packet was kept
   int attempts = 0;      // how many candidates were tried
 };
+
+/// "; shrunk (N steps, M candidates tried) to the minimal failing packet <json> (<k> bytes: <hex>)",
+/// for the end of a failure's detail. `same_failure`: candidates had to fail the way the original did.
+std::string describe(const ShrinkResult& result, bool same_failure = false);
 
 /// Greedy descent through `failing`'s shrink tree, at most `attempts_max` candidates.
 ShrinkResult shrink(const rc::Shrinkable<codec::Packet>& failing, const std::function<bool(const codec::Packet&)>& still_fails,
