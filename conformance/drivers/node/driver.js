@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// A conformance driver template: a ws-room client (RFC-5) written in JavaScript on the upstream
+// A conformance driver template: a ws-room client (RFC-5) and a signed-login client (ADR-180 +
+// ADR-44 signed fetch, then the ws-room its endpoint names), written in JavaScript on the upstream
 // codecs (@dcl/protocol) and AuthChain signer (@dcl/crypto), behind the dclcomms driver protocol
 // (docs/driver-protocol.md, version 1, virtual time). Copy it and replace the client logic with
 // your transport; keep the shape: no sockets, no clocks — ask the harness through actions.
 //
-// Run the suite against it:  dclcomms conformance run --driver "node conformance/drivers/node/ws_room_driver.js"
+// Run the suite against it:  dclcomms conformance run --driver "node conformance/drivers/node/driver.js"
 'use strict'
 
 const readline = require('readline')
@@ -125,11 +126,103 @@ class WsRoomClient {
     this.out.event({ event: 'disconnected', reason, kicked })
   }
   sign(payload) {
-    const link = { type: 'ECDSA_SIGNED_ENTITY', payload, signature: Authenticator.createSignature({ privateKey: this.identity.ephemeralKey }, payload) }
-    return JSON.stringify([...this.identity.baseChain, link])
+    return JSON.stringify(signedChain(this.identity, payload))
   }
   sendWs(packet) {
     this.out.send(WsPacket.encode(packet).finish())
+  }
+}
+
+// The identity's chain plus the final link: the ephemeral key signs `payload` (EIP-191).
+function signedChain(identity, payload) {
+  const signature = Authenticator.createSignature({ privateKey: identity.ephemeralKey }, payload)
+  return [...identity.baseChain, { type: 'ECDSA_SIGNED_ENTITY', payload, signature }]
+}
+
+// ---- the transport under test: a signed-login client, sans I/O --------------------------------------
+
+const COMMS_HANDSHAKE_METADATA = JSON.stringify({
+  intent: 'dcl:explorer:comms-handshake',
+  signer: 'dcl:explorer',
+  isGuest: false,
+  origin: 'https://conformance.invalid'
+})
+
+class SignedLoginClient {
+  constructor(url, identity, unixMsAtZero, out) {
+    this.url = url
+    this.identity = identity
+    this.unixMsAtZero = unixMsAtZero // the harness's wall clock at now_ms = 0: never our own
+    this.out = out
+    this.state = 'idle'
+    this.inner = null // the ws-room client, once the endpoint has named one
+  }
+  set out(out) {
+    this._out = out
+    if (this.inner) this.inner.out = out
+  }
+  get out() {
+    return this._out
+  }
+  connect(now) {
+    if (this.state !== 'idle') throw { code: 'already_connected', message: 'connect called twice' }
+    this.state = 'requesting'
+    // ADR-44 signed fetch: lowercase(method:pathname:timestamp:metadata), headers carry the chain.
+    const timestamp = String(this.unixMsAtZero + now)
+    const payload = ['POST', new URL(this.url).pathname, timestamp, COMMS_HANDSHAKE_METADATA].join(':').toLowerCase()
+    const headers = signedChain(this.identity, payload).map((link, i) => [`x-identity-auth-chain-${i}`, JSON.stringify(link)])
+    headers.push(['x-identity-timestamp', timestamp], ['x-identity-metadata', COMMS_HANDSHAKE_METADATA])
+    this.out.http('POST', this.url, headers, '')
+  }
+  httpResponse(status, body, now) {
+    if (this.state !== 'requesting') return
+    let json
+    try {
+      json = JSON.parse(body)
+    } catch (e) {
+      json = undefined
+    }
+    const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : undefined
+    // Servers put the reason in `error`, `message` or both (platform-crypto-middleware: both).
+    const said = object ? [object.error, object.message].filter((x) => typeof x === 'string' && x !== '').join(': ') : ''
+    // Only a 200 is an invitation (bevy, godot): a refusal's body naming an adapter is not one.
+    if (status !== 200 || (object && object.valid === false)) {
+      return this.end('denied', `the endpoint refused (HTTP ${status})${said ? ': ' + said : ''}`)
+    }
+    if (!object || typeof object.fixedAdapter !== 'string') return this.end('protocol_error', 'the answer names no fixedAdapter')
+    let target
+    try {
+      target = parseConnectionString(object.fixedAdapter)
+    } catch (e) {
+      return this.end('protocol_error', `the answer's adapter '${object.fixedAdapter}' is not usable: ${e.message}`)
+    }
+    if (target.type !== 'ws-room') return this.end('unsupported', `cannot follow a '${target.type}' adapter`)
+    this.state = 'delegated'
+    this.inner = new WsRoomClient(target.url, this.identity, this.out)
+    this.inner.connect(now)
+  }
+  httpFailed(detail) {
+    if (this.state === 'requesting') this.end('io_error', 'the signed-login request failed: ' + detail)
+  }
+  end(code, message) {
+    this.state = 'closed'
+    this.out.event({ event: 'error', code, message })
+    this.out.event({ event: 'disconnected', reason: message, kicked: false })
+  }
+  // Once delegated, everything is the ws-room client's business.
+  opened(now) { if (this.inner) this.inner.opened(now) }
+  frame(bytes, now) { if (this.inner) this.inner.frame(bytes, now) }
+  closed(detail) { if (this.inner) this.inner.closed(detail) }
+  timer(now) { if (this.inner) this.inner.timer(now) }
+  send(bytes, reliable, targets) {
+    if (!this.inner) throw { code: 'not_connected', message: 'not in a room yet' }
+    this.inner.send(bytes, reliable, targets)
+  }
+  disconnect() {
+    if (this.inner) return this.inner.disconnect()
+    if (this.state === 'closed') return
+    this.state = 'closed'
+    this.out.event({ event: 'disconnected', reason: 'client disconnected', kicked: false })
   }
 }
 
@@ -157,27 +250,39 @@ function checkHost(host) {
   }
 }
 
-function parseWsRoomUri(uri) {
+// What each type accepts: its URL schemes, and the scheme a bare host gets (the kernel reads
+// "ws-room:host/path" as wss; signed-login prepends nothing).
+const URL_RULES = {
+  'ws-room': { schemes: ['ws', 'wss'], bare: 'wss' },
+  'signed-login': { schemes: ['http', 'https'], bare: null }
+}
+
+// `<type>:<URL>` for the types above: { type, url } or a thrown { code, message }.
+function parseConnectionString(uri) {
   if (uri === '') fail('empty', 'empty connection string')
   if (Buffer.byteLength(uri) > URI_BYTES_MAX) fail('too_long', `over ${URI_BYTES_MAX} bytes`)
   const colon = uri.indexOf(':')
   if (colon < 0) fail('missing_separator', "no ':' in the connection string")
   const type = uri.slice(0, colon)
-  if (type !== 'ws-room') fail('unsupported_type', `unsupported transport type '${type}'`)
+  const rule = URL_RULES[type]
+  if (!rule) fail('unsupported_type', `unsupported transport type '${type}'`)
   if (/[\s\u0000-\u001f\u007f-\u009f]/u.test(uri)) fail('whitespace', 'white space or control characters')
   let params = uri.slice(colon + 1)
   if (params === '') fail('empty_params', 'no URL')
   const bad = params.match(/[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]/u)
   if (bad) fail('bad_url', `'${bad[0]}' is not allowed in a URL`)
   if (/%(?![0-9A-Fa-f]{2})/.test(params)) fail('bad_url', 'a % that starts no escape')
-  if (/^wss?:/i.test(params)) {
-    if (!/^wss?:\/\//i.test(params)) fail('missing_host', 'no // after the scheme')
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(params)
+  if (scheme && rule.schemes.includes(scheme[1].toLowerCase())) {
+    if (!params.slice(scheme[0].length).startsWith('//')) fail('missing_host', 'no // after the scheme')
   } else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(params)) {
-    fail('bad_scheme', 'only ws:// and wss://')
+    fail('bad_scheme', `only ${rule.schemes.map((x) => x + '://').join(' and ')}`)
+  } else if (rule.bare) {
+    params = rule.bare + '://' + params
   } else {
-    params = 'wss://' + params // like the kernel: a bare host means wss
+    fail('bad_scheme', `${type} needs an ${rule.schemes.join(' or ')} URL`)
   }
-  const parts = /^(wss?):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i.exec(params)
+  const parts = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(params)
   if (!parts) fail('bad_url', 'not a URL')
   const [, , authority, path, query, fragment] = parts
   if (fragment !== undefined) fail('fragment_not_allowed', 'no fragment')
@@ -204,7 +309,7 @@ function parseWsRoomUri(uri) {
     if (/^(\.|%2e){1,2}$/i.test(segment)) fail('bad_path', 'dot segments in the path')
   }
   if (/%(0[0-9A-Fa-f]|1[0-9A-Fa-f]|7[Ff])/.test(path)) fail('bad_path', 'an encoded control character in the path')
-  return new URL(params).toString()
+  return { type, url: new URL(params).toString() }
 }
 
 // ---- the driver protocol ----------------------------------------------------------------------------
@@ -212,6 +317,8 @@ function parseWsRoomUri(uri) {
 let client = null
 let nextStream = 1
 let stream = null
+let nextHttpRequest = 1
+let httpRequest = null
 
 function handle(request, actions) {
   const out = {
@@ -222,6 +329,10 @@ function handle(request, actions) {
     send: (bytes) => actions.push({ do: 'ws_send', stream, hex: toHex(bytes) }),
     close: (reason) => actions.push({ do: 'ws_close', stream, reason }),
     timer: (atMs) => actions.push({ do: 'set_timer', at_ms: atMs }),
+    http: (method, url, headers, body) => {
+      httpRequest = nextHttpRequest++
+      actions.push({ do: 'http_request', request: httpRequest, method, url, headers, body })
+    },
     event: (event) => actions.push({ do: 'event', event })
   }
   const now = request.now_ms || 0
@@ -229,13 +340,15 @@ function handle(request, actions) {
     case 'hello':
       return {
         ok: true,
-        name: 'node-template-ws-room',
-        capabilities: { types: ['ws-room'], unreliable: true, targeted_sends: false, payload_bytes_max: PACKET_BYTES_MAX, virtual_time: true }
+        name: 'node-template',
+        capabilities: { types: ['ws-room', 'signed-login'], unreliable: true, targeted_sends: false, payload_bytes_max: PACKET_BYTES_MAX, virtual_time: true }
       }
     case 'create': {
-      const url = parseWsRoomUri(request.uri)
+      const target = parseConnectionString(request.uri)
       const id = request.identity || {}
-      client = new WsRoomClient(url, { address: id.address, baseChain: id.base_chain || [], ephemeralKey: id.ephemeral_key }, out)
+      const identity = { address: id.address, baseChain: id.base_chain || [], ephemeralKey: id.ephemeral_key }
+      client = target.type === 'ws-room' ? new WsRoomClient(target.url, identity, out)
+                                         : new SignedLoginClient(target.url, identity, request.unix_ms || 0, out)
       return { ok: true }
     }
   }
@@ -249,6 +362,8 @@ function handle(request, actions) {
     case 'ws_frame': if (request.stream === stream) client.frame(fromHex(request.hex), now); break
     case 'ws_closed': if (request.stream === stream) client.closed(request.detail || ''); break
     case 'timer': client.timer(now); break
+    case 'http_response': if (request.request === httpRequest) client.httpResponse(request.status, request.body || '', now); break
+    case 'http_failed': if (request.request === httpRequest) client.httpFailed(request.detail || ''); break
   }
   return { ok: true }
 }
