@@ -14,27 +14,52 @@ EventQueue::EventQueue(std::size_t events_max) : events_max_(events_max) {
 
 EventId EventQueue::schedule(core::TimePoint when, Action action) {
   DCL_ASSERT(action);
-  DCL_ASSERT(pending() < events_max_);
-  const EventId id = ++sequence_;
-  heap_.push_back(Entry{core::to_ns(when), id, std::move(action)});
+  DCL_ASSERT(pending_ < events_max_);
+  std::uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    DCL_ASSERT(slots_.size() < std::size_t{0xFFFFFFFF});
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Slot& entry = slots_[slot];
+  DCL_ASSERT(!entry.live);
+  ++entry.generation;
+  if (entry.generation == 0) entry.generation = 1;  // ids are never 0
+  entry.action = std::move(action);
+  entry.live = true;
+  heap_.push_back(Entry{core::to_ns(when), ++sequence_, slot});
   std::push_heap(heap_.begin(), heap_.end(), later);
-  live_.insert(id);
-  return id;
+  ++pending_;
+  return id_of(slot, entry.generation);
 }
 
 void EventQueue::cancel(EventId id) {
-  if (id == 0 || id > sequence_) return;
-  // Only ids still in the heap may be marked, or pending() would undercount.
-  if (live_.erase(id) == 1) cancelled_.insert(id);
+  const auto slot = static_cast<std::uint32_t>(id & 0xFFFFFFFF);
+  const auto generation = static_cast<std::uint32_t>(id >> 32);
+  if (id == 0 || slot >= slots_.size()) return;
+  Slot& entry = slots_[slot];
+  // Only the event this id was given for, while it is still pending (its heap entry stays until
+  // it reaches the top, where drop_cancelled_top() frees the slot).
+  if (!entry.live || entry.generation != generation) return;
+  entry.live = false;
+  entry.action = nullptr;  // release what it captured now, not when it surfaces
+  --pending_;
+}
+
+void EventQueue::release(std::uint32_t slot) {
+  slots_[slot].live = false;
+  free_slots_.push_back(slot);
 }
 
 void EventQueue::drop_cancelled_top() {
-  while (!heap_.empty() && !cancelled_.empty()) {
-    const auto found = cancelled_.find(heap_.front().id);
-    if (found == cancelled_.end()) return;
-    cancelled_.erase(found);
+  while (!heap_.empty() && !slots_[heap_.front().slot].live) {
+    const std::uint32_t slot = heap_.front().slot;
     std::pop_heap(heap_.begin(), heap_.end(), later);
     heap_.pop_back();
+    release(slot);
   }
 }
 
@@ -48,10 +73,14 @@ EventQueue::Due EventQueue::pop() {
   drop_cancelled_top();
   DCL_ASSERT(!heap_.empty());
   std::pop_heap(heap_.begin(), heap_.end(), later);
-  Entry entry = std::move(heap_.back());
+  const Entry entry = heap_.back();
   heap_.pop_back();
-  live_.erase(entry.id);
-  return Due{core::time_point_from_ns(entry.time_ns), entry.id, std::move(entry.action)};
+  Slot& slot = slots_[entry.slot];
+  Due due{core::time_point_from_ns(entry.time_ns), id_of(entry.slot, slot.generation), std::move(slot.action)};
+  slot.action = nullptr;
+  release(entry.slot);
+  --pending_;
+  return due;
 }
 
 }  // namespace dclcomms::sim

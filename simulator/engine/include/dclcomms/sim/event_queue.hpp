@@ -6,8 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <set>
-#include <unordered_set>
 #include <vector>
 
 #include "dclcomms/core/time.hpp"
@@ -29,7 +27,7 @@ class EventQueue {
   void cancel(EventId id);
 
   bool empty() const { return pending() == 0; }
-  std::size_t pending() const { return heap_.size() - cancelled_.size(); }
+  std::size_t pending() const { return pending_; }
   /// The earliest pending event's time; TimePoint::max() when empty.
   core::TimePoint next_time();
 
@@ -42,25 +40,35 @@ class EventQueue {
   Due pop();
 
  private:
+  // The heap holds small plain entries; the actions live in a slab of slots, so sifting moves 24
+  // bytes instead of a std::function, and cancel() needs no hash set: an EventId names its slot
+  // (low 32 bits) and the slot's generation (high 32 bits), so a stale id never matches a reused
+  // slot.
   struct Entry {
     std::int64_t time_ns;
-    EventId id;  // doubles as insertion sequence
+    std::uint64_t sequence;  // insertion order: the tie-break between equal times
+    std::uint32_t slot;
+  };
+  struct Slot {
     Action action;
+    std::uint32_t generation = 0;  // bumped each time the slot is taken
+    bool live = false;             // scheduled and neither run nor cancelled
   };
   // std::push_heap builds a max-heap; "later" entries compare as smaller.
   static bool later(const Entry& a, const Entry& b) {
     if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
-    return a.id > b.id;
+    return a.sequence > b.sequence;
   }
+  static EventId id_of(std::uint32_t slot, std::uint32_t generation) { return (std::uint64_t{generation} << 32) | slot; }
   void drop_cancelled_top();
+  void release(std::uint32_t slot);
 
   std::size_t events_max_;
-  EventId sequence_ = 0;
+  std::uint64_t sequence_ = 0;
+  std::size_t pending_ = 0;
   std::vector<Entry> heap_;
-  std::set<EventId> cancelled_;  // lazily removed when they reach the top
-  // Ids still in the heap, for cancel(). Membership tests only: never iterated, so its hash order
-  // cannot reach any output.
-  std::unordered_set<EventId> live_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
 };
 
 }  // namespace dclcomms::sim
