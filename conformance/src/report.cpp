@@ -110,7 +110,7 @@ std::string report_json(const std::vector<RunSummary>& runs) {
       std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
       cases.push_back({{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
                        {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
-                       {"mode", r.real_time ? "wire" : "simulated"}, {"transcript", transcript}});
+                       {"mode", r.real_time ? "wire" : "simulated"}, {"applicable", r.applicable}, {"transcript", transcript}});
     }
     out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"conformant", run.conformant()}, {"cases", cases}});
   }
@@ -153,7 +153,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;background:#f
 h1{font-size:22px}h2{font-size:18px;margin-top:32px}h3{font-size:15px;margin:0}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d8dde6;padding:4px 8px;text-align:left;vertical-align:top}
 td{max-width:560px;overflow-wrap:anywhere}
-.pass{background:#d8f5dd}.fail{background:#fbd5d5}.nonstrict{background:#fdecc8}.unsupported{background:#e8e8ee}.nondet{background:#e9d5fb}
+.pass{background:#d8f5dd}.fail{background:#fbd5d5}.nonstrict{background:#fdecc8}.unsupported{background:#e8e8ee}.na{color:#aab;text-align:center}.nondet{background:#e9d5fb}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600}
 .case{border:1px solid #d8dde6;border-radius:6px;padding:12px;margin:12px 0;background:#fff}
 code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px;overflow-x:auto}
@@ -187,6 +187,10 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
         html << "<td></td>";
         continue;
       }
+      if (!it->second->applicable) {
+        html << "<td class=\"na\" title=\"" << escape_xml(it->second->detail) << "\">—</td>";
+        continue;
+      }
       html << "<td class=\"" << css_class(it->second->verdict) << "\"><a href=\"#" << escape_xml(anchor(run, *it->second)) << "\">"
            << to_string(it->second->verdict) << "</a></td>";
     }
@@ -196,7 +200,12 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
   int diagrams = 0;
   for (const auto& run : runs) {
     html << "<h2>" << escape_xml(run.transport) << "</h2>";
+    const auto not_applicable = std::count_if(run.results.begin(), run.results.end(), [](const CaseResult& r) { return !r.applicable; });
+    if (not_applicable > 0) {
+      html << "<p class=\"muted\">" << not_applicable << " cases of types this transport does not declare are not applicable (— in the summary).</p>";
+    }
     for (const auto& r : run.results) {
+      if (!r.applicable) continue;
       html << "<div class=\"case\" id=\"" << escape_xml(anchor(run, r)) << "\"><h3><span class=\"badge " << css_class(r.verdict) << "\">"
            << to_string(r.verdict) << "</span> <code>" << escape_xml(r.id) << "</code> <span class=\"muted\">" << to_string(r.level)
            << " · " << escape_xml(r.spec) << "</span>"

@@ -73,6 +73,7 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
     if (!c->requires_type.empty() && !transport.capabilities.types.contains(c->requires_type)) {
       result.verdict = Verdict::unsupported;
       result.detail = "the transport does not declare type " + c->requires_type;
+      result.applicable = false;
     } else {
       Attempt first = attempt(*c, transport, options.seed);
       // A wire case runs once: its second run could not match the first bit for bit (real sockets,

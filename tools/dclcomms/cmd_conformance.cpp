@@ -78,7 +78,12 @@ ExitCode run(const ConformanceOptions& options) {
       return ExitCode::bad_input;
     }
     std::cout << "\n" << transport.name << "\n";
+    std::size_t not_applicable = 0;
     for (const auto& r : summary.results) {
+      if (!r.applicable) {
+        ++not_applicable;  // a type it does not declare: one count line below, not a line each
+        continue;
+      }
       std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(7) << conformance::to_string(r.level)
                 << r.id << (r.real_time ? "  [wire: real sockets, run once]" : "") << '\n';
       if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic ||
@@ -86,6 +91,7 @@ ExitCode run(const ConformanceOptions& options) {
         std::cout << "      " << r.detail << "\n      reproduce: " << r.reproduce << '\n';
       }
     }
+    if (not_applicable > 0) std::cout << "  (" << not_applicable << " cases of types it does not declare: not applicable)\n";
   }
   std::filesystem::create_directories(options.report_dir);
   const std::filesystem::path dir(options.report_dir);
@@ -95,12 +101,14 @@ ExitCode run(const ConformanceOptions& options) {
     report_error("conformance run", "cannot write the reports to '" + options.report_dir + "'");
     return ExitCode::io_error;
   }
-  std::size_t passed = 0, failed = 0, other = 0;
+  std::size_t passed = 0, failed = 0, other = 0, not_applicable = 0;
   bool conformant = true;
   for (const auto& run : runs) {
     conformant = conformant && run.conformant();
     for (const auto& r : run.results) {
-      if (r.verdict == conformance::Verdict::pass) {
+      if (!r.applicable) {
+        ++not_applicable;
+      } else if (r.verdict == conformance::Verdict::pass) {
         ++passed;
       } else if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic) {
         ++failed;
@@ -111,7 +119,8 @@ ExitCode run(const ConformanceOptions& options) {
   }
   std::cout << "\nreports: " << (dir / "report.html").string() << ", " << (dir / "report.json").string() << ", "
             << (dir / "junit.xml").string() << '\n';
-  std::cout << "conformance: " << passed << " passed, " << failed << " failed, " << other << " other (unsupported or non-strict)\n";
+  std::cout << "conformance: " << passed << " passed, " << failed << " failed, " << other << " other (unsupported or non-strict), "
+            << not_applicable << " not applicable\n";
   return conformant ? ExitCode::ok : ExitCode::failed;
 }
 

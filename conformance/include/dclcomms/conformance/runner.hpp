@@ -24,6 +24,9 @@ struct CaseResult {
   std::uint64_t digest = 0;
   std::string reproduce;  // the command that reruns exactly this case
   bool real_time = false;  // a wire-mode case: run once, digest not compared (Case::real_time)
+  /// False when the case needs a type the transport does not declare (verdict UNSUPPORTED; the
+  /// HTML report shows such cells as not applicable rather than as a wall of UNSUPPORTED).
+  bool applicable = true;
 };
 
 struct RunOptions {
