@@ -172,7 +172,8 @@ CaseOutcome reset_reports_disconnected(CaseContext& context) {
 void add_wire_cases(std::vector<Case>& cases) {
   const std::string s3 = "comms-transports.md §3";
   const auto add = [&](std::string id, std::string proves, std::string spec, std::function<CaseOutcome(CaseContext&)> run) {
-    cases.push_back({std::move(id), Level::must, std::move(proves), std::move(spec), "ws-room", std::move(run), /*real_time=*/true});
+    cases.push_back({std::move(id), Level::must, std::move(proves), std::move(spec), "ws-room", std::move(run), /*real_time=*/true,
+                     /*needs_virtual_time=*/false});
   };
   add("wire.wsroom.handshake_through_1_byte_segments",
       "Over real TCP, a handshake whose frames arrive one byte per segment still joins the room with its members.", s3 + ".1, §3.3",

@@ -111,12 +111,49 @@ std::optional<nlohmann::json> DriverProcess::call(nlohmann::json request, std::c
     const auto text = read_line(timeout);
     if (!text) return std::nullopt;
     auto answer = nlohmann::json::parse(*text, nullptr, false);
+    if (keep_if_unsolicited(answer)) continue;
     if (!answer.is_object() || !answer.contains("ok")) {
       error_ = "the driver answered something that is not a protocol line: " + text->substr(0, 200);
       return std::nullopt;
     }
     if (answer.value("id", std::int64_t{-1}) == id) return answer;
   }
+}
+
+bool DriverProcess::keep_if_unsolicited(const nlohmann::json& line) {
+  if (!line.is_object() || line.contains("id") || !line.contains("event")) return false;
+  if (unsolicited_.size() < unsolicited_max) unsolicited_.push_back(line["event"]);
+  return true;
+}
+
+std::vector<nlohmann::json> DriverProcess::take_unsolicited(bool& alive) {
+  alive = true;
+  for (;;) {
+    pollfd fd{from_driver_, POLLIN, 0};
+    if (poll(&fd, 1, 0) <= 0) break;  // nothing more in the pipe right now
+    char chunk[65536];
+    const ssize_t n = read(from_driver_, chunk, sizeof chunk);
+    if (n <= 0) {
+      alive = false;
+      error_ = "the driver exited (stdout closed)";
+      break;
+    }
+    buffered_.append(chunk, static_cast<std::size_t>(n));
+    if (buffered_.size() > line_bytes_max) {
+      alive = false;
+      error_ = "the driver wrote a line longer than 16 MiB";
+      break;
+    }
+  }
+  for (auto newline = buffered_.find('\n'); newline != std::string::npos; newline = buffered_.find('\n')) {
+    const auto line = nlohmann::json::parse(buffered_.substr(0, newline), nullptr, false);
+    buffered_.erase(0, newline + 1);
+    // Between requests only events may come; an answer nobody waits for is dropped.
+    (void)keep_if_unsolicited(line);
+  }
+  std::vector<nlohmann::json> out;
+  out.swap(unsolicited_);
+  return out;
 }
 
 }  // namespace dclcomms::conformance

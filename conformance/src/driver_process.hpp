@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,14 +25,24 @@ class DriverProcess {
   std::optional<nlohmann::json> call(nlohmann::json request, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   const std::string& error() const { return error_; }
 
+  /// A real-time driver (virtual_time: false) also writes events on its own, as lines
+  /// {"event": {...}} without an id. They are kept in order, whether they arrive while call()
+  /// waits for an answer or later; this takes those read so far (reading what is already in the
+  /// pipe first, without waiting). False in `alive` when the driver has gone.
+  std::vector<nlohmann::json> take_unsolicited(bool& alive);
+
  private:
   DriverProcess(pid_t pid, int to_driver, int from_driver) : pid_(pid), to_driver_(to_driver), from_driver_(from_driver) {}
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  /// Keeps `line` if it is an unsolicited event; true when it was one.
+  bool keep_if_unsolicited(const nlohmann::json& line);
 
   pid_t pid_;
   int to_driver_;
   int from_driver_;
   std::string buffered_;
+  std::vector<nlohmann::json> unsolicited_;
+  static constexpr std::size_t unsolicited_max = 65536;  // events not yet taken; beyond: the driver floods
   std::int64_t next_id_ = 1;
   std::string error_;
 };

@@ -73,12 +73,14 @@ void keep_idle_process(const std::string& command, std::unique_ptr<DriverProcess
 }  // namespace
 
 DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
-                                 const HarnessServices& services)
+                                 const HarnessServices& services, bool real_time)
     : process_(std::move(process)), type_(std::move(type)), context_(context), origin_(context.runtime->now()), services_(services),
+      real_time_(real_time),
       events_(*context.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
 
 DriverTransport::~DriverTransport() {
   if (timer_) context_.runtime->cancel(*timer_);
+  if (poll_timer_) context_.runtime->cancel(*poll_timer_);
   streams_.clear();
   livekit_sessions_.clear();
 }
@@ -86,7 +88,7 @@ DriverTransport::~DriverTransport() {
 core::Result<transport::TransportPtr, transport::UriError> DriverTransport::create(const std::string& command,
                                                                                    const transport::TransportUri& uri,
                                                                                    const transport::TransportContext& context,
-                                                                                   const HarnessServices& services) {
+                                                                                   const HarnessServices& services, bool real_time) {
   auto process = take_idle_process(command);
   if (!process) process = DriverProcess::start(command);
   if (!process) return core::fail(transport::UriErrorCode::unsupported_type, "cannot start the driver: " + command);
@@ -104,7 +106,9 @@ core::Result<transport::TransportPtr, transport::UriError> DriverTransport::crea
     keep_idle_process(command, std::move(process));
     return core::fail(uri_error_code_of(error.value("code", "")), "driver: " + error.value("message", std::string("refused")));
   }
-  return transport::TransportPtr(new DriverTransport(std::move(process), uri.type, context, services));
+  auto made = std::unique_ptr<DriverTransport>(new DriverTransport(std::move(process), uri.type, context, services, real_time));
+  if (real_time) made->poll_unsolicited();
+  return transport::TransportPtr(std::move(made));
 }
 
 std::int64_t DriverTransport::now_ms() const {
@@ -238,6 +242,18 @@ void DriverTransport::perform_livekit_join(const nlohmann::json& action) {
   livekit_sessions_[session] = services_.livekit(livekit::JoinRequest{action.value("url", ""), action.value("token", "")}, std::move(handler));
 }
 
+void DriverTransport::poll_unsolicited() {
+  poll_timer_.reset();
+  if (failed_) return;
+  bool alive = true;
+  for (const auto& event : process_->take_unsolicited(alive)) {
+    if (auto typed = event_of(event)) events_.post(std::move(*typed));
+  }
+  if (!alive) return driver_failed(process_->error());
+  // 2 ms: well under any deadline of a wire case, and cheap (one poll(2) on the pipe).
+  poll_timer_ = context_.runtime->schedule_at(context_.runtime->now() + std::chrono::milliseconds(2), [this] { poll_unsolicited(); });
+}
+
 void DriverTransport::driver_failed(const std::string& why) {
   if (failed_) return;
   failed_ = true;
@@ -284,14 +300,14 @@ core::Result<TransportUnderTest, std::string> driver_under_test(const std::strin
   tut.capabilities.targeted_sends = caps.value("targeted_sends", false);
   tut.capabilities.payload_bytes_max = caps.value("payload_bytes_max", std::size_t{65535});
   tut.capabilities.virtual_time = caps.value("virtual_time", true);
-  if (!tut.capabilities.virtual_time) return core::Unexpected<std::string>{"the driver does not support virtual time (protocol v1 needs it)"};
   const auto types = tut.capabilities.types;
-  tut.register_types = [command, types](transport::TransportFactory& factory, const HarnessServices& services) {
+  const bool real_time = !tut.capabilities.virtual_time;
+  tut.register_types = [command, types, real_time](transport::TransportFactory& factory, const HarnessServices& services) {
     for (const auto& type : types) {
       factory.register_type(
           type,
-          [command, services](const transport::TransportUri& uri, const transport::TransportContext& context) {
-            return DriverTransport::create(command, uri, context, services);
+          [command, services, real_time](const transport::TransportUri& uri, const transport::TransportContext& context) {
+            return DriverTransport::create(command, uri, context, services, real_time);
           },
           transport::TransportFactory::Validation::maker);  // the driver's own URI checks are under test
     }

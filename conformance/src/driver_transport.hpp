@@ -20,7 +20,7 @@ class DriverTransport final : public transport::Transport {
   /// Starts a driver process for `uri`; fails like a factory (with the driver's URI error code).
   static core::Result<transport::TransportPtr, transport::UriError> create(const std::string& command, const transport::TransportUri& uri,
                                                                            const transport::TransportContext& context,
-                                                                           const HarnessServices& services);
+                                                                           const HarnessServices& services, bool real_time);
   ~DriverTransport() override;
 
   std::string_view type() const override { return type_; }
@@ -30,13 +30,15 @@ class DriverTransport final : public transport::Transport {
 
  private:
   DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
-                  const HarnessServices& services);
+                  const HarnessServices& services, bool real_time);
   /// Calls the driver and carries out the answer's actions. Returns the answer (nothing if the driver failed).
   std::optional<nlohmann::json> call(nlohmann::json request);
   void perform(const nlohmann::json& action);
   void perform_http_request(const nlohmann::json& action);
   void perform_livekit_join(const nlohmann::json& action);
   void driver_failed(const std::string& why);
+  /// Real-time drivers: picks up the events they wrote on their own, every poll period.
+  void poll_unsolicited();
   std::int64_t now_ms() const;
 
   std::unique_ptr<DriverProcess> process_;
@@ -47,6 +49,8 @@ class DriverTransport final : public transport::Transport {
   std::map<std::int64_t, std::unique_ptr<transport::MessageStream>> streams_;
   std::map<std::int64_t, std::unique_ptr<livekit::LivekitSession>> livekit_sessions_;
   std::optional<core::TimerId> timer_;
+  bool real_time_ = false;
+  std::optional<core::TimerId> poll_timer_;
   bool failed_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   transport::EventPoster events_;

@@ -68,12 +68,17 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
   }
   for (const Case* c : selected) {
     CaseResult result{c->id, c->level, c->proves, c->spec, Verdict::pass, "", {}, 0, "", c->real_time};
-    result.reproduce = "dclcomms conformance run --transport " + (options.transport_name.empty() ? transport.name : options.transport_name) +
-                       " --cases '" + c->id + "' --seed " + std::to_string(options.seed);
+    const std::string selector = !options.reproduce_selector.empty()
+                                     ? options.reproduce_selector
+                                     : "--transport " + (options.transport_name.empty() ? transport.name : options.transport_name);
+    result.reproduce = "dclcomms conformance run " + selector + " --cases '" + c->id + "' --seed " + std::to_string(options.seed);
     if (!c->requires_type.empty() && !transport.capabilities.types.contains(c->requires_type)) {
       result.verdict = Verdict::unsupported;
       result.detail = "the transport does not declare type " + c->requires_type;
       result.applicable = false;
+    } else if (c->needs_virtual_time && !transport.capabilities.virtual_time) {
+      result.verdict = Verdict::unsupported;
+      result.detail = "the case runs in the simulator and the transport does not run on the harness's virtual clock";
     } else {
       Attempt first = attempt(*c, transport, options.seed);
       // A wire case runs once: its second run could not match the first bit for bit (real sockets,

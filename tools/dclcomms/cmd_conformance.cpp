@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -26,6 +27,13 @@ struct ConformanceOptions {
   std::uint64_t seed = 1;
   std::string report_dir = "conformance-report";
 };
+
+// One shell word: single-quoted, each ' inside written as the four characters '\''.
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -52,19 +60,25 @@ ExitCode run(const ConformanceOptions& options) {
     }
     transports.push_back(*transport);
   }
+  std::map<std::size_t, std::string> driver_commands;  // transports index -> the --driver that made it
   for (const auto& command : drivers) {
     auto driver = conformance::find_driver(command);
     if (!driver) {
       report_error("conformance run", "--driver '" + command + "': " + driver.error());
       return ExitCode::bad_input;
     }
+    driver_commands[transports.size()] = command;
     transports.push_back(std::move(driver).value());
   }
   const bool tty = isatty(STDERR_FILENO) == 1;
   std::vector<conformance::RunSummary> runs;
   std::cout << "seed=" << options.seed << '\n';
-  for (const auto& transport : transports) {
+  for (std::size_t index = 0; index < transports.size(); ++index) {
+    const auto& transport = transports[index];
     conformance::RunOptions run_options{.seed = options.seed, .cases_glob = options.cases, .transport_name = transport.name};
+    if (const auto command = driver_commands.find(index); command != driver_commands.end()) {
+      run_options.reproduce_selector = "--driver " + shell_quote(command->second);  // a driver has no --transport name
+    }
     run_options.on_case = [&](const conformance::CaseResult& r, std::size_t done, std::size_t total) {
       if (tty) {
         std::cerr << "\r[" << done << "/" << total << "] " << transport.name << " " << std::left << std::setw(60) << r.id << std::flush;

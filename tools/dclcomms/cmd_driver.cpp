@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "driver_protocol.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/manual_runtime.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
@@ -21,6 +22,9 @@ namespace dclcomms::cli {
 namespace {
 
 using nlohmann::json;
+using driver::event_json;
+using driver::ok;
+using driver::refused;
 
 class Driver;
 
@@ -54,24 +58,6 @@ class DriverLivekitSession final : public livekit::LivekitSession {
   std::int64_t id_;
 };
 
-json event_json(const transport::TransportEvent& event) {
-  struct Printer {
-    json operator()(const transport::Connected& e) const { return {{"event", "connected"}, {"peers", e.peers}}; }
-    json operator()(const transport::MessageReceived& e) const {
-      return {{"event", "message"}, {"from", e.sender}, {"packet_hex", core::to_hex(e.packet)}};
-    }
-    json operator()(const transport::PeerJoined& e) const { return {{"event", "peer_joined"}, {"address", e.address}}; }
-    json operator()(const transport::PeerLeft& e) const { return {{"event", "peer_left"}, {"address", e.address}}; }
-    json operator()(const transport::Disconnected& e) const {
-      return {{"event", "disconnected"}, {"reason", e.reason}, {"kicked", e.kicked}};
-    }
-    json operator()(const transport::ErrorReported& e) const {
-      return {{"event", "error"}, {"code", std::string(transport::to_string(e.error.code))}, {"message", e.error.message}};
-    }
-  };
-  return std::visit(Printer{}, event);
-}
-
 class Driver {
  public:
   json handle(const json& request) {
@@ -88,10 +74,6 @@ class Driver {
   }
 
  private:
-  static json ok() { return {{"ok", true}}; }
-  static json refused(const std::string& code, const std::string& message) {
-    return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
-  }
 
   json dispatch(const json& request) {
     const std::string cmd = request.value("cmd", "");
@@ -182,20 +164,14 @@ class Driver {
     return ok();
   }
 
-  static json status(const transport::Status& s) {
-    return s ? ok() : refused(std::string(transport::to_string(s.error().code)), s.error().message);
-  }
+  static json status(const transport::Status& s) { return driver::status_json(s); }
 
   json create(const json& request) {
     transport::TransportContext context{.runtime = &runtime_};
     unix_ms_at_zero_ = request.value("unix_ms", std::int64_t{0});
-    const auto& identity = request.value("identity", json());
-    if (identity.is_object()) {
-      auto parts = identity::signing_identity_from_parts(identity.value("base_chain", json::array()).dump(),
-                                                         identity.value("ephemeral_key", ""));
-      if (!parts) return refused("denied", "bad identity: " + parts.error().message);
-      context.identity = std::move(parts).value();
-    }
+    auto identity = driver::identity_of(request);
+    if (!identity) return refused("denied", identity.error());
+    context.identity = std::move(identity).value();
     context.websocket = [this](const std::string& url, const transport::MessageStreamOptions& options,
                                transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
       const std::int64_t id = next_stream_++;
@@ -277,10 +253,14 @@ ExitCode run_driver() {
 }  // namespace
 
 void register_driver_command(CLI::App& app, ExitCode& exit_code) {
-  app.add_subcommand("driver",
-                     "Serve our reference transports (ws-room, signed-login, livekit, simulator, offline) over the conformance driver protocol (JSON lines on "
-                     "stdin/stdout, virtual time; see docs/driver-protocol.md)")
-      ->callback([&exit_code] { exit_code = run_driver(); });
+  auto* command = app.add_subcommand("driver",
+                                     "Serve our reference transports (ws-room, signed-login, livekit, simulator, offline) over the "
+                                     "conformance driver protocol (JSON lines on stdin/stdout; see docs/driver-protocol.md)");
+  static bool real_time = false;
+  command->add_flag("--real-time", real_time,
+                    "Real-time mode (virtual_time: false): the transports open their own sockets and report events as they "
+                    "happen; livekit is not served (no WebRTC engine)");
+  command->callback([&exit_code] { exit_code = real_time ? run_real_time_driver() : run_driver(); });
 }
 
 }  // namespace dclcomms::cli

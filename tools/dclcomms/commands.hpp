@@ -16,6 +16,8 @@ void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code);
 void register_signed_login_commands(CLI::App& app, ExitCode& exit_code);
 void register_conformance_commands(CLI::App& app, ExitCode& exit_code);
 void register_driver_command(CLI::App& app, ExitCode& exit_code);
+/// `dclcomms driver --real-time` (cmd_driver_real_time.cpp).
+ExitCode run_real_time_driver();
 /// `sim bench`, under the `sim` command registered by cmd_sim.cpp.
 void register_sim_bench_command(CLI::App& app, ExitCode& exit_code);
 

@@ -107,6 +107,11 @@ reproduce=$(grep -o "reproduce: dclcomms conformance run .*" "$tmp/out" | head -
 # shellcheck disable=SC2086
 eval "set -- $reproduce"
 expect conformance_reproduce 1 'FAIL +MUST +wsroom.kick.no_reconnect' '' -- "$bin" "$@" --report "$tmp/report5"
+# Through a driver, the reproduce command names the driver (a driver has no --transport name).
+"$bin" conformance run --driver "'$bin' driver" --cases 'wsroom.kick.*' --report "$tmp/report6" >/dev/null
+reproduce=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["cases"][0]["reproduce"])' "$tmp/report6/report.json" | sed 's/^dclcomms //')
+eval "set -- $reproduce"
+expect conformance_reproduce_driver 0 'PASS +MUST +wsroom.kick.no_reconnect' '' -- "$bin" "$@" --report "$tmp/report7"
 expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
 expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"
 

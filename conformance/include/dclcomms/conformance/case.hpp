@@ -78,6 +78,11 @@ struct Case {
   /// compare digests; its transcript's times are real nanoseconds since the case started. It must
   /// still bound every wait.
   bool real_time = false;
+  /// Whether the case needs a transport that runs on the harness's virtual clock (most do: they
+  /// live in the simulator). Wire cases and the URI cases (creation only) do not, so a driver that
+  /// declares virtual_time: false (it opens its own sockets) still runs them; for such a driver
+  /// every other case is UNSUPPORTED.
+  bool needs_virtual_time = true;
 };
 
 /// The whole catalogue, in a stable order.

@@ -32,7 +32,9 @@ struct CaseResult {
 struct RunOptions {
   std::uint64_t seed = 1;
   std::string cases_glob = "*";  // '*' matches any run of characters
-  std::string transport_name;    // for the reproduce command
+  std::string transport_name;    // for the reproduce command: `--transport <name>`
+  /// For the reproduce command instead of `--transport <name>` (a driver: `--driver '<command>'`).
+  std::string reproduce_selector;
   /// Called after each case (progress bars, logs).
   std::function<void(const CaseResult&, std::size_t done, std::size_t total)> on_case;
 };

@@ -1,0 +1,36 @@
+#include "driver_protocol.hpp"
+
+#include "dclcomms/core/hex.hpp"
+#include "dclcomms/identity/signing_identity.hpp"
+
+namespace dclcomms::cli::driver {
+
+using nlohmann::json;
+
+json event_json(const transport::TransportEvent& event) {
+  struct Printer {
+    json operator()(const transport::Connected& e) const { return {{"event", "connected"}, {"peers", e.peers}}; }
+    json operator()(const transport::MessageReceived& e) const {
+      return {{"event", "message"}, {"from", e.sender}, {"packet_hex", core::to_hex(e.packet)}};
+    }
+    json operator()(const transport::PeerJoined& e) const { return {{"event", "peer_joined"}, {"address", e.address}}; }
+    json operator()(const transport::PeerLeft& e) const { return {{"event", "peer_left"}, {"address", e.address}}; }
+    json operator()(const transport::Disconnected& e) const {
+      return {{"event", "disconnected"}, {"reason", e.reason}, {"kicked", e.kicked}};
+    }
+    json operator()(const transport::ErrorReported& e) const {
+      return {{"event", "error"}, {"code", std::string(transport::to_string(e.error.code))}, {"message", e.error.message}};
+    }
+  };
+  return std::visit(Printer{}, event);
+}
+
+core::Result<std::optional<transport::SigningIdentity>, std::string> identity_of(const json& create_request) {
+  const auto& identity = create_request.value("identity", json());
+  if (!identity.is_object()) return std::optional<transport::SigningIdentity>{};
+  auto parts = identity::signing_identity_from_parts(identity.value("base_chain", json::array()).dump(), identity.value("ephemeral_key", ""));
+  if (!parts) return core::Unexpected<std::string>{"bad identity: " + parts.error().message};
+  return std::optional<transport::SigningIdentity>{std::move(parts).value()};
+}
+
+}  // namespace dclcomms::cli::driver
