@@ -167,6 +167,39 @@ CaseOutcome reset_reports_disconnected(CaseContext& context) {
               std::string(transport::to_string(status.error().code)));
 }
 
+CaseOutcome signed_login_through_fragmented_links(CaseContext& context) {
+  // Both links of the transport under test cut into 3-byte writes: the signed POST and its answer
+  // on one, the room it then joins on the other.
+  const wire::FaultSettings three_bytes{.segment_bytes_max = 3};
+  WireWorld world(context, three_bytes);
+  if (world.error()) return fail(*world.error());
+  if (auto problem = world.serve_login(three_bytes)) return fail(*problem);
+  Endpoint& peer = world.add_peer();
+  if (!world.run_until([&] { return peer.connected() || peer.disconnected(); }, join_limit) || !peer.connected()) {
+    return fail("the reference peer could not join the reference server (a harness problem)");
+  }
+  if (auto refused = world.create_tut(world.login_uri())) return fail("the factory refused the valid URI '" + world.login_uri() + "': " + *refused);
+  world.connect_tut();
+  const auto joined = [&] { return world.tut().connected() && !peer.all<PeerJoined>().empty(); };
+  if (!world.run_until([&] { return joined() || world.tut().disconnected(); }, 5s) || !joined()) {
+    if (world.tut().disconnected()) return fail("the login through the proxy ended in Disconnected: " + world.tut().all<Disconnected>().front().reason);
+    return fail("no Connected (and the peer saw no PeerJoined) within 5 s of connect()");
+  }
+  const auto login = world.login_proxy().stats();
+  if (login.bytes_to_upstream < 200 || login.largest_write_bytes > 3) {
+    return fail("the signed POST did not cross the login proxy in 3-byte writes (a harness problem): " + std::to_string(login.bytes_to_upstream) +
+                " bytes, largest write " + std::to_string(login.largest_write_bytes));
+  }
+  const auto from_tut = numbered_packet("tut", 0, 300);
+  const auto from_peer = numbered_packet("peer", 0, 300);
+  if (auto status = world.tut().transport->send(from_tut, {}); !status) return fail("send refused after joining: " + status.error().message);
+  (void)peer.transport->send(from_peer, {});
+  world.run_until([&] { return !world.tut().all<MessageReceived>().empty() && !peer.all<MessageReceived>().empty(); }, 3s);
+  if (auto problem = check_arrivals(*&peer, "the peer", {from_tut}, world.tut().address)) return fail(*problem);
+  if (auto problem = check_arrivals(world.tut(), "the transport", {from_peer}, peer.address)) return fail(*problem);
+  return pass("signed in through " + std::to_string(login.writes) + " writes of at most 3 bytes, then joined the room the endpoint named");
+}
+
 }  // namespace
 
 void add_wire_cases(std::vector<Case>& cases) {
@@ -187,6 +220,10 @@ void add_wire_cases(std::vector<Case>& cases) {
   add("wire.wsroom.reset_reports_disconnected",
       "An abrupt TCP reset ends the session with one Disconnected (not a kick) within 3 s, and later sends are refused.", s3 + ".5, §1.2",
       reset_reports_disconnected);
+  cases.push_back({"wire.signedlogin.login_then_room_through_fragmented_links", Level::must,
+                   "Over real TCP cut into 3-byte segments, the signed POST to our endpoint is accepted and the transport joins the room it names.",
+                   "comms-transports.md §5", "signed-login", signed_login_through_fragmented_links, /*real_time=*/true,
+                   /*needs_virtual_time=*/false});
 }
 
 }  // namespace dclcomms::conformance

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dclcomms/carriers/http_client.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
+#include "dclcomms/signed_login/signed_login_endpoint.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 #include "ws_room_server.hpp"
 
@@ -49,14 +51,43 @@ WireWorld::~WireWorld() {
   // runtime goes last and drops whatever handlers are still queued.
   tut_.transport.reset();
   peers_.clear();
+  login_proxy_.reset();
+  login_server_.reset();
   proxy_.reset();
   if (server_) server_->stop();
   runtime_.poll();
   server_.reset();
 }
 
+std::string WireWorld::room_name() const { return "wire-" + std::to_string(context_.seed()); }
+
 std::string WireWorld::room_uri(std::uint16_t port) const {
-  return "ws-room:ws://127.0.0.1:" + std::to_string(port) + "/rooms/wire-" + std::to_string(context_.seed());
+  return "ws-room:ws://127.0.0.1:" + std::to_string(port) + "/rooms/" + room_name();
+}
+
+std::optional<std::string> WireWorld::serve_login(const wire::FaultSettings& faults) {
+  if (error_) return error_;
+  // The endpoint names the room behind the first proxy: the login and the room both cross faults.
+  const auto endpoint = std::make_shared<signed_login::SignedLoginEndpoint>(
+      signed_login::SignedLoginEndpointConfig{.adapter_template = "ws-room:ws://127.0.0.1:" + std::to_string(proxy_->port()) + "/rooms/{world}"});
+  transport::MessageServerCallbacks callbacks;
+  callbacks.on_http_request = [this, endpoint](const transport::HttpServerRequest& request) {
+    auto response = endpoint->handle(request, world_unix_ms);  // the world's fixed clock, as the room's
+    context_.trace({elapsed_ns(), "login-server", "login-server", "answered " + request.method + " " + request.target, "",
+                    nlohmann::json{{"status", response.status}, {"body", response.body}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    return response;
+  };
+  auto server = carriers::WebSocketServer::listen(runtime_, carriers::WebSocketServerOptions{}, std::move(callbacks));  // 127.0.0.1:0
+  if (!server) return "cannot start the reference signed-login endpoint: " + server.error();
+  login_server_ = std::move(server).value();
+  auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = login_server_->port(), .seed = context_.seed() + 1, .faults = faults});
+  if (!proxy) return "cannot start the login fault proxy: " + proxy.error();
+  login_proxy_ = std::move(proxy).value();
+  return std::nullopt;
+}
+
+std::string WireWorld::login_uri() const {
+  return "signed-login:http://127.0.0.1:" + std::to_string(login_proxy_->port()) + "/worlds/" + room_name() + "/comms";
 }
 
 transport::TransportContext WireWorld::context_for(transport::SigningIdentity identity) {
@@ -65,10 +96,11 @@ transport::TransportContext WireWorld::context_for(transport::SigningIdentity id
   context.identity = std::move(identity);
   context.unix_ms_now = [] { return world_unix_ms; };
   context.websocket = carriers::make_websocket_connector(runtime_);
+  context.http = carriers::make_http_fetcher(runtime_);
   return context;
 }
 
-std::optional<std::string> WireWorld::create_tut() {
+std::optional<std::string> WireWorld::create_tut(std::optional<std::string> uri) {
   const auto identity = world_identity(context_.seed(), 0);
   tut_.address = identity.address;
   transport::TransportContext context = context_for(identity);
@@ -79,7 +111,7 @@ std::optional<std::string> WireWorld::create_tut() {
   auto factory = std::make_unique<transport::TransportFactory>(std::move(context));
   factory->unregister_type("offline");  // only what the transport under test registers
   context_.transport().register_types(*factory, HarnessServices{});
-  auto created = factory->create(room_uri(proxy_->port()));
+  auto created = factory->create(uri.value_or(room_uri(proxy_->port())));
   factories_.push_back(std::move(factory));
   if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
   tut_.transport = std::move(created).value();

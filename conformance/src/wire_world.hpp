@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/carriers/websocket_server.hpp"
 #include "dclcomms/conformance/case_context.hpp"
 #include "fault_proxy.hpp"
 #include "room_world.hpp"
@@ -33,8 +34,15 @@ class WireWorld {
   /// Why the world could not start (a port could not be bound), or nothing.
   const std::optional<std::string>& error() const { return error_; }
 
-  /// Creates the transport under test for the room behind the proxy; on refusal, the factory's message.
-  std::optional<std::string> create_tut();
+  /// Creates the transport under test for `uri` (default: the room behind the proxy); on refusal,
+  /// the factory's message.
+  std::optional<std::string> create_tut(std::optional<std::string> uri = std::nullopt);
+  /// Serves our reference signed-login endpoint (Beast HTTP) behind a second FaultProxy with
+  /// `faults`; the adapter it names is the room behind the first proxy. Nothing, or why not.
+  std::optional<std::string> serve_login(const wire::FaultSettings& faults);
+  /// `signed-login:http://127.0.0.1:<login proxy>/worlds/<room>/comms` (after serve_login).
+  std::string login_uri() const;
+  wire::FaultProxy& login_proxy() { return *login_proxy_; }
   Endpoint& tut() { return tut_; }
   void connect_tut();
   /// A reference ws-room peer joining the same room, straight to the server (no faults).
@@ -54,6 +62,7 @@ class WireWorld {
  private:
   transport::TransportContext context_for(transport::SigningIdentity identity);
   std::string room_uri(std::uint16_t port) const;
+  std::string room_name() const;
   void record_event(const std::string& who, const transport::TransportEvent& event);
   std::int64_t elapsed_ns() const { return core::to_ns(elapsed()); }
 
@@ -63,6 +72,8 @@ class WireWorld {
   std::optional<std::string> error_;
   std::unique_ptr<ws_room::WsRoomServer> server_;
   std::unique_ptr<wire::FaultProxy> proxy_;
+  std::unique_ptr<carriers::WebSocketServer> login_server_;
+  std::unique_ptr<wire::FaultProxy> login_proxy_;
   std::vector<std::unique_ptr<transport::TransportFactory>> factories_;
   Endpoint tut_;
   std::vector<std::unique_ptr<Endpoint>> peers_;

@@ -105,7 +105,9 @@ ExitCode run(const ConformanceOptions& options) {
         std::cout << "      " << r.detail << "\n      reproduce: " << r.reproduce << '\n';
       }
     }
-    if (not_applicable > 0) std::cout << "  (" << not_applicable << " cases of types it does not declare: not applicable)\n";
+    if (not_applicable > 0) {
+      std::cout << "  (" << not_applicable << (not_applicable == 1 ? " case" : " cases") << " of types it does not declare: not applicable)\n";
+    }
   }
   std::filesystem::create_directories(options.report_dir);
   const std::filesystem::path dir(options.report_dir);
