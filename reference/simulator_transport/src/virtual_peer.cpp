@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "dclcomms/codec/codec.hpp"
@@ -52,15 +53,7 @@ VirtualPeer::VirtualPeer(sim::Simulation& simulation, const CrowdConfig& config,
       behaviour_(draw_behaviour(prng_, config.behaviour_weights)),
       profile_version_(static_cast<std::uint32_t>(1 + prng_.uniform_below(50))) {
   DCL_ASSERT(host_ != user_);
-  // Spawn uniformly in the crowd's disc (rejection sampling from the square around it).
-  double dx = 0.0;
-  double dz = 0.0;
-  do {
-    dx = (2.0 * unit_draw(prng_) - 1.0) * config_.spread;
-    dz = (2.0 * unit_draw(prng_) - 1.0) * config_.spread;
-  } while (dx * dx + dz * dz > config_.spread * config_.spread);
-  pose_.x = config_.centre_x + dx;
-  pose_.z = config_.centre_z + dz;
+  std::tie(pose_.x, pose_.z) = random_point_in_crowd();  // spawn uniformly in the crowd's disc
   const auto heading = sin_cos(2.0 * pi * unit_draw(prng_));
   pose_.heading_x = heading.sin;
   pose_.heading_z = heading.cos;
@@ -183,6 +176,16 @@ void VirtualPeer::motion_step() {
   send_motion(moved > 0.001);
 }
 
+std::pair<double, double> VirtualPeer::random_point_in_crowd() {
+  double dx = 0.0;
+  double dz = 0.0;
+  do {
+    dx = (2.0 * unit_draw(prng_) - 1.0) * config_.spread;
+    dz = (2.0 * unit_draw(prng_) - 1.0) * config_.spread;
+  } while (dx * dx + dz * dz > config_.spread * config_.spread);
+  return {config_.centre_x + dx, config_.centre_z + dz};
+}
+
 double VirtualPeer::move_towards(double target_x, double target_z, double max_step) {
   const double dx = target_x - pose_.x;
   const double dz = target_z - pose_.z;
@@ -225,15 +228,7 @@ double VirtualPeer::step_wander(double speed, core::Duration pause_min, core::Du
     velocity_z_ = 0.0;
     return 0.0;
   }
-  if (!waypoint_) {
-    double dx = 0.0;
-    double dz = 0.0;
-    do {
-      dx = (2.0 * unit_draw(prng_) - 1.0) * config_.spread;
-      dz = (2.0 * unit_draw(prng_) - 1.0) * config_.spread;
-    } while (dx * dx + dz * dz > config_.spread * config_.spread);
-    waypoint_ = std::pair{config_.centre_x + dx, config_.centre_z + dz};
-  }
+  if (!waypoint_) waypoint_ = random_point_in_crowd();
   const double max_step = speed * static_cast<double>(motion_tick.count()) / 1e9;
   const double moved = move_towards(waypoint_->first, waypoint_->second, max_step);
   if (moved < max_step) {  // arrived

@@ -85,6 +85,8 @@ class VirtualPeer {
 
   void motion_step();
   double move_towards(double target_x, double target_z, double max_step);
+  /// A point drawn uniformly from the crowd's disc (rejection sampling from the square around it).
+  std::pair<double, double> random_point_in_crowd();
   double step_orbit();
   double step_wander(double speed, core::Duration pause_min, core::Duration pause_max);
   void send_motion(bool moving);
