@@ -5,7 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "commands.hpp"
 #include "dclcomms/carriers/asio_runtime.hpp"
@@ -18,6 +17,7 @@
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 #include "dclcomms/simulator_transport/simulator_transport.hpp"
 #include "event_json.hpp"
+#include "stdin_lines.hpp"
 
 namespace dclcomms::cli {
 namespace {
@@ -110,12 +110,10 @@ ExitCode run_connect(const ConnectOptions& options) {
     return ExitCode::io_error;
   }
 
-  // stdin is read on its own thread (a blocking read), and every line is handed to the runtime's
-  // thread, which owns the transport. The thread is detached: at exit it may still be blocked.
-  std::thread([&runtime, &transport, &stdin_done] {
-    std::string line;
-    while (std::getline(std::cin, line)) {
-      runtime.post_from_any_thread([&transport, line] {
+  // Every stdin line is a packet, sent on the runtime's thread, which owns the transport.
+  read_stdin_lines(
+      runtime,
+      [&transport](const std::string& line) {
         if (line.empty()) return;
         auto outgoing = parse_outgoing_line(line);
         if (!outgoing) return report_error("connect: input line skipped", outgoing.error().message);
@@ -123,13 +121,11 @@ ExitCode run_connect(const ConnectOptions& options) {
           report_error("connect: send failed",
                        std::string(transport::to_string(status.error().code)) + ": " + status.error().message);
         }
+      },
+      [&transport, &stdin_done] {
+        stdin_done = true;
+        transport.disconnect();
       });
-    }
-    runtime.post_from_any_thread([&transport, &stdin_done] {
-      stdin_done = true;
-      transport.disconnect();
-    });
-  }).detach();
   runtime.on_termination_signal([&transport, &stdin_done](int) {
     stdin_done = true;
     transport.disconnect();

@@ -7,7 +7,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 
 #include "commands.hpp"
 #include "dclcomms/carriers/asio_runtime.hpp"
@@ -18,6 +17,7 @@
 #include "dclcomms/simulator_transport/simulator_transport.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 #include "driver_protocol.hpp"
+#include "stdin_lines.hpp"
 
 namespace dclcomms::cli {
 namespace {
@@ -112,19 +112,14 @@ ExitCode run_real_time_driver() {
   carriers::AsioRuntime runtime;
   RealTimeDriver driver(runtime);
   bool done = false;  // stdin closed or a termination signal: only touched on the runtime's thread
-  // stdin is read on its own thread (a blocking read); each line is handed to the runtime's thread,
-  // which owns the transport and stdout. The thread is detached: at exit it may still be blocked.
-  std::thread([&runtime, &driver, &done] {
-    std::string line;
-    while (std::getline(std::cin, line)) {
-      runtime.post_from_any_thread([&driver, line] { driver.handle_line(line); });
-    }
-    runtime.post_from_any_thread([&runtime, &driver, &done] {
-      done = true;  // the harness closed our stdin: leave the room and stop
-      driver.stop();
-      runtime.stop();
-    });
-  }).detach();
+  // Each request is handled on the runtime's thread, which owns the transport and stdout.
+  read_stdin_lines(
+      runtime, [&driver](const std::string& line) { driver.handle_line(line); },
+      [&runtime, &driver, &done] {
+        done = true;  // the harness closed our stdin: leave the room and stop
+        driver.stop();
+        runtime.stop();
+      });
   runtime.on_termination_signal([&runtime, &driver, &done](int) {
     done = true;
     driver.stop();
