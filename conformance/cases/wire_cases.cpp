@@ -3,9 +3,9 @@
 // They run in real time (Case::real_time): each bounds every wait and takes at most a few seconds.
 #include "cases.hpp"
 
+#include "../src/delivery_checks.hpp"
 #include "../src/wire_world.hpp"
 #include "dclcomms/codec/codec.hpp"
-#include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/prng.hpp"
 
 namespace dclcomms::conformance {
@@ -46,23 +46,6 @@ std::optional<std::string> join_room(WireWorld& world, Endpoint*& peer_out) {
   return std::nullopt;
 }
 
-// `expected` arrived at `at`, exactly once each, in order, from `sender`; nothing else arrived.
-std::optional<std::string> check_arrivals(const Endpoint& at, const std::string& who, const std::vector<codec::Bytes>& expected,
-                                          const std::string& sender) {
-  const auto got = at.all<MessageReceived>();
-  if (got.size() != expected.size()) {
-    return who + " got " + std::to_string(got.size()) + " messages, " + std::to_string(expected.size()) + " reliable packets were sent";
-  }
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (got[i].sender != sender) return who + ": message #" + std::to_string(i) + " attributed to '" + got[i].sender + "', not " + sender;
-    if (got[i].packet != expected[i]) {
-      return who + ": message #" + std::to_string(i) + " is not packet #" + std::to_string(i) + " (lost, duplicated, reordered or altered): " +
-             core::to_hex(got[i].packet).substr(0, 64);
-    }
-  }
-  return std::nullopt;
-}
-
 CaseOutcome handshake_through_one_byte_segments(CaseContext& context) {
   WireWorld world(context, wire::FaultSettings{.segment_bytes_max = 1});
   Endpoint* peer = nullptr;
@@ -99,8 +82,8 @@ CaseOutcome reliable_through_impaired_link(CaseContext& context) {
   world.run_until([&] { return all_arrived() || world.tut().disconnected(); }, 4s);
   world.run_for(100ms);  // anything duplicated would arrive now
   if (world.tut().disconnected()) return fail("disconnected under latency, jitter, fragmentation and a bandwidth cap");
-  if (auto problem = check_arrivals(*peer, "the peer", from_tut, world.tut().address)) return fail(*problem);
-  if (auto problem = check_arrivals(world.tut(), "the transport", from_peer, peer->address)) return fail(*problem);
+  if (auto problem = check_reliable(from_tut, peer->all<MessageReceived>(), world.tut().address, false, "the peer")) return fail(*problem);
+  if (auto problem = check_reliable(from_peer, world.tut().all<MessageReceived>(), peer->address, false, "the transport")) return fail(*problem);
   const auto stats = world.proxy().stats();
   if (stats.largest_write_bytes > faults.segment_bytes_max) return fail("the proxy wrote more than 7 bytes at once (a harness problem)");
   return pass(std::to_string(count) + " packets each way, exactly once and in order, through " + std::to_string(stats.writes) + " writes of at most 7 bytes");
@@ -143,8 +126,8 @@ CaseOutcome stall_then_everything_arrives(CaseContext& context) {
   world.run_until(arrived, 2s);
   world.run_for(100ms);
   if (world.tut().disconnected() || peer->disconnected()) return fail("disconnected after the stall");
-  if (auto problem = check_arrivals(*peer, "the peer", from_tut, world.tut().address)) return fail(*problem);
-  if (auto problem = check_arrivals(world.tut(), "the transport", from_peer, peer->address)) return fail(*problem);
+  if (auto problem = check_reliable(from_tut, peer->all<MessageReceived>(), world.tut().address, false, "the peer")) return fail(*problem);
+  if (auto problem = check_reliable(from_peer, world.tut().all<MessageReceived>(), peer->address, false, "the transport")) return fail(*problem);
   return pass("16 packets each way, 10 of them held " + std::to_string(released_after / 1ms) + " ms by the stall, all exactly once and in order");
 }
 
@@ -195,8 +178,8 @@ CaseOutcome signed_login_through_fragmented_links(CaseContext& context) {
   if (auto status = world.tut().transport->send(from_tut, {}); !status) return fail("send refused after joining: " + status.error().message);
   (void)peer.transport->send(from_peer, {});
   world.run_until([&] { return !world.tut().all<MessageReceived>().empty() && !peer.all<MessageReceived>().empty(); }, 3s);
-  if (auto problem = check_arrivals(*&peer, "the peer", {from_tut}, world.tut().address)) return fail(*problem);
-  if (auto problem = check_arrivals(world.tut(), "the transport", {from_peer}, peer.address)) return fail(*problem);
+  if (auto problem = check_reliable({from_tut}, peer.all<MessageReceived>(), world.tut().address, false, "the peer")) return fail(*problem);
+  if (auto problem = check_reliable({from_peer}, world.tut().all<MessageReceived>(), peer.address, false, "the transport")) return fail(*problem);
   return pass("signed in through " + std::to_string(login.writes) + " writes of at most 3 bytes, then joined the room the endpoint named");
 }
 

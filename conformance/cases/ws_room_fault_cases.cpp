@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <string>
 
+#include "../src/delivery_checks.hpp"
 #include "../src/room_world.hpp"
 #include "cases.hpp"
-#include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/prng.hpp"
 #include "dclcomms/sim/weather.hpp"
 
@@ -51,40 +51,6 @@ struct JoinedRoom {
   }
   Endpoint& tut() { return world.tut(); }
 };
-
-// Reliable delivery: `got` must be exactly `sent`, in order, from `sender` — or, when the receiver
-// or the sender reported a disconnect, a prefix of it (what was in flight may be lost, but never
-// reordered, duplicated or altered). Returns the failure, if any.
-std::optional<std::string> check_reliable(const std::vector<codec::Bytes>& sent, const std::vector<MessageReceived>& got,
-                                          const std::string& sender, bool disconnect_reported, const std::string& where) {
-  for (std::size_t i = 0; i < std::min(got.size(), sent.size()); ++i) {
-    if (got[i].sender != sender) return where + ": packet #" + std::to_string(i) + " attributed to '" + got[i].sender + "'";
-    if (got[i].packet != sent[i]) {
-      return where + ": packet #" + std::to_string(i) + " is not the one sent #" + std::to_string(i) + " (lost, reordered, duplicated or altered)";
-    }
-  }
-  if (got.size() > sent.size()) return where + " got " + std::to_string(got.size()) + " packets, " + std::to_string(sent.size()) + " were sent (duplicates)";
-  if (got.size() < sent.size() && !disconnect_reported) {
-    return where + " got " + std::to_string(got.size()) + " of " + std::to_string(sent.size()) +
-           " reliable packets and no disconnect was reported";
-  }
-  return std::nullopt;
-}
-
-// Unreliable delivery: any in-order subset of `sent`, never a duplicate or an altered packet.
-std::optional<std::string> check_unreliable(const std::vector<codec::Bytes>& sent, const std::vector<MessageReceived>& got,
-                                            const std::string& where) {
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    while (next < sent.size() && sent[next] != got[i].packet) ++next;
-    if (next == sent.size()) {
-      return where + ": unreliable packet #" + std::to_string(i) + " received (" + core::to_hex(got[i].packet).substr(0, 64) +
-             "…) is a duplicate, out of order or corrupted";
-    }
-    ++next;
-  }
-  return std::nullopt;
-}
 
 // Sends `count` packets each way, spaced by `gap`, while `during(i)` may inject a fault before
 // packet i; then waits `settle` for the room to drain and checks delivery both ways.

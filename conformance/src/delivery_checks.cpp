@@ -1,0 +1,39 @@
+#include "delivery_checks.hpp"
+
+#include <algorithm>
+
+#include "dclcomms/core/hex.hpp"
+
+namespace dclcomms::conformance {
+
+std::optional<std::string> check_reliable(const std::vector<codec::Bytes>& sent, const std::vector<transport::MessageReceived>& got,
+                                          const std::string& sender, bool disconnect_reported, const std::string& where) {
+  for (std::size_t i = 0; i < std::min(got.size(), sent.size()); ++i) {
+    if (got[i].sender != sender) return where + ": packet #" + std::to_string(i) + " attributed to '" + got[i].sender + "'";
+    if (got[i].packet != sent[i]) {
+      return where + ": packet #" + std::to_string(i) + " is not the one sent #" + std::to_string(i) + " (lost, reordered, duplicated or altered)";
+    }
+  }
+  if (got.size() > sent.size()) return where + " got " + std::to_string(got.size()) + " packets, " + std::to_string(sent.size()) + " were sent (duplicates)";
+  if (got.size() < sent.size() && !disconnect_reported) {
+    return where + " got " + std::to_string(got.size()) + " of " + std::to_string(sent.size()) +
+           " reliable packets and no disconnect was reported";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_unreliable(const std::vector<codec::Bytes>& sent, const std::vector<transport::MessageReceived>& got,
+                                            const std::string& where) {
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    while (next < sent.size() && sent[next] != got[i].packet) ++next;
+    if (next == sent.size()) {
+      return where + ": unreliable packet #" + std::to_string(i) + " received (" + core::to_hex(got[i].packet).substr(0, 64) +
+             "…) is a duplicate, out of order or corrupted";
+    }
+    ++next;
+  }
+  return std::nullopt;
+}
+
+}  // namespace dclcomms::conformance
