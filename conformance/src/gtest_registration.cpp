@@ -50,7 +50,7 @@ int register_gtest_cases(const TransportUnderTest& transport) {
   for (const auto& c : case_catalogue()) {
     // Cases of a type the transport does not declare are not its tests at all (the runner reports
     // them UNSUPPORTED; as GoogleTest tests they would only be a wall of skips).
-    if (!c.requires_type.empty() && !transport.capabilities.types.contains(c.requires_type)) continue;
+    if (!applies_to(c, transport.capabilities)) continue;
     const std::string suite = "Conformance_" + identifier(transport.name);
     const std::string name = identifier(c.id);
     ::testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,

@@ -72,7 +72,7 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
                                      ? options.reproduce_selector
                                      : "--transport " + (options.transport_name.empty() ? transport.name : options.transport_name);
     result.reproduce = "dclcomms conformance run " + selector + " --cases '" + c->id + "' --seed " + std::to_string(options.seed);
-    if (!c->requires_type.empty() && !transport.capabilities.types.contains(c->requires_type)) {
+    if (!applies_to(*c, transport.capabilities)) {
       result.verdict = Verdict::unsupported;
       result.detail = "the transport does not declare type " + c->requires_type;
       result.applicable = false;

@@ -51,7 +51,7 @@ ExitCode run(const ConformanceOptions& options) {
     for (const auto& t : conformance::reference_transports()) names.push_back(t.name);
   }
   auto drivers = options.drivers;
-  if (defaults) drivers.push_back("'" + current_executable_path() + "' driver");
+  if (defaults) drivers.push_back(shell_quote(current_executable_path()) + " driver");
   for (const auto& name : names) {
     auto transport = conformance::find_transport(name);
     if (!transport) {

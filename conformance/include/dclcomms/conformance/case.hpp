@@ -85,6 +85,12 @@ struct Case {
   bool needs_virtual_time = true;
 };
 
+/// Whether `c` is about a type the transport declares (cases with no type are about any). A case
+/// that is not is "not applicable" to it: reported so by the runner, not registered as a test.
+inline bool applies_to(const Case& c, const Capabilities& capabilities) {
+  return c.requires_type.empty() || capabilities.types.contains(c.requires_type);
+}
+
 /// The whole catalogue, in a stable order.
 const std::vector<Case>& case_catalogue();
 
