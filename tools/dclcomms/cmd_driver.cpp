@@ -87,19 +87,7 @@ class Driver {
     }
     if (cmd == "create") return create(request);
     if (!transport_) return refused("not_connected", "create first");
-    if (cmd == "connect") return status(transport_->connect());
-    if (cmd == "disconnect") {
-      transport_->disconnect();
-      return ok();
-    }
-    if (cmd == "send") {
-      const auto bytes = core::from_hex(request.value("packet_hex", ""));
-      if (!bytes) return refused("protocol_error", "packet_hex is not hex");
-      transport::SendOptions options;
-      options.reliability = request.value("reliable", true) ? transport::Reliability::reliable : transport::Reliability::unreliable;
-      for (const auto& t : request.value("targets", json::array())) options.targets.push_back(t.get<std::string>());
-      return status(transport_->send(*bytes, options));
-    }
+    if (auto answer = driver::transport_request(*transport_, request)) return *answer;
     if (cmd == "http_response" || cmd == "http_failed") return http_answer(cmd, request);
     if (cmd.starts_with("lk_")) return livekit_report(cmd, request);
     const std::int64_t stream = request.value("stream", std::int64_t{0});
@@ -164,7 +152,6 @@ class Driver {
     return ok();
   }
 
-  static json status(const transport::Status& s) { return driver::status_json(s); }
 
   json create(const json& request) {
     transport::TransportContext context{.runtime = &runtime_};

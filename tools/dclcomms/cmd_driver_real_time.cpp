@@ -12,7 +12,6 @@
 #include "dclcomms/carriers/asio_runtime.hpp"
 #include "dclcomms/carriers/http_client.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
-#include "dclcomms/core/hex.hpp"
 #include "dclcomms/signed_login/signed_login_transport.hpp"
 #include "dclcomms/simulator_transport/simulator_transport.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
@@ -61,19 +60,7 @@ class RealTimeDriver {
     }
     if (cmd == "create") return create(request);
     if (!transport_) return driver::refused("not_connected", "create first");
-    if (cmd == "connect") return driver::status_json(transport_->connect());
-    if (cmd == "disconnect") {
-      transport_->disconnect();
-      return driver::ok();
-    }
-    if (cmd == "send") {
-      const auto bytes = core::from_hex(request.value("packet_hex", ""));
-      if (!bytes) return driver::refused("protocol_error", "packet_hex is not hex");
-      transport::SendOptions options;
-      options.reliability = request.value("reliable", true) ? transport::Reliability::reliable : transport::Reliability::unreliable;
-      for (const auto& t : request.value("targets", json::array())) options.targets.push_back(t.get<std::string>());
-      return driver::status_json(transport_->send(*bytes, options));
-    }
+    if (auto answer = driver::transport_request(*transport_, request)) return *answer;
     return driver::refused("unsupported", "'" + cmd + "' is not a request of real-time mode");
   }
 

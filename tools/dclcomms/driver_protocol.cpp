@@ -33,4 +33,20 @@ core::Result<std::optional<transport::SigningIdentity>, std::string> identity_of
   return std::optional<transport::SigningIdentity>{std::move(parts).value()};
 }
 
+std::optional<json> transport_request(transport::Transport& transport, const json& request) {
+  const std::string cmd = request.value("cmd", "");
+  if (cmd == "connect") return status_json(transport.connect());
+  if (cmd == "disconnect") {
+    transport.disconnect();
+    return ok();
+  }
+  if (cmd != "send") return std::nullopt;
+  const auto bytes = core::from_hex(request.value("packet_hex", ""));
+  if (!bytes) return refused("protocol_error", "packet_hex is not hex");
+  transport::SendOptions options;
+  options.reliability = request.value("reliable", true) ? transport::Reliability::reliable : transport::Reliability::unreliable;
+  for (const auto& t : request.value("targets", json::array())) options.targets.push_back(t.get<std::string>());
+  return status_json(transport.send(*bytes, options));
+}
+
 }  // namespace dclcomms::cli::driver

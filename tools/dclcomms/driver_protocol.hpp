@@ -3,6 +3,7 @@
 // protocol's event objects, the identity a `create` carries, and the answers' shape.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "dclcomms/core/result.hpp"
@@ -18,6 +19,9 @@ nlohmann::json event_json(const transport::TransportEvent& event);
 
 /// The signing identity of a create request's "identity" (none when absent), or why it is unusable.
 core::Result<std::optional<transport::SigningIdentity>, std::string> identity_of(const nlohmann::json& create_request);
+
+/// The answer to `connect`, `disconnect` or `send` on `transport`; nothing for any other command.
+std::optional<nlohmann::json> transport_request(transport::Transport& transport, const nlohmann::json& request);
 
 inline nlohmann::json ok() { return {{"ok", true}}; }
 inline nlohmann::json refused(const std::string& code, const std::string& message) {
