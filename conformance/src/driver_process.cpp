@@ -65,32 +65,44 @@ DriverProcess::~DriverProcess() {
   close(from_driver_);
 }
 
+DriverProcess::ReadOutcome DriverProcess::read_some(int timeout_ms) {
+  pollfd fd{from_driver_, POLLIN, 0};
+  if (poll(&fd, 1, timeout_ms) <= 0) return ReadOutcome::nothing;
+  char chunk[65536];
+  const ssize_t n = read(from_driver_, chunk, sizeof chunk);
+  if (n <= 0) {
+    error_ = "the driver exited (stdout closed)";
+    return ReadOutcome::closed;
+  }
+  buffered_.append(chunk, static_cast<std::size_t>(n));
+  return ReadOutcome::data;
+}
+
+std::optional<std::string> DriverProcess::next_buffered_line() {
+  const auto newline = buffered_.find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  std::string line = buffered_.substr(0, newline);
+  buffered_.erase(0, newline + 1);
+  return line;
+}
+
+bool DriverProcess::buffer_overflowed() {
+  if (buffered_.size() <= line_bytes_max) return false;
+  error_ = "the driver wrote a line longer than 16 MiB";
+  return true;
+}
+
 std::optional<std::string> DriverProcess::read_line(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (const auto newline = buffered_.find('\n'); newline != std::string::npos) {
-      std::string line = buffered_.substr(0, newline);
-      buffered_.erase(0, newline + 1);
-      return line;
-    }
-    if (buffered_.size() > line_bytes_max) {
-      error_ = "the driver wrote a line longer than 16 MiB";
-      return std::nullopt;
-    }
+    if (auto line = next_buffered_line()) return line;
+    if (buffer_overflowed()) return std::nullopt;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       error_ = "the driver did not answer within " + std::to_string(timeout.count()) + " ms";
       return std::nullopt;
     }
-    pollfd fd{from_driver_, POLLIN, 0};
-    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
-    char chunk[65536];
-    const ssize_t n = read(from_driver_, chunk, sizeof chunk);
-    if (n <= 0) {
-      error_ = "the driver exited (stdout closed)";
-      return std::nullopt;
-    }
-    buffered_.append(chunk, static_cast<std::size_t>(n));
+    if (read_some(static_cast<int>(left.count())) == ReadOutcome::closed) return std::nullopt;
   }
 }
 
@@ -128,29 +140,16 @@ bool DriverProcess::keep_if_unsolicited(const nlohmann::json& line) {
 
 std::vector<nlohmann::json> DriverProcess::take_unsolicited(bool& alive) {
   alive = true;
-  for (;;) {
-    pollfd fd{from_driver_, POLLIN, 0};
-    if (poll(&fd, 1, 0) <= 0) break;  // nothing more in the pipe right now
-    char chunk[65536];
-    const ssize_t n = read(from_driver_, chunk, sizeof chunk);
-    if (n <= 0) {
+  for (;;) {  // what is in the pipe right now, without waiting
+    const ReadOutcome outcome = read_some(0);
+    if (outcome == ReadOutcome::nothing) break;
+    if (outcome == ReadOutcome::closed || buffer_overflowed()) {
       alive = false;
-      error_ = "the driver exited (stdout closed)";
-      break;
-    }
-    buffered_.append(chunk, static_cast<std::size_t>(n));
-    if (buffered_.size() > line_bytes_max) {
-      alive = false;
-      error_ = "the driver wrote a line longer than 16 MiB";
       break;
     }
   }
-  for (auto newline = buffered_.find('\n'); newline != std::string::npos; newline = buffered_.find('\n')) {
-    const auto line = nlohmann::json::parse(buffered_.substr(0, newline), nullptr, false);
-    buffered_.erase(0, newline + 1);
-    // Between requests only events may come; an answer nobody waits for is dropped.
-    (void)keep_if_unsolicited(line);
-  }
+  // Between requests only events may come; an answer nobody waits for is dropped.
+  while (auto line = next_buffered_line()) (void)keep_if_unsolicited(nlohmann::json::parse(*line, nullptr, false));
   std::vector<nlohmann::json> out;
   out.swap(unsolicited_);
   return out;

@@ -34,6 +34,13 @@ class DriverProcess {
  private:
   DriverProcess(pid_t pid, int to_driver, int from_driver) : pid_(pid), to_driver_(to_driver), from_driver_(from_driver) {}
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  enum class ReadOutcome : std::uint8_t { data, nothing, closed };
+  /// Waits up to `timeout_ms` for output and appends one read of it to the buffer.
+  ReadOutcome read_some(int timeout_ms);
+  /// The first whole line in the buffer, taken out of it.
+  std::optional<std::string> next_buffered_line();
+  /// True (and error() says so) when the buffer holds more than a line may be long.
+  bool buffer_overflowed();
   /// Keeps `line` if it is an unsolicited event; true when it was one.
   bool keep_if_unsolicited(const nlohmann::json& line);
 
