@@ -1,6 +1,9 @@
 // Wire-mode cases (docs/wire-mode.md): the transport under test on real loopback TCP, through a
 // fault-injecting proxy, to our reference ws-room server, with a reference peer in the same room.
-// They run in real time (Case::real_time): each bounds every wait and takes at most a few seconds.
+// They run in real time (Case::real_time). Every wait ends as soon as what it waits for happens;
+// its bound only catches a transport that never gets there, so it is far longer than any loaded CI
+// machine needs (the verdicts must not depend on how fast the machine is today). What a case
+// measures (join time, how long a reset took to be reported) goes into its detail, not its verdict.
 #include "cases.hpp"
 
 #include "../src/delivery_checks.hpp"
@@ -17,8 +20,9 @@ using transport::Disconnected;
 using transport::MessageReceived;
 using transport::PeerJoined;
 
-// Generous for loopback, even on a loaded 2-core CI machine: the handshake is a few kilobytes.
-constexpr core::Duration join_limit = 3s;
+// The bound on every wait of these cases. Loopback takes milliseconds; only a hang takes this long.
+constexpr core::Duration hang_limit = 30s;
+const std::string hang_limit_text = "30 s";
 
 // A chat Packet whose text names it ("<tag> #<i>") and is padded to vary sizes across the faults.
 codec::Bytes numbered_packet(const std::string& tag, int i, std::size_t padding) {
@@ -33,15 +37,15 @@ std::optional<std::string> join_room(WireWorld& world, Endpoint*& peer_out) {
   if (world.error()) return *world.error();
   Endpoint& peer = world.add_peer();
   peer_out = &peer;
-  if (!world.run_until([&] { return peer.connected() || peer.disconnected(); }, join_limit) || !peer.connected()) {
+  if (!world.run_until([&] { return peer.connected() || peer.disconnected(); }, hang_limit) || !peer.connected()) {
     return "the reference peer could not join the reference server (a harness problem)";
   }
   if (auto refused = world.create_tut()) return "the factory refused a valid ws-room URI: " + *refused;
   world.connect_tut();
   const auto joined = [&] { return world.tut().connected() && !peer.all<PeerJoined>().empty(); };
-  if (!world.run_until([&] { return joined() || world.tut().disconnected(); }, join_limit) || !joined()) {
+  if (!world.run_until([&] { return joined() || world.tut().disconnected(); }, hang_limit) || !joined()) {
     if (world.tut().disconnected()) return "the handshake through the proxy ended in Disconnected: " + world.tut().all<Disconnected>().front().reason;
-    return "no Connected (and the peer saw no PeerJoined) within 3 s of connect() through the proxy";
+    return "no Connected (and the peer saw no PeerJoined) within " + hang_limit_text + " of connect() through the proxy";
   }
   return std::nullopt;
 }
@@ -79,7 +83,7 @@ CaseOutcome reliable_through_impaired_link(CaseContext& context) {
   const auto all_arrived = [&] {
     return world.tut().all<MessageReceived>().size() >= from_peer.size() && peer->all<MessageReceived>().size() >= from_tut.size();
   };
-  world.run_until([&] { return all_arrived() || world.tut().disconnected(); }, 4s);
+  world.run_until([&] { return all_arrived() || world.tut().disconnected(); }, hang_limit);
   world.run_for(100ms);  // anything duplicated would arrive now
   if (world.tut().disconnected()) return fail("disconnected under latency, jitter, fragmentation and a bandwidth cap");
   if (auto problem = check_reliable(from_tut, peer->all<MessageReceived>(), world.tut().address, false, "the peer")) return fail(*problem);
@@ -107,28 +111,41 @@ CaseOutcome stall_then_everything_arrives(CaseContext& context) {
     return world.tut().all<MessageReceived>().size() >= from_peer.size() && peer->all<MessageReceived>().size() >= from_tut.size();
   };
   if (auto problem = send_both(0, 5)) return fail(*problem);
-  if (!world.run_until(arrived, 2s)) return fail("packets sent before the stall did not arrive within 2 s");
+  if (!world.run_until(arrived, hang_limit)) return fail("packets sent before the stall did not arrive within " + hang_limit_text);
 
-  constexpr core::Duration stall = 2s;
-  world.note("stall 2000 ms");
-  world.proxy().stall(stall);
+  // The stall lasts at least 2 s and until the proxy holds bytes of the packets sent during it in
+  // both directions (a loaded machine, or a driver process, may take a while to write them): it is
+  // open-ended and resumed by the case, so how fast the machine is cannot shorten what it tests.
+  constexpr core::Duration stall_min = 2s;
+  world.note("stall: at least 2000 ms, until bytes are held both ways");
+  world.proxy().stall(24h);
   const core::Duration stall_started = world.elapsed();
+  const std::size_t tut_had = world.tut().all<MessageReceived>().size(), peer_had = peer->all<MessageReceived>().size();
   if (auto problem = send_both(5, 10)) return fail(*problem);
-  world.run_for(300ms);
-  if (arrived() || world.proxy().held_bytes() == 0) return fail("the proxy did not hold the bytes sent during the stall (a harness problem)");
-  if (!world.run_until([&] { return arrived() || world.tut().disconnected(); }, stall + 2s) || world.tut().disconnected()) {
-    if (world.tut().disconnected()) return fail("a 2 s stall ended the session: " + world.tut().all<Disconnected>().front().reason);
-    return fail("packets held by a 2 s stall had not all arrived 2 s after it ended");
+  const bool held_both_ways = world.run_until(
+      [&] { return world.proxy().held_bytes_to_upstream() > 0 && world.proxy().held_bytes_to_downstream() > 0; }, hang_limit);
+  if (const auto so_far = world.elapsed() - stall_started; so_far < stall_min) world.run_for(stall_min - so_far);
+  if (!held_both_ways) {
+    if (world.proxy().held_bytes_to_upstream() == 0) return fail("nothing the transport sent during the stall reached the proxy within " + hang_limit_text);
+    return fail("the proxy held nothing of the peer's packets to the transport (a harness problem)");
   }
-  const core::Duration released_after = world.elapsed() - stall_started;
-  if (released_after < stall - 100ms) return fail("the held packets arrived before the stall ended (a harness problem)");
+  if (world.tut().all<MessageReceived>().size() != tut_had || peer->all<MessageReceived>().size() != peer_had) {
+    return fail("packets crossed a stalled link (a harness problem)");
+  }
+  world.proxy().resume();
+  const core::Duration held_for = world.elapsed() - stall_started;
+  if (world.tut().disconnected()) return fail("a " + std::to_string(held_for / 1ms) + " ms stall ended the session: " + world.tut().all<Disconnected>().front().reason);
+  if (!world.run_until([&] { return arrived() || world.tut().disconnected(); }, hang_limit) || world.tut().disconnected()) {
+    if (world.tut().disconnected()) return fail("the session ended after a " + std::to_string(held_for / 1ms) + " ms stall: " + world.tut().all<Disconnected>().front().reason);
+    return fail("packets held by the stall had not all arrived " + hang_limit_text + " after it ended");
+  }
   if (auto problem = send_both(15, 1)) return fail("after the stall: " + *problem);
-  world.run_until(arrived, 2s);
+  world.run_until(arrived, hang_limit);
   world.run_for(100ms);
   if (world.tut().disconnected() || peer->disconnected()) return fail("disconnected after the stall");
   if (auto problem = check_reliable(from_tut, peer->all<MessageReceived>(), world.tut().address, false, "the peer")) return fail(*problem);
   if (auto problem = check_reliable(from_peer, world.tut().all<MessageReceived>(), peer->address, false, "the transport")) return fail(*problem);
-  return pass("16 packets each way, 10 of them held " + std::to_string(released_after / 1ms) + " ms by the stall, all exactly once and in order");
+  return pass("16 packets each way, 10 of them held " + std::to_string(held_for / 1ms) + " ms by the stall, all exactly once and in order");
 }
 
 CaseOutcome reset_reports_disconnected(CaseContext& context) {
@@ -138,7 +155,7 @@ CaseOutcome reset_reports_disconnected(CaseContext& context) {
   world.note("reset (RST both sides)");
   world.proxy().reset();
   const core::Duration reset_at = world.elapsed();
-  if (!world.run_until([&] { return world.tut().disconnected(); }, 3s)) return fail("no Disconnected within 3 s of the connection being reset");
+  if (!world.run_until([&] { return world.tut().disconnected(); }, hang_limit)) return fail("no Disconnected within " + hang_limit_text + " of the connection being reset");
   const auto reported_after = world.elapsed() - reset_at;
   world.run_for(200ms);  // a second Disconnected, or a reconnection, would show now
   const auto disconnected = world.tut().all<Disconnected>();
@@ -158,15 +175,15 @@ CaseOutcome signed_login_through_fragmented_links(CaseContext& context) {
   if (world.error()) return fail(*world.error());
   if (auto problem = world.serve_login(three_bytes)) return fail(*problem);
   Endpoint& peer = world.add_peer();
-  if (!world.run_until([&] { return peer.connected() || peer.disconnected(); }, join_limit) || !peer.connected()) {
+  if (!world.run_until([&] { return peer.connected() || peer.disconnected(); }, hang_limit) || !peer.connected()) {
     return fail("the reference peer could not join the reference server (a harness problem)");
   }
   if (auto refused = world.create_tut(world.login_uri())) return fail("the factory refused the valid URI '" + world.login_uri() + "': " + *refused);
   world.connect_tut();
   const auto joined = [&] { return world.tut().connected() && !peer.all<PeerJoined>().empty(); };
-  if (!world.run_until([&] { return joined() || world.tut().disconnected(); }, 5s) || !joined()) {
+  if (!world.run_until([&] { return joined() || world.tut().disconnected(); }, hang_limit) || !joined()) {
     if (world.tut().disconnected()) return fail("the login through the proxy ended in Disconnected: " + world.tut().all<Disconnected>().front().reason);
-    return fail("no Connected (and the peer saw no PeerJoined) within 5 s of connect()");
+    return fail("no Connected (and the peer saw no PeerJoined) within " + hang_limit_text + " of connect()");
   }
   const auto login = world.login_proxy().stats();
   if (login.bytes_to_upstream < 200 || login.largest_write_bytes > 3) {
@@ -177,7 +194,7 @@ CaseOutcome signed_login_through_fragmented_links(CaseContext& context) {
   const auto from_peer = numbered_packet("peer", 0, 300);
   if (auto status = world.tut().transport->send(from_tut, {}); !status) return fail("send refused after joining: " + status.error().message);
   (void)peer.transport->send(from_peer, {});
-  world.run_until([&] { return !world.tut().all<MessageReceived>().empty() && !peer.all<MessageReceived>().empty(); }, 3s);
+  world.run_until([&] { return !world.tut().all<MessageReceived>().empty() && !peer.all<MessageReceived>().empty(); }, hang_limit);
   if (auto problem = check_reliable({from_tut}, peer.all<MessageReceived>(), world.tut().address, false, "the peer")) return fail(*problem);
   if (auto problem = check_reliable({from_peer}, world.tut().all<MessageReceived>(), peer.address, false, "the transport")) return fail(*problem);
   return pass("signed in through " + std::to_string(login.writes) + " writes of at most 3 bytes, then joined the room the endpoint named");
@@ -201,7 +218,7 @@ void add_wire_cases(std::vector<Case>& cases) {
       "A 2 s stall of the TCP stream mid-session loses nothing and ends nothing: the held packets all arrive, in order.", s3 + ".4, §1.2",
       stall_then_everything_arrives);
   add("wire.wsroom.reset_reports_disconnected",
-      "An abrupt TCP reset ends the session with one Disconnected (not a kick) within 3 s, and later sends are refused.", s3 + ".5, §1.2",
+      "An abrupt TCP reset ends the session with one Disconnected (not a kick), and later sends are refused.", s3 + ".5, §1.2",
       reset_reports_disconnected);
   cases.push_back({"wire.signedlogin.login_then_room_through_fragmented_links", Level::must,
                    "Over real TCP cut into 3-byte segments, the signed POST to our endpoint is accepted and the transport joins the room it names.",

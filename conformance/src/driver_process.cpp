@@ -106,7 +106,8 @@ std::optional<std::string> DriverProcess::read_line(std::chrono::milliseconds ti
   }
 }
 
-std::optional<nlohmann::json> DriverProcess::call(nlohmann::json request, std::chrono::milliseconds timeout) {
+std::optional<nlohmann::json> DriverProcess::call(nlohmann::json request) {
+  const std::chrono::milliseconds timeout = answered_ ? answer_timeout : first_answer_timeout;
   const std::int64_t id = next_id_++;
   request["id"] = id;
   const std::string line = request.dump() + "\n";
@@ -128,7 +129,10 @@ std::optional<nlohmann::json> DriverProcess::call(nlohmann::json request, std::c
       error_ = "the driver answered something that is not a protocol line: " + text->substr(0, 200);
       return std::nullopt;
     }
-    if (answer.value("id", std::int64_t{-1}) == id) return answer;
+    if (answer.value("id", std::int64_t{-1}) == id) {
+      answered_ = true;
+      return answer;
+    }
   }
 }
 

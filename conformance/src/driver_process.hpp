@@ -20,9 +20,17 @@ class DriverProcess {
   DriverProcess(const DriverProcess&) = delete;
   DriverProcess& operator=(const DriverProcess&) = delete;
 
+  /// How long a driver may take to answer one request. These bounds only catch hung drivers: in
+  /// virtual time nothing moves while the harness waits, so a slow answer changes no verdict, and a
+  /// loaded CI machine running sanitizer builds must never turn slowness into a failure. The first
+  /// request to a new process also covers its start-up (a Node driver loading its packages).
+  static constexpr std::chrono::milliseconds answer_timeout{std::chrono::seconds(30)};
+  static constexpr std::chrono::milliseconds first_answer_timeout{std::chrono::seconds(60)};
+
   /// Sends `request` (an "id" is added) and waits for the answer with that id. Nothing when the
-  /// driver died, answered garbage, or took longer than `timeout`; `error()` says which.
-  std::optional<nlohmann::json> call(nlohmann::json request, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  /// driver died, answered garbage, or took longer than answer_timeout (first_answer_timeout for
+  /// the first request of this process); `error()` says which.
+  std::optional<nlohmann::json> call(nlohmann::json request);
   const std::string& error() const { return error_; }
 
   /// A real-time driver (virtual_time: false) also writes events on its own, as lines
@@ -51,6 +59,7 @@ class DriverProcess {
   std::vector<nlohmann::json> unsolicited_;
   static constexpr std::size_t unsolicited_max = 65536;  // events not yet taken; beyond: the driver floods
   std::int64_t next_id_ = 1;
+  bool answered_ = false;  // the process has answered a request: it has started
   std::string error_;
 };
 

@@ -15,6 +15,15 @@ namespace {
 // bounds how late the case notices that what it waits for has happened.
 constexpr core::Duration run_slice = std::chrono::milliseconds(2);
 
+// The harness's own servers wait this long for a websocket upgrade or an HTTP request: long enough
+// that a transport slowed down by a loaded machine is never cut off by the harness (the transport's
+// own timers are its business and stay as they are).
+carriers::WebSocketServerOptions harness_server_options() {
+  carriers::WebSocketServerOptions options;  // 127.0.0.1:0
+  options.handshake_timeout = std::chrono::seconds(30);
+  return options;
+}
+
 }  // namespace
 
 WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : context_(context), origin_(runtime_.now()) {
@@ -23,7 +32,11 @@ WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : 
   // AuthChains are checked against the world's fixed clock, as in simulated cases: the identities
   // are derived from the seed with expiries relative to it, and real time is for the network only.
   options.unix_ms_now = [] { return world_unix_ms; };
-  auto server = ws_room::WsRoomServer::start_on_beast(runtime_, options, carriers::WebSocketServerOptions{});  // 127.0.0.1:0
+  // The server's 1 s per handshake step (spec §3.3) is real time here: on a loaded machine a correct
+  // transport could miss it through no fault of its own, and no wire case is about that timer
+  // (server_core_test checks it in virtual time).
+  options.handshake_step_timeout = std::chrono::seconds(30);
+  auto server = ws_room::WsRoomServer::start_on_beast(runtime_, options, harness_server_options());
   if (!server) {
     error_ = "cannot start the reference ws-room server: " + server.error();
     return;
@@ -77,7 +90,7 @@ std::optional<std::string> WireWorld::serve_login(const wire::FaultSettings& fau
                     nlohmann::json{{"status", response.status}, {"body", response.body}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return response;
   };
-  auto server = carriers::WebSocketServer::listen(runtime_, carriers::WebSocketServerOptions{}, std::move(callbacks));  // 127.0.0.1:0
+  auto server = carriers::WebSocketServer::listen(runtime_, harness_server_options(), std::move(callbacks));
   if (!server) return "cannot start the reference signed-login endpoint: " + server.error();
   login_server_ = std::move(server).value();
   auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = login_server_->port(), .seed = context_.seed() + 1, .faults = faults});

@@ -116,7 +116,8 @@ class Link : public std::enable_shared_from_this<Link> {
   }
 
   bool dead() const { return dead_; }
-  std::size_t held_bytes() const { return to_upstream_.held_bytes + to_downstream_.held_bytes; }
+  std::size_t held_bytes_to_upstream() const { return to_upstream_.held_bytes; }
+  std::size_t held_bytes_to_downstream() const { return to_downstream_.held_bytes; }
 
   /// Re-evaluates both directions (faults or a stall changed).
   void nudge() {
@@ -185,7 +186,12 @@ class Link : public std::enable_shared_from_this<Link> {
     if (f.segment_bytes_max > 0) piece = std::min(piece, f.segment_bytes_max);
     if (f.bandwidth_bytes_per_s > 0) {
       piece = std::min(piece, static_cast<std::size_t>(std::max<std::int64_t>(1, f.bandwidth_bytes_per_s / pacing_slices_per_s)));
-      d.next_write_allowed = now + std::chrono::nanoseconds(static_cast<std::int64_t>(piece) * 1'000'000'000 / f.bandwidth_bytes_per_s);
+      // A token bucket one slice deep: a write that woke late may catch up by at most one slice, so
+      // timer lateness on a loaded machine does not pile up into a slower link than configured,
+      // and no burst exceeds one slice's worth of bytes.
+      const core::TimePoint slice_ago = now - std::chrono::nanoseconds(1'000'000'000 / pacing_slices_per_s);
+      d.next_write_allowed = std::max(d.next_write_allowed, slice_ago) +
+                             std::chrono::nanoseconds(static_cast<std::int64_t>(piece) * 1'000'000'000 / f.bandwidth_bytes_per_s);
     }
     d.writing = true;
     net::async_write(d.to, net::buffer(chunk.bytes.data() + chunk.written, piece),
@@ -289,6 +295,11 @@ void FaultProxy::stall(core::Duration duration) {
   for (const auto& link : live_links(*state_)) link->nudge();
 }
 
+void FaultProxy::resume() {
+  state_->stall_until = std::min(state_->stall_until, state_->runtime.now());
+  for (const auto& link : live_links(*state_)) link->nudge();
+}
+
 void FaultProxy::reset() {
   for (const auto& link : live_links(*state_)) {
     link->abort();
@@ -296,9 +307,17 @@ void FaultProxy::reset() {
   }
 }
 
-std::size_t FaultProxy::held_bytes() const {
+std::size_t FaultProxy::held_bytes() const { return held_bytes_to_upstream() + held_bytes_to_downstream(); }
+
+std::size_t FaultProxy::held_bytes_to_upstream() const {
   std::size_t total = 0;
-  for (const auto& link : live_links(*state_)) total += link->held_bytes();
+  for (const auto& link : live_links(*state_)) total += link->held_bytes_to_upstream();
+  return total;
+}
+
+std::size_t FaultProxy::held_bytes_to_downstream() const {
+  std::size_t total = 0;
+  for (const auto& link : live_links(*state_)) total += link->held_bytes_to_downstream();
   return total;
 }
 

@@ -76,12 +76,19 @@ class FaultProxy {
   /// Holds every byte of every connection, both directions, for `duration` from now (reading goes
   /// on up to buffer_bytes_max); then releases what was held, in order. A later call extends it.
   void stall(core::Duration duration);
+  /// Ends a stall now and releases what was held, in order. Tests that must see bytes held stall
+  /// for far longer than they need and resume when they have seen it: a stall that ends on its own
+  /// after a short time can end before a loaded machine got the bytes to the proxy.
+  void resume();
   /// Tears down every open connection at once with an RST on both sides (SO_LINGER 0), dropping
   /// what was held. Connections accepted afterwards are forwarded normally.
   void reset();
 
   /// Bytes held right now, summed over all connections and directions.
   std::size_t held_bytes() const;
+  /// The same, one direction only: client -> upstream server, or upstream server -> client.
+  std::size_t held_bytes_to_upstream() const;
+  std::size_t held_bytes_to_downstream() const;
   FaultProxyStats stats() const;
 
   struct State;  // shared with the connections' handlers (fault_proxy.cpp)

@@ -13,8 +13,10 @@ const path = require('path');
 const readline = require('readline');
 const util = require('util');
 
-const CHECK_MS = 20_000; // one check
-const WAIT_MS = 5_000; // one expected event
+// Deadlines that only catch hangs (every wait resolves as soon as its event happens, so a passing
+// run is no slower): they must hold on a loaded 2-core machine running ASan builds under ctest -j2.
+const CHECK_MS = 120_000; // one check (some start three dclcomms clients one after another); above WAIT_MS
+const WAIT_MS = 30_000; // one expected event (covers an ASan process start plus a handshake)
 
 // Set once by the script: where its child processes run and its npm peers are looked up.
 const ctx = { dir: process.cwd(), require, verbose: false };
@@ -357,7 +359,7 @@ class MiniComms {
     this.child.on('close', (code, sig) => this.log.push({ exit: true, code, signal: sig }, true));
     this.child.on('error', (e) => this.log.push({ exit: true, code: null, error: e.message }, true));
     const ready = `Listening 127.0.0.1:${port}`;
-    const first = await this.log.wait((e) => e.exit || (e.line && e.line.includes(ready)), `"${ready}"`, 15_000);
+    const first = await this.log.wait((e) => e.exit || (e.line && e.line.includes(ready)), `"${ready}"`, 60_000); // a hang catcher
     if (first.exit) throw new Error(`mini-comms exited (${first.code}): ${this.output.trim().split('\n').slice(-3).join(' / ')}`);
     this.host = `127.0.0.1:${port}`;
     return this;

@@ -23,8 +23,16 @@ const dclCrypto = requirePeer('@dcl/crypto/dist/crypto'); // ethSign, recoverPub
 const { Packet } = requirePeer('@dcl/protocol/out-js/decentraland/kernel/comms/rfc4/comms.gen');
 const { WsPacket } = requirePeer('@dcl/protocol/out-js/decentraland/kernel/comms/rfc5/ws_comms.gen');
 
-const WATCHDOG_MS = 120_000; // the whole run; one check: harness.CHECK_MS, one expected event: WAIT_MS
-const QUIET_MS = 300; // how long "nothing more arrives" is watched for
+// The whole run, a hang catcher; one check: harness.CHECK_MS, one expected event: WAIT_MS. Below the
+// ctest TIMEOUT (900 s, CMakeLists.txt) so that the harness itself stops its children by PID.
+const WATCHDOG_MS = 840_000;
+const QUIET_MS = 300; // how long "nothing more arrives" is watched for (only before negative checks)
+// Our server closes a handshake that stalls after 1 s per stage. Here only: not before 900 ms
+// (so it was that timer, not an earlier close; a lower bound load cannot break) and within 30 s
+// (bounded; load may delay the close by seconds). The exact 1 s is checked in virtual time, not
+// here (WsRoomServerCore.HandshakeStepsTimeOut, reference/ws_room/test/server_core_test.cpp).
+const HANDSHAKE_CLOSE_MIN_MS = 900;
+const HANDSHAKE_CLOSE_MAX_MS = 30_000;
 
 const ARGS = harness.parseArgs(process.argv.slice(2));
 const DCLCOMMS = ARGS.dclcomms;
@@ -133,10 +141,12 @@ class NodeClient {
   }
   async connect() {
     const identity = await authIdentity(this.owner, this.opts.delegationSigner || this.owner, this.opts.minutes);
+    // Monotonic ms, taken before the TCP connect: no timer of the server for this socket can start earlier.
+    this.startedAt = performance.now();
     this.ws = new WebSocket(this.url, this.opts.subprotocols || ['rfc5']);
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('open', () => {
-      this.log.push({ type: 'open', at: Date.now() });
+      this.log.push({ type: 'open', at: performance.now() });
       if (this.opts.silent) return;
       this.sendWs({ $case: 'peerIdentification', peerIdentification: { address: this.opts.identifyAs || this.owner.address } });
     });
@@ -167,7 +177,7 @@ class NodeClient {
       }
     });
     this.ws.on('error', (e) => this.log.push({ type: 'error', message: e.message }));
-    this.ws.on('close', (code) => this.log.push({ type: 'close', code, at: Date.now() }, true));
+    this.ws.on('close', (code) => this.log.push({ type: 'close', code, at: performance.now() }, true));
     const e = await this.log.wait((x) => ['welcomeMessage', 'close', 'peerKicked'].includes(x.type), 'welcome');
     if (e.type !== 'welcomeMessage') throw new Error(`${this.name}: no welcome, got ${this.log.tail()}`);
     this.alias = e.alias;
@@ -509,11 +519,12 @@ function ourServerNodeChecks() {
         await sleep(50);
       }
       await Promise.all([st.n2.close(), st.n1b.close()]);
+      const deadline2 = Date.now() + WAIT_MS; // from here: the closes above may have taken a while
       for (;;) {
         s = await srv.status();
         const d = (s.details || []).find((x) => x.roomName === room);
         if (!d || d.count === 0) break;
-        assert(Date.now() < deadline + WAIT_MS, `after everyone left: ${JSON.stringify(s)}`);
+        assert(Date.now() < deadline2, `after everyone left: ${JSON.stringify(s)}`);
         await sleep(50);
       }
     },
@@ -543,6 +554,15 @@ async function assertUpstreamRejects(client) {
   assert(!r.ok, `@dcl/crypto accepts the chain our server rejected: ${JSON.stringify(client.sent.chain)}`);
 }
 
+// The close of a stalled handshake came from the server's handshake timer (HANDSHAKE_CLOSE_MIN_MS /
+// _MAX_MS above). Measured from before the TCP connect, not from the 'open' event: a stalled Node
+// could handle 'open' and 'close' back to back, which would shrink an interval measured from 'open'.
+function assertHandshakeTimerClose(client, closed) {
+  const ms = closed.at - client.startedAt;
+  assert(ms >= HANDSHAKE_CLOSE_MIN_MS, `closed ${Math.round(ms)} ms after connecting: before the handshake timer (1 s per stage) could fire`);
+  assert(ms <= HANDSHAKE_CLOSE_MAX_MS, `closed ${Math.round(ms)} ms after connecting: the handshake timer (1 s per stage) did not close it`);
+}
+
 function ourServerEdgeChecks() {
   const st = {};
   const room = 'edge';
@@ -555,8 +575,7 @@ function ourServerEdgeChecks() {
       const opened = c.log.find((x) => x.type === 'open');
       const closed = c.log.find((x) => x.type === 'close');
       assert(opened, 'never opened');
-      const ms = closed.at - opened.at;
-      assert(ms <= 3000, `closed after ${ms} ms (spec: 1 s per handshake stage)`);
+      assertHandshakeTimerClose(c, closed);
       assert(!c.log.find((x) => x.type === 'challengeMessage'), 'challenge sent without identification');
     },
   ]);
@@ -568,8 +587,7 @@ function ourServerEdgeChecks() {
       const challenged = c.log.find((x) => x.type === 'challengeMessage');
       const closed = c.log.find((x) => x.type === 'close');
       assert(challenged, 'no challenge');
-      const ms = closed.at - c.log.find((x) => x.type === 'open').at;
-      assert(ms <= 3000, `closed ${ms} ms after the upgrade (spec: 1 s per handshake stage)`);
+      assertHandshakeTimerClose(c, closed);
     },
   ]);
   checks.push([

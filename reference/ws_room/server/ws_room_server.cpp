@@ -71,6 +71,8 @@ WsRoomServer::WsRoomServer(core::Runtime& runtime, WsRoomServerOptions options)
         config.challenge_required = options_.challenge_required;
         config.room_capacity = options_.room_capacity;
         config.connections_max = options_.connections_max;
+        config.identification_timeout = options_.handshake_step_timeout;
+        config.challenge_timeout = options_.handshake_step_timeout;
         return config;
       }()) {}
 

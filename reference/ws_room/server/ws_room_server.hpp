@@ -21,6 +21,11 @@ struct WsRoomServerOptions {
   std::size_t room_capacity = 150;
   std::size_t connections_max = 10'000;
   std::uint64_t challenge_seed = 0;  // 0: seeded from the system random generator
+  /// How long a connection may take for each step of the handshake (upgrade -> identification,
+  /// challenge -> signed challenge) before it is closed. 1 s as upstream's servers; the suite's
+  /// wire mode raises it so that a transport that is slow only because the machine is loaded is
+  /// not dropped by the harness's own server (wire cases test faults, not this timer).
+  core::Duration handshake_step_timeout = std::chrono::seconds(1);
   /// Unix time in ms for AuthChain expiry checks (default: the system clock).
   std::function<std::int64_t()> unix_ms_now;
   /// One line per connection event (joins, leaves, rejections) as JSON; empty: silent.

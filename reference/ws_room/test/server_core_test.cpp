@@ -118,6 +118,29 @@ TEST(WsRoomServerCore, HandshakeStepsTimeOut) {
   EXPECT_EQ(h.server.connection_count(), 0u);
 }
 
+// The second stage has its own 1 s (spec §3.3: HANDSHAKE_TIMEOUT per stage, re-armed after each
+// step): an identified connection that never answers the challenge is closed 1 s after it.
+TEST(WsRoomServerCore, TheChallengeStepTimesOutOnItsOwnClock) {
+  RoomHarness h;
+  h.server.handle_connection_opened(98, "r1", h.now);
+  h.now += 900ms;  // most of the first stage used up: the second must not inherit what is left
+  codec::WsPacket identification;
+  identification.mutable_peer_identification()->set_address(alice);
+  h.server.handle_frame(98, codec::encode_ws_packet(identification), h.now);
+  ASSERT_TRUE(h.server.poll_transmit().has_value());  // the challenge
+  EXPECT_EQ(h.server.poll_timeout(), h.now + 1s);
+  h.now += 999ms;
+  h.server.handle_timeout(h.now);
+  EXPECT_FALSE(h.server.poll_transmit().has_value()) << "closed before its 1 s";
+  EXPECT_EQ(h.server.connection_count(), 1u);
+  h.now += 1ms;
+  h.server.handle_timeout(h.now);
+  const auto t = h.server.poll_transmit();
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(std::get<CloseRequest>(t->transmit).reason, CloseReason::handshake_timeout);
+  EXPECT_EQ(h.server.connection_count(), 0u);
+}
+
 TEST(WsRoomServerCore, ProtocolViolationsClose) {
   RoomHarness h;
   auto expect_rejected = [&](ConnectionId id, std::vector<std::uint8_t> frame, CloseReason reason) {
