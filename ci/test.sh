@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs dependencies, fuzzes each parser briefly with
 # clang (libFuzzer + ASan/UBSan), checks the simulator's golden traces in a Release (-O2) build,
-# then builds with ASan+UBSan (g++, -O1) and runs every test there —
+# then builds with ASan+UBSan (g++, -O0: the optimiser is most of a sanitizer build's compile time,
+# and the sanitizers check the same at any level; docs/testing.md) and runs every test there —
 # unit, property, golden, simulator, loopback, conformance (in-process, driver, Node template) and
 # interop with the real npm peers. The last lines are ctest's summary. (A separate Debug run would
 # repeat the same tests without the sanitizers; on 2 cores it would double CI time for no new check.)
@@ -18,7 +19,7 @@ step "fuzz smoke run (clang, libFuzzer)"
 bash ci/fuzz.sh "${DCLCOMMS_FUZZ_SECONDS:-20}"
 
 step "determinism across build types: the simulator's golden traces, built -O2 (Release)"
-# The ASan run below checks them at -O1; the same traces must come out of an optimised build.
+# The ASan run below checks them at -O0; the same traces must come out of an optimised build.
 bash ci/build.sh release --target sim_engine_test >/dev/null
 build/release/simulator/engine/sim_engine_test --gtest_filter='Fixtures/GoldenTrace.*:*Determinism*' --gtest_brief=1
 
