@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <variant>
 
 #include "../src/livekit_world.hpp"
 #include "../src/arbitrary_packets.hpp"
+#include "../src/delivery_checks.hpp"
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
@@ -123,22 +125,47 @@ CaseOutcome connected_lists_participants(CaseContext& context) {
   return pass("Connected listed the " + std::to_string(present.size()) + " participants present, not itself");
 }
 
-CaseOutcome peers_join_and_leave(CaseContext& context) {
-  LivekitWorld world(context, lan());
-  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+// The transport under test joins, then a participant joins and leaves; what the transport reported.
+struct JoinThenLeave {
+  std::vector<transport::PeerJoined> joined;
+  std::vector<transport::PeerLeft> left;
+  std::string identity;
+};
+std::variant<JoinThenLeave, std::string> participant_joins_then_leaves(LivekitWorld& world) {
+  if (auto error = world.join_tut(); !error.empty()) return error;
   Participant& peer = world.add_participant();
-  world.run_until([&] { return !world.tut().all<transport::PeerJoined>().empty(); }, 10s);
-  const auto joined = world.tut().all<transport::PeerJoined>();
-  if (joined.size() != 1 || joined[0].address != peer.identity) {
-    return fail("expected one PeerJoined for the participant's identity " + peer.identity + ", got " + std::to_string(joined.size()) +
-                (joined.empty() ? "" : " (first: '" + joined[0].address + "')"));
-  }
+  if (!world.settle_participants()) return std::string("the reference participant could not join");
+  world.run_for(1s);  // a PeerJoined, if the transport reports them, shows now
   peer.session->leave();
   world.run_until([&] { return !world.tut().all<transport::PeerLeft>().empty(); }, 10s);
-  const auto left = world.tut().all<transport::PeerLeft>();
-  if (left.size() != 1 || left[0].address != peer.identity) {
-    return fail("expected one PeerLeft for " + peer.identity + " after it left, got " + std::to_string(left.size()) +
-                (left.empty() ? "" : " (first: '" + left[0].address + "')"));
+  return JoinThenLeave{world.tut().all<transport::PeerJoined>(), world.tut().all<transport::PeerLeft>(), peer.identity};
+}
+
+CaseOutcome peer_leave_reported(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  auto outcome = participant_joins_then_leaves(world);
+  if (const auto* error = std::get_if<std::string>(&outcome)) return fail(*error);
+  const auto& seen = std::get<JoinThenLeave>(outcome);
+  if (seen.left.size() != 1 || seen.left[0].address != seen.identity) {
+    return fail("expected one PeerLeft for " + seen.identity + " after it left, got " + std::to_string(seen.left.size()) +
+                (seen.left.empty() ? "" : " (first: '" + seen.left[0].address + "')"));
+  }
+  // PeerJoined is optional (livekit.peers.join_reported); reported or not, it must name that participant.
+  for (const auto& j : seen.joined) {
+    if (j.address != seen.identity) return fail("PeerJoined for '" + j.address + "', but the participant that joined is " + seen.identity);
+  }
+  if (seen.joined.size() > 1) return fail("PeerJoined reported " + std::to_string(seen.joined.size()) + " times for one participant");
+  return pass();
+}
+
+CaseOutcome peer_join_reported(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  auto outcome = participant_joins_then_leaves(world);
+  if (const auto* error = std::get_if<std::string>(&outcome)) return fail(*error);
+  const auto& seen = std::get<JoinThenLeave>(outcome);
+  if (seen.joined.size() != 1 || seen.joined[0].address != seen.identity) {
+    return fail("expected one PeerJoined for the participant's identity " + seen.identity + ", got " + std::to_string(seen.joined.size()) +
+                (seen.joined.empty() ? "" : " (first: '" + seen.joined[0].address + "')"));
   }
   return pass();
 }
@@ -272,7 +299,6 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
 }
 
 CaseOutcome targeted_sends(CaseContext& context) {
-  if (!context.transport().capabilities.targeted_sends) return unsupported("the transport does not declare targeted sends");
   LivekitWorld world(context, lan());
   Participant& p1 = world.add_participant();
   Participant& p2 = world.add_participant();
@@ -352,33 +378,49 @@ CaseOutcome token_outside_window(CaseContext& context, bool expired) {
   return pass("refused: " + error);
 }
 
+// LiveKit's data channel carries at most 64 KiB - 1 per packet (its negotiated SCTP maximum): a larger
+// packet closes the channel (spec §9.2), which is why every client keeps a limit of its own.
+constexpr std::size_t livekit_sctp_payload_bytes_max = 65535;
+
 CaseOutcome oversize_refused_cleanly(CaseContext& context) {
   LivekitWorld world(context, lan());
   Participant& peer = world.add_participant();
   if (!world.settle_participants()) return fail("the reference participant could not join");
   if (auto error = world.join_tut(); !error.empty()) return fail(error);
-  const std::size_t limit = context.transport().capabilities.payload_bytes_max;
+  const auto& capabilities = context.transport().capabilities;
+  // Without a declared limit, the channel's own is the one no client may cross (the kernel drops
+  // above 65000 bytes, hammurabi above 30000: a packet at the channel's limit need not arrive).
+  const std::size_t limit = capabilities.payload_bytes_max.value_or(livekit_sctp_payload_bytes_max);
   const auto before = chat("before");
-  const auto at_limit = chat_of_size(limit);
   const auto after = chat("after");
+  std::vector<codec::Bytes> expected{before};
   if (!world.tut().transport->send(before, {})) return fail("a small packet was refused");
-  if (!world.tut().transport->send(at_limit, {})) return fail("a packet of exactly the declared maximum (" + std::to_string(limit) + " bytes) was refused");
+  if (capabilities.payload_bytes_max) {
+    const auto at_limit = chat_of_size(limit);
+    if (!world.tut().transport->send(at_limit, {})) return fail("a packet of exactly the declared maximum (" + std::to_string(limit) + " bytes) was refused");
+    expected.push_back(at_limit);
+  }
   const codec::Bytes huge(limit + 1, 0x00);
   auto status = world.tut().transport->send(huge, {});
-  if (status.ok()) return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the declared maximum) was accepted");
-  if (status.error().code != transport::TransportErrorCode::packet_too_large) {
+  if (status.ok() && capabilities.typed_send_refusals) {
+    return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the maximum) was accepted; the transport declares typed_send_refusals");
+  }
+  if (!status.ok() && status.error().code != transport::TransportErrorCode::packet_too_large) {
     return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected packet_too_large");
   }
   if (!world.tut().transport->send(after, {})) return fail("a small packet after the refused one was refused too");
-  world.run_until([&] { return peer.received.size() >= 3; }, 10s);
+  expected.push_back(after);
+  world.run_until([&] { return peer.received.size() >= expected.size(); }, 10s);
   world.run_for(1s);
   std::vector<codec::Bytes> got;
   for (const auto& d : peer.received) got.push_back(d.payload);
-  if (got != std::vector<codec::Bytes>{before, at_limit, after}) {
-    return fail("expected exactly the three accepted packets in order at the participant, got " + std::to_string(got.size()) + " packets");
+  if (got != expected) {
+    return fail("expected exactly the " + std::to_string(expected.size()) + " accepted packets in order at the participant, got " +
+                std::to_string(got.size()) + " packets");
   }
   if (world.tut().disconnected()) return fail("the refused packet ended the session");
-  return pass();
+  return pass(std::string(status.ok() ? "dropped without an error" : "refused with packet_too_large") + " over " + std::to_string(limit) +
+              " bytes; the packets around it arrived");
 }
 
 CaseOutcome no_echo(CaseContext& context) {
@@ -410,8 +452,15 @@ CaseOutcome cut_off_is_reported(CaseContext& context) {
   const auto disconnected = world.tut().all<Disconnected>();
   if (disconnected.size() != 1) return fail("Disconnected was reported " + std::to_string(disconnected.size()) + " times");
   if (disconnected.front().kicked) return fail("a lost connection was reported as a kick");
-  if (world.tut().transport->send(chat("into the void"), {}).ok()) return fail("a send after the disconnect was accepted (and would be lost)");
   if (!world.run_until([&] { return !peer.saw_leave.empty(); }, 30s)) return fail("the room never saw the silent participant leave");
+  // The path heals: a transport that rejoined behind the application's back would now deliver a
+  // late send to the participant.
+  world.simulation().heal();
+  const auto late = chat("into the void");
+  const auto status = world.tut().transport->send(late, {});
+  world.run_for(10s);
+  const auto delivered = static_cast<std::size_t>(std::count_if(peer.received.begin(), peer.received.end(), [&](const auto& d) { return d.payload == late; }));
+  if (auto problem = check_send_after_disconnect(status, delivered, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
   return pass();
 }
 
@@ -468,43 +517,51 @@ CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weathe
 }  // namespace
 
 void add_livekit_cases(std::vector<Case>& cases) {
+  const std::string type = "livekit";
   cases.push_back({"livekit.join.connected_lists_participants", Level::must,
-                   "Joining gives Connected listing the participants already in the room (and not itself).", s6 + ".4", "livekit",
+                   "Joining gives Connected listing the participants already in the room (and not itself).", s6 + ".4 (initial list on connect)", type,
                    connected_lists_participants});
-  cases.push_back({"livekit.peers.join_and_leave", Level::must,
-                   "Participants joining and leaving become PeerJoined / PeerLeft carrying their LiveKit identity.", s6 + ".4, §1.4", "livekit",
-                   peers_join_and_leave});
+  cases.push_back({"livekit.peers.leave_reported", Level::must,
+                   "A participant leaving becomes PeerLeft carrying its LiveKit identity; a PeerJoined, if reported at all, names that participant.",
+                   s6 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, peer_leave_reported});
+  cases.push_back(Case{.id = "livekit.peers.join_reported", .level = Level::capability,
+                       .proves = "A participant joining becomes one PeerJoined carrying its LiveKit identity.",
+                       .spec = "comms-transports.md §1.1 (join/leave events are an expected addition), §1.2 (the reference shape has no "
+                               "PEER_CONNECTED), §6.4 (ParticipantConnected)",
+                       .requires_type = type, .run = peer_join_reported, .capability = Capability::peer_joined_events});
   cases.push_back({"livekit.pack.outbound_byte_identical", Level::must,
                    "Arbitrary Packets reach a participant byte-identical as bare payloads: reliable as RELIABLE data, unreliable as LOSSY.",
-                   s6 + ".3", "livekit", outbound_byte_identical});
+                   s6 + ".3", type, outbound_byte_identical});
   cases.push_back({"livekit.pack.inbound_byte_identical", Level::must,
                    "Arbitrary Packets published by participants surface byte-identical, attributed to their senders.", s6 + ".3, §1.4",
-                   "livekit", inbound_byte_identical});
-  cases.push_back({"livekit.targeted.reach_only_targets", Level::must,
-                   "Sends with targets reach exactly the destination identities, for both data kinds.", s6 + ".3", "livekit", targeted_sends});
+                   type, inbound_byte_identical});
+  cases.push_back(Case{.id = "livekit.targeted.reach_only_targets", .level = Level::capability,
+                       .proves = "Sends with targets reach exactly the destination identities, for both data kinds.",
+                       .spec = "comms-transports.md §6.3 (destination identities), §1.1 (targeted sends are an expected addition)",
+                       .requires_type = type, .run = targeted_sends, .capability = Capability::targeted_sends});
   cases.push_back({"livekit.kick.duplicate_identity_no_reconnect", Level::must,
                    "A second session with the same identity evicts the transport: Disconnected with kicked=true, and no reconnection.",
-                   s6 + ".4", "livekit", duplicate_identity_no_reconnect});
+                   s6 + ".4 (DUPLICATE_IDENTITY), §9.1", type, duplicate_identity_no_reconnect});
   cases.push_back({"livekit.token.expired_refused", Level::must,
-                   "An expired access token is refused at connect with an error naming the expiry, and nothing joins.", s6 + ".2", "livekit",
+                   "An expired access token is refused at connect with an error naming the expiry, and nothing joins.", s6 + ".2 (exp, checked at connect)", type,
                    [](CaseContext& c) { return token_outside_window(c, true); }});
   cases.push_back({"livekit.token.not_yet_valid_refused", Level::must,
                    "An access token not valid yet (nbf in the future) is refused at connect with an error saying so, and nothing joins.",
-                   s6 + ".2", "livekit", [](CaseContext& c) { return token_outside_window(c, false); }});
+                   s6 + ".2 (nbf)", type, [](CaseContext& c) { return token_outside_window(c, false); }});
   cases.push_back({"livekit.oversize_refused_cleanly", Level::must,
-                   "A packet over the limit is refused with packet_too_large; one at the limit and the packets around it all arrive.",
-                   s6 + ".3", "livekit", oversize_refused_cleanly});
-  cases.push_back({"livekit.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s6 + ".3", "livekit", no_echo});
+                   "A packet over the limit (declared, else LiveKit's 65535 bytes) is never sent: refused with packet_too_large or dropped; the packets around it all arrive.",
+                   s6 + ".3 (kernel drops over 65000 bytes, hammurabi over 30000; SCTP maximum 64 KiB - 1), §9.2", type, oversize_refused_cleanly});
+  cases.push_back({"livekit.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s6 + ".3, §1.2 (message: a packet from a peer)", type, no_echo});
   cases.push_back({"livekit.lifecycle.disconnect_leaves_room", Level::must,
                    "disconnect() ends the session with Disconnected (not a kick) and the others see the identity leave.", s6 + ".4, §1.2",
-                   "livekit", disconnect_leaves_room});
+                   type, disconnect_leaves_room});
   cases.push_back({"livekit.faults.cut_off_is_reported", Level::must,
-                   "Cut off from the SFU, the session ends with one Disconnected (not a kick) and later sends are refused; the room sees it leave.",
-                   s6 + ".4, §1.2", "livekit", cut_off_is_reported});
+                   "Cut off from the SFU, the session ends with one Disconnected (not a kick) and the room sees it leave; a later send is refused or dropped, never delivered.",
+                   s6 + ".4, §1.2", type, cut_off_is_reported});
   for (const char* weather : {"wifi", "congested-venue", "lossy-5pct"}) {
     cases.push_back({std::string("livekit.faults.reliable_exactly_once.") + weather, Level::must,
-                     std::string("Reliable data arrives exactly once, in order, both ways, under '") + weather + "' weather.", s6 + ".3",
-                     "livekit", [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
+                     std::string("Reliable data arrives exactly once, in order, both ways, under '") + weather + "' weather.",
+                     s6 + ".3 (RELIABLE: ordered, retransmitted)", type, [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
   }
 }
 

@@ -1,9 +1,11 @@
 // offline cases (spec §7.1, offline_transport.hpp): connect and disconnect succeed with the
 // lifecycle pair of events and nothing else, sends are accepted and discarded, nothing ever touches
-// a network, and after disconnect the transport refuses to send (transport.hpp: not_connected).
+// a network, and after disconnect a transport that declares typed_send_refusals refuses to send
+// (transport.hpp: not_connected; the kernel's OfflineAdapter discards every send, §7.1).
 #include "cases.hpp"
 
 #include "../src/arbitrary_packets.hpp"
+#include "../src/delivery_checks.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/core/prng.hpp"
@@ -93,8 +95,9 @@ CaseOutcome after_disconnect(CaseContext& context) {
   w.world.run_until([&] { return w.tut().disconnected(); }, 5s);
   const std::vector<std::uint8_t> packet{0x2a, 0x00};
   const auto status = w.tut().transport->send(packet, {});
-  if (status.ok()) return fail("send after disconnect() was accepted (it must be refused with not_connected)");
-  if (status.error().code != transport::TransportErrorCode::not_connected) {
+  // offline has nobody to deliver to: what is left to check is the refusal, where declared.
+  if (auto problem = check_send_after_disconnect(status, 0, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  if (!status.ok() && status.error().code != transport::TransportErrorCode::not_connected) {
     return fail("send after disconnect() refused with " + std::string(transport::to_string(status.error().code)) + ", expected not_connected");
   }
   w.tut().transport->disconnect();  // a second disconnect: no second Disconnected
@@ -110,13 +113,14 @@ void add_offline_cases(std::vector<Case>& cases) {
   const std::string s71 = "comms-transports.md §7.1";
   const std::string type = "offline";
   cases.push_back({"offline.connect.connected_without_peers", Level::must, "connect() gives exactly one event, Connected with no peers, and touches no network.",
-                   s71 + ", §1.2", type, connect_gives_connected_alone});
+                   s71 + ", §1.2 (connect() resolves)", type, connect_gives_connected_alone});
   cases.push_back({"offline.send.discarded_silently", Level::must, "Sends while connected are accepted and discarded: no event, nothing on any network.",
                    s71, type, sends_discarded_silently});
   cases.push_back({"offline.disconnect.not_kicked", Level::must, "disconnect() gives Disconnected with kicked=false, after Connected and nothing else.",
                    s71 + ", §1.2", type, disconnect_not_kicked});
   cases.push_back({"offline.lifecycle.after_disconnect", Level::must,
-                   "After disconnect() sends are refused with not_connected and a second disconnect() gives no second event.", s71 + ", §1.2", type,
+                   "After disconnect() a send is discarded (refused with not_connected under typed_send_refusals) and a second disconnect() gives no second event.",
+                   s71 + " (send discards: kernel, bevy, godot), §1.2", type,
                    after_disconnect});
 }
 

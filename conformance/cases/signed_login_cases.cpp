@@ -246,18 +246,18 @@ void add_signed_login_cases(std::vector<Case>& cases) {
                    "The POST carries x-identity-auth-chain-0.., x-identity-timestamp (the world's clock) and x-identity-metadata, and the chain verifies to the identity over lowercase(method:path:timestamp:metadata).",
                    s5 + ".1, §5.2, §4.4", type, signed_headers_verify});
   cases.push_back({"signedlogin.request.none_before_connect", Level::must, "Creating the transport sends no request and opens no websocket; connect() does.",
-                   "comms-transports.md §2.1, §5.1", type, no_request_before_connect});
+                   "comms-transports.md §5.1, §1.2 (connect() opens the connection)", type, no_request_before_connect});
   cases.push_back({"signedlogin.connect.joins_named_room", Level::must,
-                   "A 200 naming a ws-room leads into that room: Connected, then packets flow both ways with a peer there.", s5 + ".3", type,
+                   "A 200 naming a ws-room leads into that room: Connected, then packets flow both ways with a peer there.", s5 + ".3 (clients connect to fixedAdapter)", type,
                    joins_named_room});
   cases.push_back({"signedlogin.denial.no_connection", Level::must,
                    "A refusal (401/403, or a message without an adapter) ends with a 'denied' error naming the server's reason, Disconnected, and no websocket.",
-                   s5 + ".3", type, denial_ends_without_connecting});
+                   s5 + ".3 (the kernel shows the message; bevy and godot accept status 200 only)", type, denial_ends_without_connecting});
   cases.push_back({"signedlogin.response.malformed_fails_cleanly", Level::must,
                    "A non-JSON or malformed answer, or one naming an unusable connection string, ends with an error and Disconnected, and no websocket.",
                    s5 + ".3", type, malformed_answer_fails_cleanly});
   cases.push_back({"signedlogin.request.timeout", Level::should, "An endpoint that never answers ends the attempt with an error in bounded time.",
-                   s5 + ".1", type, silent_endpoint_times_out});
+                   s5 + ".1 (no normative limit: bevy waits 5 s, the kernel sets none)", type, silent_endpoint_times_out});
 }
 
 }  // namespace dclcomms::conformance

@@ -76,7 +76,8 @@ CaseOutcome accepts_real_world_forms(CaseContext& context) {
 
 void add_uri_cases(std::vector<Case>& cases) {
   cases.push_back({"uri.fail_fast.rejects_corpus", Level::must,
-                   "Every bad connection string in the corpus is refused at creation, before any connection.", "comms-transports.md §2",
+                   "Every bad connection string in the corpus is refused at creation, before any connection.",
+                   "comms-transports.md §2.1, §2.3 (the kernel throws when it creates the adapter)",
                    "", rejects_corpus, /*real_time=*/false, /*needs_virtual_time=*/false});
   cases.push_back({"uri.accepts_real_world_forms", Level::must,
                    "The real-world connection strings of the declared types are accepted, and creating does no I/O.",

@@ -1,11 +1,13 @@
 // ws-room cases (spec §3): handshake, membership, kicks, packing across the interface, faults.
 #include "cases.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../src/arbitrary_packets.hpp"
+#include "../src/delivery_checks.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/json.hpp"
@@ -156,18 +158,48 @@ CaseOutcome kick_no_reconnect(CaseContext& context) {
   return pass();
 }
 
-CaseOutcome join_and_leave(CaseContext& context) {
-  Scripted s(context);
-  if (s.error) return fail(*s.error);
-  if (!s.joined_after_welcome()) return fail("could not join");
+// A member joins (mixed-case address) and leaves again; returns what the transport reported.
+struct JoinThenLeave {
+  std::vector<transport::PeerJoined> joined;
+  std::vector<transport::PeerLeft> left;
+  std::string address;  // lowercase
+};
+std::optional<JoinThenLeave> join_then_leave(Scripted& s) {
+  if (!s.joined_after_welcome()) return std::nullopt;
   const std::string mixed = "0xBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBb";
   s.send(join(11, mixed));
   s.send(leave(11));
   s.world.run_until([&] { return !s.world.tut().all<transport::PeerLeft>().empty(); }, 5s);
-  const auto joined = s.world.tut().all<transport::PeerJoined>();
-  const auto left = s.world.tut().all<transport::PeerLeft>();
-  if (joined.size() != 1 || joined[0].address != ws_room::to_lower_ascii(mixed)) return fail("no PeerJoined with the lowercase address");
-  if (left.size() != 1 || left[0].address != ws_room::to_lower_ascii(mixed)) return fail("no PeerLeft for the member that left");
+  return JoinThenLeave{s.world.tut().all<transport::PeerJoined>(), s.world.tut().all<transport::PeerLeft>(), ws_room::to_lower_ascii(mixed)};
+}
+
+CaseOutcome leave_reported(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  const auto seen = join_then_leave(s);
+  if (!seen) return fail("could not join");
+  if (seen->left.size() != 1 || seen->left[0].address != seen->address) return fail("no PeerLeft with the lowercase address for the member that left");
+  // PeerJoined is optional (wsroom.peers.join_reported); reported or not, it must name that member.
+  for (const auto& j : seen->joined) {
+    if (j.address != seen->address) return fail("PeerJoined for '" + j.address + "', but the member that joined is " + seen->address);
+  }
+  if (seen->joined.size() > 1) return fail("PeerJoined reported " + std::to_string(seen->joined.size()) + " times for one join");
+  return pass();
+}
+
+CaseOutcome join_reported(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  const auto seen = join_then_leave(s);
+  if (!seen) return fail("could not join");
+  if (seen->joined.size() != 1 || seen->joined[0].address != seen->address) return fail("no PeerJoined with the lowercase address");
+  // The join must come before the leave of the same member.
+  const auto& events = s.world.tut().events;
+  const auto joined_at = std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerJoined>(e); });
+  const auto left_at = std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerLeft>(e); });
+  if (left_at < joined_at) {
+    return fail("PeerLeft was reported before PeerJoined");
+  }
   return pass();
 }
 
@@ -320,7 +352,10 @@ CaseOutcome targeted_send_not_broadcast(CaseContext& context) {
   if (!updates_received(s).empty()) {
     return fail("a send addressed to one peer went out as a WsPeerUpdate to the whole room (ws-room cannot target)");
   }
-  if (status.ok()) return fail("a targeted send was accepted and silently dropped; expected an unsupported error");
+  if (status.ok()) {
+    if (!context.transport().capabilities.typed_send_refusals) return pass("dropped without an error (the transport does not declare typed_send_refusals)");
+    return fail("a targeted send was accepted and silently dropped; the transport declares typed_send_refusals, so expected an unsupported error");
+  }
   if (status.error().code != transport::TransportErrorCode::unsupported) {
     return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected unsupported");
   }
@@ -379,30 +414,29 @@ CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
   Scripted s(context);
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
-  const std::size_t limit = context.transport().capabilities.payload_bytes_max;
+  // A Level::capability case: it runs only when a limit is declared.
+  const std::size_t limit = *context.transport().capabilities.payload_bytes_max;
   const codec::Bytes huge(limit + 1, 0x00);
   auto status = s.world.tut().transport->send(huge, {});
-  if (status.ok()) return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the declared maximum) was accepted");
-  if (status.error().code != transport::TransportErrorCode::packet_too_large) {
+  if (status.ok() && context.transport().capabilities.typed_send_refusals) {
+    return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the declared maximum) was accepted; the transport declares typed_send_refusals");
+  }
+  if (!status.ok() && status.error().code != transport::TransportErrorCode::packet_too_large) {
     return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected packet_too_large");
   }
   codec::Packet chat;
   chat.mutable_chat()->set_message("still here");
   const auto bytes = codec::encode_packet(chat);
   if (!s.world.tut().transport->send(bytes, {})) return fail("a normal packet after the refused one was refused too");
-  const auto updates = [&] {
-    std::vector<std::string> bodies;
-    for (const auto& f : s.frames()) {
-      if (f.has_peer_update_message()) bodies.push_back(f.peer_update_message().body());
-    }
-    return bodies;
-  };
-  s.world.run_until([&] { return !updates().empty(); }, 5s);
-  if (updates() != std::vector<std::string>{std::string(bytes.begin(), bytes.end())}) {
-    return fail("expected exactly the one normal packet on the wire after the refused one, got " + std::to_string(updates().size()) + " updates");
+  s.world.run_until([&] { return !updates_received(s).empty(); }, 5s);
+  s.world.run_for(1s);  // the oversize packet, had it been sent late, would show now
+  std::vector<std::string> bodies;
+  for (const auto& update : updates_received(s)) bodies.push_back(update.body());
+  if (bodies != std::vector<std::string>{std::string(bytes.begin(), bytes.end())}) {
+    return fail("expected exactly the one normal packet on the wire after the refused one, got " + std::to_string(bodies.size()) + " updates");
   }
   if (s.world.tut().disconnected()) return fail("the refused packet ended the connection");
-  return pass();
+  return pass(status.ok() ? "dropped without an error, nothing else lost" : "refused with packet_too_large, nothing else lost");
 }
 
 CaseOutcome server_close_is_reported(CaseContext& context) {
@@ -414,10 +448,28 @@ CaseOutcome server_close_is_reported(CaseContext& context) {
     return fail("the server closed the connection and no Disconnected followed within 5 s");
   }
   if (s.world.tut().all<Disconnected>().front().kicked) return fail("a plain close was reported as a kick");
-  const std::vector<std::uint8_t> packet{0x2a, 0x00};
+  codec::Packet late;
+  late.mutable_chat()->set_message("after the close");
+  const auto packet = codec::encode_packet(late);
   const auto status = s.world.tut().transport->send(packet, {});
-  if (status.ok()) return fail("send after the connection ended was accepted (and would be lost)");
-  return pass();
+  // The server would take the transport back: any connection it opens now is welcomed at once, so
+  // a transport that quietly reconnects to deliver the late send gets the chance to (and is caught).
+  std::set<transport::ServerConnectionId> welcomed{s.connection};
+  for (int step = 0; step < 50; ++step) {
+    s.world.run_for(100ms);
+    for (const auto id : s.world.scripted().opened) {
+      if (!welcomed.contains(id) && !s.world.scripted().received[id].empty()) {
+        welcomed.insert(id);
+        s.world.scripted().send(id, welcome(8, {{3, peer_a}}));
+      }
+    }
+  }
+  std::size_t delivered = 0;
+  for (const auto& [id, frames] : s.world.scripted().received) {
+    for (const auto& f : frames) delivered += f.has_peer_update_message() && f.peer_update_message().body() == std::string(packet.begin(), packet.end());
+  }
+  if (auto problem = check_send_after_disconnect(status, delivered, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  return pass(status.ok() ? "Disconnected (not a kick); a later send was dropped" : "Disconnected (not a kick); a later send was refused");
 }
 
 CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
@@ -459,27 +511,51 @@ CaseOutcome no_echo(CaseContext& context) {
 
 void add_ws_room_cases(std::vector<Case>& cases) {
   const std::string s3 = "comms-transports.md §3";
-  cases.push_back({"wsroom.handshake.identifies_first", Level::must, "The first frame is WsIdentification with the identity's address.", s3 + ".3", "ws-room", identifies_first});
-  cases.push_back({"wsroom.handshake.signs_dcl_challenge", Level::must, "A \"dcl-\" challenge is answered with an AuthChain that verifies to the identity.", s3 + ".3, §4.4", "ws-room", signs_dcl_challenge});
-  cases.push_back({"wsroom.handshake.refuses_foreign_challenge", Level::should, "A challenge without the \"dcl-\" prefix is never signed (anti signing-oracle).", s3 + ".3", "ws-room", refuses_foreign_challenge});
-  cases.push_back({"wsroom.handshake.welcome_without_challenge", Level::must, "A welcome straight after identification joins the room with the listed peers.", s3 + ".3", "ws-room", welcome_without_challenge});
-  cases.push_back({"wsroom.handshake.timeout", Level::should, "A server that never answers does not leave the transport waiting forever.", s3 + ".3", "ws-room", handshake_timeout});
-  cases.push_back({"wsroom.kick.no_reconnect", Level::must, "WsKicked ends the session with kicked=true and no reconnection.", s3 + ".5", "ws-room", kick_no_reconnect});
-  cases.push_back({"wsroom.peers.join_and_leave", Level::must, "WsPeerJoin / WsPeerLeave become PeerJoined / PeerLeft with lowercase addresses.", s3 + ".4, §1.4", "ws-room", join_and_leave});
-  cases.push_back({"wsroom.peers.stale_leave_and_unknown_alias", Level::must, "A leave or update for an unknown alias is tolerated and never misattributed.", s3 + ".4, §1.4", "ws-room", stale_leave_and_unknown_alias});
-  cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.", s3 + ".4", "ws-room", unknown_packet_types_ignored});
-  cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must, "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.", s3 + ".4, §1.1", "ws-room", outbound_byte_identical});
-  cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.", s3 + ".4, §1.4", "ws-room", inbound_byte_identical});
+  const std::string type = "ws-room";
+  cases.push_back({"wsroom.handshake.identifies_first", Level::must, "The first frame is WsIdentification with the identity's address.", s3 + ".3", type, identifies_first});
+  cases.push_back({"wsroom.handshake.signs_dcl_challenge", Level::must, "A \"dcl-\" challenge is answered with an AuthChain that verifies to the identity.", s3 + ".3, §4.4", type, signs_dcl_challenge});
+  cases.push_back({"wsroom.handshake.refuses_foreign_challenge", Level::should, "A challenge without the \"dcl-\" prefix is never signed (anti signing-oracle).",
+                   s3 + ".3 (a client check: bevy and godot refuse such a challenge; the server never sends one)", type, refuses_foreign_challenge});
+  cases.push_back({"wsroom.handshake.welcome_without_challenge", Level::must, "A welcome straight after identification joins the room with the listed peers.",
+                   s3 + ".3 (clients must tolerate a skipped challenge: kernel, hammurabi)", type, welcome_without_challenge});
+  cases.push_back({"wsroom.handshake.timeout", Level::should, "A server that never answers does not leave the transport waiting forever.",
+                   s3 + ".3 (no normative limit: the kernel waits 1000 ms per step, bevy retries 3 times, godot after 1 s)", type, handshake_timeout});
+  cases.push_back({"wsroom.kick.no_reconnect", Level::must, "WsKicked ends the session with kicked=true and no reconnection.",
+                   s3 + ".5, §1.2 (DISCONNECTION.kicked: do not retry), §9.1", type, kick_no_reconnect});
+  cases.push_back({"wsroom.peers.leave_reported", Level::must,
+                   "WsPeerLeave becomes PeerLeft with the lowercase address; a PeerJoined, if reported at all, names the member that joined.",
+                   s3 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, leave_reported});
+  cases.push_back(Case{.id = "wsroom.peers.join_reported", .level = Level::capability,
+                       .proves = "WsPeerJoin becomes one PeerJoined with the lowercase address, before that member's PeerLeft.",
+                       .spec = "comms-transports.md §1.1 (join/leave events are an expected addition), §1.2 (the reference shape has no "
+                               "PEER_CONNECTED: the kernel records a peer from its first message), §3.4",
+                       .requires_type = type, .run = join_reported, .capability = Capability::peer_joined_events});
+  cases.push_back({"wsroom.peers.stale_leave_and_unknown_alias", Level::must, "A leave or update for an unknown alias is tolerated and never misattributed.",
+                   "comms-transports.md §1.4 (kernel and bevy drop updates from unknown aliases), §3.4", type, stale_leave_and_unknown_alias});
+  cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.",
+                   s3 + ".4 (accept unknown messages for extensibility), §3.2", type, unknown_packet_types_ignored});
+  cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must, "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.",
+                   s3 + ".4, §1.1 (bare Packet bytes cross the interface)", type, outbound_byte_identical});
+  cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.",
+                   s3 + ".4, §1.4", type, inbound_byte_identical});
   cases.push_back({"wsroom.pack.targeted_send_not_broadcast", Level::must,
-                   "A send addressed to some peers is refused with unsupported, never broadcast to the room (RFC-5 has no targets).",
-                   s3 + ".2, §1.1", "ws-room", targeted_send_not_broadcast});
+                   "A send addressed to some peers is never broadcast to the room (RFC-5 has no targets); with typed_send_refusals it is refused with unsupported.",
+                   "comms-transports.md §1.2 (send broadcasts to every peer), §3.2 (WsPeerUpdate has no destination)", type,
+                   targeted_send_not_broadcast});
   cases.push_back({"wsroom.pack.golden_outbound", Level::must, "Packets encoded by the upstream codecs leave untouched (no re-encoding).",
-                   "§8.1, fixtures/golden", "ws-room", golden_outbound});
-  cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).", "§8.1, fixtures/golden", "ws-room", golden_inbound});
-  cases.push_back({"wsroom.oversize_refused_cleanly", Level::must, "A packet over the limit is refused with packet_too_large and nothing else is lost.", "§9.2", "ws-room", oversize_is_refused_cleanly});
-  cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must, "A close by the server ends the session with Disconnected (not a kick), and later sends are refused.", s3 + ".5, §1.2", "ws-room", server_close_is_reported});
-  cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must, "Reliable packets sent just before disconnect() reach the server before the close.", s3 + ".4, §1.2", "ws-room", sends_before_disconnect_arrive});
-  cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4", "ws-room", no_echo});
+                   "comms-transports.md §1.1, §8.1 (fixtures/golden)", type, golden_outbound});
+  cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).",
+                   "comms-transports.md §1.1, §8.1 (fixtures/golden)", type, golden_inbound});
+  cases.push_back(Case{.id = "wsroom.oversize_refused_cleanly", .level = Level::capability,
+                       .proves = "A packet over the declared limit is never sent (refused with packet_too_large, or dropped) and nothing else is lost.",
+                       .spec = "comms-transports.md §3.4 (ws-room documents no size limit; the explorer's send() checks none), §8.4, §9.2",
+                       .requires_type = type, .run = oversize_is_refused_cleanly, .capability = Capability::payload_limit});
+  cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must,
+                   "A close by the server ends the session with Disconnected (not a kick); a later send is refused or dropped, never delivered.",
+                   s3 + ".5 (socket close: DISCONNECTION{kicked:false}, kernel), §1.2", type, server_close_is_reported});
+  cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must, "Reliable packets sent just before disconnect() reach the server before the close.",
+                   s3 + ".4, §1.2", type, sends_before_disconnect_arrive});
+  cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4 (no echo)", type, no_echo});
 }
 
 }  // namespace dclcomms::conformance

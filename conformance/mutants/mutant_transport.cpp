@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "../src/reference_capabilities.hpp"
 #include "signed_login_mutants.hpp"
@@ -21,7 +23,7 @@ namespace {
 
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
                   drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
-                  truncates_at_zero_byte, reencode_outbound };
+                  truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -45,6 +47,16 @@ class MutantTransport final : public transport::Transport {
     inner_->disconnect();
   }
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    if (flaw_ == Flaw::delivers_sends_after_disconnect && session_ended_) {
+      // The flaw: the session was reported over, yet a send quietly opens a new one and delivers
+      // the packet there (a "helpful" reconnection behind the application's back).
+      late_sends_.push_back({transport::PacketBytes(packet.begin(), packet.end()), options});
+      if (late_sends_.size() == 1) {
+        make_inner();
+        (void)inner_->connect();
+      }
+      return core::Ok{};
+    }
     if (flaw_ == Flaw::drop_sends_on_disconnect) {
       // The flaw: sends are deferred to the next turn of the loop, and a disconnect() in between
       // closes first — so the last packets before a disconnect are lost.
@@ -127,6 +139,14 @@ class MutantTransport final : public transport::Transport {
   }
 
   void on_event(const transport::TransportEvent& event) {
+    if (flaw_ == Flaw::delivers_sends_after_disconnect) {
+      if (std::holds_alternative<transport::Disconnected>(event)) session_ended_ = true;
+      if (std::holds_alternative<transport::Connected>(event) && !late_sends_.empty()) {
+        for (const auto& [bytes, options] : late_sends_) (void)inner_->send(bytes, options);
+        late_sends_.clear();
+        session_ended_ = false;
+      }
+    }
     if (const auto* m = std::get_if<transport::MessageReceived>(&event)) {
       transport::MessageReceived changed = *m;
       if (flaw_ == Flaw::misattribute_sender) changed.sender = "0x0000000000000000000000000000000000000001";
@@ -152,13 +172,19 @@ class MutantTransport final : public transport::Transport {
   transport::TransportContext context_;
   std::unique_ptr<transport::Transport> inner_;
   bool stopping_ = false;
+  bool session_ended_ = false;
+  std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
   std::string last_member_;
   transport::EventPoster events_;
 };
 
 TransportUnderTest mutant(const std::string& name, Flaw flaw) {
-  return TransportUnderTest{name, ws_room_capabilities(), [flaw](transport::TransportFactory& factory, const HarnessServices&) {
+  Capabilities capabilities = ws_room_capabilities();
+  // Its sends after the disconnect are "accepted" like the explorer's: only their delivery may
+  // catch it, not a missing refusal.
+  if (flaw == Flaw::delivers_sends_after_disconnect) capabilities.typed_send_refusals = false;
+  return TransportUnderTest{name, capabilities, [flaw](transport::TransportFactory& factory, const HarnessServices&) {
                               factory.register_type(
                                   "ws-room",
                                   [flaw](const transport::TransportUri& uri, const transport::TransportContext& context)
@@ -192,6 +218,8 @@ std::vector<Mutant> mutants() {
        "cuts every packet at its first zero byte (a C string on the way)"},
       {mutant("mutant-reencode-outbound", Flaw::reencode_outbound), "wsroom.pack.golden_outbound",
        "decodes and re-encodes packets before sending them"},
+      {mutant("mutant-delivers-sends-after-disconnect", Flaw::delivers_sends_after_disconnect), "wsroom.lifecycle.server_close_is_reported",
+       "accepts a send after Disconnected and delivers it through a new session it opens for it"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

@@ -15,7 +15,38 @@ std::string_view to_string(Verdict verdict) {
   return "UNKNOWN";
 }
 
-std::string_view to_string(Level level) { return level == Level::must ? "MUST" : "SHOULD"; }
+std::string_view to_string(Level level) {
+  switch (level) {
+    case Level::must: return "MUST";
+    case Level::should: return "SHOULD";
+    case Level::capability: return "CAPABILITY";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view to_string(Capability capability) {
+  switch (capability) {
+    case Capability::none: return "";
+    case Capability::unreliable: return "unreliable";
+    case Capability::targeted_sends: return "targeted_sends";
+    case Capability::payload_limit: return "payload_bytes_max";
+    case Capability::peer_joined_events: return "peer_joined_events";
+    case Capability::typed_send_refusals: return "typed_send_refusals";
+  }
+  return "unknown";
+}
+
+bool declares(const Capabilities& capabilities, Capability capability) {
+  switch (capability) {
+    case Capability::none: return true;
+    case Capability::unreliable: return capabilities.unreliable;
+    case Capability::targeted_sends: return capabilities.targeted_sends;
+    case Capability::payload_limit: return capabilities.payload_bytes_max.has_value();
+    case Capability::peer_joined_events: return capabilities.peer_joined_events;
+    case Capability::typed_send_refusals: return capabilities.typed_send_refusals;
+  }
+  return false;
+}
 
 void CaseContext::trace(TraceLine line) {
   std::string text = std::to_string(line.time_ns) + "|" + line.from + "|" + line.to + "|" + line.label + "|" + line.hex + "|" + line.json;

@@ -36,4 +36,17 @@ std::optional<std::string> check_unreliable(const std::vector<codec::Bytes>& sen
   return std::nullopt;
 }
 
+std::optional<std::string> check_send_after_disconnect(const transport::Status& status, std::size_t copies_delivered,
+                                                       bool refusal_required) {
+  const std::string outcome = status.ok() ? "accepted" : "refused with " + std::string(transport::to_string(status.error().code));
+  if (copies_delivered > 0) {
+    return "a send after the disconnect (" + outcome + ") was delivered " + std::to_string(copies_delivered) +
+           (copies_delivered == 1 ? " time" : " times") + ": the session had ended";
+  }
+  if (status.ok() && refusal_required) {
+    return "a send after the disconnect was accepted; the transport declares typed_send_refusals, so it must be refused";
+  }
+  return std::nullopt;
+}
+
 }  // namespace dclcomms::conformance

@@ -1,6 +1,7 @@
 #pragma once
 // What "delivered right" means, checked the same way by every case that sends numbered packets
-// (the ws-room fault cases in the simulator, the wire cases on real sockets).
+// (the ws-room fault cases in the simulator, the wire cases on real sockets), and what must become
+// of a send made after the session ended (every case that ends a session and then sends).
 
 #include <optional>
 #include <string>
@@ -20,5 +21,14 @@ std::optional<std::string> check_reliable(const std::vector<codec::Bytes>& sent,
 /// Unreliable delivery: any in-order subset of `sent`, never a duplicate or an altered packet.
 std::optional<std::string> check_unreliable(const std::vector<codec::Bytes>& sent, const std::vector<transport::MessageReceived>& got,
                                             const std::string& where);
+
+/// A send made after the transport reported Disconnected: refused or dropped — delivered never
+/// (and crashing never: a crash ends the case with an exception or a dead driver). `status` is what
+/// send() returned; `copies_delivered` how many copies of that packet reached anyone (the peer, the
+/// server) in the time the case then gave them. The reference interface's send() returns nothing
+/// (spec §1.2) and the explorer's ws-room adapter drops such a send with a log, so a silent drop
+/// passes; `refusal_required` (Capabilities::typed_send_refusals) tightens it to a refusal.
+std::optional<std::string> check_send_after_disconnect(const transport::Status& status, std::size_t copies_delivered,
+                                                       bool refusal_required);
 
 }  // namespace dclcomms::conformance

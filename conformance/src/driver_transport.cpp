@@ -298,8 +298,20 @@ core::Result<TransportUnderTest, std::string> driver_under_test(const std::strin
   for (const auto& t : caps.value("types", nlohmann::json::array())) tut.capabilities.types.insert(t.get<std::string>());
   tut.capabilities.unreliable = caps.value("unreliable", true);
   tut.capabilities.targeted_sends = caps.value("targeted_sends", false);
-  tut.capabilities.payload_bytes_max = caps.value("payload_bytes_max", std::size_t{65535});
+  // Absent: 65535, what version 1 meant before the field could be null; null: no limit declared.
+  if (const auto limit = caps.find("payload_bytes_max"); limit != caps.end()) {
+    if (limit->is_null()) {
+      tut.capabilities.payload_bytes_max = std::nullopt;
+    } else if (limit->is_number_unsigned()) {
+      tut.capabilities.payload_bytes_max = limit->get<std::size_t>();
+    } else {
+      return core::Unexpected<std::string>{"hello: capabilities.payload_bytes_max must be a non-negative integer or null, got " + limit->dump()};
+    }
+  }
   tut.capabilities.virtual_time = caps.value("virtual_time", true);
+  // Fields added later in version 1: absent means what every driver was held to before them.
+  tut.capabilities.peer_joined_events = caps.value("peer_joined_events", true);
+  tut.capabilities.typed_send_refusals = caps.value("typed_send_refusals", true);
   const auto types = tut.capabilities.types;
   const bool real_time = !tut.capabilities.virtual_time;
   tut.register_types = [command, types, real_time](transport::TransportFactory& factory, const HarnessServices& services) {

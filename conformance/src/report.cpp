@@ -53,6 +53,15 @@ std::string css_class(Verdict v) {
 
 std::string anchor(const RunSummary& run, const CaseResult& r) { return "case-" + run.transport + "-" + r.id; }
 
+std::string css_class(Conformance c) {
+  switch (c) {
+    case Conformance::conformant: return "pass";
+    case Conformance::conformant_with_warnings: return "nonstrict";
+    case Conformance::not_conformant: return "fail";
+  }
+  return "";
+}
+
 // A message sequence diagram: one lifeline per party, one arrow per transcript line.
 // `id` makes the arrow marker unique in the page: a marker referenced from a diagram whose twin id
 // sits in a closed <details> would not render.
@@ -108,11 +117,15 @@ std::string report_json(const std::vector<RunSummary>& runs) {
       }
       char digest[17];
       std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
-      cases.push_back({{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
-                       {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
-                       {"mode", r.real_time ? "wire" : "simulated"}, {"applicable", r.applicable}, {"transcript", transcript}});
+      nlohmann::json entry = {{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
+                              {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
+                              {"mode", r.real_time ? "wire" : "simulated"}, {"applicable", r.applicable}, {"transcript", transcript}};
+      if (r.level == Level::capability) entry["capability"] = to_string(r.capability);
+      cases.push_back(std::move(entry));
     }
-    out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"conformant", run.conformant()}, {"cases", cases}});
+    // "conformant" stays the exit-code predicate (true with warnings); "conformance" says which.
+    out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"conformant", run.conformant()},
+                   {"conformance", json_name(run.conformance())}, {"warnings", run.warnings()}, {"cases", cases}});
   }
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -128,15 +141,20 @@ std::string report_junit(const std::vector<RunSummary>& runs) {
     }
     xml << "  <testsuite name=\"" << escape_xml(run.transport) << "\" tests=\"" << run.results.size() << "\" failures=\"" << failures
         << "\" skipped=\"" << skipped << "\">\n";
+    xml << "    <properties><property name=\"conformance\" value=\"" << escape_xml(conformance_summary(run)) << "\"/></properties>\n";
     for (const auto& r : run.results) {
+      const std::string level = level_label(r.level, r.capability);
       xml << "    <testcase classname=\"" << escape_xml(run.transport) << "\" name=\"" << escape_xml(r.id) << "\">";
+      // Level and clause as testcase properties (the form pytest's record_property writes).
+      xml << "<properties><property name=\"level\" value=\"" << escape_xml(level) << "\"/><property name=\"spec\" value=\""
+          << escape_xml(r.spec) << "\"/></properties>";
       if (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic) {
         xml << "<failure message=\"" << escape_xml(std::string(to_string(r.verdict)) + ": " + r.detail) << "\">"
-            << escape_xml(r.reproduce) << "</failure>";
+            << escape_xml(level + " · " + r.spec + "\n" + r.reproduce) << "</failure>";
       } else if (r.verdict == Verdict::unsupported) {
         xml << "<skipped message=\"" << escape_xml(r.detail) << "\"/>";
       } else if (r.verdict == Verdict::non_strict) {
-        xml << "<system-out>" << escape_xml("NON-STRICT (a SHOULD failed): " + r.detail) << "</system-out>";
+        xml << "<system-out>" << escape_xml("NON-STRICT (a SHOULD failed; " + r.spec + "): " + r.detail) << "</system-out>";
       }
       xml << "</testcase>\n";
     }
@@ -172,10 +190,14 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
   }
   html << "<h2 id=\"summary\">Summary</h2><table id=\"matrix\"><tr><th>case</th>";
   for (const auto& run : runs) {
-    html << "<th>" << escape_xml(run.transport) << "<br><span class=\"muted\">seed " << run.seed << ", "
-         << (run.conformant() ? "conformant" : "NOT conformant") << "</span></th>";
+    html << "<th>" << escape_xml(run.transport) << "<br><span class=\"muted\">seed " << run.seed << "</span><br><span class=\"badge "
+         << css_class(run.conformance()) << "\">" << escape_xml(conformance_summary(run)) << "</span></th>";
   }
-  html << "</tr>";
+  html << "<th>level</th><th>clause</th></tr>";
+  std::map<std::string, const CaseResult*> any_result;  // level and clause are the case's, whichever run
+  for (const auto& run : runs) {
+    for (const auto& r : run.results) any_result.emplace(r.id, &r);
+  }
   for (const auto& id : ids) {
     const bool wire = std::any_of(runs.begin(), runs.end(), [&](const RunSummary& run) {
       return std::any_of(run.results.begin(), run.results.end(), [&](const CaseResult& r) { return r.id == id && r.real_time; });
@@ -194,12 +216,15 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
       html << "<td class=\"" << css_class(it->second->verdict) << "\"><a href=\"#" << escape_xml(anchor(run, *it->second)) << "\">"
            << to_string(it->second->verdict) << "</a></td>";
     }
-    html << "</tr>";
+    const CaseResult& any = *any_result.at(id);
+    html << "<td class=\"muted\">" << escape_xml(level_label(any.level, any.capability)) << "</td><td class=\"muted\">" << escape_xml(any.spec)
+         << "</td></tr>";
   }
   html << "</table>";
   int diagrams = 0;
   for (const auto& run : runs) {
-    html << "<h2>" << escape_xml(run.transport) << "</h2>";
+    html << "<h2>" << escape_xml(run.transport) << " <span class=\"badge " << css_class(run.conformance()) << "\">"
+         << escape_xml(conformance_summary(run)) << "</span></h2>";
     const auto not_applicable = std::count_if(run.results.begin(), run.results.end(), [](const CaseResult& r) { return !r.applicable; });
     if (not_applicable > 0) {
       html << "<p class=\"muted\">" << not_applicable << " cases of types this transport does not declare are not applicable (— in the summary).</p>";
@@ -207,8 +232,8 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
     for (const auto& r : run.results) {
       if (!r.applicable) continue;
       html << "<div class=\"case\" id=\"" << escape_xml(anchor(run, r)) << "\"><h3><span class=\"badge " << css_class(r.verdict) << "\">"
-           << to_string(r.verdict) << "</span> <code>" << escape_xml(r.id) << "</code> <span class=\"muted\">" << to_string(r.level)
-           << " · " << escape_xml(r.spec) << "</span>"
+           << to_string(r.verdict) << "</span> <code>" << escape_xml(r.id) << "</code> <span class=\"muted\">"
+           << escape_xml(level_label(r.level, r.capability)) << " · " << escape_xml(r.spec) << "</span>"
            << (r.real_time ? " <span class=\"wire\">wire mode: real sockets, real time, run once (times are real ms)</span>" : "")
            << "</h3><p>" << escape_xml(r.proves) << "</p>";
       if (!r.detail.empty()) html << "<p><b>Found:</b> " << escape_xml(r.detail) << "</p>";

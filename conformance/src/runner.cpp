@@ -28,11 +28,50 @@ bool glob_matches(std::string_view glob, std::string_view text) {
   return g == glob.size();
 }
 
-bool RunSummary::conformant() const {
-  for (const auto& r : results) {
-    if (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic) return false;
+std::string_view to_string(Conformance conformance) {
+  switch (conformance) {
+    case Conformance::conformant: return "conformant";
+    case Conformance::conformant_with_warnings: return "conformant with warnings";
+    case Conformance::not_conformant: return "NOT conformant";
   }
-  return true;
+  return "unknown";
+}
+
+std::string_view json_name(Conformance conformance) {
+  switch (conformance) {
+    case Conformance::conformant: return "conformant";
+    case Conformance::conformant_with_warnings: return "conformant_with_warnings";
+    case Conformance::not_conformant: return "not_conformant";
+  }
+  return "unknown";
+}
+
+std::string level_label(Level level, Capability capability) {
+  if (level != Level::capability) return std::string(to_string(level));
+  return std::string(to_string(level)) + "(" + std::string(to_string(capability)) + ")";
+}
+
+std::size_t RunSummary::warnings() const {
+  std::size_t count = 0;
+  for (const auto& r : results) count += r.verdict == Verdict::non_strict ? 1 : 0;
+  return count;
+}
+
+Conformance RunSummary::conformance() const {
+  for (const auto& r : results) {
+    if (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic) return Conformance::not_conformant;
+  }
+  return warnings() > 0 ? Conformance::conformant_with_warnings : Conformance::conformant;
+}
+
+bool RunSummary::conformant() const { return conformance() != Conformance::not_conformant; }
+
+std::string conformance_summary(const RunSummary& run) {
+  std::string line(to_string(run.conformance()));
+  if (run.conformance() == Conformance::conformant_with_warnings) {
+    line += " (" + std::to_string(run.warnings()) + (run.warnings() == 1 ? " SHOULD case failed)" : " SHOULD cases failed)");
+  }
+  return line;
 }
 
 namespace {
@@ -68,6 +107,7 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
   }
   for (const Case* c : selected) {
     CaseResult result{c->id, c->level, c->proves, c->spec, Verdict::pass, "", {}, 0, "", c->real_time};
+    result.capability = c->capability;
     const std::string selector = !options.reproduce_selector.empty()
                                      ? options.reproduce_selector
                                      : "--transport " + (options.transport_name.empty() ? transport.name : options.transport_name);
@@ -76,6 +116,11 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
       result.verdict = Verdict::unsupported;
       result.detail = "the transport does not declare type " + c->requires_type;
       result.applicable = false;
+    } else if (c->level == Level::capability && !declares(transport.capabilities, c->capability)) {
+      // Optional behaviour the transport does not claim: not a failure, and not run (running it
+      // would only measure something nobody promised).
+      result.verdict = Verdict::unsupported;
+      result.detail = "optional behaviour the transport does not declare (" + std::string(to_string(c->capability)) + ")";
     } else if (c->needs_virtual_time && !transport.capabilities.virtual_time) {
       result.verdict = Verdict::unsupported;
       result.detail = "the case runs in the simulator and the transport does not run on the harness's virtual clock";
@@ -95,7 +140,7 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
       } else if (first.outcome.unsupported) {
         result.verdict = Verdict::unsupported;
       } else if (!first.outcome.passed) {
-        result.verdict = c->level == Level::must ? Verdict::fail : Verdict::non_strict;
+        result.verdict = c->level == Level::should ? Verdict::non_strict : Verdict::fail;
       }
     }
     summary.results.push_back(std::move(result));

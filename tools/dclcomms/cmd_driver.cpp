@@ -82,7 +82,7 @@ class Driver {
       answer["name"] = "dclcomms-driver";
       // Targeted sends: livekit has them; ws-room refuses them with unsupported (as its cases expect).
       answer["capabilities"] = {{"types", {"ws-room", "signed-login", "livekit", "simulator", "offline"}}, {"unreliable", true}, {"targeted_sends", true},
-                                {"payload_bytes_max", 65535}, {"virtual_time", true}};
+                                {"payload_bytes_max", 65535}, {"virtual_time", true}, {"peer_joined_events", true}, {"typed_send_refusals", true}};
       return answer;
     }
     if (cmd == "create") return create(request);

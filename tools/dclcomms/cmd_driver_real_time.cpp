@@ -55,7 +55,8 @@ class RealTimeDriver {
       json answer = driver::ok();
       answer["name"] = "dclcomms-driver-real-time";
       answer["capabilities"] = {{"types", {"ws-room", "signed-login", "simulator", "offline"}}, {"unreliable", true},
-                                {"targeted_sends", false}, {"payload_bytes_max", 65535}, {"virtual_time", false}};
+                                {"targeted_sends", false}, {"payload_bytes_max", 65535}, {"virtual_time", false},
+                                {"peer_joined_events", true}, {"typed_send_refusals", true}};
       return answer;
     }
     if (cmd == "create") return create(request);

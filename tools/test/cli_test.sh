@@ -98,10 +98,11 @@ expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
 
 # conformance (the README's main job)
 expect conformance_list 0 'mutant-reconnect-after-kick' '' -- "$bin" conformance list
-expect conformance_pass 0 '^conformance: 2 passed, 0 failed' '' -- "$bin" conformance run --cases 'wsroom.kick.*' --report "$tmp/report"
+expect conformance_pass 0 '^conformance: conformant — 2 passed, 0 failed \(MUST\)' '' -- "$bin" conformance run --cases 'wsroom.kick.*' --report "$tmp/report"
 [ -s "$tmp/report/report.html" ] && [ -s "$tmp/report/junit.xml" ] && [ -s "$tmp/report/report.json" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_reports: missing report files"; }
 expect conformance_mutant 1 'reproduce: dclcomms conformance run --transport mutant-reconnect-after-kick' '' -- \
   "$bin" conformance run --transport mutant-reconnect-after-kick --cases 'wsroom.kick.*' --report "$tmp/report2"
+grep -q '^conformance: NOT conformant — ' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_mutant_summary: no 'NOT conformant' summary line"; }
 # A failing case's reproduce command replays it: same case, same verdict.
 reproduce=$(grep -o "reproduce: dclcomms conformance run .*" "$tmp/out" | head -n 1 | sed 's/^reproduce: dclcomms //')
 # shellcheck disable=SC2086

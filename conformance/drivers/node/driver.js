@@ -341,7 +341,20 @@ function handle(request, actions) {
       return {
         ok: true,
         name: 'node-template',
-        capabilities: { types: ['ws-room', 'signed-login'], unreliable: true, targeted_sends: false, payload_bytes_max: PACKET_BYTES_MAX, virtual_time: true }
+        // Declare only what your transport does: a capability declared false makes its cases
+        // UNSUPPORTED instead of failures (a field left out takes its default, see
+        // docs/driver-protocol.md). payload_bytes_max: null = no limit at the interface;
+        // peer_joined_events: false = no PeerJoined (the kernel's adapters have none);
+        // typed_send_refusals: false = send() may drop what it will not carry without an error.
+        capabilities: {
+          types: ['ws-room', 'signed-login'],
+          unreliable: true,
+          targeted_sends: false,
+          payload_bytes_max: PACKET_BYTES_MAX,
+          virtual_time: true,
+          peer_joined_events: true,
+          typed_send_refusals: true
+        }
       }
     case 'create': {
       const target = parseConnectionString(request.uri)

@@ -27,7 +27,18 @@ struct CaseResult {
   /// False when the case needs a type the transport does not declare (verdict UNSUPPORTED; the
   /// HTML report shows such cells as not applicable rather than as a wall of UNSUPPORTED).
   bool applicable = true;
+  Capability capability = Capability::none;  // what a Level::capability case is about
 };
+
+/// How a run ends up. Warnings are SHOULD cases that failed (NON-STRICT): visibly not a clean pass,
+/// but not a failure either, so the exit code stays 0. Ordered from best to worst (runs of several
+/// transports take the worst).
+enum class Conformance : std::uint8_t { conformant, conformant_with_warnings, not_conformant };
+std::string_view to_string(Conformance conformance);  // "conformant", "conformant with warnings", "NOT conformant"
+std::string_view json_name(Conformance conformance);  // "conformant", "conformant_with_warnings", "not_conformant"
+
+/// The level as people read it: "MUST", "SHOULD", or "CAPABILITY(peer_joined_events)".
+std::string level_label(Level level, Capability capability);
 
 struct RunOptions {
   std::uint64_t seed = 1;
@@ -43,9 +54,18 @@ struct RunSummary {
   std::string transport;
   std::uint64_t seed = 0;
   std::vector<CaseResult> results;
-  /// True when every MUST case passed (or was unsupported): the run's exit code is 0.
+  /// not_conformant when a MUST (or declared capability) case failed or was nondeterministic;
+  /// conformant_with_warnings when only SHOULD cases failed; conformant otherwise.
+  Conformance conformance() const;
+  /// Not not_conformant: the run's exit code is 0 (warnings included).
   bool conformant() const;
+  /// How many SHOULD cases failed (NON-STRICT).
+  std::size_t warnings() const;
 };
+
+/// One line for people: "conformant", "conformant with warnings (2 SHOULD cases failed)" or
+/// "NOT conformant" (the CLI's summary, the HTML badge, the JUnit property).
+std::string conformance_summary(const RunSummary& run);
 
 RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& options);
 
