@@ -158,6 +158,53 @@ CaseOutcome kick_no_reconnect(CaseContext& context) {
   return pass();
 }
 
+CaseOutcome kick_before_welcome(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  // What a full world answers an identification with (spec §3.3): a kick, then the close.
+  s.send(kicked("This world is full. Try again later."));
+  s.world.scripted().carrier->close(s.connection, "world full");
+  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s)) return fail("no Disconnected within 5 s of a WsKicked during the handshake");
+  s.world.run_for(30s);  // long enough for any retry loop (bevy's, godot's) to show
+  if (s.world.tut().connected()) return fail("reported Connected after being kicked during the handshake");
+  const auto disconnected = s.world.tut().all<Disconnected>();
+  if (disconnected.size() != 1) return fail("Disconnected was reported " + std::to_string(disconnected.size()) + " times for one kick");
+  if (!disconnected.front().kicked) {
+    return fail("a WsKicked before the welcome was reported with kicked=false (a protocol error, not a kick: the kernel's fall-through, spec §9.11)");
+  }
+  if (s.world.tut_connection_attempts() > 1) return fail("reconnected after being kicked during the handshake");
+  return pass();
+}
+
+// The application calls disconnect() while the handshake is still going; the server carries on
+// as if it had not noticed (its welcome crosses the close). `answer_challenge_first`: stop after
+// the challenge was answered, instead of right after the identification.
+CaseOutcome disconnect_during_handshake(CaseContext& context, bool answer_challenge_first) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  std::string stage = "after the identification";
+  if (answer_challenge_first) {
+    stage = "after answering the challenge";
+    s.send(challenge("dcl-0.disconnecting" + std::to_string(context.seed() % 100000)));
+    if (!s.world.run_until([&] { return s.frames().size() >= 2 || s.world.tut().disconnected(); }, 5s) || s.frames().size() < 2) {
+      return fail("no answer to the challenge within 5 s");
+    }
+  }
+  s.world.tut().transport->disconnect();
+  s.send(welcome(7, {{3, peer_a}}));
+  const auto& closed = s.world.scripted().closed;
+  if (!s.world.run_until([&] { return closed.contains(s.connection); }, 5s)) {
+    return fail("disconnect() " + stage + " did not close the connection within 5 s (the server still holds it)");
+  }
+  s.world.run_for(5s);  // a late Connected, a second Disconnected or a reconnection would show now
+  if (s.world.tut().connected()) return fail("reported Connected after disconnect() " + stage);
+  const auto disconnected = s.world.tut().all<Disconnected>();
+  if (disconnected.size() != 1) return fail("disconnect() " + stage + " gave " + std::to_string(disconnected.size()) + " Disconnected events, not one");
+  if (disconnected.front().kicked) return fail("the application's own disconnect() was reported as a kick");
+  if (s.world.tut_connection_attempts() > 1) return fail("opened a new connection after disconnect() " + stage);
+  return pass();
+}
+
 // A member joins (mixed-case address) and leaves again; returns what the transport reported.
 struct JoinThenLeave {
   std::vector<transport::PeerJoined> joined;
@@ -522,6 +569,20 @@ void add_ws_room_cases(std::vector<Case>& cases) {
                    s3 + ".3 (no normative limit: the kernel waits 1000 ms per step, bevy retries 3 times, godot after 1 s)", type, handshake_timeout});
   cases.push_back({"wsroom.kick.no_reconnect", Level::must, "WsKicked ends the session with kicked=true and no reconnection.",
                    s3 + ".5, §1.2 (DISCONNECTION.kicked: do not retry), §9.1", type, kick_no_reconnect});
+  cases.push_back({"wsroom.handshake.kicked_before_welcome", Level::must,
+                   "A WsKicked answering the identification (a full world) ends the attempt with one Disconnected, kicked=true, no Connected and no reconnection.",
+                   s3 + ".3 (kicked at identification), §3.5 (proto: a kicked client does not reconnect; godot: DisconnectReason::Kicked), "
+                   "§9.11 (the kernel's kicked=false here is a known bug)",
+                   type, kick_before_welcome});
+  for (const bool after_challenge : {false, true}) {
+    const std::string stage = after_challenge ? "challenge" : "identification";
+    cases.push_back({"wsroom.lifecycle.disconnect_after_" + stage, Level::must,
+                     "disconnect() after the " + stage + (after_challenge ? " is answered" : "") +
+                         ", before the welcome, closes the socket and gives exactly one Disconnected (not a kick) and never a Connected, "
+                         "even when the welcome crosses the close.",
+                     "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.3", type,
+                     [after_challenge](CaseContext& context) { return disconnect_during_handshake(context, after_challenge); }});
+  }
   cases.push_back({"wsroom.peers.leave_reported", Level::must,
                    "WsPeerLeave becomes PeerLeft with the lowercase address; a PeerJoined, if reported at all, names the member that joined.",
                    s3 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, leave_reported});

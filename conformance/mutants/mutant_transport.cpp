@@ -23,7 +23,8 @@ namespace {
 
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
                   drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
-                  truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect };
+                  truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
+                  kick_before_welcome_not_kicked, case_sensitive_scheme };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -44,6 +45,9 @@ class MutantTransport final : public transport::Transport {
   }
   void disconnect() override {
     stopping_ = true;
+    // The flaw (the explorer's ws-room adapter): the socket is only remembered once the welcome
+    // came, so a disconnect() before that finds nothing to close, and Connected still follows.
+    if (flaw_ == Flaw::ignores_disconnect_during_handshake && !connected_) return;
     inner_->disconnect();
   }
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
@@ -100,7 +104,10 @@ class MutantTransport final : public transport::Transport {
       }
       uri_ = std::move(parsed).value();
     }
-    inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, flaw_ == Flaw::mishandles_unknown_aliases ? watching_context() : context_);
+    transport::TransportContext context = context_;
+    if (flaw_ == Flaw::mishandles_unknown_aliases) context = watching_context();
+    if (flaw_ == Flaw::case_sensitive_scheme) context = case_sensitive_scheme_context();
+    inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, context);
     inner_->set_event_handler([this](const transport::TransportEvent& event) { on_event(event); });
   }
 
@@ -116,6 +123,19 @@ class MutantTransport final : public transport::Transport {
         if (on_frame) on_frame(std::move(frame));
       };
       return connector(url, options, std::move(handler));
+    };
+    return context;
+  }
+
+  // The flaw of case_sensitive_scheme (the explorer's ws-room adapter): "wss://" is prepended to
+  // the connection string's parameters unless they start with a lowercase "ws://" or "wss://", so
+  // "WSS://Host/rooms/x" opens wss://WSS://Host/rooms/x, a connection to a host named "wss".
+  transport::TransportContext case_sensitive_scheme_context() {
+    transport::TransportContext context = context_;
+    context.websocket = [params = uri_.params, connector = context_.websocket](const std::string&, const transport::MessageStreamOptions& options,
+                                                                               transport::MessageStreamHandler handler) {
+      const bool has_scheme = params.starts_with("ws://") || params.starts_with("wss://");
+      return connector(has_scheme ? params : "wss://" + params, options, std::move(handler));
     };
     return context;
   }
@@ -139,6 +159,14 @@ class MutantTransport final : public transport::Transport {
   }
 
   void on_event(const transport::TransportEvent& event) {
+    if (std::holds_alternative<transport::Connected>(event)) connected_ = true;
+    if (const auto* d = std::get_if<transport::Disconnected>(&event); d && d->kicked && !connected_ && flaw_ == Flaw::kick_before_welcome_not_kicked) {
+      // The flaw (the kernel's handshake, spec §9.11): a kick before the welcome falls through to
+      // "the server did not provide a challenge", a protocol error rather than a kick.
+      transport::Disconnected changed = *d;
+      changed.kicked = false;
+      return emit(changed);
+    }
     if (flaw_ == Flaw::delivers_sends_after_disconnect) {
       if (std::holds_alternative<transport::Disconnected>(event)) session_ended_ = true;
       if (std::holds_alternative<transport::Connected>(event) && !late_sends_.empty()) {
@@ -173,6 +201,7 @@ class MutantTransport final : public transport::Transport {
   std::unique_ptr<transport::Transport> inner_;
   bool stopping_ = false;
   bool session_ended_ = false;
+  bool connected_ = false;  // a Connected was reported
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
   std::string last_member_;
@@ -220,6 +249,12 @@ std::vector<Mutant> mutants() {
        "decodes and re-encodes packets before sending them"},
       {mutant("mutant-delivers-sends-after-disconnect", Flaw::delivers_sends_after_disconnect), "wsroom.lifecycle.server_close_is_reported",
        "accepts a send after Disconnected and delivers it through a new session it opens for it"},
+      {mutant("mutant-ignores-disconnect-during-handshake", Flaw::ignores_disconnect_during_handshake),
+       "wsroom.lifecycle.disconnect_after_identification", "ignores a disconnect() before the welcome: the socket stays open and Connected follows"},
+      {mutant("mutant-kick-before-welcome-not-kicked", Flaw::kick_before_welcome_not_kicked), "wsroom.handshake.kicked_before_welcome",
+       "reports a kick that answers the identification as kicked=false"},
+      {mutant("mutant-case-sensitive-scheme", Flaw::case_sensitive_scheme), "uri.opens_the_endpoint.ws_room",
+       "takes an upper-case scheme for a host name: WSS://Host/x opens wss://WSS://Host/x"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

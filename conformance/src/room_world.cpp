@@ -150,6 +150,7 @@ transport::TransportContext RoomWorld::context_for(sim::HostId host, transport::
   context.websocket = [this, recording](const std::string& url, const transport::MessageStreamOptions& options,
                                         transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
     ++tut_connection_attempts_;
+    tut_urls_.push_back(url);
     return recording(url, options, std::move(handler));
   };
   return context;
@@ -213,6 +214,7 @@ transport::HttpFetcher RoomWorld::recording_http(transport::HttpFetcher fetcher)
   return [this, fetcher](transport::HttpRequest request, const transport::HttpClientOptions& options,
                          std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
     ++tut_http_requests_;
+    tut_urls_.push_back(request.url);
     // The party is the URL's host (the world's hosts are plain names, e.g. "login-server").
     const auto authority_at = request.url.find("//");
     const std::string rest = authority_at == std::string::npos ? request.url : request.url.substr(authority_at + 2);

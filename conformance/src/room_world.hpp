@@ -95,6 +95,9 @@ class RoomWorld {
   int tut_connection_attempts() const { return tut_connection_attempts_; }
   /// How many HTTP requests the transport under test has started so far.
   int tut_http_requests() const { return tut_http_requests_; }
+  /// Every URL the transport under test opened (websocket) or requested (HTTP), in order: what it
+  /// made of its connection string.
+  const std::vector<std::string>& tut_urls() const { return tut_urls_; }
 
  private:
   transport::TransportContext context_for(sim::HostId host, transport::SigningIdentity identity, bool record);
@@ -117,6 +120,7 @@ class RoomWorld {
   HarnessServices services_;
   int tut_connection_attempts_ = 0;
   int tut_http_requests_ = 0;
+  std::vector<std::string> tut_urls_;
   std::unique_ptr<LivekitDeployment> livekit_;  // after the transports: they hold its sessions
 };
 

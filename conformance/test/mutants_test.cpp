@@ -1,6 +1,10 @@
 // The suite proves itself: each deliberately broken transport fails the case meant to catch it.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+#include <string>
+
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/runner.hpp"
 
@@ -47,6 +51,31 @@ INSTANTIATE_TEST_SUITE_P(All, MutantIsCaught, ::testing::Range<std::size_t>(0, m
                            for (char& c : name) c = c == '-' ? '_' : c;
                            return name;
                          }(); });
+
+// These mutants each break one thing no earlier case looked at: every ws-room and connection-string
+// case but their own lets them pass, so those cases add to the catalogue rather than repeat it.
+TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
+  const std::map<std::string, std::set<std::string>> caught_only_by = {
+      {"mutant-ignores-disconnect-during-handshake",
+       {"wsroom.lifecycle.disconnect_after_identification", "wsroom.lifecycle.disconnect_after_challenge"}},
+      {"mutant-kick-before-welcome-not-kicked", {"wsroom.handshake.kicked_before_welcome"}},
+      {"mutant-case-sensitive-scheme", {"uri.opens_the_endpoint.ws_room"}},
+  };
+  for (const auto& [name, expected] : caught_only_by) {
+    const auto mutant = find_transport(name);
+    ASSERT_TRUE(mutant.has_value()) << name;
+    std::set<std::string> failed;  // with the detail, for the message
+    std::set<std::string> failed_ids;
+    for (const char* glob : {"wsroom.*", "uri.*"}) {
+      for (const auto& result : run_catalogue(*mutant, RunOptions{.seed = 1, .cases_glob = glob}).results) {
+        if (result.verdict != Verdict::pass && result.verdict != Verdict::unsupported) failed.insert(result.id + " (" + result.detail + ")");
+        if (result.verdict == Verdict::fail) failed_ids.insert(result.id);
+      }
+    }
+    EXPECT_EQ(failed_ids, expected) << name << " failed: " << ::testing::PrintToString(failed);
+    EXPECT_EQ(failed.size(), expected.size()) << name << ": " << ::testing::PrintToString(failed);
+  }
+}
 
 TEST(Mutants, EachNamesARealCase) {
   ASSERT_GE(mutants().size(), 8u);
