@@ -279,6 +279,38 @@ CaseOutcome unknown_packet_types_ignored(CaseContext& context) {
   return pass();
 }
 
+CaseOutcome undecodable_frame_after_welcome(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  // Field 1 (the welcome) announces 5 bytes and carries 1: no protobuf decoder can read it.
+  s.world.scripted().carrier->send(s.connection, *core::from_hex("0a05ab"));
+  codec::Packet chat;
+  chat.mutable_chat()->set_message("after the bad frame");
+  const auto body = codec::encode_packet(chat);
+  s.send(update(3, body));
+  const auto delivered = [&] {
+    const auto got = s.world.tut().all<MessageReceived>();
+    return std::any_of(got.begin(), got.end(), [&](const MessageReceived& m) { return m.sender == peer_a && m.packet == body; });
+  };
+  s.world.run_until([&] { return delivered() || s.world.tut().disconnected(); }, 5s);
+  s.world.run_for(1s);  // a second Disconnected would show now
+  if (s.world.tut().disconnected()) {
+    // The choice the server makes for its side (spec §3.4): close. Then it must be a clean end.
+    const auto disconnected = s.world.tut().all<Disconnected>();
+    if (disconnected.size() != 1) return fail("an undecodable frame gave " + std::to_string(disconnected.size()) + " Disconnected events, not one");
+    if (disconnected.front().kicked) return fail("an undecodable frame was reported as a kick");
+    if (!s.world.run_until([&] { return s.world.scripted().closed.contains(s.connection); }, 5s)) {
+      return fail("reported Disconnected after an undecodable frame but left the socket open for 5 s");
+    }
+    return pass("closed cleanly on the undecodable frame (Disconnected, not a kick)");
+  }
+  if (!delivered()) {
+    return fail("after an undecodable frame it neither disconnected nor delivered the valid update that followed (everything after the frame is lost)");
+  }
+  return pass("ignored the undecodable frame; the update after it arrived");
+}
+
 // Shrinks a packet that broke a packing case through its RapidCheck shrink tree: each candidate runs
 // alone in a fresh scripted world under a scratch context, so the case's own transcript and digest
 // stay those of the real run. Returns the text to append to the failure.
@@ -595,6 +627,11 @@ void add_ws_room_cases(std::vector<Case>& cases) {
                    "comms-transports.md §1.4 (kernel and bevy drop updates from unknown aliases), §3.4", type, stale_leave_and_unknown_alias});
   cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.",
                    s3 + ".4 (accept unknown messages for extensibility), §3.2", type, unknown_packet_types_ignored});
+  cases.push_back({"wsroom.undecodable_frame_after_welcome", Level::must,
+                   "An undecodable frame after the welcome ends the session cleanly (one Disconnected, not a kick, socket closed) "
+                   "or is skipped with the next update delivered; it never wedges the session silently.",
+                   s3 + ".4 (the server closes on a frame that fails decoding), §1.2 (DISCONNECTION, or a non-fatal error event); "
+                   "the digest is silent on clients: both endings are allowed", type, undecodable_frame_after_welcome});
   cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must, "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.",
                    s3 + ".4, §1.1 (bare Packet bytes cross the interface)", type, outbound_byte_identical});
   cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.",

@@ -24,7 +24,8 @@ namespace {
 enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
                   drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
-                  kick_before_welcome_not_kicked, case_sensitive_scheme };
+                  kick_before_welcome_not_kicked, case_sensitive_scheme,
+                  wedged_by_undecodable_frame };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -105,7 +106,7 @@ class MutantTransport final : public transport::Transport {
       uri_ = std::move(parsed).value();
     }
     transport::TransportContext context = context_;
-    if (flaw_ == Flaw::mishandles_unknown_aliases) context = watching_context();
+    if (flaw_ == Flaw::mishandles_unknown_aliases || flaw_ == Flaw::wedged_by_undecodable_frame) context = watching_context();
     if (flaw_ == Flaw::case_sensitive_scheme) context = case_sensitive_scheme_context();
     inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, context);
     inner_->set_event_handler([this](const transport::TransportEvent& event) { on_event(event); });
@@ -119,7 +120,13 @@ class MutantTransport final : public transport::Transport {
     context.websocket = [this, connector = context_.websocket](const std::string& url, const transport::MessageStreamOptions& options,
                                                                transport::MessageStreamHandler handler) {
       handler.on_frame = [this, on_frame = handler.on_frame](std::vector<std::uint8_t> frame) {
-        watch_frame(frame);
+        // The flaw of wedged_by_undecodable_frame: a frame reader that, once it met a frame it
+        // cannot parse, discards that one and every later one, and says nothing.
+        if (flaw_ == Flaw::wedged_by_undecodable_frame) {
+          wedged_ = wedged_ || !codec::decode_ws_packet(frame);
+          if (wedged_) return;
+        }
+        if (flaw_ == Flaw::mishandles_unknown_aliases) watch_frame(frame);
         if (on_frame) on_frame(std::move(frame));
       };
       return connector(url, options, std::move(handler));
@@ -202,6 +209,7 @@ class MutantTransport final : public transport::Transport {
   bool stopping_ = false;
   bool session_ended_ = false;
   bool connected_ = false;  // a Connected was reported
+  bool wedged_ = false;     // wedged_by_undecodable_frame: frames are discarded from now on
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
   std::string last_member_;
@@ -255,6 +263,8 @@ std::vector<Mutant> mutants() {
        "reports a kick that answers the identification as kicked=false"},
       {mutant("mutant-case-sensitive-scheme", Flaw::case_sensitive_scheme), "uri.opens_the_endpoint.ws_room",
        "takes an upper-case scheme for a host name: WSS://Host/x opens wss://WSS://Host/x"},
+      {mutant("mutant-wedged-by-undecodable-frame", Flaw::wedged_by_undecodable_frame), "wsroom.undecodable_frame_after_welcome",
+       "discards every frame after one it cannot decode, silently, and stays connected"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

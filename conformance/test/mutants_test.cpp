@@ -60,6 +60,7 @@ TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
        {"wsroom.lifecycle.disconnect_after_identification", "wsroom.lifecycle.disconnect_after_challenge"}},
       {"mutant-kick-before-welcome-not-kicked", {"wsroom.handshake.kicked_before_welcome"}},
       {"mutant-case-sensitive-scheme", {"uri.opens_the_endpoint.ws_room"}},
+      {"mutant-wedged-by-undecodable-frame", {"wsroom.undecodable_frame_after_welcome"}},
   };
   for (const auto& [name, expected] : caught_only_by) {
     const auto mutant = find_transport(name);
