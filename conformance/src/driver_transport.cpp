@@ -106,6 +106,17 @@ core::Result<transport::TransportPtr, transport::UriError> DriverTransport::crea
     keep_idle_process(command, std::move(process));
     return core::fail(uri_error_code_of(error.value("code", "")), "driver: " + error.value("message", std::string("refused")));
   }
+  // Creating does no I/O (spec §2.3: the factory answers at once; uri.accepts_real_world_forms):
+  // a create answer that asks for any is a broken driver, said plainly rather than skipped.
+  for (const auto& action : answer->value("actions", nlohmann::json::array())) {
+    const std::string what = action.is_object() ? action.value("do", "") : "";
+    if (what == "ws_open" || what == "ws_send" || what == "ws_close" || what == "http_request" || what == "lk_join" ||
+        what == "lk_publish" || what == "lk_leave") {
+      return core::fail(transport::UriErrorCode::unsupported_type,
+                        "driver protocol violation: the create answer asks for I/O ('" + what +
+                            "'); a transport opens nothing before connect() (docs/driver-protocol.md, create)");
+    }
+  }
   auto made = std::unique_ptr<DriverTransport>(new DriverTransport(std::move(process), uri.type, context, services, real_time));
   if (real_time) made->poll_unsolicited();
   return transport::TransportPtr(std::move(made));

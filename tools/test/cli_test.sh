@@ -113,6 +113,20 @@ expect conformance_reproduce 1 'FAIL +MUST +wsroom.kick.no_reconnect' '' -- "$bi
 reproduce=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["cases"][0]["reproduce"])' "$tmp/report6/report.json" | sed 's/^dclcomms //')
 eval "set -- $reproduce"
 expect conformance_reproduce_driver 0 'PASS +MUST +wsroom.kick.no_reconnect' '' -- "$bin" "$@" --report "$tmp/report7"
+# A driver whose create answer asks for I/O is told so, not silently trusted (creating opens nothing).
+cat >"$tmp/io_at_create.py" <<'PY'
+import json, sys
+for line in sys.stdin:
+    request = json.loads(line)
+    answer = {"id": request["id"], "ok": True, "actions": []}
+    if request["cmd"] == "hello":
+        answer.update(name="io-at-create", capabilities={"types": ["ws-room"], "virtual_time": True})
+    elif request["cmd"] == "create":
+        answer["actions"] = [{"do": "ws_open", "stream": 1, "url": "ws://room-server/rooms/x", "subprotocols": ["rfc5"]}]
+    print(json.dumps(answer), flush=True)
+PY
+expect conformance_driver_io_at_create 1 "driver protocol violation: the create answer asks for I/O \('ws_open'\)" '' -- \
+  "$bin" conformance run --driver "python3 $tmp/io_at_create.py" --cases 'uri.accepts_real_world_forms' --report "$tmp/report8"
 expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
 expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"
 
