@@ -8,6 +8,7 @@
 
 #include "../src/arbitrary_packets.hpp"
 #include "../src/delivery_checks.hpp"
+#include "../src/one_tick_calls.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/json.hpp"
@@ -551,24 +552,117 @@ CaseOutcome server_close_is_reported(CaseContext& context) {
   return pass(status.ok() ? "Disconnected (not a kick); a later send was dropped" : "Disconnected (not a kick); a later send was refused");
 }
 
+// Welcomes every connection of the scripted server at its first frame (no challenge): a server
+// that would take the transport in, so one that should stay out is seen if it does not.
+struct WelcomingServer {
+  ScriptedServer& server;
+  std::set<transport::ServerConnectionId> welcomed;
+  void step() {
+    for (const auto id : server.opened) {
+      if (!welcomed.contains(id) && !server.received[id].empty()) {
+        welcomed.insert(id);
+        server.send(id, welcome(7, {{3, peer_a}}));
+      }
+    }
+  }
+  std::size_t open_connections() const {
+    std::size_t open = 0;
+    for (const auto id : server.opened) open += server.closed.contains(id) ? 0 : 1;
+    return open;
+  }
+};
+
+// How many WsPeerUpdates with exactly `body` reached the scripted server, over every connection.
+std::size_t copies_at_server(ScriptedServer& server, const codec::Bytes& body) {
+  std::size_t copies = 0;
+  for (const auto& [id, frames] : server.received) {
+    for (const auto& f : frames) copies += f.has_peer_update_message() && f.peer_update_message().body() == std::string(body.begin(), body.end());
+  }
+  return copies;
+}
+
 CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
   Scripted s(context);
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
   constexpr int count = 5;
+  std::vector<TransportCall> calls;
   for (int i = 0; i < count; ++i) {
     codec::Packet p;
     p.mutable_chat()->set_message("last words " + std::to_string(i));
-    if (!s.world.tut().transport->send(codec::encode_packet(p), {})) return fail("send refused");
+    calls.push_back(TransportCall::send(codec::encode_packet(p)));
   }
-  s.world.tut().transport->disconnect();
+  calls.push_back(TransportCall::disconnect());
+  const auto result = call_in_one_tick(*s.world.tut().transport, calls);
   s.world.run_until([&] { return s.world.scripted().closed.contains(s.connection); }, 5s);
-  int updates = 0;
-  for (const auto& f : s.frames()) updates += f.has_peer_update_message() ? 1 : 0;
-  if (updates != count) {
-    return fail(std::to_string(count) + " reliable packets were sent right before disconnect(); the server got " + std::to_string(updates));
+  std::vector<std::string> accepted;
+  for (int i = 0; i < count; ++i) {
+    if (result.statuses[i]) accepted.emplace_back(calls[i].packet.begin(), calls[i].packet.end());
   }
-  return pass();
+  std::vector<std::string> got;
+  for (const auto& f : s.frames()) {
+    if (f.has_peer_update_message()) got.push_back(f.peer_update_message().body());
+  }
+  if (got != accepted) {
+    return fail(std::to_string(count) + " reliable packets were sent in the same tick as disconnect() and " + std::to_string(accepted.size()) +
+                " were accepted; the server got " + std::to_string(got.size()) + " updates" +
+                (got.size() < accepted.size() ? ": accepted packets were lost without a word" : ", not exactly the accepted ones in order"));
+  }
+  return passed_in_one_tick(result, accepted.size() == count ? "all " + std::to_string(count) + " arrived before the close"
+                                                             : std::to_string(accepted.size()) + " accepted and arrived, the rest refused");
+}
+
+CaseOutcome connect_then_disconnect_in_one_tick(CaseContext& context) {
+  RoomWorld world(context, ServerKind::scripted, *sim::weather_profile("lan"));
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
+  const std::vector<TransportCall> calls{TransportCall::connect(), TransportCall::disconnect()};
+  const auto result = call_in_one_tick(*world.tut().transport, calls);
+  WelcomingServer server{world.scripted(), {}};
+  world.run_until([&] {
+    server.step();
+    return false;
+  }, 5s);  // long enough for a connection that outlived the disconnect() to open and join
+  if (world.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick");
+  if (const auto open = server.open_connections(); open > 0) {
+    return fail("connect() and disconnect() in one tick, yet the server still holds " + std::to_string(open) + " open connection(s) 5 s later");
+  }
+  if (world.tut_connection_attempts() > 1) return fail("opened " + std::to_string(world.tut_connection_attempts()) + " connections");
+  const auto disconnected = world.tut().all<Disconnected>();
+  if (disconnected.size() != 1) return fail("gave " + std::to_string(disconnected.size()) + " Disconnected events, not one");
+  if (disconnected.front().kicked) return fail("the application's own disconnect() was reported as a kick");
+  return passed_in_one_tick(result, world.tut_connection_attempts() == 0 ? "opened nothing; one Disconnected"
+                                                                         : "the connection it opened was closed; one Disconnected");
+}
+
+CaseOutcome send_before_connected(CaseContext& context) {
+  RoomWorld world(context, ServerKind::scripted, *sim::weather_profile("lan"));
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
+  codec::Packet early;
+  early.mutable_chat()->set_message("too early");
+  const auto packet = codec::encode_packet(early);
+  const std::vector<TransportCall> calls{TransportCall::connect(), TransportCall::send(packet)};
+  const auto result = call_in_one_tick(*world.tut().transport, calls);
+  if (!result.statuses[0]) return fail("connect() refused: " + result.statuses[0].error().message);
+  WelcomingServer server{world.scripted(), {}};
+  const bool settled = world.run_until([&] {
+    server.step();
+    return world.tut().connected() || world.tut().disconnected();
+  }, 10s);
+  if (!settled || !world.tut().connected()) return fail("a send before Connected kept the transport from joining (no Connected within 10 s)");
+  world.run_for(2s);  // a queued packet goes out now
+  const auto copies = copies_at_server(world.scripted(), packet);
+  const auto& status = result.statuses[1];
+  if (!status) {
+    if (copies > 0) return fail("refused the early send (" + status.error().message + ") and delivered it anyway");
+    return passed_in_one_tick(result, "refused before Connected: " + std::string(transport::to_string(status.error().code)));
+  }
+  if (copies > 1) return fail("the early send reached the server " + std::to_string(copies) + " times");
+  if (copies == 1) return passed_in_one_tick(result, "queued and delivered once connected");
+  if (context.transport().capabilities.typed_send_refusals) {
+    return fail("accepted a send before Connected (ok) and never delivered it: lost without a word (refuse it with not_connected, "
+                "or queue it and deliver it once connected)");
+  }
+  return passed_in_one_tick(result, "accepted and dropped before Connected (typed_send_refusals: false allows it)");
 }
 
 CaseOutcome no_echo(CaseContext& context) {
@@ -651,8 +745,21 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must,
                    "A close by the server ends the session with Disconnected (not a kick); a later send is refused or dropped, never delivered.",
                    s3 + ".5 (socket close: DISCONNECTION{kicked:false}, kernel), §1.2", type, server_close_is_reported});
-  cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must, "Reliable packets sent just before disconnect() reach the server before the close.",
-                   s3 + ".4, §1.2", type, sends_before_disconnect_arrive});
+  cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must,
+                   "Reliable packets sent in the same tick as disconnect() reach the server before the close, or are refused; none is lost "
+                   "without a word.",
+                   s3 + ".4, §1.2 (send on a connected adapter; reliable delivery); the explorer's adapter loses them (its write waits on a "
+                   "promise that disconnect() overtakes)",
+                   type, sends_before_disconnect_arrive});
+  cases.push_back({"wsroom.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
+                   "connect() and disconnect() in one tick: no Connected ever, no connection left open, exactly one Disconnected (not a kick).",
+                   "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.3", type,
+                   connect_then_disconnect_in_one_tick});
+  cases.push_back({"wsroom.lifecycle.send_before_connected", Level::must,
+                   "A send in the tick of connect(), before Connected, is refused or queued and delivered once; with typed_send_refusals "
+                   "it is never accepted and lost.",
+                   "comms-transports.md §1.2 (connect() resolves when the adapter can send: earlier sends are outside the contract, so "
+                   "refusing them is fine; godot's send_rfc4 answers false), §3.4", type, send_before_connected});
   cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4 (no echo)", type, no_echo});
 }
 

@@ -25,7 +25,7 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
-                  wedged_by_undecodable_frame };
+                  wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -42,9 +42,21 @@ class MutantTransport final : public transport::Transport {
         return core::fail(transport::TransportErrorCode::protocol_error, checked.error().message);
       }
     }
+    if (flaw_ == Flaw::connect_outlives_disconnect) {
+      // The flaw (an adapter whose connect() first awaits something, e.g. a token or a promise):
+      // the socket is opened on the next turn of the loop, whatever happened in between.
+      connect_pending_ = true;
+      context_.runtime->post([this] {
+        connect_pending_ = false;
+        (void)inner_->connect();
+      });
+      return core::Ok{};
+    }
     return inner_->connect();
   }
   void disconnect() override {
+    // ... and a disconnect() in between finds nothing open, so it does nothing at all.
+    if (flaw_ == Flaw::connect_outlives_disconnect && connect_pending_) return;
     stopping_ = true;
     // The flaw (the explorer's ws-room adapter): the socket is only remembered once the welcome
     // came, so a disconnect() before that finds nothing to close, and Connected still follows.
@@ -61,6 +73,9 @@ class MutantTransport final : public transport::Transport {
         (void)inner_->connect();
       }
       return core::Ok{};
+    }
+    if (flaw_ == Flaw::loses_sends_before_connected && !connected_) {
+      return core::Ok{};  // the flaw: "accepted", and gone — no refusal, no queue
     }
     if (flaw_ == Flaw::drop_sends_on_disconnect) {
       // The flaw: sends are deferred to the next turn of the loop, and a disconnect() in between
@@ -209,6 +224,7 @@ class MutantTransport final : public transport::Transport {
   bool stopping_ = false;
   bool session_ended_ = false;
   bool connected_ = false;  // a Connected was reported
+  bool connect_pending_ = false;  // connect_outlives_disconnect: the deferred connect has not run yet
   bool wedged_ = false;     // wedged_by_undecodable_frame: frames are discarded from now on
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
@@ -265,6 +281,10 @@ std::vector<Mutant> mutants() {
        "takes an upper-case scheme for a host name: WSS://Host/x opens wss://WSS://Host/x"},
       {mutant("mutant-wedged-by-undecodable-frame", Flaw::wedged_by_undecodable_frame), "wsroom.undecodable_frame_after_welcome",
        "discards every frame after one it cannot decode, silently, and stays connected"},
+      {mutant("mutant-connect-outlives-disconnect", Flaw::connect_outlives_disconnect), "wsroom.lifecycle.connect_then_disconnect_in_one_tick",
+       "opens its socket on the next turn of the loop; a disconnect() before that is ignored and the session joins anyway"},
+      {mutant("mutant-loses-sends-before-connected", Flaw::loses_sends_before_connected), "wsroom.lifecycle.send_before_connected",
+       "accepts a send before Connected and drops it without a word"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

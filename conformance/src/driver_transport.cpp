@@ -73,9 +73,9 @@ void keep_idle_process(const std::string& command, std::unique_ptr<DriverProcess
 }  // namespace
 
 DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
-                                 const HarnessServices& services, bool real_time)
+                                 const HarnessServices& services, const DriverProtocol& protocol)
     : process_(std::move(process)), type_(std::move(type)), context_(context), origin_(context.runtime->now()), services_(services),
-      real_time_(real_time),
+      protocol_(protocol),
       events_(*context.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
 
 DriverTransport::~DriverTransport() {
@@ -88,7 +88,8 @@ DriverTransport::~DriverTransport() {
 core::Result<transport::TransportPtr, transport::UriError> DriverTransport::create(const std::string& command,
                                                                                    const transport::TransportUri& uri,
                                                                                    const transport::TransportContext& context,
-                                                                                   const HarnessServices& services, bool real_time) {
+                                                                                   const HarnessServices& services,
+                                                                                   const DriverProtocol& protocol) {
   auto process = take_idle_process(command);
   if (!process) process = DriverProcess::start(command);
   if (!process) return core::fail(transport::UriErrorCode::unsupported_type, "cannot start the driver: " + command);
@@ -117,8 +118,8 @@ core::Result<transport::TransportPtr, transport::UriError> DriverTransport::crea
                             "'); a transport opens nothing before connect() (docs/driver-protocol.md, create)");
     }
   }
-  auto made = std::unique_ptr<DriverTransport>(new DriverTransport(std::move(process), uri.type, context, services, real_time));
-  if (real_time) made->poll_unsolicited();
+  auto made = std::unique_ptr<DriverTransport>(new DriverTransport(std::move(process), uri.type, context, services, protocol));
+  if (protocol.real_time) made->poll_unsolicited();
   return transport::TransportPtr(std::move(made));
 }
 
@@ -272,35 +273,82 @@ void DriverTransport::driver_failed(const std::string& why) {
   events_.post(transport::Disconnected{"driver failed: " + why, false});
 }
 
+// The outcome a driver gave one call: {"ok": true} or {"ok": false, "error": {"code", "message"}}.
+transport::Status DriverTransport::status_of(const nlohmann::json& outcome, const std::string& refused) const {
+  if (outcome.value("ok", false)) return core::Ok{};
+  const auto error = outcome.value("error", nlohmann::json::object());
+  return core::fail(error_code_of(error.value("code", "")), error.value("message", refused));
+}
+
 transport::Status DriverTransport::connect() {
   const auto answer = call({{"cmd", "connect"}});
   if (!answer) return core::Ok{};  // reported as events
-  if (!answer->value("ok", false)) {
-    const auto& error = (*answer)["error"];
-    return core::fail(error_code_of(error.value("code", "")), error.value("message", std::string("connect refused")));
-  }
-  return core::Ok{};
+  return status_of(*answer, "connect refused");
 }
 
 void DriverTransport::disconnect() { call({{"cmd", "disconnect"}}); }
 
+namespace {
+nlohmann::json send_fields(std::span<const std::uint8_t> packet, const transport::SendOptions& options) {
+  return {{"cmd", "send"},
+          {"packet_hex", core::to_hex(packet)},
+          {"reliable", options.reliability == transport::Reliability::reliable},
+          {"targets", options.targets}};
+}
+}  // namespace
+
 transport::Status DriverTransport::send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) {
-  const auto answer = call({{"cmd", "send"},
-                            {"packet_hex", core::to_hex(packet)},
-                            {"reliable", options.reliability == transport::Reliability::reliable},
-                            {"targets", options.targets}});
+  const auto answer = call(send_fields(packet, options));
   if (!answer) return core::fail(transport::TransportErrorCode::io_error, "driver: " + process_->error());
-  if (!answer->value("ok", false)) {
-    const auto& error = (*answer)["error"];
-    return core::fail(error_code_of(error.value("code", "")), error.value("message", std::string("send refused")));
+  return status_of(*answer, "send refused");
+}
+
+OneTickResult DriverTransport::call_in_one_tick(std::span<const TransportCall> calls) {
+  OneTickResult result;
+  if (!protocol_.one_tick_calls) {
+    result.settled_between = true;
+    for (const auto& c : calls) {
+      switch (c.kind) {
+        case TransportCall::Kind::connect: result.statuses.push_back(connect()); break;
+        case TransportCall::Kind::send: result.statuses.push_back(send(c.packet, c.options)); break;
+        case TransportCall::Kind::disconnect:
+          disconnect();
+          result.statuses.push_back(core::Ok{});
+          break;
+      }
+    }
+    return result;
   }
-  return core::Ok{};
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& c : calls) {
+    switch (c.kind) {
+      case TransportCall::Kind::connect: list.push_back({{"cmd", "connect"}}); break;
+      case TransportCall::Kind::send: list.push_back(send_fields(c.packet, c.options)); break;
+      case TransportCall::Kind::disconnect: list.push_back({{"cmd", "disconnect"}}); break;
+    }
+  }
+  const auto answer = call({{"cmd", "calls"}, {"calls", list}});
+  const auto results = answer ? answer->value("results", nlohmann::json()) : nlohmann::json();
+  if (answer && (!answer->value("ok", false) || !results.is_array() || results.size() != calls.size())) {
+    driver_failed("driver protocol violation: a `calls` request of " + std::to_string(calls.size()) +
+                  " calls needs an ok answer with one entry per call in `results` (docs/driver-protocol.md), got " +
+                  answer->dump().substr(0, 200));
+  }
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (failed_ || !results.is_array() || i >= results.size() || !results[i].is_object()) {
+      result.statuses.push_back(core::fail(transport::TransportErrorCode::io_error, "driver: no outcome for this call"));
+    } else {
+      result.statuses.push_back(status_of(results[i], "refused"));
+    }
+  }
+  return result;
 }
 
 core::Result<TransportUnderTest, std::string> driver_under_test(const std::string& command) {
   auto process = DriverProcess::start(command);
   if (!process) return core::Unexpected<std::string>{"cannot start the driver: " + command};
-  const auto hello = process->call({{"cmd", "hello"}, {"version", 1}});
+  // Protocol 1.1 (the `calls` request) is offered; a driver that does not answer "1.1" speaks 1.0.
+  const auto hello = process->call({{"cmd", "hello"}, {"version", 1}, {"protocol", "1.1"}});
   if (!hello) return core::Unexpected<std::string>{"the driver did not answer hello: " + process->error()};
   if (!hello->value("ok", false)) return core::Unexpected<std::string>{"the driver refused hello"};
   const auto caps = hello->value("capabilities", nlohmann::json::object());
@@ -323,14 +371,20 @@ core::Result<TransportUnderTest, std::string> driver_under_test(const std::strin
   // Fields added later in version 1: absent means what every driver was held to before them.
   tut.capabilities.peer_joined_events = caps.value("peer_joined_events", true);
   tut.capabilities.typed_send_refusals = caps.value("typed_send_refusals", true);
+  DriverProtocol protocol;
+  protocol.real_time = !tut.capabilities.virtual_time;
+  const auto spoken = hello->value("protocol", nlohmann::json("1.0"));
+  if (spoken != "1.0" && spoken != "1.1") {
+    return core::Unexpected<std::string>{"hello: protocol must be \"1.0\" or \"1.1\" (the harness offered 1.1), got " + spoken.dump()};
+  }
+  protocol.one_tick_calls = spoken == "1.1";
   const auto types = tut.capabilities.types;
-  const bool real_time = !tut.capabilities.virtual_time;
-  tut.register_types = [command, types, real_time](transport::TransportFactory& factory, const HarnessServices& services) {
+  tut.register_types = [command, types, protocol](transport::TransportFactory& factory, const HarnessServices& services) {
     for (const auto& type : types) {
       factory.register_type(
           type,
-          [command, services, real_time](const transport::TransportUri& uri, const transport::TransportContext& context) {
-            return DriverTransport::create(command, uri, context, services, real_time);
+          [command, services, protocol](const transport::TransportUri& uri, const transport::TransportContext& context) {
+            return DriverTransport::create(command, uri, context, services, protocol);
           },
           transport::TransportFactory::Validation::maker);  // the driver's own URI checks are under test
     }

@@ -12,31 +12,41 @@
 #include "dclcomms/conformance/case.hpp"
 #include "dclcomms/transport/event_poster.hpp"
 #include "driver_process.hpp"
+#include "one_tick_calls.hpp"
 
 namespace dclcomms::conformance {
 
-class DriverTransport final : public transport::Transport {
+/// What hello settled about the conversation itself (not the transport's capabilities).
+struct DriverProtocol {
+  bool real_time = false;       // capabilities.virtual_time false
+  bool one_tick_calls = false;  // protocol 1.1: the `calls` request
+};
+
+class DriverTransport final : public transport::Transport, public OneTickCaller {
  public:
   /// Starts a driver process for `uri`; fails like a factory (with the driver's URI error code).
   static core::Result<transport::TransportPtr, transport::UriError> create(const std::string& command, const transport::TransportUri& uri,
                                                                            const transport::TransportContext& context,
-                                                                           const HarnessServices& services, bool real_time);
+                                                                           const HarnessServices& services, const DriverProtocol& protocol);
   ~DriverTransport() override;
 
   std::string_view type() const override { return type_; }
   transport::Status connect() override;
   void disconnect() override;
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override;
+  /// Protocol 1.1: one `calls` request; 1.0: one request per call (settled_between).
+  OneTickResult call_in_one_tick(std::span<const TransportCall> calls) override;
 
  private:
   DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
-                  const HarnessServices& services, bool real_time);
+                  const HarnessServices& services, const DriverProtocol& protocol);
   /// Calls the driver and carries out the answer's actions. Returns the answer (nothing if the driver failed).
   std::optional<nlohmann::json> call(nlohmann::json request);
   void perform(const nlohmann::json& action);
   void perform_http_request(const nlohmann::json& action);
   void perform_livekit_join(const nlohmann::json& action);
   void driver_failed(const std::string& why);
+  transport::Status status_of(const nlohmann::json& outcome, const std::string& refused) const;
   /// Real-time drivers: picks up the events they wrote on their own, every poll period.
   void poll_unsolicited();
   std::int64_t now_ms() const;
@@ -49,7 +59,7 @@ class DriverTransport final : public transport::Transport {
   std::map<std::int64_t, std::unique_ptr<transport::MessageStream>> streams_;
   std::map<std::int64_t, std::unique_ptr<livekit::LivekitSession>> livekit_sessions_;
   std::optional<core::TimerId> timer_;
-  bool real_time_ = false;
+  DriverProtocol protocol_;
   std::optional<core::TimerId> poll_timer_;
   bool failed_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

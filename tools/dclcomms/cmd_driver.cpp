@@ -9,14 +9,12 @@
 
 #include "commands.hpp"
 #include "driver_protocol.hpp"
+#include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/manual_runtime.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 #include "dclcomms/livekit/livekit_transport.hpp"
-#include "dclcomms/signed_login/signed_login_transport.hpp"
-#include "dclcomms/simulator_transport/simulator_transport.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
 
 namespace dclcomms::cli {
 namespace {
@@ -25,6 +23,14 @@ using nlohmann::json;
 using driver::event_json;
 using driver::ok;
 using driver::refused;
+
+// The hello answer's capabilities of one transport (docs/driver-protocol.md, Capabilities).
+json capabilities_json(const conformance::Capabilities& c) {
+  json payload_bytes_max = nullptr;
+  if (c.payload_bytes_max) payload_bytes_max = *c.payload_bytes_max;
+  return {{"types", c.types}, {"unreliable", c.unreliable}, {"targeted_sends", c.targeted_sends}, {"payload_bytes_max", payload_bytes_max},
+          {"virtual_time", c.virtual_time}, {"peer_joined_events", c.peer_joined_events}, {"typed_send_refusals", c.typed_send_refusals}};
+}
 
 class Driver;
 
@@ -60,6 +66,12 @@ class DriverLivekitSession final : public livekit::LivekitSession {
 
 class Driver {
  public:
+  /// `protocol`: the highest protocol this driver speaks ("1.1"; "1.0" plays an older driver).
+  /// `served`: one named transport of the suite (a reference transport or a mutant) instead of all
+  /// five reference types, so that any of them can be judged through the protocol too.
+  Driver(std::string protocol, std::optional<conformance::TransportUnderTest> served)
+      : protocol_(std::move(protocol)), served_(std::move(served)) {}
+
   json handle(const json& request) {
     actions_ = json::array();
     const std::int64_t now_ms = request.value("now_ms", std::int64_t{0});
@@ -83,6 +95,12 @@ class Driver {
       // Targeted sends: livekit has them; ws-room refuses them with unsupported (as its cases expect).
       answer["capabilities"] = {{"types", {"ws-room", "signed-login", "livekit", "simulator", "offline"}}, {"unreliable", true}, {"targeted_sends", true},
                                 {"payload_bytes_max", 65535}, {"virtual_time", true}, {"peer_joined_events", true}, {"typed_send_refusals", true}};
+      if (served_) {
+        answer["name"] = "dclcomms-driver:" + served_->name;
+        answer["capabilities"] = capabilities_json(served_->capabilities);
+      }
+      // 1.1 (several calls in one `calls` request) when both sides speak it; a 1.0 answer says nothing.
+      if (protocol_ == "1.1" && request.value("protocol", "1.0") == "1.1") answer["protocol"] = "1.1";
       return answer;
     }
     if (cmd == "create") return create(request);
@@ -177,18 +195,19 @@ class Driver {
     };
     context.unix_ms_now = [this] { return unix_ms_at_zero_ + core::to_ns(runtime_.now()) / 1'000'000; };
     factory_ = std::make_unique<transport::TransportFactory>(context);  // brings offline
-    ws_room::register_ws_room(*factory_);
-    signed_login::register_signed_login(*factory_);
-    simulator_transport::register_simulator_transport(*factory_);
-    livekit::LivekitTransportOptions livekit_options;
-    livekit_options.connector = [this](const livekit::JoinRequest& join, livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
+    conformance::HarnessServices services;
+    services.livekit = [this](const livekit::JoinRequest& join, livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
       const std::int64_t id = next_livekit_session_++;
       livekit_handlers_[id] = std::move(handler);
       actions_.push_back({{"do", "lk_join"}, {"session", id}, {"url", join.url}, {"token", join.token}});
       return std::make_unique<DriverLivekitSession>(actions_, id);
     };
-    livekit_options.unix_seconds_now = [this] { return (unix_ms_at_zero_ + core::to_ns(runtime_.now()) / 1'000'000) / 1000; };
-    livekit::register_livekit(*factory_, std::move(livekit_options));
+    services.unix_seconds_now = [this] { return (unix_ms_at_zero_ + core::to_ns(runtime_.now()) / 1'000'000) / 1000; };
+    if (served_) {
+      served_->register_types(*factory_, services);
+    } else {
+      for (const auto& reference : conformance::reference_transports()) reference.register_types(*factory_, services);
+    }
     auto created = factory_->create(request.value("uri", ""));
     if (!created) return refused(std::string(transport::to_string(created.error().code)), created.error().message);
     transport_ = std::move(created).value();
@@ -207,6 +226,8 @@ class Driver {
     }
   }
 
+  std::string protocol_;
+  std::optional<conformance::TransportUnderTest> served_;
   core::ManualRuntime runtime_;
   json actions_ = json::array();
   std::map<std::int64_t, transport::MessageStreamHandler> handlers_;
@@ -221,8 +242,16 @@ class Driver {
   std::optional<core::TimePoint> announced_;
 };
 
-ExitCode run_driver() {
-  Driver driver;
+ExitCode run_driver(const std::string& protocol, const std::string& transport_name) {
+  std::optional<conformance::TransportUnderTest> served;
+  if (!transport_name.empty()) {
+    served = conformance::find_transport(transport_name);
+    if (!served) {
+      report_error("driver", "unknown transport '" + transport_name + "' (see `dclcomms conformance list`)");
+      return ExitCode::bad_input;
+    }
+  }
+  Driver driver(protocol, std::move(served));
   std::string line;
   while (std::getline(std::cin, line)) {
     const auto request = json::parse(line, nullptr, false);
@@ -247,7 +276,17 @@ void register_driver_command(CLI::App& app, ExitCode& exit_code) {
   command->add_flag("--real-time", real_time,
                     "Real-time mode (virtual_time: false): the transports open their own sockets and report events as they "
                     "happen; livekit is not served (no WebRTC engine)");
-  command->callback([&exit_code] { exit_code = real_time ? run_real_time_driver() : run_driver(); });
+  static std::string protocol = "1.1";
+  command->add_option("--protocol", protocol,
+                      "The highest driver-protocol version to speak: 1.1 (default; several calls in one request) or 1.0 (plays an "
+                      "older driver, for testing the harness's fallback)")
+      ->check(CLI::IsMember({"1.0", "1.1"}));
+  static std::string transport_name;
+  command->add_option("--transport", transport_name,
+                      "Serve this one transport of the suite (a reference transport or a mutant, see `dclcomms conformance list`) "
+                      "instead of all five reference types: its verdicts through the protocol can then be set beside in-process ones")
+      ->excludes("--real-time");
+  command->callback([&exit_code] { exit_code = real_time ? run_real_time_driver() : run_driver(protocol, transport_name); });
 }
 
 }  // namespace dclcomms::cli

@@ -57,6 +57,7 @@ class RealTimeDriver {
       answer["capabilities"] = {{"types", {"ws-room", "signed-login", "simulator", "offline"}}, {"unreliable", true},
                                 {"targeted_sends", false}, {"payload_bytes_max", 65535}, {"virtual_time", false},
                                 {"peer_joined_events", true}, {"typed_send_refusals", true}};
+      if (request.value("protocol", "1.0") == "1.1") answer["protocol"] = "1.1";  // `calls`: served by transport_request
       return answer;
     }
     if (cmd == "create") return create(request);

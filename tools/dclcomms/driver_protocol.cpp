@@ -35,6 +35,23 @@ core::Result<std::optional<transport::SigningIdentity>, std::string> identity_of
 
 std::optional<json> transport_request(transport::Transport& transport, const json& request) {
   const std::string cmd = request.value("cmd", "");
+  if (cmd == "calls") {
+    // Protocol 1.1: back to back, nothing run in between; the caller settles once, after them all.
+    const auto& calls = request.value("calls", json());
+    if (!calls.is_array() || calls.empty()) return refused("protocol_error", "calls must be a non-empty array");
+    json results = json::array();
+    for (const auto& call : calls) {
+      const std::string inner = call.is_object() ? call.value("cmd", "") : "";
+      if (inner != "connect" && inner != "send" && inner != "disconnect") {
+        results.push_back(refused("protocol_error", "a call is connect, send or disconnect, not '" + inner + "'"));
+        continue;
+      }
+      results.push_back(*transport_request(transport, call));
+    }
+    json answer = ok();
+    answer["results"] = std::move(results);
+    return answer;
+  }
   if (cmd == "connect") return status_json(transport.connect());
   if (cmd == "disconnect") {
     transport.disconnect();

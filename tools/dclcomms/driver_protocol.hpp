@@ -20,7 +20,9 @@ nlohmann::json event_json(const transport::TransportEvent& event);
 /// The signing identity of a create request's "identity" (none when absent), or why it is unusable.
 core::Result<std::optional<transport::SigningIdentity>, std::string> identity_of(const nlohmann::json& create_request);
 
-/// The answer to `connect`, `disconnect` or `send` on `transport`; nothing for any other command.
+/// The answer to `connect`, `disconnect`, `send` or `calls` (protocol 1.1: several of those, made
+/// back to back; its answer's `results` holds each one's outcome) on `transport`; nothing for any
+/// other command.
 std::optional<nlohmann::json> transport_request(transport::Transport& transport, const nlohmann::json& request);
 
 inline nlohmann::json ok() { return {{"ok", true}}; }

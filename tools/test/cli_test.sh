@@ -127,6 +127,16 @@ for line in sys.stdin:
 PY
 expect conformance_driver_io_at_create 1 "driver protocol violation: the create answer asks for I/O \('ws_open'\)" '' -- \
   "$bin" conformance run --driver "python3 $tmp/io_at_create.py" --cases 'uri.accepts_real_world_forms' --report "$tmp/report8"
+# Calls in one tick (protocol 1.1): a transport that defers its writes loses five sends made in the
+# tick of disconnect(). Served through the driver, 1.1 catches it; a 1.0 driver, which settles between
+# requests, cannot show it, and the case says UNSUPPORTED rather than a pass it did not earn.
+expect conformance_driver_one_tick 1 'lost without a word' '' -- "$bin" conformance run \
+  --driver "'$bin' driver --transport mutant-drop-sends-on-disconnect" --cases 'wsroom.lifecycle.sends_before_disconnect_arrive' --report "$tmp/report9"
+expect conformance_driver_protocol_1_0 0 'UNSUPPORTED +MUST +wsroom.lifecycle.sends_before_disconnect_arrive' '' -- "$bin" conformance run \
+  --driver "'$bin' driver --protocol 1.0 --transport mutant-drop-sends-on-disconnect" --cases 'wsroom.lifecycle.sends_before_disconnect_arrive' --report "$tmp/report10"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]["cases"][0]["detail"]; sys.exit(0 if "protocol 1.0" in d else 1)' "$tmp/report10/report.json" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_driver_protocol_1_0_detail: the UNSUPPORTED verdict does not name protocol 1.0"; }
+expect driver_unknown_transport 2 '' "unknown transport 'nope'" -- "$bin" driver --transport nope
 expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
 expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"
 

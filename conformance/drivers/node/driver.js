@@ -320,6 +320,15 @@ let stream = null
 let nextHttpRequest = 1
 let httpRequest = null
 
+function transportCall(call, now) {
+  switch (call.cmd) {
+    case 'connect': return client.connect(now)
+    case 'disconnect': return client.disconnect()
+    case 'send': return client.send(fromHex(call.packet_hex), call.reliable !== false, call.targets || [])
+  }
+  throw { code: 'protocol_error', message: `a call is connect, send or disconnect, not '${call.cmd}'` }
+}
+
 function handle(request, actions) {
   const out = {
     open: (url, subprotocols) => {
@@ -341,6 +350,8 @@ function handle(request, actions) {
       return {
         ok: true,
         name: 'node-template',
+        // 1.1: serves `calls` (several transport calls in one tick); leave it out to speak 1.0.
+        ...(request.protocol === '1.1' ? { protocol: '1.1' } : {}),
         // Declare only what your transport does: a capability declared false makes its cases
         // UNSUPPORTED instead of failures (a field left out takes its default, see
         // docs/driver-protocol.md). payload_bytes_max: null = no limit at the interface;
@@ -368,9 +379,23 @@ function handle(request, actions) {
   if (!client) throw { code: 'not_connected', message: 'create first' }
   client.out = out
   switch (request.cmd) {
-    case 'connect': client.connect(now); break
-    case 'disconnect': client.disconnect(); break
-    case 'send': client.send(fromHex(request.packet_hex), request.reliable !== false, request.targets || []); break
+    case 'connect':
+    case 'disconnect':
+    case 'send': transportCall(request, now); break
+    case 'calls': {
+      // Protocol 1.1: the calls run back to back, synchronously — no await, no turn of the event
+      // loop in between — and each gets its own outcome. Keep it so if your transport is async:
+      // what it defers must survive the next call (five sends then a disconnect, in one tick).
+      const results = (request.calls || []).map((call) => {
+        try {
+          transportCall(call, now)
+          return { ok: true }
+        } catch (e) {
+          return { ok: false, error: { code: e.code || 'protocol_error', message: e.message || String(e) } }
+        }
+      })
+      return { ok: true, results }
+    }
     case 'ws_opened': if (request.stream === stream) client.opened(now); break
     case 'ws_frame': if (request.stream === stream) client.frame(fromHex(request.hex), now); break
     case 'ws_closed': if (request.stream === stream) client.closed(request.detail || ''); break

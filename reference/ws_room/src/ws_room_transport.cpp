@@ -63,6 +63,12 @@ void WsRoomTransport::disconnect() {
   }
   core_.close(context_.runtime->now());
   pump();
+  // The core only knows a connection once the websocket is open; one still opening (connect() and
+  // disconnect() in one tick) is ours to close, or it would open, upgrade and stay held open.
+  if (stream_ && !stream_close_requested_) {
+    stream_close_requested_ = true;
+    stream_->close("client disconnected before the websocket opened");
+  }
 }
 
 transport::Status WsRoomTransport::send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) {
@@ -87,6 +93,7 @@ void WsRoomTransport::pump() {
     if (auto* frame = std::get_if<Frame>(&*transmit)) {
       stream_->send(std::move(frame->bytes));
     } else {
+      stream_close_requested_ = true;
       stream_->close(std::get<CloseRequest>(*transmit).detail);
     }
   }

@@ -36,6 +36,7 @@ class WsRoomTransport final : public transport::Transport {
   transport::TransportContext context_;
   WsRoomClientCore core_;
   std::unique_ptr<transport::MessageStream> stream_;
+  bool stream_close_requested_ = false;
   std::optional<core::TimerId> timer_;
   std::optional<core::TimePoint> timer_deadline_;
   bool connect_called_ = false;
