@@ -12,6 +12,7 @@
 #include "../src/livekit_world.hpp"
 #include "../src/arbitrary_packets.hpp"
 #include "../src/delivery_checks.hpp"
+#include "../src/one_tick_calls.hpp"
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
@@ -49,6 +50,11 @@ codec::Bytes chat(const std::string& text) {
   codec::Packet p;
   p.mutable_chat()->set_message(text);
   return codec::encode_packet(p);
+}
+
+// How many copies of `payload` reached `peer`.
+std::size_t copies_at(const Participant& peer, const codec::Bytes& payload) {
+  return static_cast<std::size_t>(std::count_if(peer.received.begin(), peer.received.end(), [&](const auto& d) { return d.payload == payload; }));
 }
 
 // `count` distinct arbitrary packets (distinct, so that each arrival names the packet it is), each
@@ -459,8 +465,7 @@ CaseOutcome cut_off_is_reported(CaseContext& context) {
   const auto late = chat("into the void");
   const auto status = world.tut().transport->send(late, {});
   world.run_for(10s);
-  const auto delivered = static_cast<std::size_t>(std::count_if(peer.received.begin(), peer.received.end(), [&](const auto& d) { return d.payload == late; }));
-  if (auto problem = check_send_after_disconnect(status, delivered, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  if (auto problem = check_send_after_disconnect(status, copies_at(peer, late), context.transport().capabilities.typed_send_refusals)) return fail(*problem);
   return pass();
 }
 
@@ -472,7 +477,8 @@ CaseOutcome disconnect_leaves_room(CaseContext& context) {
   world.tut().transport->disconnect();
   world.run_until([&] { return world.tut().disconnected() && !peer.saw_leave.empty(); }, 10s);
   if (!world.tut().disconnected()) return fail("disconnect() was not followed by Disconnected within 10 s");
-  if (world.tut().all<Disconnected>().front().kicked) return fail("a disconnect of its own was reported as a kick");
+  world.run_for(2s);  // a second Disconnected, or an event after it, would show now
+  if (auto problem = check_ended_once(world.tut().events, "disconnect()")) return fail(*problem);
   if (peer.saw_leave != std::vector<std::string>{world.tut_identity()}) {
     return fail("the other participant did not see " + world.tut_identity() + " leave (saw " + list(peer.saw_leave) + ")");
   }
@@ -480,6 +486,70 @@ CaseOutcome disconnect_leaves_room(CaseContext& context) {
     return fail("after the leave the room lists " + list(present) + ", expected only " + peer.identity);
   }
   return pass();
+}
+
+CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  constexpr int count = 5;
+  std::vector<TransportCall> calls;
+  for (int i = 0; i < count; ++i) calls.push_back(TransportCall::send(chat("last words " + std::to_string(i)), {Reliability::reliable, {}}));
+  calls.push_back(TransportCall::disconnect());
+  const auto result = call_in_one_tick(*world.tut().transport, calls);
+  world.run_until([&] { return !peer.saw_leave.empty(); }, 10s);
+  world.run_for(2s);
+  std::vector<codec::Bytes> accepted, got;
+  for (int i = 0; i < count; ++i) {
+    if (result.statuses[i]) accepted.push_back(calls[i].packet);
+  }
+  for (const auto& d : peer.received) got.push_back(d.payload);
+  if (got != accepted) {
+    return fail(std::to_string(count) + " reliable packets were sent in the same tick as disconnect() and " + std::to_string(accepted.size()) +
+                " were accepted; the participant got " + std::to_string(got.size()) +
+                (got.size() < accepted.size() ? ": accepted packets were lost without a word" : ", not exactly the accepted ones in order"));
+  }
+  if (auto problem = check_ended_once(world.tut().events, "sends then disconnect() in one tick")) return fail(*problem);
+  return passed_in_one_tick(result, accepted.size() == count ? "all " + std::to_string(count) + " arrived before the leave"
+                                                             : std::to_string(accepted.size()) + " accepted and arrived, the rest refused");
+}
+
+CaseOutcome connect_then_disconnect_in_one_tick(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid livekit URI: " + *refused);
+  const std::vector<TransportCall> calls{TransportCall::connect(), TransportCall::disconnect()};
+  const auto result = call_in_one_tick(*world.tut().transport, calls);
+  world.run_for(10s);  // long enough for a join that outlived the disconnect() to complete
+  if (world.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick");
+  if (const auto present = world.deployment().sfu().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
+    return fail("connect() and disconnect() in one tick, yet 10 s later the room lists " + list(present) + ", expected only " + peer.identity);
+  }
+  if (world.tut_join_attempts() > 1) return fail("joined " + std::to_string(world.tut_join_attempts()) + " times");
+  if (auto problem = check_ended_once(world.tut().events, "connect() and disconnect() in one tick")) return fail(*problem);
+  return passed_in_one_tick(result, world.tut_join_attempts() == 0 ? "joined nothing; one Disconnected" : "the join it started was left; one Disconnected");
+}
+
+CaseOutcome send_before_connected(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid livekit URI: " + *refused);
+  const auto early = chat("too early");
+  const std::vector<TransportCall> calls{TransportCall::connect(), TransportCall::send(early, {Reliability::reliable, {}})};
+  const auto result = call_in_one_tick(*world.tut().transport, calls);
+  if (!result.statuses[0]) return fail("connect() refused: " + result.statuses[0].error().message);
+  if (!world.run_until([&] { return world.tut().connected() || world.tut().disconnected(); }, 10s) || !world.tut().connected()) {
+    return fail("a send before Connected kept the transport from joining (no Connected within 10 s)");
+  }
+  world.run_for(2s);  // a queued packet goes out now
+  std::string how;
+  if (auto problem = check_send_before_connected(result.statuses[1], copies_at(peer, early), context.transport().capabilities.typed_send_refusals, how)) {
+    return fail(*problem);
+  }
+  return passed_in_one_tick(result, how);
 }
 
 CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weather) {
@@ -555,6 +625,19 @@ void add_livekit_cases(std::vector<Case>& cases) {
   cases.push_back({"livekit.lifecycle.disconnect_leaves_room", Level::must,
                    "disconnect() ends the session with Disconnected (not a kick) and the others see the identity leave.", s6 + ".4, §1.2",
                    type, disconnect_leaves_room});
+  cases.push_back({"livekit.lifecycle.sends_before_disconnect_arrive", Level::must,
+                   "Reliable packets sent in the same tick as disconnect() reach the other participant before the leave, or are refused; "
+                   "none is lost without a word.",
+                   s6 + ".3 (RELIABLE data), §1.2 (send on a connected adapter)", type, sends_before_disconnect_arrive});
+  cases.push_back({"livekit.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
+                   "connect() and disconnect() in one tick: no Connected ever, the identity not left in the room, exactly one "
+                   "Disconnected (not a kick) and nothing after it.",
+                   s6 + ".4, §1.2 (disconnect() closes; DISCONNECTION: our own connection ended)", type, connect_then_disconnect_in_one_tick});
+  cases.push_back({"livekit.lifecycle.send_before_connected", Level::must,
+                   "A send in the tick of connect(), before Connected, is refused or queued and delivered once; with typed_send_refusals "
+                   "it is never accepted and lost.",
+                   "comms-transports.md §1.2 (connect() resolves when the adapter can send: earlier sends are outside the contract), §6.3",
+                   type, send_before_connected});
   cases.push_back({"livekit.faults.cut_off_is_reported", Level::must,
                    "Cut off from the SFU, the session ends with one Disconnected (not a kick) and the room sees it leave; a later send is refused or dropped, never delivered.",
                    s6 + ".4, §1.2", type, cut_off_is_reported});

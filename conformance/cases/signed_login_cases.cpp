@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../src/delivery_checks.hpp"
+#include "../src/one_tick_calls.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -239,6 +241,26 @@ CaseOutcome silent_endpoint_times_out(CaseContext& context) {
 
 }  // namespace
 
+// ---- lifecycle ----------------------------------------------------------------------------------
+
+CaseOutcome login_then_disconnect_in_one_tick(CaseContext& context) {
+  LoginWorld w(context);
+  if (w.error) return fail(*w.error);
+  const std::vector<TransportCall> calls{TransportCall::connect(), TransportCall::disconnect()};
+  const auto result = call_in_one_tick(*w.tut().transport, calls);
+  // Long enough for the endpoint's answer to come back: a transport that forgot the disconnect()
+  // would now open the room it names.
+  w.world.run_for(10s);
+  if (w.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick; events: " + describe_events(w.tut()));
+  if (const auto held = w.world.reference_server()->core().connection_count(); held > 0) {
+    return fail("connect() and disconnect() in one tick, yet 10 s later the room server holds " + std::to_string(held) + " connection(s) from it");
+  }
+  if (w.world.tut_connection_attempts() > 1) return fail("opened " + std::to_string(w.world.tut_connection_attempts()) + " websockets");
+  if (auto problem = check_ended_once(w.tut().events, "connect() and disconnect() in one tick")) return fail(*problem + "; events: " + describe_events(w.tut()));
+  return passed_in_one_tick(result, w.world.tut_connection_attempts() == 0 ? "no room opened; one Disconnected"
+                                                                           : "the room it opened was closed; one Disconnected");
+}
+
 void add_signed_login_cases(std::vector<Case>& cases) {
   const std::string s5 = "comms-transports.md §5";
   const std::string type = "signed-login";
@@ -256,6 +278,11 @@ void add_signed_login_cases(std::vector<Case>& cases) {
   cases.push_back({"signedlogin.response.malformed_fails_cleanly", Level::must,
                    "A non-JSON or malformed answer, or one naming an unusable connection string, ends with an error and Disconnected, and no websocket.",
                    s5 + ".3", type, malformed_answer_fails_cleanly});
+  cases.push_back({"signedlogin.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
+                   "connect() and disconnect() in one tick: whatever the login answers, no Connected, no room connection left open, "
+                   "exactly one Disconnected (not a kick) and nothing after it.",
+                   "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §5.3", type,
+                   login_then_disconnect_in_one_tick});
   cases.push_back({"signedlogin.request.timeout", Level::should, "An endpoint that never answers ends the attempt with an error in bounded time.",
                    s5 + ".1 (no normative limit: bevy waits 5 s, the kernel sets none)", type, silent_endpoint_times_out});
 }

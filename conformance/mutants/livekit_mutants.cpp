@@ -11,7 +11,7 @@ namespace dclcomms::conformance {
 namespace {
 
 enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick, hides_lost_connection,
-                  misattribute_sender };
+                  misattribute_sender, defers_publish, connect_outlives_disconnect };
 
 class LivekitMutant final : public transport::Transport {
  public:
@@ -31,12 +31,33 @@ class LivekitMutant final : public transport::Transport {
   }
 
   std::string_view type() const override { return "livekit"; }
-  transport::Status connect() override { return inner_->connect(); }
+  transport::Status connect() override {
+    if (flaw_ == Flaw::connect_outlives_disconnect) {
+      // The flaw (an adapter that awaits before room.connect()): the join starts on the next turn
+      // of the loop, and a disconnect() in between, finding no room yet, does nothing.
+      connect_pending_ = true;
+      context_.runtime->post([this] {
+        connect_pending_ = false;
+        (void)inner_->connect();
+      });
+      return core::Ok{};
+    }
+    return inner_->connect();
+  }
   void disconnect() override {
+    if (flaw_ == Flaw::connect_outlives_disconnect && connect_pending_) return;
     stopping_ = true;
     inner_->disconnect();
   }
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    if (flaw_ == Flaw::defers_publish && connected_ && packet.size() <= 65535 && options.targets.empty()) {
+      // The flaw (a publishData behind an await): what would be accepted is published on the next
+      // turn of the loop, by which time a disconnect() made in the same tick has left the room.
+      context_.runtime->post([this, bytes = transport::PacketBytes(packet.begin(), packet.end()), options] {
+        if (!stopping_) (void)inner_->send(bytes, options);
+      });
+      return core::Ok{};
+    }
     transport::SendOptions effective = options;
     if (flaw_ == Flaw::unreliable_as_reliable) effective.reliability = transport::Reliability::reliable;
     if (flaw_ == Flaw::ignore_targets) effective.targets.clear();  // every send becomes a broadcast
@@ -49,6 +70,8 @@ class LivekitMutant final : public transport::Transport {
 
  private:
   void on_event(const transport::TransportEvent& event) {
+    if (std::holds_alternative<transport::Connected>(event)) connected_ = true;
+    if (std::holds_alternative<transport::Disconnected>(event)) connected_ = false;
     const auto* disconnected = std::get_if<transport::Disconnected>(&event);
     if (disconnected && disconnected->kicked && flaw_ == Flaw::reconnect_after_kick && !stopping_) {
       // The flaw: rejoin and evict the other session in turn (the ping-pong of unity-explorer #7470).
@@ -79,6 +102,8 @@ class LivekitMutant final : public transport::Transport {
   HarnessServices services_;
   transport::TransportPtr inner_;
   bool stopping_ = false;
+  bool connect_pending_ = false;  // connect_outlives_disconnect: the deferred join has not started
+  bool connected_ = false;        // between Connected and Disconnected
   std::string last_joined_;
   transport::EventPoster events_;
 };
@@ -116,6 +141,10 @@ std::vector<Mutant> livekit_mutants() {
        "never reports a session that ended because the connection was lost"},
       {mutant("mutant-livekit-misattribute-sender", Flaw::misattribute_sender), "livekit.pack.inbound_byte_identical",
        "attributes every packet to the participant that joined last"},
+      {mutant("mutant-livekit-defers-publish", Flaw::defers_publish), "livekit.lifecycle.sends_before_disconnect_arrive",
+       "publishes on the next turn of the loop: packets sent in the tick of disconnect() are lost"},
+      {mutant("mutant-livekit-connect-outlives-disconnect", Flaw::connect_outlives_disconnect),
+       "livekit.lifecycle.connect_then_disconnect_in_one_tick", "starts its join on the next turn of the loop; a disconnect() before that is ignored"},
   };
 }
 

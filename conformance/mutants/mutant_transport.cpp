@@ -2,6 +2,8 @@
 // signed_login_mutants.cpp). The suite proves itself by catching every one of them with the case
 // meant for it (test/mutants_test.cpp).
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <memory>
 #include <set>
 #include <utility>
@@ -25,7 +27,8 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
-                  wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected };
+                  wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
+                  stale_sender_cache };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -121,7 +124,9 @@ class MutantTransport final : public transport::Transport {
       uri_ = std::move(parsed).value();
     }
     transport::TransportContext context = context_;
-    if (flaw_ == Flaw::mishandles_unknown_aliases || flaw_ == Flaw::wedged_by_undecodable_frame) context = watching_context();
+    if (flaw_ == Flaw::mishandles_unknown_aliases || flaw_ == Flaw::wedged_by_undecodable_frame || flaw_ == Flaw::stale_sender_cache) {
+      context = watching_context();
+    }
     if (flaw_ == Flaw::case_sensitive_scheme) context = case_sensitive_scheme_context();
     inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, context);
     inner_->set_event_handler([this](const transport::TransportEvent& event) { on_event(event); });
@@ -142,6 +147,7 @@ class MutantTransport final : public transport::Transport {
           if (wedged_) return;
         }
         if (flaw_ == Flaw::mishandles_unknown_aliases) watch_frame(frame);
+        if (flaw_ == Flaw::stale_sender_cache) cache_sender(frame);
         if (on_frame) on_frame(std::move(frame));
       };
       return connector(url, options, std::move(handler));
@@ -180,6 +186,28 @@ class MutantTransport final : public transport::Transport {
     }
   }
 
+  // The flaw of stale_sender_cache: the alias -> address lookup is memoised and the memo is only
+  // dropped when the membership changes, not when the sender does; right while one member talks.
+  void cache_sender(const std::vector<std::uint8_t>& frame) {
+    const auto packet = codec::decode_ws_packet(frame);
+    if (!packet) return;
+    if (packet->has_welcome_message()) {
+      for (const auto& [alias, address] : packet->welcome_message().peer_identities()) members_[alias] = ws_room::to_lower_ascii(address);
+      cached_sender_.clear();
+    } else if (packet->has_peer_join_message()) {
+      members_[packet->peer_join_message().alias()] = ws_room::to_lower_ascii(packet->peer_join_message().address());
+      cached_sender_.clear();
+    } else if (packet->has_peer_leave_message()) {
+      members_.erase(packet->peer_leave_message().alias());
+      cached_sender_.clear();
+    } else if (packet->has_peer_update_message()) {
+      const auto member = members_.find(packet->peer_update_message().from_alias());
+      if (member == members_.end()) return;  // dropped by the transport: no event to rename
+      if (cached_sender_.empty()) cached_sender_ = member->second;
+      senders_.push_back(cached_sender_);
+    }
+  }
+
   void on_event(const transport::TransportEvent& event) {
     if (std::holds_alternative<transport::Connected>(event)) connected_ = true;
     if (const auto* d = std::get_if<transport::Disconnected>(&event); d && d->kicked && !connected_ && flaw_ == Flaw::kick_before_welcome_not_kicked) {
@@ -200,6 +228,10 @@ class MutantTransport final : public transport::Transport {
     if (const auto* m = std::get_if<transport::MessageReceived>(&event)) {
       transport::MessageReceived changed = *m;
       if (flaw_ == Flaw::misattribute_sender) changed.sender = "0x0000000000000000000000000000000000000001";
+      if (flaw_ == Flaw::stale_sender_cache && !senders_.empty()) {
+        changed.sender = senders_.front();
+        senders_.pop_front();
+      }
       if (flaw_ == Flaw::reencode_packets) {
         if (auto packet = codec::decode_packet(m->packet)) changed.packet = codec::encode_packet(*packet);
       }
@@ -228,6 +260,9 @@ class MutantTransport final : public transport::Transport {
   bool wedged_ = false;     // wedged_by_undecodable_frame: frames are discarded from now on
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
+  std::map<std::uint32_t, std::string> members_;  // stale_sender_cache: alias -> lowercase address
+  std::string cached_sender_;                     // stale_sender_cache: the memo
+  std::deque<std::string> senders_;               // stale_sender_cache: the sender of each update, in order
   std::string last_member_;
   transport::EventPoster events_;
 };
@@ -285,6 +320,8 @@ std::vector<Mutant> mutants() {
        "opens its socket on the next turn of the loop; a disconnect() before that is ignored and the session joins anyway"},
       {mutant("mutant-loses-sends-before-connected", Flaw::loses_sends_before_connected), "wsroom.lifecycle.send_before_connected",
        "accepts a send before Connected and drops it without a word"},
+      {mutant("mutant-stale-sender-cache", Flaw::stale_sender_cache), "wsroom.pack.interleaved_senders_attributed",
+       "memoises the sender's address until the membership changes: right with one member talking, wrong with several"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

@@ -57,6 +57,48 @@ void ignore_status(transport::TransportContext& context) {
   };
 }
 
+// The flaw (an adapter that awaits the login before it has anything to close): a disconnect() made
+// while the signed POST is in flight does nothing, so the answer still leads into the room.
+class IgnoresDisconnectWhileLoggingIn final : public transport::Transport {
+ public:
+  explicit IgnoresDisconnectWhileLoggingIn(transport::TransportPtr inner) : inner_(std::move(inner)) {
+    inner_->set_event_handler([this](const transport::TransportEvent& event) {
+      settled_ = true;
+      emit(event);
+    });
+  }
+  std::string_view type() const override { return inner_->type(); }
+  transport::Status connect() override {
+    connecting_ = true;
+    return inner_->connect();
+  }
+  void disconnect() override {
+    if (connecting_ && !settled_) return;  // the flaw: "nothing to close yet"
+    inner_->disconnect();
+  }
+  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    return inner_->send(packet, options);
+  }
+
+ private:
+  transport::TransportPtr inner_;
+  bool connecting_ = false;
+  bool settled_ = false;  // the inner transport reported anything (it has a session to close)
+};
+
+TransportUnderTest ignores_disconnect_while_logging_in(const std::string& name) {
+  auto made = signed_login_mutant(name, [](transport::TransportContext&) {});
+  made.register_types = [](transport::TransportFactory& factory, const HarnessServices&) {
+    factory.register_type("signed-login", [&factory](const transport::TransportUri& uri, const transport::TransportContext& context)
+                                              -> core::Result<transport::TransportPtr, transport::UriError> {
+      return transport::TransportPtr(std::make_unique<IgnoresDisconnectWhileLoggingIn>(
+          std::make_unique<signed_login::SignedLoginTransport>(uri, context, factory)));
+    });
+    ws_room::register_ws_room(factory);
+  };
+  return made;
+}
+
 }  // namespace
 
 std::vector<Mutant> signed_login_mutants() {
@@ -65,6 +107,8 @@ std::vector<Mutant> signed_login_mutants() {
        "signs method:path:timestamp: without the metadata"},
       {signed_login_mutant("mutant-signed-login-ignores-status", ignore_status), "signedlogin.denial.no_connection",
        "connects to an adapter named in a refusal (403)"},
+      {ignores_disconnect_while_logging_in("mutant-signed-login-ignores-disconnect-while-logging-in"),
+       "signedlogin.lifecycle.connect_then_disconnect_in_one_tick", "ignores a disconnect() made while the signed POST is in flight and joins the room anyway"},
   };
 }
 

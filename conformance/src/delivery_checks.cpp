@@ -49,4 +49,39 @@ std::optional<std::string> check_send_after_disconnect(const transport::Status& 
   return std::nullopt;
 }
 
+std::optional<std::string> check_send_before_connected(const transport::Status& status, std::size_t copies_delivered,
+                                                       bool refusal_or_delivery_required, std::string& how) {
+  if (!status.ok()) {
+    if (copies_delivered > 0) return "refused a send before Connected (" + status.error().message + ") and delivered it anyway";
+    how = "refused before Connected with " + std::string(transport::to_string(status.error().code));
+    return std::nullopt;
+  }
+  if (copies_delivered > 1) return "a send before Connected was delivered " + std::to_string(copies_delivered) + " times";
+  if (copies_delivered == 1) {
+    how = "queued before Connected and delivered once connected";
+    return std::nullopt;
+  }
+  if (refusal_or_delivery_required) {
+    return "accepted a send before Connected (ok) and never delivered it: lost without a word (refuse it with not_connected, "
+           "or queue it and deliver it once connected)";
+  }
+  how = "accepted and dropped before Connected (typed_send_refusals: false allows it)";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_ended_once(const std::vector<transport::TransportEvent>& events, const std::string& after_what) {
+  std::size_t disconnected = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto* d = std::get_if<transport::Disconnected>(&events[i]);
+    if (!d) {
+      if (disconnected > 0) return "an event came after Disconnected (event #" + std::to_string(i) + ", " + after_what + "): the session had ended";
+      continue;
+    }
+    if (d->kicked) return "the application's own disconnect() was reported as a kick (" + after_what + ")";
+    ++disconnected;
+  }
+  if (disconnected != 1) return after_what + " gave " + std::to_string(disconnected) + " Disconnected events, not one";
+  return std::nullopt;
+}
+
 }  // namespace dclcomms::conformance

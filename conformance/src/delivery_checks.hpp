@@ -31,4 +31,17 @@ std::optional<std::string> check_unreliable(const std::vector<codec::Bytes>& sen
 std::optional<std::string> check_send_after_disconnect(const transport::Status& status, std::size_t copies_delivered,
                                                        bool refusal_required);
 
+/// A send made before Connected (in the tick of connect()). connect() resolves "when the adapter
+/// can send" (spec §1.2), so what is sent earlier is outside the contract: refused, or queued and
+/// delivered once, are both right; accepted and lost is right only without typed_send_refusals
+/// (`refusal_or_delivery_required`), as for a send after the end. Delivered twice, or delivered
+/// after a refusal, never. Returns the problem, or nothing and `how` says what happened.
+std::optional<std::string> check_send_before_connected(const transport::Status& status, std::size_t copies_delivered,
+                                                       bool refusal_or_delivery_required, std::string& how);
+
+/// The application's own disconnect() (or connect() then disconnect()): over what the case gave it
+/// to settle, exactly one Disconnected, not a kick, and no event of any kind after it (spec §1.2:
+/// DISCONNECTION is the end of our own connection). Returns the problem, if any.
+std::optional<std::string> check_ended_once(const std::vector<transport::TransportEvent>& events, const std::string& after_what);
+
 }  // namespace dclcomms::conformance

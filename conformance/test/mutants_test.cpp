@@ -52,8 +52,9 @@ INSTANTIATE_TEST_SUITE_P(All, MutantIsCaught, ::testing::Range<std::size_t>(0, m
                            return name;
                          }(); });
 
-// These mutants each break one thing no earlier case looked at: every ws-room and connection-string
-// case but their own lets them pass, so those cases add to the catalogue rather than repeat it.
+// These mutants each break one thing no earlier case looked at: every ws-room, livekit,
+// signed-login and connection-string case but their own lets them pass, so those cases add to the catalogue rather
+// than repeat it.
 TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
   const std::map<std::string, std::set<std::string>> caught_only_by = {
       // It ignores a disconnect() at every stage before the welcome, the first one included.
@@ -65,13 +66,17 @@ TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
       {"mutant-wedged-by-undecodable-frame", {"wsroom.undecodable_frame_after_welcome"}},
       {"mutant-connect-outlives-disconnect", {"wsroom.lifecycle.connect_then_disconnect_in_one_tick"}},
       {"mutant-loses-sends-before-connected", {"wsroom.lifecycle.send_before_connected"}},
+      {"mutant-stale-sender-cache", {"wsroom.pack.interleaved_senders_attributed"}},
+      {"mutant-livekit-defers-publish", {"livekit.lifecycle.sends_before_disconnect_arrive"}},
+      {"mutant-livekit-connect-outlives-disconnect", {"livekit.lifecycle.connect_then_disconnect_in_one_tick"}},
+      {"mutant-signed-login-ignores-disconnect-while-logging-in", {"signedlogin.lifecycle.connect_then_disconnect_in_one_tick"}},
   };
   for (const auto& [name, expected] : caught_only_by) {
     const auto mutant = find_transport(name);
     ASSERT_TRUE(mutant.has_value()) << name;
     std::set<std::string> failed;  // with the detail, for the message
     std::set<std::string> failed_ids;
-    for (const char* glob : {"wsroom.*", "uri.*"}) {
+    for (const char* glob : {"wsroom.*", "uri.*", "livekit.*", "signedlogin.*"}) {
       for (const auto& result : run_catalogue(*mutant, RunOptions{.seed = 1, .cases_glob = glob}).results) {
         if (result.verdict != Verdict::pass && result.verdict != Verdict::unsupported) failed.insert(result.id + " (" + result.detail + ")");
         if (result.verdict == Verdict::fail) failed_ids.insert(result.id);
