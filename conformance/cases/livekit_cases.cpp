@@ -557,8 +557,14 @@ CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weathe
   Participant& peer = world.add_participant();
   if (!world.settle_participants()) return unsupported("the reference participant could not join under this weather");
   if (auto error = world.join_tut(); !error.empty()) {
-    if (world.tut().disconnected()) return unsupported("the join did not finish under this weather: " + error);
-    return fail(error + " (under " + std::string(weather) + ")");
+    if (!world.tut().disconnected()) return fail(error + " (under " + std::string(weather) + ")");
+    // The weather's doing only if the same join succeeds without it (a scratch world, same seed).
+    CaseContext scratch(context.transport(), context.seed());
+    LivekitWorld clean(scratch, lan());
+    if (auto clean_error = clean.join_tut(); !clean_error.empty()) {
+      return fail("the join did not finish under this weather, and it does not finish without it either (" + clean_error + "): the weather is not why");
+    }
+    return unsupported("the join did not finish under this weather (it does without it): " + error);
   }
   constexpr int count = 30;
   std::vector<codec::Bytes> sent;

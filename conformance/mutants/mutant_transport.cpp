@@ -28,7 +28,7 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
                   wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
-                  stale_sender_cache };
+                  stale_sender_cache, signs_wrong_payload };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -128,6 +128,13 @@ class MutantTransport final : public transport::Transport {
       context = watching_context();
     }
     if (flaw_ == Flaw::case_sensitive_scheme) context = case_sensitive_scheme_context();
+    if (flaw_ == Flaw::signs_wrong_payload && context.identity) {
+      // The flaw: the challenge is signed with a trailing newline (a text API that adds one), so the
+      // signature verifies for another payload and every real server refuses the login.
+      context.identity->sign_payload = [sign = context.identity->sign_payload](std::string_view payload) {
+        return sign(std::string(payload) + "\n");
+      };
+    }
     inner_ = std::make_unique<ws_room::WsRoomTransport>(uri_, context);
     inner_->set_event_handler([this](const transport::TransportEvent& event) { on_event(event); });
   }
@@ -320,6 +327,8 @@ std::vector<Mutant> mutants() {
        "opens its socket on the next turn of the loop; a disconnect() before that is ignored and the session joins anyway"},
       {mutant("mutant-loses-sends-before-connected", Flaw::loses_sends_before_connected), "wsroom.lifecycle.send_before_connected",
        "accepts a send before Connected and drops it without a word"},
+      {mutant("mutant-signs-wrong-payload", Flaw::signs_wrong_payload), "wsroom.handshake.signs_dcl_challenge",
+       "signs the challenge with a trailing newline: no server lets it in"},
       {mutant("mutant-stale-sender-cache", Flaw::stale_sender_cache), "wsroom.pack.interleaved_senders_attributed",
        "memoises the sender's address until the membership changes: right with one member talking, wrong with several"},
   };

@@ -87,6 +87,19 @@ TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
   }
 }
 
+// A transport that can never join is not excused by the weather: under faults its cases FAIL (the
+// same join fails on a clean LAN), where they used to say UNSUPPORTED and the run looked conformant.
+TEST(Mutants, AHandshakeThatAlwaysFailsFailsTheFaultCases) {
+  const auto mutant = find_transport("mutant-signs-wrong-payload");
+  ASSERT_TRUE(mutant.has_value());
+  const auto summary = run_catalogue(*mutant, RunOptions{.seed = 1, .cases_glob = "wsroom.faults.*"});
+  ASSERT_GE(summary.results.size(), 8u);
+  for (const auto& result : summary.results) {
+    EXPECT_EQ(result.verdict, Verdict::fail) << result.id << ": " << result.detail;
+  }
+  EXPECT_EQ(summary.conformance(), Conformance::not_conformant);
+}
+
 TEST(Mutants, EachNamesARealCase) {
   ASSERT_GE(mutants().size(), 8u);
   for (const auto& m : mutants()) {
