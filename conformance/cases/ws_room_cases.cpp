@@ -726,11 +726,18 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.handshake.identifies_first", Level::must, "The first frame is WsIdentification with the identity's address.", s3 + ".3", type, identifies_first});
   cases.push_back({"wsroom.handshake.signs_dcl_challenge", Level::must, "A \"dcl-\" challenge is answered with an AuthChain that verifies to the identity.", s3 + ".3, §4.4", type, signs_dcl_challenge});
   cases.push_back({"wsroom.handshake.refuses_foreign_challenge", Level::should, "A challenge without the \"dcl-\" prefix is never signed (anti signing-oracle).",
-                   s3 + ".3 (a client check: bevy and godot refuse such a challenge; the server never sends one)", type, refuses_foreign_challenge});
+                   s3 + ".3 (a client check, not a protocol rule: bevy and godot refuse such a challenge, the digest names no other "
+                        "client that does, and no server sends one; good practice against a signing oracle, so SHOULD)",
+                   type, refuses_foreign_challenge});
   cases.push_back({"wsroom.handshake.welcome_without_challenge", Level::must, "A welcome straight after identification joins the room with the listed peers.",
                    s3 + ".3 (clients must tolerate a skipped challenge: kernel, hammurabi)", type, welcome_without_challenge});
-  cases.push_back({"wsroom.handshake.timeout", Level::should, "A server that never answers does not leave the transport waiting forever.",
-                   s3 + ".3 (no normative limit: the kernel waits 1000 ms per step, bevy retries 3 times, godot after 1 s)", type, handshake_timeout});
+  cases.push_back({"wsroom.handshake.timeout", Level::must,
+                   "A server that never answers the identification does not leave the transport waiting forever: the attempt ends "
+                   "with Disconnected within 30 s.",
+                   s3 + ".3 (the digest sets no client limit, but every client it describes has one — the kernel waits 1000 ms per "
+                        "step, godot retries after 1 s, bevy retries 3 times — and an application relies on connect() ending; 30 s "
+                        "leaves any of them room, so MUST)",
+                   type, handshake_timeout});
   cases.push_back({"wsroom.kick.no_reconnect", Level::must, "WsKicked ends the session with kicked=true and no reconnection.",
                    s3 + ".5, §1.2 (DISCONNECTION.kicked: do not retry), §9.1", type, kick_no_reconnect});
   cases.push_back({"wsroom.handshake.kicked_before_welcome", Level::must,

@@ -12,6 +12,7 @@
 #include "../src/reference_capabilities.hpp"
 #include "signed_login_mutants.hpp"
 #include "livekit_mutants.hpp"
+#include "timer_mutants.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -334,6 +335,7 @@ std::vector<Mutant> mutants() {
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));
+  for (auto& m : timer_mutants()) all.push_back(std::move(m));
   return all;
 }
 
