@@ -13,6 +13,7 @@
 #include "../src/arbitrary_packets.hpp"
 #include "../src/delivery_checks.hpp"
 #include "../src/one_tick_calls.hpp"
+#include "../src/sized_packets.hpp"
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
@@ -104,17 +105,6 @@ std::string shrunk_outbound(CaseContext& context, const rc::Shrinkable<codec::Pa
                             world.tut_identity()) == problem;
   });
   return describe(result, true);
-}
-
-// A Chat packet of exactly `size` encoded bytes.
-codec::Bytes chat_of_size(std::size_t size) {
-  std::size_t text = size > 16 ? size - 16 : 0;
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    const auto bytes = chat(std::string(text, 'x'));
-    if (bytes.size() == size) return bytes;
-    text = text + size - bytes.size();  // the length prefix may grow by a byte: converge
-  }
-  return chat(std::string(text, 'x'));
 }
 
 CaseOutcome connected_lists_participants(CaseContext& context) {
@@ -402,7 +392,7 @@ CaseOutcome oversize_refused_cleanly(CaseContext& context) {
   std::vector<codec::Bytes> expected{before};
   if (!world.tut().transport->send(before, {})) return fail("a small packet was refused");
   if (capabilities.payload_bytes_max) {
-    const auto at_limit = chat_of_size(limit);
+    const auto at_limit = chat_packet_of_size(limit);
     if (!world.tut().transport->send(at_limit, {})) return fail("a packet of exactly the declared maximum (" + std::to_string(limit) + " bytes) was refused");
     expected.push_back(at_limit);
   }
@@ -427,6 +417,34 @@ CaseOutcome oversize_refused_cleanly(CaseContext& context) {
   if (world.tut().disconnected()) return fail("the refused packet ended the session");
   return pass(std::string(status.ok() ? "dropped without an error" : "refused with packet_too_large") + " over " + std::to_string(limit) +
               " bytes; the packets around it arrived");
+}
+
+// Every size of the ladder up to the declared limit, both ways, byte-identical (a Level::capability
+// case: without a declared limit, a client may cap lower — hammurabi at 30000 bytes).
+CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
+  LivekitWorld world(context, lan());
+  Participant& peer = world.add_participant();
+  if (!world.settle_participants()) return fail("the reference participant could not join");
+  if (auto error = world.join_tut(); !error.empty()) return fail(error);
+  const std::size_t limit = *context.transport().capabilities.payload_bytes_max;
+  const auto sizes = payload_size_ladder(std::min(limit, livekit_sctp_payload_bytes_max));
+  std::vector<codec::Bytes> sent;
+  for (const auto size : sizes) {
+    sent.push_back(chat_packet_of_size(size));
+    if (auto status = world.tut().transport->send(sent.back(), {Reliability::reliable, {}}); !status) {
+      return fail("a packet of " + std::to_string(size) + " bytes (the declared limit is " + std::to_string(limit) + ") was refused: " + status.error().message);
+    }
+    peer.session->publish_data(sent.back(), livekit::DataKind::reliable, {});
+  }
+  world.run_until([&] { return peer.received.size() >= sent.size() && world.tut().all<MessageReceived>().size() >= sent.size(); }, 10s);
+  std::vector<codec::Bytes> at_peer, at_tut;
+  for (const auto& d : peer.received) at_peer.push_back(d.payload);
+  for (const auto& m : world.tut().all<MessageReceived>()) at_tut.push_back(m.packet);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (i >= at_peer.size() || at_peer[i] != sent[i]) return fail("the packet of " + std::to_string(sizes[i]) + " bytes it sent did not reach the participant intact");
+    if (i >= at_tut.size() || at_tut[i] != sent[i]) return fail("the packet of " + std::to_string(sizes[i]) + " bytes published to it did not surface intact");
+  }
+  return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) + " bytes, both ways");
 }
 
 CaseOutcome no_echo(CaseContext& context) {
@@ -627,6 +645,11 @@ void add_livekit_cases(std::vector<Case>& cases) {
   cases.push_back({"livekit.oversize_refused_cleanly", Level::must,
                    "A packet over the limit (declared, else LiveKit's 65535 bytes) is never sent: refused with packet_too_large or dropped; the packets around it all arrive.",
                    s6 + ".3 (kernel drops over 65000 bytes, hammurabi over 30000; SCTP maximum 64 KiB - 1), §9.2", type, oversize_refused_cleanly});
+  cases.push_back(Case{.id = "livekit.pack.sizes_up_to_the_limit", .level = Level::capability,
+                       .proves = "Packets from 16 KiB up to the declared limit (exactly it, and one byte under) go both ways byte-identical.",
+                       .spec = s6 + ".3 (LiveKit carries 64 KiB - 1; the kernel caps at 65000 bytes, hammurabi at 30000: only a declared "
+                                    "limit says what this transport carries), §8.4",
+                       .requires_type = type, .run = sizes_up_to_the_limit, .capability = Capability::payload_limit});
   cases.push_back({"livekit.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s6 + ".3, §1.2 (message: a packet from a peer)", type, no_echo});
   cases.push_back({"livekit.lifecycle.disconnect_leaves_room", Level::must,
                    "disconnect() ends the session with Disconnected (not a kick) and the others see the identity leave.", s6 + ".4, §1.2",

@@ -9,6 +9,7 @@
 #include "../src/arbitrary_packets.hpp"
 #include "../src/delivery_checks.hpp"
 #include "../src/one_tick_calls.hpp"
+#include "../src/sized_packets.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/json.hpp"
@@ -564,6 +565,35 @@ CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
   return pass(status.ok() ? "dropped without an error, nothing else lost" : "refused with packet_too_large, nothing else lost");
 }
 
+// Every size of the ladder up to the declared limit, both ways, byte-identical (a Level::capability
+// case: ws-room documents no limit, and ws-room-service keeps uWS's 16 KiB per message).
+CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  const std::size_t limit = *context.transport().capabilities.payload_bytes_max;
+  const auto sizes = payload_size_ladder(limit);
+  std::vector<codec::Bytes> sent;
+  for (const auto size : sizes) {
+    sent.push_back(chat_packet_of_size(size));
+    if (auto status = s.world.tut().transport->send(sent.back(), {}); !status) {
+      return fail("a packet of " + std::to_string(size) + " bytes (the declared limit is " + std::to_string(limit) + ") was refused: " + status.error().message);
+    }
+    s.send(update(3, sent.back()));
+  }
+  s.world.run_until([&] { return updates_received(s).size() >= sent.size() && s.world.tut().all<MessageReceived>().size() >= sent.size(); }, 10s);
+  const auto updates = updates_received(s);
+  const auto surfaced = s.world.tut().all<MessageReceived>();
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (i >= updates.size() || updates[i].body() != std::string(sent[i].begin(), sent[i].end())) {
+      return fail("the packet of " + std::to_string(sizes[i]) + " bytes it sent did not reach the server intact" +
+                  (i < updates.size() ? " (" + std::to_string(updates[i].body().size()) + " bytes arrived)" : ""));
+    }
+    if (i >= surfaced.size() || surfaced[i].packet != sent[i]) return fail("the update of " + std::to_string(sizes[i]) + " bytes from the server did not surface intact");
+  }
+  return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) + " bytes, both ways");
+}
+
 CaseOutcome server_close_is_reported(CaseContext& context) {
   Scripted s(context);
   if (s.error) return fail(*s.error);
@@ -792,6 +822,10 @@ void add_ws_room_cases(std::vector<Case>& cases) {
                        .proves = "A packet over the declared limit is never sent (refused with packet_too_large, or dropped) and nothing else is lost.",
                        .spec = "comms-transports.md §3.4 (ws-room documents no size limit; the explorer's send() checks none), §8.4, §9.2",
                        .requires_type = type, .run = oversize_is_refused_cleanly, .capability = Capability::payload_limit});
+  cases.push_back(Case{.id = "wsroom.pack.sizes_up_to_the_limit", .level = Level::capability,
+                       .proves = "Packets from 16 KiB up to the declared limit (exactly it, and one byte under) go both ways byte-identical.",
+                       .spec = "comms-transports.md §3.4 (no documented limit; ws-room-service keeps uWS's 16 KiB per message), §8.4",
+                       .requires_type = type, .run = sizes_up_to_the_limit, .capability = Capability::payload_limit});
   cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must,
                    "A close by the server ends the session with Disconnected (not a kick); a later send is refused or dropped, never delivered.",
                    s3 + ".5 (socket close: DISCONNECTION{kicked:false}, kernel), §1.2", type, server_close_is_reported});

@@ -29,7 +29,7 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
                   wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
-                  stale_sender_cache, signs_wrong_payload };
+                  stale_sender_cache, signs_wrong_payload, truncates_over_32k };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -100,6 +100,11 @@ class MutantTransport final : public transport::Transport {
       // its first zero byte. Only packets that contain one are hurt: shrinking finds the smallest.
       const auto zero = std::find(packet.begin(), packet.end(), std::uint8_t{0});
       return inner_->send(std::span<const std::uint8_t>(packet.begin(), zero), effective);
+    }
+    if (flaw_ == Flaw::truncates_over_32k && packet.size() > 32768 && packet.size() <= 65535) {
+      // The flaw: a fixed 32 KiB send buffer; what is accepted beyond it is cut, silently (the
+      // oversize check before it still refuses what is over the limit).
+      return inner_->send(packet.first(32768), effective);
     }
     if (flaw_ == Flaw::reencode_outbound) {
       // The flaw: decode and re-encode before sending (a "normalising" layer) — canonical for our
@@ -330,6 +335,8 @@ std::vector<Mutant> mutants() {
        "accepts a send before Connected and drops it without a word"},
       {mutant("mutant-signs-wrong-payload", Flaw::signs_wrong_payload), "wsroom.handshake.signs_dcl_challenge",
        "signs the challenge with a trailing newline: no server lets it in"},
+      {mutant("mutant-truncates-over-32k", Flaw::truncates_over_32k), "wsroom.pack.sizes_up_to_the_limit",
+       "cuts every packet it accepts to 32 KiB (a fixed send buffer)"},
       {mutant("mutant-stale-sender-cache", Flaw::stale_sender_cache), "wsroom.pack.interleaved_senders_attributed",
        "memoises the sender's address until the membership changes: right with one member talking, wrong with several"},
   };

@@ -68,6 +68,7 @@ TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
       {"mutant-loses-sends-before-connected", {"wsroom.lifecycle.send_before_connected"}},
       {"mutant-stale-sender-cache", {"wsroom.pack.interleaved_senders_attributed"}},
       {"mutant-handshake-timer-never-fires", {"wsroom.handshake.timeout"}},
+      {"mutant-truncates-over-32k", {"wsroom.pack.sizes_up_to_the_limit"}},
       {"mutant-livekit-defers-publish", {"livekit.lifecycle.sends_before_disconnect_arrive"}},
       {"mutant-livekit-connect-outlives-disconnect", {"livekit.lifecycle.connect_then_disconnect_in_one_tick"}},
       {"mutant-signed-login-ignores-disconnect-while-logging-in", {"signedlogin.lifecycle.connect_then_disconnect_in_one_tick"}},
