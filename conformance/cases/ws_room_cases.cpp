@@ -212,13 +212,14 @@ struct JoinThenLeave {
   std::vector<transport::PeerLeft> left;
   std::string address;  // lowercase
 };
-std::optional<JoinThenLeave> join_then_leave(Scripted& s) {
+// `address` as the server sends it: lowercase, as servers normalise identities (spec §3.3, §4.3),
+// unless a case is about a server that does not (mini-comms keys on the identified address, §9).
+std::optional<JoinThenLeave> join_then_leave(Scripted& s, const std::string& address = "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb") {
   if (!s.joined_after_welcome()) return std::nullopt;
-  const std::string mixed = "0xBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBb";
-  s.send(join(11, mixed));
+  s.send(join(11, address));
   s.send(leave(11));
   s.world.run_until([&] { return !s.world.tut().all<transport::PeerLeft>().empty(); }, 5s);
-  return JoinThenLeave{s.world.tut().all<transport::PeerJoined>(), s.world.tut().all<transport::PeerLeft>(), ws_room::to_lower_ascii(mixed)};
+  return JoinThenLeave{s.world.tut().all<transport::PeerJoined>(), s.world.tut().all<transport::PeerLeft>(), ws_room::to_lower_ascii(address)};
 }
 
 CaseOutcome leave_reported(CaseContext& context) {
@@ -226,7 +227,7 @@ CaseOutcome leave_reported(CaseContext& context) {
   if (s.error) return fail(*s.error);
   const auto seen = join_then_leave(s);
   if (!seen) return fail("could not join");
-  if (seen->left.size() != 1 || seen->left[0].address != seen->address) return fail("no PeerLeft with the lowercase address for the member that left");
+  if (seen->left.size() != 1 || seen->left[0].address != seen->address) return fail("no PeerLeft with the address of the member that left");
   // PeerJoined is optional (wsroom.peers.join_reported); reported or not, it must name that member.
   for (const auto& j : seen->joined) {
     if (j.address != seen->address) return fail("PeerJoined for '" + j.address + "', but the member that joined is " + seen->address);
@@ -235,12 +236,42 @@ CaseOutcome leave_reported(CaseContext& context) {
   return pass();
 }
 
+// A server that does not normalise (mini-comms, spec §9) announces a member in mixed case: the
+// address the application gets is still the lowercase one every comparison uses (§4.3).
+CaseOutcome mixed_case_join_lowercased(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  const std::string mixed = "0xBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBb";
+  if (!s.joined_after_welcome()) return fail("could not join");
+  s.send(join(11, mixed));
+  codec::Packet p;
+  p.mutable_chat()->set_message("from a mixed-case member");
+  const auto bytes = codec::encode_packet(p);
+  s.send(update(11, bytes));
+  s.send(leave(11));
+  s.world.run_until([&] { return !s.world.tut().all<transport::PeerLeft>().empty(); }, 5s);
+  const std::string lower = ws_room::to_lower_ascii(mixed);
+  for (const auto& m : s.world.tut().all<MessageReceived>()) {
+    if (m.sender != lower) return fail("a message from the member announced as " + mixed + " was attributed to '" + m.sender + "', not " + lower);
+  }
+  for (const auto& l : s.world.tut().all<transport::PeerLeft>()) {
+    if (l.address != lower) return fail("PeerLeft for '" + l.address + "', not the lowercase " + lower);
+  }
+  for (const auto& j : s.world.tut().all<transport::PeerJoined>()) {
+    if (j.address != lower) return fail("PeerJoined for '" + j.address + "', not the lowercase " + lower);
+  }
+  if (s.world.tut().all<MessageReceived>().empty() || s.world.tut().all<transport::PeerLeft>().empty()) {
+    return fail("the member's message or leave never surfaced: nothing to judge");
+  }
+  return pass();
+}
+
 CaseOutcome join_reported(CaseContext& context) {
   Scripted s(context);
   if (s.error) return fail(*s.error);
   const auto seen = join_then_leave(s);
   if (!seen) return fail("could not join");
-  if (seen->joined.size() != 1 || seen->joined[0].address != seen->address) return fail("no PeerJoined with the lowercase address");
+  if (seen->joined.size() != 1 || seen->joined[0].address != seen->address) return fail("no PeerJoined with the member's address");
   // The join must come before the leave of the same member.
   const auto& events = s.world.tut().events;
   const auto joined_at = std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerJoined>(e); });
@@ -429,7 +460,7 @@ CaseOutcome interleaved_senders_attributed(CaseContext& context) {
   Scripted s(context);
   if (s.error) return fail(*s.error);
   const std::map<ws_room::Alias, std::string> members = {{3, peer_a}, {4, "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}};
-  const std::pair<ws_room::Alias, std::string> late = {5, "0xCcCcCcCcCcCcCcCcCcCcCcCcCcCcCcCcCcCcCcCc"};
+  const std::pair<ws_room::Alias, std::string> late = {5, "0xcccccccccccccccccccccccccccccccccccccccc"};  // lowercase, as servers send
   s.send(welcome(7, members));
   if (!s.world.run_until([&] { return s.world.tut().connected() || s.world.tut().disconnected(); }, 10s) || !s.world.tut().connected()) {
     return fail("could not join");
@@ -441,7 +472,7 @@ CaseOutcome interleaved_senders_attributed(CaseContext& context) {
   for (int i = 0; i < count; ++i) {
     if (i == count / 3) {
       s.send(join(late.first, late.second));
-      present[late.first] = ws_room::to_lower_ascii(late.second);
+      present[late.first] = late.second;
     }
     auto it = present.begin();
     std::advance(it, static_cast<long>(prng.uniform_below(present.size())));
@@ -785,13 +816,19 @@ void add_ws_room_cases(std::vector<Case>& cases) {
                      [after_challenge](CaseContext& context) { return disconnect_during_handshake(context, after_challenge); }});
   }
   cases.push_back({"wsroom.peers.leave_reported", Level::must,
-                   "WsPeerLeave becomes PeerLeft with the lowercase address; a PeerJoined, if reported at all, names the member that joined.",
+                   "WsPeerLeave becomes PeerLeft with the member's address; a PeerJoined, if reported at all, names the member that joined.",
                    s3 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, leave_reported});
   cases.push_back(Case{.id = "wsroom.peers.join_reported", .level = Level::capability,
-                       .proves = "WsPeerJoin becomes one PeerJoined with the lowercase address, before that member's PeerLeft.",
+                       .proves = "WsPeerJoin becomes one PeerJoined with the member's address, before that member's PeerLeft.",
                        .spec = "comms-transports.md §1.1 (join/leave events are an expected addition), §1.2 (the reference shape has no "
                                "PEER_CONNECTED: the kernel records a peer from its first message), §3.4",
                        .requires_type = type, .run = join_reported, .capability = Capability::peer_joined_events});
+  cases.push_back({"wsroom.peers.mixed_case_join_lowercased", Level::should,
+                   "A member a server announces in mixed case surfaces with the lowercase address, in messages and PeerLeft.",
+                   "comms-transports.md §4.3 (all address comparisons are lowercase; servers normalise to lowercase), §9 (mini-comms "
+                   "keys the room on the identified address as given); the digest's interface sketch (§1.4) reports lowercase — a "
+                   "conformant server never sends mixed case, so SHOULD",
+                   type, mixed_case_join_lowercased});
   cases.push_back({"wsroom.peers.stale_leave_and_unknown_alias", Level::must, "A leave or update for an unknown alias is tolerated and never misattributed.",
                    "comms-transports.md §1.4 (kernel and bevy drop updates from unknown aliases), §3.4", type, stale_leave_and_unknown_alias});
   cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.",
