@@ -11,7 +11,8 @@ namespace dclcomms::conformance {
 namespace {
 
 enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick, hides_lost_connection,
-                  misattribute_sender, defers_publish, connect_outlives_disconnect };
+                  misattribute_sender, defers_publish, connect_outlives_disconnect, loses_sends_before_connected,
+                  truncates_over_32k };
 
 class LivekitMutant final : public transport::Transport {
  public:
@@ -58,6 +59,12 @@ class LivekitMutant final : public transport::Transport {
       });
       return core::Ok{};
     }
+    if (flaw_ == Flaw::loses_sends_before_connected && !connected_ && !ended_) {
+      return core::Ok{};  // the flaw: "accepted" before the room is joined, and gone
+    }
+    if (flaw_ == Flaw::truncates_over_32k && packet.size() > 32768 && packet.size() <= 65535) {
+      return inner_->send(packet.first(32768), options);  // the flaw: a fixed 32 KiB publish buffer
+    }
     transport::SendOptions effective = options;
     if (flaw_ == Flaw::unreliable_as_reliable) effective.reliability = transport::Reliability::reliable;
     if (flaw_ == Flaw::ignore_targets) effective.targets.clear();  // every send becomes a broadcast
@@ -71,7 +78,10 @@ class LivekitMutant final : public transport::Transport {
  private:
   void on_event(const transport::TransportEvent& event) {
     if (std::holds_alternative<transport::Connected>(event)) connected_ = true;
-    if (std::holds_alternative<transport::Disconnected>(event)) connected_ = false;
+    if (std::holds_alternative<transport::Disconnected>(event)) {
+      connected_ = false;
+      ended_ = true;
+    }
     const auto* disconnected = std::get_if<transport::Disconnected>(&event);
     if (disconnected && disconnected->kicked && flaw_ == Flaw::reconnect_after_kick && !stopping_) {
       // The flaw: rejoin and evict the other session in turn (the ping-pong of unity-explorer #7470).
@@ -104,6 +114,7 @@ class LivekitMutant final : public transport::Transport {
   bool stopping_ = false;
   bool connect_pending_ = false;  // connect_outlives_disconnect: the deferred join has not started
   bool connected_ = false;        // between Connected and Disconnected
+  bool ended_ = false;            // a Disconnected was reported
   std::string last_joined_;
   transport::EventPoster events_;
 };
@@ -143,6 +154,10 @@ std::vector<Mutant> livekit_mutants() {
        "attributes every packet to the participant that joined last"},
       {mutant("mutant-livekit-defers-publish", Flaw::defers_publish), "livekit.lifecycle.sends_before_disconnect_arrive",
        "publishes on the next turn of the loop: packets sent in the tick of disconnect() are lost"},
+      {mutant("mutant-livekit-loses-sends-before-connected", Flaw::loses_sends_before_connected), "livekit.lifecycle.send_before_connected",
+       "accepts a send before Connected and drops it without a word"},
+      {mutant("mutant-livekit-truncates-over-32k", Flaw::truncates_over_32k), "livekit.pack.sizes_up_to_the_limit",
+       "cuts every packet it publishes to 32 KiB (a fixed buffer)"},
       {mutant("mutant-livekit-connect-outlives-disconnect", Flaw::connect_outlives_disconnect),
        "livekit.lifecycle.connect_then_disconnect_in_one_tick", "starts its join on the next turn of the loop; a disconnect() before that is ignored"},
   };

@@ -29,7 +29,7 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
                   wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
-                  stale_sender_cache, signs_wrong_payload, truncates_over_32k };
+                  stale_sender_cache, signs_wrong_payload, truncates_over_32k, keeps_join_address_case };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -130,7 +130,8 @@ class MutantTransport final : public transport::Transport {
       uri_ = std::move(parsed).value();
     }
     transport::TransportContext context = context_;
-    if (flaw_ == Flaw::mishandles_unknown_aliases || flaw_ == Flaw::wedged_by_undecodable_frame || flaw_ == Flaw::stale_sender_cache) {
+    if (flaw_ == Flaw::mishandles_unknown_aliases || flaw_ == Flaw::wedged_by_undecodable_frame || flaw_ == Flaw::stale_sender_cache ||
+        flaw_ == Flaw::keeps_join_address_case) {
       context = watching_context();
     }
     if (flaw_ == Flaw::case_sensitive_scheme) context = case_sensitive_scheme_context();
@@ -161,6 +162,13 @@ class MutantTransport final : public transport::Transport {
         }
         if (flaw_ == Flaw::mishandles_unknown_aliases) watch_frame(frame);
         if (flaw_ == Flaw::stale_sender_cache) cache_sender(frame);
+        if (flaw_ == Flaw::keeps_join_address_case) {
+          // The flaw (the explorer's adapter): a WsPeerJoin's address is kept as the server wrote it.
+          if (const auto packet = codec::decode_ws_packet(frame); packet && packet->has_peer_join_message()) {
+            const auto& written = packet->peer_join_message().address();
+            as_written_[ws_room::to_lower_ascii(written)] = written;
+          }
+        }
         if (on_frame) on_frame(std::move(frame));
       };
       return connector(url, options, std::move(handler));
@@ -238,8 +246,12 @@ class MutantTransport final : public transport::Transport {
         session_ended_ = false;
       }
     }
+    if (const auto* l = std::get_if<transport::PeerLeft>(&event); l && flaw_ == Flaw::keeps_join_address_case) {
+      return emit(transport::PeerLeft{as_written(l->address)});
+    }
     if (const auto* m = std::get_if<transport::MessageReceived>(&event)) {
       transport::MessageReceived changed = *m;
+      if (flaw_ == Flaw::keeps_join_address_case) changed.sender = as_written(m->sender);
       if (flaw_ == Flaw::misattribute_sender) changed.sender = "0x0000000000000000000000000000000000000001";
       if (flaw_ == Flaw::stale_sender_cache && !senders_.empty()) {
         changed.sender = senders_.front();
@@ -262,6 +274,11 @@ class MutantTransport final : public transport::Transport {
     emit(event);
   }
 
+  std::string as_written(const std::string& lowercase) const {
+    const auto it = as_written_.find(lowercase);
+    return it == as_written_.end() ? lowercase : it->second;
+  }
+
   Flaw flaw_;
   transport::TransportUri uri_;
   transport::TransportContext context_;
@@ -276,6 +293,7 @@ class MutantTransport final : public transport::Transport {
   std::map<std::uint32_t, std::string> members_;  // stale_sender_cache: alias -> lowercase address
   std::string cached_sender_;                     // stale_sender_cache: the memo
   std::deque<std::string> senders_;               // stale_sender_cache: the sender of each update, in order
+  std::map<std::string, std::string> as_written_;  // keeps_join_address_case: lowercase -> as the join wrote it
   std::string last_member_;
   transport::EventPoster events_;
 };
@@ -337,6 +355,8 @@ std::vector<Mutant> mutants() {
        "signs the challenge with a trailing newline: no server lets it in"},
       {mutant("mutant-truncates-over-32k", Flaw::truncates_over_32k), "wsroom.pack.sizes_up_to_the_limit",
        "cuts every packet it accepts to 32 KiB (a fixed send buffer)"},
+      {mutant("mutant-keeps-join-address-case", Flaw::keeps_join_address_case), "wsroom.peers.mixed_case_join_lowercased",
+       "reports a member by the address its WsPeerJoin wrote, mixed case and all (the explorer's adapter)"},
       {mutant("mutant-stale-sender-cache", Flaw::stale_sender_cache), "wsroom.pack.interleaved_senders_attributed",
        "memoises the sender's address until the membership changes: right with one member talking, wrong with several"},
   };
