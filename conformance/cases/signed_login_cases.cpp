@@ -261,6 +261,42 @@ CaseOutcome login_then_disconnect_in_one_tick(CaseContext& context) {
                                                                            : "the room it opened was closed; one Disconnected");
 }
 
+// The application's own disconnect() once in the room the endpoint named: one Disconnected and
+// nothing after it, the room server no longer holding the connection, the other member seeing it
+// leave, a later send refused or dropped.
+CaseOutcome login_disconnect_leaves_room(CaseContext& context) {
+  LoginWorld w(context);
+  if (w.error) return fail(*w.error);
+  w.world.connect_tut();
+  Endpoint& peer = w.world.add_peer();
+  if (!w.world.run_until([&] { return (w.tut().connected() && peer.connected()) || w.tut().disconnected(); }, 30s) || !w.tut().connected()) {
+    return fail("could not join the named room; events: " + describe_events(w.tut()));
+  }
+  w.tut().transport->disconnect();
+  const auto saw_leave = [&] {
+    for (const auto& l : peer.all<transport::PeerLeft>()) {
+      if (l.address == w.tut().address) return true;
+    }
+    return false;
+  };
+  w.world.run_until([&] { return w.tut().disconnected() && saw_leave(); }, 10s);
+  w.world.run_for(2s);
+  if (auto problem = check_ended_once(w.tut().events, "disconnect() in the named room")) return fail(*problem + "; events: " + describe_events(w.tut()));
+  if (const auto held = w.world.reference_server()->core().connection_count(); held != 1) {
+    return fail("after disconnect() the room server still holds " + std::to_string(held - 1) + " connection(s) from the transport");
+  }
+  if (!saw_leave()) return fail("the other member never saw " + w.tut().address + " leave");
+  codec::Packet late;
+  late.mutable_chat()->set_message("after my own disconnect");
+  const auto packet = codec::encode_packet(late);
+  const auto status = w.tut().transport->send(packet, {});
+  w.world.run_for(5s);
+  std::size_t copies = 0;
+  for (const auto& m : peer.all<MessageReceived>()) copies += m.packet == packet ? 1 : 0;
+  if (auto problem = check_send_after_disconnect(status, copies, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  return pass();
+}
+
 void add_signed_login_cases(std::vector<Case>& cases) {
   const std::string s5 = "comms-transports.md §5";
   const std::string type = "signed-login";
@@ -283,6 +319,11 @@ void add_signed_login_cases(std::vector<Case>& cases) {
                    "exactly one Disconnected (not a kick) and nothing after it.",
                    "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §5.3", type,
                    login_then_disconnect_in_one_tick});
+  cases.push_back({"signedlogin.lifecycle.disconnect_leaves_room", Level::must,
+                   "disconnect() in the room the endpoint named: exactly one Disconnected (not a kick) and nothing after it, the room "
+                   "server no longer holds the connection, the other member sees it leave, a later send is refused or dropped.",
+                   "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §5.3, §3.4", type,
+                   login_disconnect_leaves_room});
   cases.push_back({"signedlogin.request.timeout", Level::should, "An endpoint that never answers ends the attempt with an error in bounded time.",
                    s5 + ".1 (no normative limit: bevy waits 5 s, the kernel sets none)", type, silent_endpoint_times_out});
 }

@@ -764,6 +764,40 @@ CaseOutcome send_before_connected(CaseContext& context) {
   return passed_in_one_tick(result, how);
 }
 
+// The application's own disconnect() after joining, seen from everywhere: one Disconnected and
+// nothing after it, the server no longer holding the connection, the other member seeing it
+// leave, and a later send refused or dropped, never delivered.
+CaseOutcome disconnect_leaves_room(CaseContext& context) {
+  RoomWorld world(context, ServerKind::reference, *sim::weather_profile("lan"));
+  if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
+  world.connect_tut();
+  Endpoint& peer = world.add_peer();
+  if (!world.run_until([&] { return world.tut().connected() && peer.connected(); }, 10s)) return fail("could not join");
+  world.tut().transport->disconnect();
+  const auto saw_leave = [&] {
+    for (const auto& l : peer.all<transport::PeerLeft>()) {
+      if (l.address == world.tut().address) return true;
+    }
+    return false;
+  };
+  world.run_until([&] { return world.tut().disconnected() && saw_leave(); }, 10s);
+  world.run_for(2s);  // a second Disconnected, or an event after it, would show now
+  if (auto problem = check_ended_once(world.tut().events, "disconnect() after joining")) return fail(*problem);
+  if (const auto held = world.reference_server()->core().connection_count(); held != 1) {
+    return fail("after disconnect() the server still holds " + std::to_string(held - 1) + " connection(s) from the transport");
+  }
+  if (!saw_leave()) return fail("the other member never saw " + world.tut().address + " leave");
+  codec::Packet late;
+  late.mutable_chat()->set_message("after my own disconnect");
+  const auto packet = codec::encode_packet(late);
+  const auto status = world.tut().transport->send(packet, {});
+  world.run_for(5s);
+  std::size_t copies = 0;
+  for (const auto& m : peer.all<MessageReceived>()) copies += m.packet == packet ? 1 : 0;
+  if (auto problem = check_send_after_disconnect(status, copies, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  return pass();
+}
+
 CaseOutcome no_echo(CaseContext& context) {
   RoomWorld world(context, ServerKind::reference, *sim::weather_profile("lan"));
   if (auto refused = world.create_tut()) return fail("the factory refused a valid ws-room URI: " + *refused);
@@ -881,6 +915,12 @@ void add_ws_room_cases(std::vector<Case>& cases) {
                    "it is never accepted and lost.",
                    "comms-transports.md §1.2 (connect() resolves when the adapter can send: earlier sends are outside the contract, so "
                    "refusing them is fine; godot's send_rfc4 answers false), §3.4", type, send_before_connected});
+  cases.push_back({"wsroom.lifecycle.disconnect_leaves_room", Level::must,
+                   "disconnect() after joining: exactly one Disconnected (not a kick) and nothing after it, the server no longer "
+                   "holds the connection, the other member sees it leave, and a later send is refused or dropped, never delivered.",
+                   "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.4 (a closed socket "
+                   "becomes WsPeerLeave for the others)",
+                   type, disconnect_leaves_room});
   cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4 (no echo)", type, no_echo});
 }
 

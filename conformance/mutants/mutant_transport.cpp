@@ -29,7 +29,8 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
                   wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
-                  stale_sender_cache, signs_wrong_payload, truncates_over_32k, keeps_join_address_case };
+                  stale_sender_cache, signs_wrong_payload, truncates_over_32k, keeps_join_address_case,
+                  abandons_socket_on_disconnect };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -65,9 +66,17 @@ class MutantTransport final : public transport::Transport {
     // The flaw (the explorer's ws-room adapter): the socket is only remembered once the welcome
     // came, so a disconnect() before that finds nothing to close, and Connected still follows.
     if (flaw_ == Flaw::ignores_disconnect_during_handshake && !connected_) return;
+    if (flaw_ == Flaw::abandons_socket_on_disconnect && connected_ && !abandoned_) {
+      // The flaw: the session is declared over to the application, but the socket is only
+      // forgotten, not closed; the server and the room go on believing the member is there.
+      abandoned_ = true;
+      events_.post(transport::Disconnected{"client disconnected", false});
+      return;
+    }
     inner_->disconnect();
   }
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    if (abandoned_) return core::fail(transport::TransportErrorCode::not_connected, "ws-room: disconnected");
     if (flaw_ == Flaw::delivers_sends_after_disconnect && session_ended_) {
       // The flaw: the session was reported over, yet a send quietly opens a new one and delivers
       // the packet there (a "helpful" reconnection behind the application's back).
@@ -230,6 +239,7 @@ class MutantTransport final : public transport::Transport {
   }
 
   void on_event(const transport::TransportEvent& event) {
+    if (abandoned_) return;  // abandons_socket_on_disconnect: the application was told it is over
     if (std::holds_alternative<transport::Connected>(event)) connected_ = true;
     if (const auto* d = std::get_if<transport::Disconnected>(&event); d && d->kicked && !connected_ && flaw_ == Flaw::kick_before_welcome_not_kicked) {
       // The flaw (the kernel's handshake, spec §9.11): a kick before the welcome falls through to
@@ -287,6 +297,7 @@ class MutantTransport final : public transport::Transport {
   bool session_ended_ = false;
   bool connected_ = false;  // a Connected was reported
   bool connect_pending_ = false;  // connect_outlives_disconnect: the deferred connect has not run yet
+  bool abandoned_ = false;        // abandons_socket_on_disconnect: Disconnected reported, socket left open
   bool wedged_ = false;     // wedged_by_undecodable_frame: frames are discarded from now on
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
@@ -355,6 +366,8 @@ std::vector<Mutant> mutants() {
        "signs the challenge with a trailing newline: no server lets it in"},
       {mutant("mutant-truncates-over-32k", Flaw::truncates_over_32k), "wsroom.pack.sizes_up_to_the_limit",
        "cuts every packet it accepts to 32 KiB (a fixed send buffer)"},
+      {mutant("mutant-abandons-socket-on-disconnect", Flaw::abandons_socket_on_disconnect), "wsroom.lifecycle.disconnect_leaves_room",
+       "after joining, disconnect() reports Disconnected but leaves the socket open: the room still counts it in"},
       {mutant("mutant-keeps-join-address-case", Flaw::keeps_join_address_case), "wsroom.peers.mixed_case_join_lowercased",
        "reports a member by the address its WsPeerJoin wrote, mixed case and all (the explorer's adapter)"},
       {mutant("mutant-stale-sender-cache", Flaw::stale_sender_cache), "wsroom.pack.interleaved_senders_attributed",

@@ -72,6 +72,7 @@ TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
       {"mutant-handshake-timer-never-fires", {"wsroom.handshake.timeout"}},
       {"mutant-truncates-over-32k", {"wsroom.pack.sizes_up_to_the_limit"}},
       {"mutant-keeps-join-address-case", {"wsroom.peers.mixed_case_join_lowercased"}},
+      {"mutant-abandons-socket-on-disconnect", {"wsroom.lifecycle.disconnect_leaves_room"}},
       {"mutant-livekit-loses-sends-before-connected", {"livekit.lifecycle.send_before_connected"}},
       // The livekit oversize case also sends a packet of exactly the limit, which it cuts too.
       {"mutant-livekit-truncates-over-32k", {"livekit.pack.sizes_up_to_the_limit", "livekit.oversize_refused_cleanly"}},
