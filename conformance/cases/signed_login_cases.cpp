@@ -8,6 +8,7 @@
 
 #include "../src/delivery_checks.hpp"
 #include "../src/one_tick_calls.hpp"
+#include "../src/room_lifecycle_checks.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/codec.hpp"
@@ -272,28 +273,9 @@ CaseOutcome login_disconnect_leaves_room(CaseContext& context) {
   if (!w.world.run_until([&] { return (w.tut().connected() && peer.connected()) || w.tut().disconnected(); }, 30s) || !w.tut().connected()) {
     return fail("could not join the named room; events: " + describe_events(w.tut()));
   }
-  w.tut().transport->disconnect();
-  const auto saw_leave = [&] {
-    for (const auto& l : peer.all<transport::PeerLeft>()) {
-      if (l.address == w.tut().address) return true;
-    }
-    return false;
-  };
-  w.world.run_until([&] { return w.tut().disconnected() && saw_leave(); }, 10s);
-  w.world.run_for(2s);
-  if (auto problem = check_ended_once(w.tut().events, "disconnect() in the named room")) return fail(*problem + "; events: " + describe_events(w.tut()));
-  if (const auto held = w.world.reference_server()->core().connection_count(); held != 1) {
-    return fail("after disconnect() the room server still holds " + std::to_string(held - 1) + " connection(s) from the transport");
+  if (auto problem = check_disconnect_leaves_room(context, w.world, peer, "disconnect() in the named room")) {
+    return fail(*problem + "; events: " + describe_events(w.tut()));
   }
-  if (!saw_leave()) return fail("the other member never saw " + w.tut().address + " leave");
-  codec::Packet late;
-  late.mutable_chat()->set_message("after my own disconnect");
-  const auto packet = codec::encode_packet(late);
-  const auto status = w.tut().transport->send(packet, {});
-  w.world.run_for(5s);
-  std::size_t copies = 0;
-  for (const auto& m : peer.all<MessageReceived>()) copies += m.packet == packet ? 1 : 0;
-  if (auto problem = check_send_after_disconnect(status, copies, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
   return pass();
 }
 

@@ -10,6 +10,7 @@
 #include "../src/delivery_checks.hpp"
 #include "../src/one_tick_calls.hpp"
 #include "../src/sized_packets.hpp"
+#include "../src/room_lifecycle_checks.hpp"
 #include "../src/room_world.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/json.hpp"
@@ -773,28 +774,7 @@ CaseOutcome disconnect_leaves_room(CaseContext& context) {
   world.connect_tut();
   Endpoint& peer = world.add_peer();
   if (!world.run_until([&] { return world.tut().connected() && peer.connected(); }, 10s)) return fail("could not join");
-  world.tut().transport->disconnect();
-  const auto saw_leave = [&] {
-    for (const auto& l : peer.all<transport::PeerLeft>()) {
-      if (l.address == world.tut().address) return true;
-    }
-    return false;
-  };
-  world.run_until([&] { return world.tut().disconnected() && saw_leave(); }, 10s);
-  world.run_for(2s);  // a second Disconnected, or an event after it, would show now
-  if (auto problem = check_ended_once(world.tut().events, "disconnect() after joining")) return fail(*problem);
-  if (const auto held = world.reference_server()->core().connection_count(); held != 1) {
-    return fail("after disconnect() the server still holds " + std::to_string(held - 1) + " connection(s) from the transport");
-  }
-  if (!saw_leave()) return fail("the other member never saw " + world.tut().address + " leave");
-  codec::Packet late;
-  late.mutable_chat()->set_message("after my own disconnect");
-  const auto packet = codec::encode_packet(late);
-  const auto status = world.tut().transport->send(packet, {});
-  world.run_for(5s);
-  std::size_t copies = 0;
-  for (const auto& m : peer.all<MessageReceived>()) copies += m.packet == packet ? 1 : 0;
-  if (auto problem = check_send_after_disconnect(status, copies, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  if (auto problem = check_disconnect_leaves_room(context, world, peer, "disconnect() after joining")) return fail(*problem);
   return pass();
 }
 

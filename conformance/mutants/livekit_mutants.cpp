@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "deferred_connect.hpp"
+
 #include "dclcomms/livekit/livekit_transport.hpp"
 #include "dclcomms/transport/event_poster.hpp"
 
@@ -34,19 +36,14 @@ class LivekitMutant final : public transport::Transport {
   std::string_view type() const override { return "livekit"; }
   transport::Status connect() override {
     if (flaw_ == Flaw::connect_outlives_disconnect) {
-      // The flaw (an adapter that awaits before room.connect()): the join starts on the next turn
-      // of the loop, and a disconnect() in between, finding no room yet, does nothing.
-      connect_pending_ = true;
-      context_.runtime->post([this] {
-        connect_pending_ = false;
-        (void)inner_->connect();
-      });
+      // The flaw (deferred_connect.hpp): the connect runs on the next turn of the loop.
+      deferred_connect_.start(*context_.runtime, [this] { (void)inner_->connect(); });
       return core::Ok{};
     }
     return inner_->connect();
   }
   void disconnect() override {
-    if (flaw_ == Flaw::connect_outlives_disconnect && connect_pending_) return;
+    if (flaw_ == Flaw::connect_outlives_disconnect && deferred_connect_.pending()) return;
     stopping_ = true;
     inner_->disconnect();
   }
@@ -112,7 +109,7 @@ class LivekitMutant final : public transport::Transport {
   HarnessServices services_;
   transport::TransportPtr inner_;
   bool stopping_ = false;
-  bool connect_pending_ = false;  // connect_outlives_disconnect: the deferred join has not started
+  DeferredConnect deferred_connect_;  // connect_outlives_disconnect
   bool connected_ = false;        // between Connected and Disconnected
   bool ended_ = false;            // a Disconnected was reported
   std::string last_joined_;

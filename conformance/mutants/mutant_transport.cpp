@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../src/reference_capabilities.hpp"
+#include "deferred_connect.hpp"
 #include "signed_login_mutants.hpp"
 #include "livekit_mutants.hpp"
 #include "timer_mutants.hpp"
@@ -48,20 +49,15 @@ class MutantTransport final : public transport::Transport {
       }
     }
     if (flaw_ == Flaw::connect_outlives_disconnect) {
-      // The flaw (an adapter whose connect() first awaits something, e.g. a token or a promise):
-      // the socket is opened on the next turn of the loop, whatever happened in between.
-      connect_pending_ = true;
-      context_.runtime->post([this] {
-        connect_pending_ = false;
-        (void)inner_->connect();
-      });
+      // The flaw (deferred_connect.hpp): the connect runs on the next turn of the loop.
+      deferred_connect_.start(*context_.runtime, [this] { (void)inner_->connect(); });
       return core::Ok{};
     }
     return inner_->connect();
   }
   void disconnect() override {
     // ... and a disconnect() in between finds nothing open, so it does nothing at all.
-    if (flaw_ == Flaw::connect_outlives_disconnect && connect_pending_) return;
+    if (flaw_ == Flaw::connect_outlives_disconnect && deferred_connect_.pending()) return;
     stopping_ = true;
     // The flaw (the explorer's ws-room adapter): the socket is only remembered once the welcome
     // came, so a disconnect() before that finds nothing to close, and Connected still follows.
@@ -296,7 +292,7 @@ class MutantTransport final : public transport::Transport {
   bool stopping_ = false;
   bool session_ended_ = false;
   bool connected_ = false;  // a Connected was reported
-  bool connect_pending_ = false;  // connect_outlives_disconnect: the deferred connect has not run yet
+  DeferredConnect deferred_connect_;  // connect_outlives_disconnect
   bool abandoned_ = false;        // abandons_socket_on_disconnect: Disconnected reported, socket left open
   bool wedged_ = false;     // wedged_by_undecodable_frame: frames are discarded from now on
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
