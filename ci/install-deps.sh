@@ -42,7 +42,9 @@ for lock in "$root"/tools/golden/package-lock.json "$root"/conformance/interop/*
   dir=$(dirname "${lock#"$root"/}")
   stamp="$root/$dir/node_modules/.dclcomms-lock.sha256"
   # The lock file, and what a postinstall builds from (the explorer driver's build.js and shims).
-  want=$(cat "$root/$dir/package-lock.json" "$root/$dir"/build.js "$root/$dir"/shims/*.js 2>/dev/null | sha256sum | cut -d' ' -f1)
+  inputs=("$root/$dir/package-lock.json")
+  [ -f "$root/$dir/build.js" ] && inputs+=("$root/$dir/build.js" "$root/$dir"/shims/*.js)
+  want=$(cat "${inputs[@]}" | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "install-deps: $dir/node_modules up to date"
     continue
