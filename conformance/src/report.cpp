@@ -121,13 +121,77 @@ std::string report_json(const std::vector<RunSummary>& runs) {
                               {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
                               {"mode", r.real_time ? "wire" : "simulated"}, {"applicable", r.applicable}, {"transcript", transcript}};
       if (r.level == Level::capability) entry["capability"] = to_string(r.capability);
+      if (r.sweep) {
+        entry["sweep"] = {{"seed_first", r.sweep->seed_first}, {"seed_last", r.sweep->seed_last}, {"seeds_run", r.sweep->seeds_run},
+                          {"seeds_failed", r.sweep->seeds_failed}, {"shown_seed", r.sweep->shown_seed}, {"shown_detail", r.sweep->shown_detail}};
+      }
       cases.push_back(std::move(entry));
     }
     // "conformant" stays the exit-code predicate (true with warnings); "conformance" says which.
-    out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"conformant", run.conformant()},
-                   {"conformance", json_name(run.conformance())}, {"warnings", run.warnings()}, {"cases", cases}});
+    out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"shard", {{"index", run.shard.index}, {"count", run.shard.count}}},
+                   {"conformant", run.conformant()}, {"conformance", json_name(run.conformance())}, {"warnings", run.warnings()},
+                   {"cases", cases}});
   }
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+core::Result<std::vector<RunSummary>, std::string> read_report_json(std::string_view text) {
+  using Error = core::Unexpected<std::string>;
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_array()) return Error{"not a report.json: the top level is not an array of runs"};
+  std::vector<RunSummary> runs;
+  try {
+    for (const auto& run : doc) {
+      RunSummary summary;
+      summary.transport = run.at("transport").get<std::string>();
+      summary.seed = run.at("seed").get<std::uint64_t>();
+      if (const auto shard = run.find("shard"); shard != run.end()) {
+        summary.shard.index = shard->at("index").get<std::size_t>();
+        summary.shard.count = shard->at("count").get<std::size_t>();
+      }
+      for (const auto& c : run.at("cases")) {
+        CaseResult r;
+        r.id = c.at("id").get<std::string>();
+        const auto level = c.at("level").get<std::string>();
+        const auto verdict = c.at("verdict").get<std::string>();
+        bool known_level = false, known_verdict = false;
+        for (const Level l : {Level::must, Level::should, Level::capability}) {
+          if (to_string(l) == level) r.level = l, known_level = true;
+        }
+        for (const Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::unsupported, Verdict::nondeterministic}) {
+          if (to_string(v) == verdict) r.verdict = v, known_verdict = true;
+        }
+        if (!known_level || !known_verdict) return Error{"case " + r.id + ": unknown level '" + level + "' or verdict '" + verdict + "'"};
+        if (const auto cap = c.find("capability"); cap != c.end()) {
+          for (const Capability k : {Capability::unreliable, Capability::targeted_sends, Capability::payload_limit, Capability::peer_joined_events,
+                                     Capability::typed_send_refusals}) {
+            if (to_string(k) == cap->get<std::string>()) r.capability = k;
+          }
+        }
+        r.proves = c.value("proves", "");
+        r.spec = c.value("spec", "");
+        r.detail = c.value("detail", "");
+        r.digest = std::strtoull(c.value("digest", "0").c_str(), nullptr, 16);
+        r.reproduce = c.value("reproduce", "");
+        r.real_time = c.value("mode", "") == "wire";
+        r.applicable = c.value("applicable", true);
+        for (const auto& l : c.value("transcript", nlohmann::json::array())) {
+          r.transcript.push_back({l.at("time_ns").get<std::int64_t>(), l.value("from", ""), l.value("to", ""), l.value("label", ""),
+                                  l.value("hex", ""), l.value("json", "")});
+        }
+        if (const auto sweep = c.find("sweep"); sweep != c.end()) {
+          r.sweep = SweepStats{sweep->at("seed_first").get<std::uint64_t>(), sweep->at("seed_last").get<std::uint64_t>(),
+                               sweep->at("seeds_run").get<std::uint64_t>(), sweep->at("seeds_failed").get<std::vector<std::uint64_t>>(),
+                               sweep->at("shown_seed").get<std::uint64_t>(), sweep->at("shown_detail").get<std::string>()};
+        }
+        summary.results.push_back(std::move(r));
+      }
+      runs.push_back(std::move(summary));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Error{std::string("not a report.json: ") + e.what()};
+  }
+  return runs;
 }
 
 std::string report_junit(const std::vector<RunSummary>& runs) {

@@ -97,6 +97,47 @@ Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_
 
 }  // namespace
 
+CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uint64_t seed, const RunOptions& options) {
+  CaseResult result{c.id, c.level, c.proves, c.spec, Verdict::pass, "", {}, 0, "", c.real_time};
+  result.capability = c.capability;
+  const std::string selector = !options.reproduce_selector.empty()
+                                   ? options.reproduce_selector
+                                   : "--transport " + (options.transport_name.empty() ? transport.name : options.transport_name);
+  result.reproduce = "dclcomms conformance run " + selector + " --cases '" + c.id + "' --seed " + std::to_string(seed);
+  if (!applies_to(c, transport.capabilities)) {
+    result.verdict = Verdict::unsupported;
+    result.detail = "the transport does not declare type " + c.requires_type;
+    result.applicable = false;
+  } else if (c.level == Level::capability && !declares(transport.capabilities, c.capability)) {
+    // Optional behaviour the transport does not claim: not a failure, and not run (running it
+    // would only measure something nobody promised).
+    result.verdict = Verdict::unsupported;
+    result.detail = "optional behaviour the transport does not declare (" + std::string(to_string(c.capability)) + ")";
+  } else if (c.needs_virtual_time && !transport.capabilities.virtual_time) {
+    result.verdict = Verdict::unsupported;
+    result.detail = "the case runs in the simulator and the transport does not run on the harness's virtual clock";
+  } else {
+    Attempt first = attempt(c, transport, seed);
+    // A wire case runs once: its second run could not match the first bit for bit (real sockets,
+    // real clock), and comparing only pass/fail would double its real-time cost to report a flaky
+    // transport as "nondeterministic", which names the wrong thing.
+    const std::optional<Attempt> second = c.real_time ? std::nullopt : std::optional<Attempt>(attempt(c, transport, seed));
+    result.transcript = first.transcript;
+    result.digest = first.digest;
+    result.detail = first.outcome.detail;
+    if (second && (first.digest != second->digest || first.outcome.passed != second->outcome.passed)) {
+      result.verdict = Verdict::nondeterministic;
+      result.detail = "the same seed gave two different runs (transcripts " + std::to_string(first.transcript.size()) + " vs " +
+                      std::to_string(second->transcript.size()) + " lines); first run: " + first.outcome.detail;
+    } else if (first.outcome.unsupported) {
+      result.verdict = Verdict::unsupported;
+    } else if (!first.outcome.passed) {
+      result.verdict = c.level == Level::should ? Verdict::non_strict : Verdict::fail;
+    }
+  }
+  return result;
+}
+
 RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& options) {
   RunSummary summary;
   summary.transport = transport.name;
@@ -106,44 +147,7 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
     if (glob_matches(options.cases_glob, c.id)) selected.push_back(&c);
   }
   for (const Case* c : selected) {
-    CaseResult result{c->id, c->level, c->proves, c->spec, Verdict::pass, "", {}, 0, "", c->real_time};
-    result.capability = c->capability;
-    const std::string selector = !options.reproduce_selector.empty()
-                                     ? options.reproduce_selector
-                                     : "--transport " + (options.transport_name.empty() ? transport.name : options.transport_name);
-    result.reproduce = "dclcomms conformance run " + selector + " --cases '" + c->id + "' --seed " + std::to_string(options.seed);
-    if (!applies_to(*c, transport.capabilities)) {
-      result.verdict = Verdict::unsupported;
-      result.detail = "the transport does not declare type " + c->requires_type;
-      result.applicable = false;
-    } else if (c->level == Level::capability && !declares(transport.capabilities, c->capability)) {
-      // Optional behaviour the transport does not claim: not a failure, and not run (running it
-      // would only measure something nobody promised).
-      result.verdict = Verdict::unsupported;
-      result.detail = "optional behaviour the transport does not declare (" + std::string(to_string(c->capability)) + ")";
-    } else if (c->needs_virtual_time && !transport.capabilities.virtual_time) {
-      result.verdict = Verdict::unsupported;
-      result.detail = "the case runs in the simulator and the transport does not run on the harness's virtual clock";
-    } else {
-      Attempt first = attempt(*c, transport, options.seed);
-      // A wire case runs once: its second run could not match the first bit for bit (real sockets,
-      // real clock), and comparing only pass/fail would double its real-time cost to report a flaky
-      // transport as "nondeterministic", which names the wrong thing.
-      const std::optional<Attempt> second = c->real_time ? std::nullopt : std::optional<Attempt>(attempt(*c, transport, options.seed));
-      result.transcript = first.transcript;
-      result.digest = first.digest;
-      result.detail = first.outcome.detail;
-      if (second && (first.digest != second->digest || first.outcome.passed != second->outcome.passed)) {
-        result.verdict = Verdict::nondeterministic;
-        result.detail = "the same seed gave two different runs (transcripts " + std::to_string(first.transcript.size()) + " vs " +
-                        std::to_string(second->transcript.size()) + " lines); first run: " + first.outcome.detail;
-      } else if (first.outcome.unsupported) {
-        result.verdict = Verdict::unsupported;
-      } else if (!first.outcome.passed) {
-        result.verdict = c->level == Level::should ? Verdict::non_strict : Verdict::fail;
-      }
-    }
-    summary.results.push_back(std::move(result));
+    summary.results.push_back(run_case(*c, transport, options.seed, options));
     if (options.on_case) options.on_case(summary.results.back(), summary.results.size(), selected.size());
   }
   return summary;

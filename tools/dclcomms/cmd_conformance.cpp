@@ -1,14 +1,17 @@
-// dclcomms conformance run [--transport NAME]... [--cases GLOB] [--seed N] [--report DIR]
+// dclcomms conformance run [--transport NAME]... [--driver CMD]... [--cases GLOB] [--seed N | --seeds A-B [--shard I/N]] [--report DIR]
+// dclcomms conformance merge DIR... [--report DIR]
 // dclcomms conformance list
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,7 @@
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
+#include "dclcomms/conformance/sweep.hpp"
 
 namespace dclcomms::cli {
 namespace {
@@ -26,6 +30,8 @@ struct ConformanceOptions {
   std::vector<std::string> drivers;
   std::string cases = "*";
   std::uint64_t seed = 1;
+  std::string seeds;  // "A-B": a sweep (sweep.hpp)
+  std::string shard;  // "I/N": this machine's slice of the sweep
   std::string report_dir = "conformance-report";
 };
 
@@ -40,6 +46,65 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   return static_cast<bool>(out);
+}
+
+// One run's verdicts, a line per applicable case (failures with detail, clause and reproduce).
+void print_run(const conformance::RunSummary& summary) {
+  std::cout << "\n" << summary.transport << "\n";
+  std::size_t not_applicable = 0;
+  for (const auto& r : summary.results) {
+    if (!r.applicable) {
+      ++not_applicable;  // a type it does not declare: one count line below, not a line each
+      continue;
+    }
+    std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(33)
+              << conformance::level_label(r.level, r.capability) << r.id << (r.real_time ? "  [wire: real sockets, run once]" : "") << '\n';
+    if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic ||
+        r.verdict == conformance::Verdict::non_strict) {
+      std::cout << "      " << r.detail << "\n      clause: " << r.spec << "\n      reproduce: " << r.reproduce << '\n';
+    }
+  }
+  if (not_applicable > 0) {
+    std::cout << "  (" << not_applicable << (not_applicable == 1 ? " case" : " cases") << " of types it does not declare: not applicable)\n";
+  }
+  std::cout << "  => " << conformance::conformance_summary(summary) << '\n';
+}
+
+// Writes report.json, junit.xml and report.html, prints the summary line, and says how it ended.
+ExitCode report_runs(const std::vector<conformance::RunSummary>& runs, const std::string& report_dir, const std::string& command) {
+  std::filesystem::create_directories(report_dir);
+  const std::filesystem::path dir(report_dir);
+  if (!write_file(dir / "report.json", conformance::report_json(runs)) ||
+      !write_file(dir / "junit.xml", conformance::report_junit(runs)) ||
+      !write_file(dir / "report.html", conformance::report_html(runs))) {
+    report_error(command, "cannot write the reports to '" + report_dir + "'");
+    return ExitCode::io_error;
+  }
+  std::size_t passed = 0, failed = 0, warnings = 0, unsupported = 0, not_applicable = 0;
+  // The worst run decides the line: one transport NOT conformant makes the whole run so.
+  auto overall = conformance::Conformance::conformant;
+  for (const auto& run : runs) {
+    overall = std::max(overall, run.conformance());
+    for (const auto& r : run.results) {
+      if (!r.applicable) {
+        ++not_applicable;
+      } else if (r.verdict == conformance::Verdict::pass) {
+        ++passed;
+      } else if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic) {
+        ++failed;
+      } else if (r.verdict == conformance::Verdict::non_strict) {
+        ++warnings;
+      } else {
+        ++unsupported;
+      }
+    }
+  }
+  std::cout << "\nreports: " << (dir / "report.html").string() << ", " << (dir / "report.json").string() << ", "
+            << (dir / "junit.xml").string() << '\n';
+  std::cout << "conformance: " << conformance::to_string(overall) << " — " << passed << " passed, " << failed << " failed (MUST), " << warnings
+            << " non-strict (SHOULD), " << unsupported << " unsupported, " << not_applicable << " not applicable\n";
+  // Warnings (failed SHOULD cases) do not fail the run: only a MUST or a declared capability does.
+  return overall == conformance::Conformance::not_conformant ? ExitCode::failed : ExitCode::ok;
 }
 
 ExitCode run(const ConformanceOptions& options) {
@@ -72,78 +137,99 @@ ExitCode run(const ConformanceOptions& options) {
     transports.push_back(std::move(driver).value());
   }
   const bool tty = isatty(STDERR_FILENO) == 1;
+  std::optional<conformance::SweepOptions> sweep;
+  if (!options.seeds.empty()) {
+    auto range = conformance::parse_seed_range(options.seeds);
+    auto shard = conformance::parse_shard(options.shard.empty() ? "1/1" : options.shard);
+    if (!range || !shard) {
+      report_error("conformance run", !range ? "--seeds: " + range.error() : "--shard: " + shard.error());
+      return ExitCode::bad_input;
+    }
+    sweep = conformance::SweepOptions{.seeds = *range, .shard = *shard, .cases_glob = options.cases};
+    std::cout << "seeds=" << range->first << "-" << range->last << " shard=" << shard->index << "/" << shard->count << '\n';
+  } else if (!options.shard.empty()) {
+    report_error("conformance run", "--shard slices a sweep: give --seeds A-B too");
+    return ExitCode::bad_input;
+  } else {
+    std::cout << "seed=" << options.seed << '\n';
+  }
   std::vector<conformance::RunSummary> runs;
-  std::cout << "seed=" << options.seed << '\n';
   for (std::size_t index = 0; index < transports.size(); ++index) {
     const auto& transport = transports[index];
-    conformance::RunOptions run_options{.seed = options.seed, .cases_glob = options.cases, .transport_name = transport.name};
+    std::string selector;
     if (const auto command = driver_commands.find(index); command != driver_commands.end()) {
-      run_options.reproduce_selector = "--driver " + shell_quote(command->second);  // a driver has no --transport name
+      selector = "--driver " + shell_quote(command->second);  // a driver has no --transport name
     }
-    run_options.on_case = [&](const conformance::CaseResult& r, std::size_t done, std::size_t total) {
-      if (tty) {
-        std::cerr << "\r[" << done << "/" << total << "] " << transport.name << " " << std::left << std::setw(60) << r.id << std::flush;
-        if (done == total) std::cerr << "\r" << std::string(80, ' ') << "\r";
-      }
-    };
-    runs.push_back(conformance::run_catalogue(transport, run_options));
+    if (sweep) {
+      // A sweep is long: a progress line whether or not stderr is a terminal (CI logs keep it).
+      sweep->transport_name = transport.name;
+      sweep->reproduce_selector = selector;
+      const auto start = std::chrono::steady_clock::now();
+      std::size_t last_reported = 0;
+      sweep->on_pair = [&](std::size_t done, std::size_t total, std::size_t failed) {
+        const auto elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (done != total && done - last_reported < std::max<std::size_t>(1, total / 20) && !tty) return;  // 20 lines in a log
+        last_reported = done;
+        const double eta_s = done > 0 ? elapsed_s * static_cast<double>(total - done) / static_cast<double>(done) : 0;
+        std::cerr << (tty ? "\r" : "") << "[" << done << "/" << total << " pairs] " << transport.name << ": " << failed << " failing, ETA "
+                  << static_cast<long>(eta_s) << " s" << (tty ? "   " : "\n") << std::flush;
+        if (tty && done == total) std::cerr << "\n";
+      };
+      runs.push_back(conformance::run_sweep(transport, *sweep));
+    } else {
+      conformance::RunOptions run_options{.seed = options.seed, .cases_glob = options.cases, .transport_name = transport.name,
+                                          .reproduce_selector = selector, .on_case = {}};
+      run_options.on_case = [&](const conformance::CaseResult& r, std::size_t done, std::size_t total) {
+        if (tty) {
+          std::cerr << "\r[" << done << "/" << total << "] " << transport.name << " " << std::left << std::setw(60) << r.id << std::flush;
+          if (done == total) std::cerr << "\r" << std::string(80, ' ') << "\r";
+        }
+      };
+      runs.push_back(conformance::run_catalogue(transport, run_options));
+    }
     const auto& summary = runs.back();
     if (summary.results.empty()) {
       report_error("conformance run", "no case matches '" + options.cases + "'");
       return ExitCode::bad_input;
     }
-    std::cout << "\n" << transport.name << "\n";
-    std::size_t not_applicable = 0;
-    for (const auto& r : summary.results) {
-      if (!r.applicable) {
-        ++not_applicable;  // a type it does not declare: one count line below, not a line each
-        continue;
-      }
-      std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(33)
-                << conformance::level_label(r.level, r.capability) << r.id << (r.real_time ? "  [wire: real sockets, run once]" : "") << '\n';
-      if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic ||
-          r.verdict == conformance::Verdict::non_strict) {
-        std::cout << "      " << r.detail << "\n      clause: " << r.spec << "\n      reproduce: " << r.reproduce << '\n';
-      }
-    }
-    if (not_applicable > 0) {
-      std::cout << "  (" << not_applicable << (not_applicable == 1 ? " case" : " cases") << " of types it does not declare: not applicable)\n";
-    }
-    std::cout << "  => " << conformance::conformance_summary(summary) << '\n';
+    print_run(summary);
   }
-  std::filesystem::create_directories(options.report_dir);
-  const std::filesystem::path dir(options.report_dir);
-  if (!write_file(dir / "report.json", conformance::report_json(runs)) ||
-      !write_file(dir / "junit.xml", conformance::report_junit(runs)) ||
-      !write_file(dir / "report.html", conformance::report_html(runs))) {
-    report_error("conformance run", "cannot write the reports to '" + options.report_dir + "'");
-    return ExitCode::io_error;
-  }
-  std::size_t passed = 0, failed = 0, warnings = 0, unsupported = 0, not_applicable = 0;
-  // The worst run decides the line: one transport NOT conformant makes the whole run so.
-  auto overall = conformance::Conformance::conformant;
-  for (const auto& run : runs) {
-    overall = std::max(overall, run.conformance());
-    for (const auto& r : run.results) {
-      if (!r.applicable) {
-        ++not_applicable;
-      } else if (r.verdict == conformance::Verdict::pass) {
-        ++passed;
-      } else if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic) {
-        ++failed;
-      } else if (r.verdict == conformance::Verdict::non_strict) {
-        ++warnings;
-      } else {
-        ++unsupported;
-      }
+  return report_runs(runs, options.report_dir, "conformance run");
+}
+
+// The shards of sweeps (each DIR a `conformance run --seeds … --shard I/N` report) as one report.
+ExitCode merge(const std::vector<std::string>& dirs, const std::string& report_dir) {
+  std::vector<std::string> order;  // transports, as first met
+  std::map<std::string, std::vector<conformance::RunSummary>> shards_of;
+  for (const auto& dir : dirs) {
+    const auto path = std::filesystem::path(dir) / "report.json";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      report_error("conformance merge", "cannot read " + path.string());
+      return ExitCode::io_error;
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto runs = conformance::read_report_json(text);
+    if (!runs) {
+      report_error("conformance merge", path.string() + ": " + runs.error());
+      return ExitCode::bad_input;
+    }
+    for (auto& run : *runs) {
+      if (!shards_of.contains(run.transport)) order.push_back(run.transport);
+      shards_of[run.transport].push_back(std::move(run));
     }
   }
-  std::cout << "\nreports: " << (dir / "report.html").string() << ", " << (dir / "report.json").string() << ", "
-            << (dir / "junit.xml").string() << '\n';
-  std::cout << "conformance: " << conformance::to_string(overall) << " — " << passed << " passed, " << failed << " failed (MUST), " << warnings
-            << " non-strict (SHOULD), " << unsupported << " unsupported, " << not_applicable << " not applicable\n";
-  // Warnings (failed SHOULD cases) do not fail the run: only a MUST or a declared capability does.
-  return overall == conformance::Conformance::not_conformant ? ExitCode::failed : ExitCode::ok;
+  std::vector<conformance::RunSummary> merged;
+  for (const auto& transport : order) {
+    auto one = conformance::merge_sweeps(shards_of.at(transport));
+    if (!one) {
+      report_error("conformance merge", one.error());
+      return ExitCode::bad_input;
+    }
+    merged.push_back(std::move(one).value());
+    print_run(merged.back());
+  }
+  return report_runs(merged, report_dir, "conformance merge");
 }
 
 ExitCode list() {
@@ -181,8 +267,23 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
                       "An out-of-process transport: the command that starts its driver (docs/driver-protocol.md)");
   run_cmd->add_option("--cases", options->cases, "Glob over case ids, e.g. 'wsroom.pack.*'")->capture_default_str();
   run_cmd->add_option("--seed", options->seed, "Seed of every simulated world and generated packet")->capture_default_str();
+  run_cmd->add_option("--seeds", options->seeds,
+                      "A sweep: every simulated case once per seed of the range A-B (wire cases once); per case the report gives "
+                      "the seeds run, the seeds that failed and the first failing seed's reproduce command")
+      ->excludes("--seed");
+  run_cmd->add_option("--shard", options->shard,
+                      "With --seeds: run only shard I of N of the (case, seed) pairs (pair k goes to shard k mod N + 1); merge the "
+                      "shards' reports with `conformance merge`");
   run_cmd->add_option("--report", options->report_dir, "Folder for the reports")->capture_default_str();
   run_cmd->callback([options, &exit_code] { exit_code = run(*options); });
+  auto* merge_cmd = conformance->add_subcommand(
+      "merge", "Merge the reports of a sweep's shards (each a --report DIR of `conformance run --seeds A-B --shard I/N`) into one: "
+               "per case the seeds run, the seeds that failed and the first failing seed, as if it had run unsharded");
+  auto merge_dirs = std::make_shared<std::vector<std::string>>();
+  auto merge_report = std::make_shared<std::string>("conformance-report");
+  merge_cmd->add_option("dirs", *merge_dirs, "The shards' report folders")->required();
+  merge_cmd->add_option("--report", *merge_report, "Folder for the merged reports")->capture_default_str();
+  merge_cmd->callback([merge_dirs, merge_report, &exit_code] { exit_code = merge(*merge_dirs, *merge_report); });
   conformance->add_subcommand("list", "List cases, reference transports and mutants")->callback([&exit_code] { exit_code = list(); });
 }
 

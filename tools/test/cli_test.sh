@@ -136,6 +136,21 @@ expect conformance_driver_protocol_1_0 0 'UNSUPPORTED +MUST +wsroom.lifecycle.se
   --driver "'$bin' driver --protocol 1.0 --transport mutant-drop-sends-on-disconnect" --cases 'wsroom.lifecycle.sends_before_disconnect_arrive' --report "$tmp/report10"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]["cases"][0]["detail"]; sys.exit(0 if "protocol 1.0" in d else 1)' "$tmp/report10/report.json" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_driver_protocol_1_0_detail: the UNSUPPORTED verdict does not name protocol 1.0"; }
+# Seed sweeps: two shards merged report what the unsharded sweep reports, case for case.
+sweep_args=(conformance run --transport mutant-reconnect-after-kick --seeds 1-6 --cases 'wsroom.kick.*')
+"$bin" "${sweep_args[@]}" --report "$tmp/sweep-all" >/dev/null 2>"$tmp/sweep-all.err"
+"$bin" "${sweep_args[@]}" --shard 1/2 --report "$tmp/sweep-1" >/dev/null 2>&1
+"$bin" "${sweep_args[@]}" --shard 2/2 --report "$tmp/sweep-2" >/dev/null 2>&1
+expect conformance_merge 1 'seeds 1-6: 6 run, 6 failed' '' -- "$bin" conformance merge "$tmp/sweep-1" "$tmp/sweep-2" --report "$tmp/sweep-merged"
+python3 - "$tmp/sweep-all/report.json" "$tmp/sweep-merged/report.json" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_merge_equals_unsharded"; }
+import json, sys
+keys = ("id", "verdict", "detail", "reproduce", "sweep")
+a, b = ([{k: c.get(k) for k in keys} for c in json.load(open(p))[0]["cases"]] for p in sys.argv[1:3])
+sys.exit(0 if a == b and a else 1)
+PY
+grep -q 'pairs\] mutant-reconnect-after-kick: .* failing, ETA' "$tmp/sweep-all.err" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_sweep_progress: no progress line on stderr"; }
+expect conformance_shard_without_seeds 2 '' 'give --seeds' -- "$bin" conformance run --shard 1/2 --report "$tmp/sweep-bad"
+expect conformance_merge_incomplete 2 '' 'shard 2/2 of mutant-reconnect-after-kick is missing' -- "$bin" conformance merge "$tmp/sweep-1" --report "$tmp/sweep-bad2"
 expect driver_unknown_transport 2 '' "unknown transport 'nope'" -- "$bin" driver --transport nope
 expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
 expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"

@@ -6,12 +6,23 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dclcomms/conformance/case.hpp"
 
 namespace dclcomms::conformance {
+
+/// A case run over a range of seeds (a sweep, sweep.hpp): how many seeds it ran with and which
+/// failed. The CaseResult it belongs to is that of the first failing seed (else the first seed).
+struct SweepStats {
+  std::uint64_t seed_first = 0, seed_last = 0;  // the sweep's range, inclusive
+  std::uint64_t seeds_run = 0;                  // how many (case, seed) pairs of this case ran
+  std::vector<std::uint64_t> seeds_failed;      // FAIL, NON-STRICT or NONDETERMINISTIC, ascending
+  std::uint64_t shown_seed = 0;                 // the seed whose result the CaseResult shows
+  std::string shown_detail;                     // that seed's own detail (CaseResult::detail adds the counts)
+};
 
 struct CaseResult {
   std::string id;
@@ -28,6 +39,7 @@ struct CaseResult {
   /// HTML report shows such cells as not applicable rather than as a wall of UNSUPPORTED).
   bool applicable = true;
   Capability capability = Capability::none;  // what a Level::capability case is about
+  std::optional<SweepStats> sweep;           // set when the case ran over a range of seeds
 };
 
 /// How a run ends up. Warnings are SHOULD cases that failed (NON-STRICT): visibly not a clean pass,
@@ -53,6 +65,11 @@ struct RunOptions {
 struct RunSummary {
   std::string transport;
   std::uint64_t seed = 0;
+  /// A sweep's shard (sweep.hpp): index 1-based of count; {1, 1} for a whole run.
+  struct ShardOf {
+    std::size_t index = 1;
+    std::size_t count = 1;
+  } shard;
   std::vector<CaseResult> results;
   /// not_conformant when a MUST (or declared capability) case failed or was nondeterministic;
   /// conformant_with_warnings when only SHOULD cases failed; conformant otherwise.
@@ -68,6 +85,10 @@ struct RunSummary {
 std::string conformance_summary(const RunSummary& run);
 
 RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& options);
+
+/// One case with one seed, as run_catalogue runs each (twice when simulated, for the determinism
+/// verdict). `options` gives the reproduce command's selector.
+CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uint64_t seed, const RunOptions& options);
 
 bool glob_matches(std::string_view glob, std::string_view text);
 
