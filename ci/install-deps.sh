@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Installs every system dependency of dclcomms on a fresh Debian bookworm machine (run as root).
 # Idempotent: when everything is already present it returns in about a second without touching apt.
+# --cli-only: only what building the `dclcomms` command needs (third-party CI running the suite
+# against its own transport): no clang, fuzzers, benchmarks, chromium, Node or npm peers.
 set -euo pipefail
 
+cli_only=false
+[ "${1:-}" = --cli-only ] && cli_only=true
+
+# What the dclcomms command links (GoogleTest and RapidCheck too: the suite's GoogleTest
+# integration and its packet generator are library features).
 packages=(
-  build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev librapidcheck-dev
   libprotobuf-dev protobuf-compiler libsecp256k1-dev libcrypto++-dev libssl-dev openssl
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libcpp-jwt-dev
-  nodejs npm
-  chromium
+  libgtest-dev libgmock-dev libcli11-dev libcpp-jwt-dev
 )
+if ! $cli_only; then
+  # Our own tests: fuzzing (clang), benchmarks, the report's browser check, the npm peers and the
+  # recipes' YAML check.
+  packages+=(clang libclang-rt-14-dev libbenchmark-dev nodejs npm chromium python3-yaml)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,6 +41,11 @@ else
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if $cli_only; then
+  echo "install-deps: done (--cli-only)"
+  exit 0
 fi
 
 # npm packages of the real upstream peers, pinned by each folder's package-lock.json. Re-installed

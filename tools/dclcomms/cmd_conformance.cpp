@@ -32,6 +32,7 @@ struct ConformanceOptions {
   std::uint64_t seed = 1;
   std::string seeds;  // "A-B": a sweep (sweep.hpp)
   std::string shard;  // "I/N": this machine's slice of the sweep
+  bool list_pairs = false;  // print the sweep's (case, seed) pairs of this shard, run nothing
   std::string report_dir = "conformance-report";
 };
 
@@ -146,9 +147,15 @@ ExitCode run(const ConformanceOptions& options) {
       return ExitCode::bad_input;
     }
     sweep = conformance::SweepOptions{.seeds = *range, .shard = *shard, .cases_glob = options.cases};
+    if (options.list_pairs) {
+      // What this shard would run, one "case seed" line each: recipes check their shard arithmetic
+      // against it (every pair in exactly one shard).
+      for (const auto& [c, seed] : conformance::sweep_pairs(*sweep)) std::cout << c->id << ' ' << seed << '\n';
+      return ExitCode::ok;
+    }
     std::cout << "seeds=" << range->first << "-" << range->last << " shard=" << shard->index << "/" << shard->count << '\n';
-  } else if (!options.shard.empty()) {
-    report_error("conformance run", "--shard slices a sweep: give --seeds A-B too");
+  } else if (!options.shard.empty() || options.list_pairs) {
+    report_error("conformance run", std::string(options.list_pairs ? "--list-pairs lists" : "--shard slices") + " a sweep: give --seeds A-B too");
     return ExitCode::bad_input;
   } else {
     std::cout << "seed=" << options.seed << '\n';
@@ -274,6 +281,8 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
   run_cmd->add_option("--shard", options->shard,
                       "With --seeds: run only shard I of N of the (case, seed) pairs (pair k goes to shard k mod N + 1); merge the "
                       "shards' reports with `conformance merge`");
+  run_cmd->add_flag("--list-pairs", options->list_pairs,
+                    "With --seeds: print the (case, seed) pairs this shard would run, one 'case seed' line each, and run nothing");
   run_cmd->add_option("--report", options->report_dir, "Folder for the reports")->capture_default_str();
   run_cmd->callback([options, &exit_code] { exit_code = run(*options); });
   auto* merge_cmd = conformance->add_subcommand(
