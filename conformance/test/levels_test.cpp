@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "dclcomms/conformance/registry.hpp"
+#include "wrapped_reference.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
 #include "dclcomms/core/result.hpp"
@@ -168,23 +169,14 @@ class ExplorerShaped final : public transport::Transport {
 };
 
 TransportUnderTest explorer_shaped(bool declares_typed_send_refusals) {
-  TransportUnderTest t;
-  t.name = "explorer-shaped";
-  t.capabilities.types = {"ws-room"};
-  t.capabilities.peer_joined_events = false;
-  t.capabilities.payload_bytes_max = std::nullopt;
-  t.capabilities.typed_send_refusals = declares_typed_send_refusals;
-  t.register_types = [](transport::TransportFactory& factory, const HarnessServices& services) {
-    factory.register_type("ws-room", [services](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                         -> core::Result<transport::TransportPtr, transport::UriError> {
-      transport::TransportFactory reference(context);
-      find_transport("ws-room")->register_types(reference, services);
-      auto inner = reference.create(uri.type + ":" + uri.params);
-      if (!inner) return core::fail(inner.error().code, inner.error().message);
-      return transport::TransportPtr(std::make_unique<ExplorerShaped>(std::move(inner).value()));
-    });
-  };
-  return t;
+  Capabilities capabilities;
+  capabilities.types = {"ws-room"};
+  capabilities.peer_joined_events = false;
+  capabilities.payload_bytes_max = std::nullopt;
+  capabilities.typed_send_refusals = declares_typed_send_refusals;
+  return test_support::wrapped_reference_ws_room("explorer-shaped", capabilities, [](transport::TransportPtr reference, const transport::TransportContext&) {
+    return transport::TransportPtr(std::make_unique<ExplorerShaped>(std::move(reference)));
+  });
 }
 
 const std::vector<std::string> sends_after_disconnect_cases = {"wsroom.lifecycle.server_close_is_reported", "wsroom.faults.server_crash_reported",

@@ -7,6 +7,7 @@
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/sweep.hpp"
+#include "wrapped_reference.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -33,19 +34,11 @@ class SometimesEchoes final : public transport::Transport {
 };
 
 TransportUnderTest sometimes_echoes() {
-  TransportUnderTest t{"sometimes-echoes", find_transport("ws-room")->capabilities, {}};
-  t.register_types = [](transport::TransportFactory& factory, const HarnessServices& services) {
-    factory.register_type("ws-room", [services](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                         -> core::Result<transport::TransportPtr, transport::UriError> {
-      transport::TransportFactory reference(context);
-      find_transport("ws-room")->register_types(reference, services);
-      auto inner = reference.create(uri.type + ":" + uri.params);
-      if (!inner) return core::fail(inner.error().code, inner.error().message);
-      const bool echoes = context.identity && context.identity->address.back() <= '3';
-      return transport::TransportPtr(std::make_unique<SometimesEchoes>(std::move(inner).value(), echoes));
-    });
-  };
-  return t;
+  return test_support::wrapped_reference_ws_room("sometimes-echoes", find_transport("ws-room")->capabilities,
+                                            [](transport::TransportPtr reference, const transport::TransportContext& context) {
+                                              const bool echoes = context.identity && context.identity->address.back() <= '3';
+                                              return transport::TransportPtr(std::make_unique<SometimesEchoes>(std::move(reference), echoes));
+                                            });
 }
 
 TEST(Sweep, ShardsCoverEveryPairExactlyOnce) {
