@@ -79,6 +79,7 @@ void register_packet_commands(CLI::App& app, ExitCode& exit_code) {
   add_common_options(*encode_cmd, *options);
   encode_cmd->add_option("json", options->input, "JSON text, or - to read stdin")->required();
   encode_cmd->callback([options, &exit_code] { exit_code = encode(*options); });
+  register_packet_bench_command(*packet, exit_code);
 }
 
 }  // namespace dclcomms::cli

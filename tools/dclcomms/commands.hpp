@@ -9,6 +9,7 @@ namespace dclcomms::cli {
 
 void register_uri_commands(CLI::App& app, ExitCode& exit_code);
 void register_packet_commands(CLI::App& app, ExitCode& exit_code);
+void register_packet_bench_command(CLI::App& packet, ExitCode& exit_code);
 void register_connect_command(CLI::App& app, ExitCode& exit_code);
 void register_demo_command(CLI::App& app, ExitCode& exit_code);
 void register_ws_room_commands(CLI::App& app, ExitCode& exit_code);

@@ -151,6 +151,9 @@ PY
 grep -q 'pairs\] mutant-reconnect-after-kick: .* failing, ETA' "$tmp/sweep-all.err" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL conformance_sweep_progress: no progress line on stderr"; }
 expect conformance_shard_without_seeds 2 '' 'give --seeds' -- "$bin" conformance run --shard 1/2 --report "$tmp/sweep-bad"
 expect conformance_merge_incomplete 2 '' 'shard 2/2 of mutant-reconnect-after-kick is missing' -- "$bin" conformance merge "$tmp/sweep-1" --report "$tmp/sweep-bad2"
+# The codec benchmark runs both codecs on the same packets (figures belong to docs/bench.md, not here).
+expect packet_bench 0 '^movement_compressed +1 +[0-9.]+ +[0-9.]+ +[0-9.]+x' '' -- "$bin" packet bench --iterations 2 \
+  --golden "$src/fixtures/golden/rfc4" --upstream "$src/tools/golden/bench_codec.js"
 expect driver_unknown_transport 2 '' "unknown transport 'nope'" -- "$bin" driver --transport nope
 expect conformance_unknown 2 '' 'unknown transport' -- "$bin" conformance run --transport nope --report "$tmp/report3"
 expect conformance_no_case 2 '' 'no case matches' -- "$bin" conformance run --cases 'zzz*' --report "$tmp/report4"
