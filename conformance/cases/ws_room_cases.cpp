@@ -626,49 +626,17 @@ CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
   return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) + " bytes, both ways");
 }
 
-CaseOutcome server_close_is_reported(CaseContext& context) {
-  Scripted s(context);
-  if (s.error) return fail(*s.error);
-  if (!s.joined_after_welcome()) return fail("could not join");
-  s.world.scripted().carrier->close(s.connection, "server going away");
-  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s)) {
-    return fail("the server closed the connection and no Disconnected followed within 5 s");
-  }
-  if (s.world.tut().all<Disconnected>().front().kicked) return fail("a plain close was reported as a kick");
-  codec::Packet late;
-  late.mutable_chat()->set_message("after the close");
-  const auto packet = codec::encode_packet(late);
-  const auto status = s.world.tut().transport->send(packet, {});
-  // The server would take the transport back: any connection it opens now is welcomed at once, so
-  // a transport that quietly reconnects to deliver the late send gets the chance to (and is caught).
-  std::set<transport::ServerConnectionId> welcomed{s.connection};
-  for (int step = 0; step < 50; ++step) {
-    s.world.run_for(100ms);
-    for (const auto id : s.world.scripted().opened) {
-      if (!welcomed.contains(id) && !s.world.scripted().received[id].empty()) {
-        welcomed.insert(id);
-        s.world.scripted().send(id, welcome(8, {{3, peer_a}}));
-      }
-    }
-  }
-  std::size_t delivered = 0;
-  for (const auto& [id, frames] : s.world.scripted().received) {
-    for (const auto& f : frames) delivered += f.has_peer_update_message() && f.peer_update_message().body() == std::string(packet.begin(), packet.end());
-  }
-  if (auto problem = check_send_after_disconnect(status, delivered, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
-  return pass(status.ok() ? "Disconnected (not a kick); a later send was dropped" : "Disconnected (not a kick); a later send was refused");
-}
-
 // Welcomes every connection of the scripted server at its first frame (no challenge): a server
 // that would take the transport in, so one that should stay out is seen if it does not.
 struct WelcomingServer {
   ScriptedServer& server;
-  std::set<transport::ServerConnectionId> welcomed;
+  std::set<transport::ServerConnectionId> welcomed;  // already welcomed (or not to be)
+  ws_room::Alias alias = 7;                          // what each welcome assigns
   void step() {
     for (const auto id : server.opened) {
       if (!welcomed.contains(id) && !server.received[id].empty()) {
         welcomed.insert(id);
-        server.send(id, welcome(7, {{3, peer_a}}));
+        server.send(id, welcome(alias, {{3, peer_a}}));
       }
     }
   }
@@ -686,6 +654,32 @@ std::size_t copies_at_server(ScriptedServer& server, const codec::Bytes& body) {
     for (const auto& f : frames) copies += f.has_peer_update_message() && f.peer_update_message().body() == std::string(body.begin(), body.end());
   }
   return copies;
+}
+
+CaseOutcome server_close_is_reported(CaseContext& context) {
+  Scripted s(context);
+  if (s.error) return fail(*s.error);
+  if (!s.joined_after_welcome()) return fail("could not join");
+  s.world.scripted().carrier->close(s.connection, "server going away");
+  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s)) {
+    return fail("the server closed the connection and no Disconnected followed within 5 s");
+  }
+  if (s.world.tut().all<Disconnected>().front().kicked) return fail("a plain close was reported as a kick");
+  codec::Packet late;
+  late.mutable_chat()->set_message("after the close");
+  const auto packet = codec::encode_packet(late);
+  const auto status = s.world.tut().transport->send(packet, {});
+  // The server would take the transport back: any connection it opens now is welcomed at once, so
+  // a transport that quietly reconnects to deliver the late send gets the chance to (and is caught).
+  WelcomingServer server{s.world.scripted(), {s.connection}, 8};
+  for (int step = 0; step < 50; ++step) {
+    s.world.run_for(100ms);
+    server.step();
+  }
+  if (auto problem = check_send_after_disconnect(status, copies_at_server(s.world.scripted(), packet), context.transport().capabilities.typed_send_refusals)) {
+    return fail(*problem);
+  }
+  return pass(status.ok() ? "Disconnected (not a kick); a later send was dropped" : "Disconnected (not a kick); a later send was refused");
 }
 
 CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {

@@ -306,17 +306,8 @@ transport::Status DriverTransport::send(std::span<const std::uint8_t> packet, co
 OneTickResult DriverTransport::call_in_one_tick(std::span<const TransportCall> calls) {
   OneTickResult result;
   if (!protocol_.one_tick_calls) {
+    result = call_one_by_one(*this, calls);  // one request each: the driver settles in between
     result.settled_between = true;
-    for (const auto& c : calls) {
-      switch (c.kind) {
-        case TransportCall::Kind::connect: result.statuses.push_back(connect()); break;
-        case TransportCall::Kind::send: result.statuses.push_back(send(c.packet, c.options)); break;
-        case TransportCall::Kind::disconnect:
-          disconnect();
-          result.statuses.push_back(core::Ok{});
-          break;
-      }
-    }
     return result;
   }
   nlohmann::json list = nlohmann::json::array();

@@ -11,6 +11,10 @@ OneTickResult call_in_one_tick(transport::Transport& transport, std::span<const 
     DCL_ASSERT(result.statuses.size() == calls.size());
     return result;
   }
+  return call_one_by_one(transport, calls);
+}
+
+OneTickResult call_one_by_one(transport::Transport& transport, std::span<const TransportCall> calls) {
   OneTickResult result;
   for (const auto& call : calls) {
     switch (call.kind) {

@@ -49,6 +49,10 @@ class OneTickCaller {
 /// Makes `calls` on `transport` in one tick (see above).
 OneTickResult call_in_one_tick(transport::Transport& transport, std::span<const TransportCall> calls);
 
+/// Makes `calls` one after the other through the Transport interface (settled_between stays
+/// false: the caller says whether anything could run in between).
+OneTickResult call_one_by_one(transport::Transport& transport, std::span<const TransportCall> calls);
+
 /// The verdict of a one-tick case whose checks all held: PASS, or UNSUPPORTED when the calls had to
 /// be settled one by one, since then the race the case is about never ran.
 CaseOutcome passed_in_one_tick(const OneTickResult& result, std::string detail);

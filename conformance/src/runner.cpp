@@ -46,6 +46,10 @@ std::string_view json_name(Conformance conformance) {
   return "unknown";
 }
 
+bool reports_a_problem(Verdict verdict) {
+  return verdict == Verdict::fail || verdict == Verdict::non_strict || verdict == Verdict::nondeterministic;
+}
+
 std::string level_label(Level level, Capability capability) {
   if (level != Level::capability) return std::string(to_string(level));
   return std::string(to_string(level)) + "(" + std::string(to_string(capability)) + ")";

@@ -16,8 +16,6 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
   return value;
 }
 
-bool failing(Verdict v) { return v == Verdict::fail || v == Verdict::non_strict || v == Verdict::nondeterministic; }
-
 std::string seed_list(const std::vector<std::uint64_t>& seeds) {
   std::string out;
   constexpr std::size_t shown_max = 10;
@@ -38,7 +36,7 @@ void describe(CaseResult& result) {
 // Whether `candidate` (a seed's result) should be shown instead of `shown`: a failing seed over any
 // other, then a pass over an unsupported one, then the lower seed.
 bool shows_before(const CaseResult& candidate, std::uint64_t candidate_seed, const CaseResult& shown, std::uint64_t shown_seed) {
-  const auto rank = [](Verdict v) { return failing(v) ? 0 : v == Verdict::pass ? 1 : 2; };
+  const auto rank = [](Verdict v) { return reports_a_problem(v) ? 0 : v == Verdict::pass ? 1 : 2; };
   if (rank(candidate.verdict) != rank(shown.verdict)) return rank(candidate.verdict) < rank(shown.verdict);
   return candidate_seed < shown_seed;
 }
@@ -73,9 +71,9 @@ std::vector<std::pair<const Case*, std::uint64_t>> sweep_pairs(const SweepOption
   for (const auto& c : case_catalogue()) {
     if (!glob_matches(options.cases_glob, c.id)) continue;
     const std::uint64_t last = c.real_time ? options.seeds.first : options.seeds.last;  // a wire case is not seeded
-    for (std::uint64_t seed = options.seeds.first; seed <= last; ++seed, ++position) {
-      if (position % options.shard.count == options.shard.index - 1) pairs.emplace_back(&c, seed);
-      if (seed == last) break;  // no wrap past the largest seed
+    for (std::uint64_t seed = options.seeds.first;; ++seed) {
+      if (position++ % options.shard.count == options.shard.index - 1) pairs.emplace_back(&c, seed);
+      if (seed == last) break;  // not `seed <= last` in the loop head: it would wrap past the largest seed
     }
   }
   return pairs;
@@ -94,7 +92,7 @@ RunSummary run_sweep(const TransportUnderTest& transport, const SweepOptions& op
   for (std::size_t done = 0; done < pairs.size(); ++done) {
     const auto& [c, seed] = pairs[done];
     CaseResult result = run_case(*c, transport, seed, run_options);
-    const bool seed_failed = failing(result.verdict);
+    const bool seed_failed = reports_a_problem(result.verdict);
     failed += seed_failed ? 1 : 0;
     const auto [it, inserted] = index_of.try_emplace(c, summary.results.size());
     if (inserted) {

@@ -61,6 +61,14 @@ TEST(Sweep, ShardsCoverEveryPairExactlyOnce) {
     EXPECT_EQ(listed, all.size()) << count << " shards";
     EXPECT_EQ(seen, expected) << count << " shards";
   }
+  // The documented rule, position by position: pair k of the whole list goes to shard k mod N + 1.
+  for (std::size_t index = 1; index <= 3; ++index) {
+    SweepOptions shard = whole;
+    shard.shard = {index, 3};
+    std::vector<std::pair<const Case*, std::uint64_t>> expected_slice;
+    for (std::size_t k = index - 1; k < all.size(); k += 3) expected_slice.push_back(all[k]);
+    EXPECT_EQ(sweep_pairs(shard), expected_slice) << "shard " << index << "/3";
+  }
   // A wire case is not seeded: one pair, with the first seed.
   std::size_t wire_pairs = 0;
   for (const auto& [c, seed] : sweep_pairs(SweepOptions{.seeds = {5, 9}, .shard = {1, 1}, .cases_glob = "wire.wsroom.reset*"})) {

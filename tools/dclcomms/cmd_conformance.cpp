@@ -60,8 +60,7 @@ void print_run(const conformance::RunSummary& summary) {
     }
     std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(33)
               << conformance::level_label(r.level, r.capability) << r.id << (r.real_time ? "  [wire: real sockets, run once]" : "") << '\n';
-    if (r.verdict == conformance::Verdict::fail || r.verdict == conformance::Verdict::nondeterministic ||
-        r.verdict == conformance::Verdict::non_strict) {
+    if (conformance::reports_a_problem(r.verdict)) {
       std::cout << "      " << r.detail << "\n      clause: " << r.spec << "\n      reproduce: " << r.reproduce << '\n';
     }
   }

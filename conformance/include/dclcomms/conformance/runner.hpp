@@ -49,6 +49,10 @@ enum class Conformance : std::uint8_t { conformant, conformant_with_warnings, no
 std::string_view to_string(Conformance conformance);  // "conformant", "conformant with warnings", "NOT conformant"
 std::string_view json_name(Conformance conformance);  // "conformant", "conformant_with_warnings", "not_conformant"
 
+/// FAIL, NON-STRICT or NONDETERMINISTIC: a verdict that reports a problem (shown with its detail,
+/// counted as a failing seed in a sweep), whatever the case's level.
+bool reports_a_problem(Verdict verdict);
+
 /// The level as people read it: "MUST", "SHOULD", or "CAPABILITY(peer_joined_events)".
 std::string level_label(Level level, Capability capability);
 
