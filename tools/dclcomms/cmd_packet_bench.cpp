@@ -103,11 +103,14 @@ ExitCode packet_bench(const PacketBenchOptions& options) {
     }
     char path[] = "/tmp/dclcomms-packet-bench-XXXXXX";
     const int fd = mkstemp(path);
-    if (fd < 0 || write(fd, list.dump().data(), list.dump().size()) < 0) {
+    if (fd >= 0) close(fd);  // a unique name; the stream below writes it whole
+    std::ofstream corpus_file(path, std::ios::binary | std::ios::trunc);
+    corpus_file << list.dump();
+    corpus_file.close();
+    if (fd < 0 || !corpus_file) {
       report_error("packet bench", "cannot write the corpus for the upstream codec");
       return ExitCode::io_error;
     }
-    close(fd);
     std::cerr << "upstream codec (node " << options.upstream << ")…\n";
     auto node = ChildProcess::spawn({"node", options.upstream, path, std::to_string(options.iterations)}, {});
     std::optional<std::string> line;
