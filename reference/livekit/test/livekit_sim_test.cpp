@@ -2,11 +2,13 @@
 // transport-level checks as ws-room (reliable order exactly once, lossy never duplicated or
 // corrupted, targeted sends, duplicate identity, payload limit) plus join rejections and
 // determinism.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "dclcomms/livekit/livekit_sfu.hpp"
 #include "dclcomms/livekit/livekit_transport.hpp"
@@ -36,6 +38,9 @@ struct Client {
   std::map<std::string, std::vector<std::vector<std::uint8_t>>> received;  // sender -> packets
 };
 
+// add() throws when a client cannot even be made: Room serves TESTs and RapidCheck properties, and
+// both frameworks count an exception as a failure (RapidCheck then shrinks it), where an EXPECT_*
+// would fail the test but not the property; nothing after a failed setup could be checked anyway.
 class Room {
  public:
   Room(std::uint64_t seed, const sim::LinkFaults& faults, LivekitSfuOptions sfu_options = {})
@@ -71,7 +76,7 @@ class Room {
     register_livekit(factory, std::move(options));
     const std::string uri = "livekit:ws://livekit-sfu:7880?access_token=" + token_text.value_or(token(identity));
     auto made = factory.create(uri);
-    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
+    if (!made.ok()) throw std::runtime_error(identity + ": create() refused: " + made.error().message);
     client->transport = std::move(made).value();
     client->transport->set_event_handler([raw = client.get()](const transport::TransportEvent& e) {
       if (const auto* c = std::get_if<transport::Connected>(&e)) raw->connected = c->peers;
@@ -80,7 +85,9 @@ class Room {
       if (const auto* l = std::get_if<transport::PeerLeft>(&e)) raw->left.push_back(l->address);
       if (const auto* m = std::get_if<transport::MessageReceived>(&e)) raw->received[m->sender].push_back(m->packet);
     });
-    EXPECT_TRUE(client->transport->connect().ok());
+    if (const auto connected = client->transport->connect(); !connected.ok()) {
+      throw std::runtime_error(identity + ": connect() refused: " + connected.error().message);
+    }
     clients_.push_back(std::move(client));
     return *clients_.back();
   }
@@ -114,29 +121,52 @@ std::vector<std::uint8_t> packet(int sender, int k, std::size_t bytes = 8) {
   return p;
 }
 
+// `failures` lists each check run_room() found broken. It reports rather than asserts because
+// RapidCheck properties call it as well as TESTs: an EXPECT_* inside a property fails the test while
+// RapidCheck records a pass, so it never shrinks and prints no reproduce= line. Each caller asserts
+// `failures` is empty in its own framework.
 struct RoomRun {
   std::uint64_t digest = 0;
   std::uint64_t delivered = 0;           // packets received, over all receivers
   std::uint64_t corrupted_dropped = 0;   // datagrams that failed the checksum
+  std::vector<std::string> failures;
   bool operator==(const RoomRun&) const = default;
+  void check(bool ok, std::string what) {
+    if (!ok) failures.push_back(std::move(what));
+  }
 };
 
-// Everyone sends `count` packets; returns the digest and counts. Reliable: every other client gets all of
-// them exactly once and in order. Unreliable: a subset, each intact and at most once.
+std::string joined_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
+std::string numbers(const std::vector<int>& ks) {
+  std::string out = "[";
+  for (const int k : ks) out += (out.size() > 1 ? " " : "") + std::to_string(k);
+  return out + "]";
+}
+
+// Everyone sends `count` packets; returns the digest, counts and failed checks. Reliable: every other
+// client gets all of them exactly once and in order. Unreliable: a subset, each intact and at most once.
 RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::Reliability reliability,
                  int clients = 4, int count = 20, std::size_t bytes = 8) {
   RoomRun run;
   Room room(seed, faults);
   for (int i = 0; i < clients; ++i) room.add(address_of(i));
-  EXPECT_TRUE(room.run_until([&] {
+  run.check(room.run_until([&] {
     return std::all_of(room.clients().begin(), room.clients().end(), [](const auto& c) { return c->connected.has_value(); });
-  }));
-  for (const auto& c : room.clients()) EXPECT_FALSE(c->disconnected) << c->disconnected->reason;
+  }), "not every client connected");
+  for (const auto& c : room.clients()) {
+    run.check(!c->disconnected, c->identity + " disconnected: " + (c->disconnected ? c->disconnected->reason : ""));
+  }
   for (int k = 0; k < count; ++k) {
     for (int i = 0; i < clients; ++i) {
       transport::SendOptions options;
       options.reliability = reliability;
-      EXPECT_TRUE(room.clients()[i]->transport->send(packet(i, k, bytes), options).ok());
+      run.check(room.clients()[i]->transport->send(packet(i, k, bytes), options).ok(),
+                room.clients()[i]->identity + ": send of packet " + std::to_string(k) + " refused");
     }
     room.run_for(50ms);
   }
@@ -151,31 +181,33 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
     return true;
   };
   if (reliability == transport::Reliability::reliable) {
-    EXPECT_TRUE(room.run_until(complete));
+    run.check(room.run_until(complete), "not every client got every packet of every other");
   } else {
     room.run_for(30s);
   }
   for (int r = 0; r < clients; ++r) {
     const auto& receiver = *room.clients()[r];
-    EXPECT_FALSE(receiver.received.contains(receiver.identity)) << "no echo";
+    run.check(!receiver.received.contains(receiver.identity), receiver.identity + " got its own packets back (no echo)");
     for (int s = 0; s < clients; ++s) {
       if (s == r) continue;
       const auto it = receiver.received.find(room.clients()[s]->identity);
       const auto& got = it == receiver.received.end() ? std::vector<std::vector<std::uint8_t>>{} : it->second;
+      const std::string from = receiver.identity + " from " + room.clients()[s]->identity + ": ";
       std::vector<int> ks;
       run.delivered += got.size();
       for (const auto& p : got) {
         const int k = p.at(0) | (p.at(1) << 8);
-        EXPECT_EQ(p, packet(s, k, bytes)) << "intact";
+        run.check(p == packet(s, k, bytes), from + "packet " + std::to_string(k) + " arrived altered (intact)");
         ks.push_back(k);
       }
       if (reliability == transport::Reliability::reliable) {
         std::vector<int> expected(count);
         for (int k = 0; k < count; ++k) expected[k] = k;
-        EXPECT_EQ(ks, expected) << "exactly once, in order";
+        run.check(ks == expected, from + "packets arrived as " + numbers(ks) + ", sent 0.." + std::to_string(count - 1) +
+                                      " (exactly once, in order)");
       } else {
         std::sort(ks.begin(), ks.end());
-        EXPECT_TRUE(std::adjacent_find(ks.begin(), ks.end()) == ks.end()) << "never duplicated";
+        run.check(std::adjacent_find(ks.begin(), ks.end()) == ks.end(), from + "packets " + numbers(ks) + " (never duplicated)");
       }
     }
   }
@@ -187,12 +219,13 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
 TEST(LivekitSimRoom, ReliableDataArrivesOnceAndInOrderOnEveryWeather) {
   for (const auto name : sim::weather_profile_names()) {
     SCOPED_TRACE(std::string(name));
-    run_room(1, *sim::weather_profile(name), transport::Reliability::reliable);
+    EXPECT_THAT(run_room(1, *sim::weather_profile(name), transport::Reliability::reliable).failures, ::testing::IsEmpty());
   }
 }
 
 TEST(LivekitSimRoom, LargeReliablePacketsToo) {
-  run_room(2, *sim::weather_profile("wifi"), transport::Reliability::reliable, 3, 5, 65535);
+  EXPECT_THAT(run_room(2, *sim::weather_profile("wifi"), transport::Reliability::reliable, 3, 5, 65535).failures,
+              ::testing::IsEmpty());
 }
 
 sim::LinkFaults hostile() {
@@ -206,10 +239,12 @@ sim::LinkFaults hostile() {
 
 TEST(LivekitSimRoom, LossyDataMayDropButNeverDuplicatesOrCorrupts) {
   const auto small = run_room(3, hostile(), transport::Reliability::unreliable, 4, 50);
+  EXPECT_THAT(small.failures, ::testing::IsEmpty());
   EXPECT_GT(small.delivered, 4u * 3 * 50 / 2) << "most arrive";
   EXPECT_LT(small.delivered, 4u * 3 * 50) << "some are lost";
   EXPECT_GT(small.corrupted_dropped, 0u) << "corruption happened and was caught";
   const auto fragmented = run_room(4, hostile(), transport::Reliability::unreliable, 3, 10, 5000);
+  EXPECT_THAT(fragmented.failures, ::testing::IsEmpty());
   EXPECT_GT(fragmented.delivered, 0u);
 }
 
@@ -423,19 +458,26 @@ TEST(LivekitSimRoom, APartitionedParticipantTimesOutOnBothSides) {
 TEST(LivekitSimRoom, SameSeedSameDigestDifferentSeedDifferentDigest) {
   const auto wifi = *sim::weather_profile("wifi");
   const auto first = run_room(42, wifi, transport::Reliability::unreliable);
+  const auto reliable = run_room(44, wifi, transport::Reliability::reliable);
+  EXPECT_THAT(first.failures, ::testing::IsEmpty());
+  EXPECT_THAT(reliable.failures, ::testing::IsEmpty());
   EXPECT_EQ(first, run_room(42, wifi, transport::Reliability::unreliable));
   EXPECT_NE(first.digest, run_room(43, wifi, transport::Reliability::unreliable).digest);
-  EXPECT_EQ(run_room(44, wifi, transport::Reliability::reliable), run_room(44, wifi, transport::Reliability::reliable));
+  EXPECT_EQ(reliable, run_room(44, wifi, transport::Reliability::reliable));
 }
 
 RC_GTEST_PROP(LivekitSimRoomProperties, AnySeedReliableUnderHostileWeather, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  run_room(seed, hostile(), transport::Reliability::reliable, 3, 5);
+  const auto run = run_room(seed, hostile(), transport::Reliability::reliable, 3, 5);
+  const std::string failed_checks = joined_lines(run.failures);
+  if (!run.failures.empty()) RC_FAIL(failed_checks);
 }
 
 RC_GTEST_PROP(LivekitSimRoomProperties, AnySeedLossyNeverDuplicatesOrCorrupts, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  run_room(seed, hostile(), transport::Reliability::unreliable, 3, 10, *rc::gen::inRange<std::size_t>(2, 4000));
+  const auto run = run_room(seed, hostile(), transport::Reliability::unreliable, 3, 10, *rc::gen::inRange<std::size_t>(2, 4000));
+  const std::string failed_checks = joined_lines(run.failures);
+  if (!run.failures.empty()) RC_FAIL(failed_checks);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // ws-room inside the simulator: the production WsRoomTransport and WsRoomServer, with real
 // AuthChains, on simulated hosts and links (carriers/sim). Same seed => same trace, byte for byte.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+
+#include <stdexcept>
 
 #include "dclcomms/carriers/sim_websocket_network.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
@@ -34,6 +37,9 @@ struct SimulatedClient {
 };
 
 // One room server and `clients` explorers, each on its own host, linked to the server by `faults`.
+// A room that cannot be set up throws: it serves TESTs and a RapidCheck property, and both frameworks
+// count an exception as a failure (RapidCheck then shrinks it), where an EXPECT_* would not fail the
+// property; nothing after a failed setup could be checked anyway.
 class SimulatedRoom {
  public:
   SimulatedRoom(std::uint64_t seed, int clients, const sim::LinkFaults& faults)
@@ -46,7 +52,7 @@ class SimulatedRoom {
                                           -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
       return network_.listen(server_host, std::move(callbacks));
     });
-    EXPECT_TRUE(server.ok());
+    if (!server.ok()) throw std::runtime_error("the room server did not start: " + server.error());
     server_ = std::move(server).value();
     for (int i = 0; i < clients; ++i) {
       auto client = std::make_unique<SimulatedClient>();
@@ -64,7 +70,9 @@ class SimulatedRoom {
         if (const auto* d = std::get_if<transport::Disconnected>(&e)) raw->disconnected = *d;
         if (const auto* m = std::get_if<transport::MessageReceived>(&e)) raw->received[m->sender].push_back(m->packet.at(0));
       });
-      EXPECT_TRUE(client->transport->connect().ok());
+      if (const auto connected = client->transport->connect(); !connected.ok()) {
+        throw std::runtime_error(client->address + ": connect() refused: " + connected.error().message);
+      }
       clients_.push_back(std::move(client));
     }
   }
@@ -92,30 +100,49 @@ bool is_handshake_timeout(const transport::Disconnected& d) {
   return d.reason.find("handshake_timeout") != std::string::npos || d.reason.find(" in time") != std::string::npos;
 }
 
+// The trace digest of one run, and each check it failed. run_room() reports rather than asserts
+// because a RapidCheck property calls it as well as TESTs: an EXPECT_* inside a property fails the
+// test while RapidCheck records a pass, so it never shrinks and prints no reproduce= line. Each caller
+// asserts `failures` is empty in its own framework.
+struct RoomRun {
+  std::uint64_t digest = 0;
+  std::vector<std::string> failures;
+  void check(bool ok, std::string what) {
+    if (!ok) failures.push_back(std::move(what));
+  }
+};
+
+std::string joined_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
 // Each client that joined sends `count` reliable one-byte packets; every other client that joined
 // must get them all, exactly once and in order. With `some_may_time_out`, a client may instead end
 // with a handshake_timeout disconnect (reference clients give each handshake step 1 s, which a
 // lossy link can exceed) — but never hang, and never lose or duplicate a packet once joined.
-std::uint64_t run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients = 4, int count = 20,
-                       Joining joining = Joining::all_must_join) {
+RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients = 4, int count = 20,
+                 Joining joining = Joining::all_must_join) {
+  RoomRun run;
   SimulatedRoom room(seed, clients, faults);
   const auto settled = [&] {
     return std::all_of(room.clients().begin(), room.clients().end(),
                        [](const auto& c) { return c->connected || c->disconnected.has_value(); });
   };
-  EXPECT_TRUE(room.run_until(settled)) << "a client neither joined nor gave up";
+  run.check(room.run_until(settled), "a client neither joined nor gave up");
   std::vector<SimulatedClient*> joined;
   for (const auto& c : room.clients()) {
     if (c->connected && !c->disconnected) {
       joined.push_back(c.get());
     } else if (joining == Joining::all_must_join || !c->disconnected || !is_handshake_timeout(*c->disconnected)) {
-      ADD_FAILURE() << c->address << " did not join: " << (c->disconnected ? c->disconnected->reason : "still waiting");
+      run.check(false, c->address + " did not join: " + (c->disconnected ? c->disconnected->reason : "still waiting"));
     }
   }
   for (int k = 0; k < count; ++k) {
     for (auto* c : joined) {
       const std::vector<std::uint8_t> packet{static_cast<std::uint8_t>(k)};
-      EXPECT_TRUE(c->transport->send(packet, {}).ok());
+      run.check(c->transport->send(packet, {}).ok(), c->address + ": send of packet " + std::to_string(k) + " refused");
     }
     room.simulation().run_until(room.simulation().now() + 100ms);
   }
@@ -129,30 +156,38 @@ std::uint64_t run_room(std::uint64_t seed, const sim::LinkFaults& faults, int cl
     }
     return true;
   };
-  EXPECT_TRUE(room.run_until(complete));
+  run.check(room.run_until(complete), "not every joined client got every packet of every other");
   for (const auto* receiver : joined) {
-    EXPECT_FALSE(receiver->received.contains(receiver->address)) << "no echo";
+    run.check(!receiver->received.contains(receiver->address), receiver->address + " got its own packets back (no echo)");
     for (const auto& [sender, values] : receiver->received) {
-      EXPECT_EQ(values.size(), static_cast<std::size_t>(count)) << "exactly once";
+      const std::string from = receiver->address + " from " + sender + ": ";
+      run.check(values.size() == static_cast<std::size_t>(count),
+                from + std::to_string(values.size()) + " packets, sent " + std::to_string(count) + " (exactly once)");
       if (values.size() != static_cast<std::size_t>(count)) continue;
-      for (int k = 0; k < count; ++k) EXPECT_EQ(values[k], k) << "in order";
+      for (int k = 0; k < count; ++k) {
+        run.check(values[k] == k, from + "packet " + std::to_string(k) + " was " + std::to_string(values[k]) + " (in order)");
+      }
     }
   }
-  return room.simulation().digest();
+  run.digest = room.simulation().digest();
+  return run;
 }
 
 TEST(SimulatedRoom, ReliableUpdatesArriveOnceAndInOrderOnEveryWeather) {
   for (const auto name : sim::weather_profile_names()) {
     SCOPED_TRACE(std::string(name));
-    run_room(1, *sim::weather_profile(name));
+    EXPECT_THAT(run_room(1, *sim::weather_profile(name)).failures, ::testing::IsEmpty());
   }
 }
 
 TEST(SimulatedRoom, SameSeedSameTraceDifferentSeedDifferentTrace) {
   const auto wifi = *sim::weather_profile("wifi");
   const auto first = run_room(42, wifi);
-  EXPECT_EQ(first, run_room(42, wifi));
-  EXPECT_NE(first, run_room(43, wifi));
+  const auto again = run_room(42, wifi);
+  const auto other = run_room(43, wifi);
+  for (const auto* run : {&first, &again, &other}) EXPECT_THAT(run->failures, ::testing::IsEmpty());
+  EXPECT_EQ(first.digest, again.digest);
+  EXPECT_NE(first.digest, other.digest);
 }
 
 TEST(SimulatedRoom, AServerCrashDisconnectsEveryone) {
@@ -181,7 +216,9 @@ TEST(SimulatedRoom, APartitionedClientTimesOutItsHandshake) {
 RC_GTEST_PROP(SimulatedRoomProperties, AnySeedDeliversEverythingUnderLoss, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   auto faults = *sim::weather_profile("lossy-5pct");
-  run_room(seed, faults, 3, 5, Joining::some_may_time_out);
+  const auto run = run_room(seed, faults, 3, 5, Joining::some_may_time_out);
+  const std::string failed_checks = joined_lines(run.failures);
+  if (!run.failures.empty()) RC_FAIL(failed_checks);
 }
 
 }  // namespace
