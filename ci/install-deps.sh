@@ -17,9 +17,9 @@ packages=(
   libgtest-dev libgmock-dev libcli11-dev libcpp-jwt-dev
 )
 if ! $cli_only; then
-  # Our own tests: fuzzing (clang), benchmarks, the report's browser check, the npm peers and the
-  # recipes' YAML check.
-  packages+=(clang libclang-rt-14-dev libbenchmark-dev nodejs npm chromium python3-yaml)
+  # Our own tests: fuzzing (clang), benchmarks, the report's browser check, the npm peers, the
+  # recipes' YAML check and the driver messages' JSON Schema check.
+  packages+=(clang libclang-rt-14-dev libbenchmark-dev nodejs npm chromium python3-yaml python3-jsonschema)
 fi
 
 missing=()

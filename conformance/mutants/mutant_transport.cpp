@@ -18,9 +18,10 @@
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/transport/event_poster.hpp"
-#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/offline/offline_transport.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "dclcomms/ws_room/ws_room_uri.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -44,7 +45,7 @@ class MutantTransport final : public transport::Transport {
   transport::Status connect() override {
     if (flaw_ == Flaw::validates_uri_at_connect) {
       // The flaw: the connection string is only checked here, long after the factory said yes.
-      if (auto checked = transport::parse_transport_uri(uri_.type + ":" + uri_.params); !checked) {
+      if (auto checked = ws_room::validate_ws_room_uri(uri_); !checked) {
         return core::fail(transport::TransportErrorCode::protocol_error, checked.error().message);
       }
     }
@@ -127,9 +128,9 @@ class MutantTransport final : public transport::Transport {
   void make_inner() {
     if (flaw_ == Flaw::validates_uri_at_connect) {
       // Only the generic checks ran; a valid string gets the full parse the factory would have done.
-      auto parsed = transport::parse_transport_uri(uri_.type + ":" + uri_.params);
+      auto parsed = ws_room::validate_ws_room_uri(uri_);
       if (!parsed) {
-        inner_ = std::make_unique<transport::OfflineTransport>(*context_.runtime);  // stands in until connect() refuses
+        inner_ = std::make_unique<offline::OfflineTransport>(*context_.runtime);  // stands in until connect() refuses
         return;
       }
       uri_ = std::move(parsed).value();
@@ -318,8 +319,8 @@ TransportUnderTest mutant(const std::string& name, Flaw flaw) {
                                     return transport::TransportPtr(std::make_unique<MutantTransport>(flaw, uri, context));
                                   },
                                   // The URI mutant says yes to everything at creation: only the generic checks run.
-                                  flaw == Flaw::validates_uri_at_connect ? transport::TransportFactory::Validation::maker
-                                                                         : transport::TransportFactory::Validation::standard);
+                                  flaw == Flaw::validates_uri_at_connect ? transport::UriValidator{}
+                                                                         : transport::UriValidator{ws_room::validate_ws_room_uri});
                             }};
 }
 

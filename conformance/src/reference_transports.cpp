@@ -1,12 +1,8 @@
 // The registry: our reference transports (each must pass every case of its types), the driver
 // lookup, and find_transport over both reference transports and mutants.
 #include "dclcomms/conformance/registry.hpp"
-#include "dclcomms/livekit/livekit_transport.hpp"
-#include "dclcomms/signed_login/signed_login_transport.hpp"
-#include "dclcomms/simulator_transport/simulator_transport.hpp"
-#include "dclcomms/transport/offline_transport.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
-#include "driver_transport.hpp"
+#include "dclcomms/registry/reference_transports.hpp"
+#include "../driver/src/driver_transport.hpp"
 #include "reference_capabilities.hpp"
 
 namespace dclcomms::conformance {
@@ -32,30 +28,23 @@ Capabilities capabilities_for(std::string type, bool targeted_sends) {
 
 }  // namespace
 
+void register_reference_types(transport::TransportFactory& factory, const HarnessServices& services) {
+  registry::ReferenceServices reference;
+  reference.livekit.connector = services.livekit;
+  reference.livekit.unix_seconds_now = services.unix_seconds_now;
+  registry::register_reference_transports(factory, reference);
+}
+
 std::vector<TransportUnderTest> reference_transports() {
+  // Every reference transport registers every standard type (the one list, reference/registry):
+  // the capabilities say which type its cases exercise; signed-login needs ws-room beside it anyway.
+  const auto register_all = &register_reference_types;
   std::vector<TransportUnderTest> all;
-  all.push_back({"ws-room", ws_room_capabilities(),
-                 [](transport::TransportFactory& factory, const HarnessServices&) { ws_room::register_ws_room(factory); }});
-  // signed-login delegates to the transport its endpoint names: it brings ws-room along.
-  all.push_back({"signed-login", capabilities_for("signed-login", false), [](transport::TransportFactory& factory, const HarnessServices&) {
-                   signed_login::register_signed_login(factory);
-                   ws_room::register_ws_room(factory);
-                 }});
-  all.push_back({"livekit", capabilities_for("livekit", true), [](transport::TransportFactory& factory, const HarnessServices& services) {
-                   livekit::LivekitTransportOptions options;
-                   options.connector = services.livekit;
-                   options.unix_seconds_now = services.unix_seconds_now;
-                   livekit::register_livekit(factory, std::move(options));
-                 }});
-  all.push_back({"simulator", capabilities_for("simulator", false), [](transport::TransportFactory& factory, const HarnessServices&) {
-                   simulator_transport::register_simulator_transport(factory);
-                 }});
-  all.push_back({"offline", capabilities_for("offline", false), [](transport::TransportFactory& factory, const HarnessServices&) {
-                   factory.register_type("offline", [](const transport::TransportUri&, const transport::TransportContext& context)
-                                                        -> core::Result<transport::TransportPtr, transport::UriError> {
-                     return transport::TransportPtr(std::make_unique<transport::OfflineTransport>(*context.runtime));
-                   });
-                 }});
+  all.push_back({"ws-room", ws_room_capabilities(), register_all});
+  all.push_back({"signed-login", capabilities_for("signed-login", false), register_all});
+  all.push_back({"livekit", capabilities_for("livekit", true), register_all});
+  all.push_back({"simulator", capabilities_for("simulator", false), register_all});
+  all.push_back({"offline", capabilities_for("offline", false), register_all});
   return all;
 }
 

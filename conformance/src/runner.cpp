@@ -129,13 +129,13 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
     result.transcript = first.transcript;
     result.digest = first.digest;
     result.detail = first.outcome.detail;
-    if (second && (first.digest != second->digest || first.outcome.passed != second->outcome.passed)) {
+    if (second && (first.digest != second->digest || first.outcome.kind != second->outcome.kind)) {
       result.verdict = Verdict::nondeterministic;
       result.detail = "the same seed gave two different runs (transcripts " + std::to_string(first.transcript.size()) + " vs " +
                       std::to_string(second->transcript.size()) + " lines); first run: " + first.outcome.detail;
-    } else if (first.outcome.unsupported) {
+    } else if (first.outcome.kind == OutcomeKind::unsupported) {
       result.verdict = Verdict::unsupported;
-    } else if (!first.outcome.passed) {
+    } else if (first.outcome.kind == OutcomeKind::failed) {
       result.verdict = c.level == Level::should ? Verdict::non_strict : Verdict::fail;
     }
   }

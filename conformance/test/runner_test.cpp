@@ -5,7 +5,7 @@
 #include <map>
 
 #include "dclcomms/conformance/registry.hpp"
-#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/offline/offline_transport.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -79,10 +79,7 @@ TEST(Runner, TheSameSeedGivesTheSameTranscriptsAndAnotherSeedOthers) {
 
 TEST(Runner, CasesOutsideTheCapabilitiesAreUnsupported) {
   TransportUnderTest offline_only{"offline-only", {}, [](transport::TransportFactory& f, const HarnessServices&) {
-                                    f.register_type("offline", [](const transport::TransportUri&, const transport::TransportContext& ctx)
-                                                                   -> core::Result<transport::TransportPtr, transport::UriError> {
-                                      return transport::TransportPtr(std::make_unique<transport::OfflineTransport>(*ctx.runtime));
-                                    });
+                                    offline::register_offline(f);
                                   }};
   offline_only.capabilities.types = {"offline"};
   const auto summary = run_catalogue(offline_only, RunOptions{.seed = 1, .cases_glob = "wsroom.kick.*"});

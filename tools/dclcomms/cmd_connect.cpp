@@ -12,10 +12,8 @@
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
-#include "dclcomms/signed_login/signed_login_transport.hpp"
+#include "dclcomms/registry/reference_transports.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
-#include "dclcomms/simulator_transport/simulator_transport.hpp"
 #include "event_json.hpp"
 #include "stdin_lines.hpp"
 
@@ -86,9 +84,7 @@ ExitCode run_connect(const ConnectOptions& options) {
   context.http_options.verify_certificates = !options.insecure;
   context.http_options.ca_file = options.ca_file;
   transport::TransportFactory factory(context);
-  ws_room::register_ws_room(factory);
-  simulator_transport::register_simulator_transport(factory);
-  signed_login::register_signed_login(factory);
+  registry::register_reference_transports(factory);  // livekit: validated, then no engine to join with
 
   auto created = factory.create(options.uri);
   if (!created) {
@@ -99,7 +95,9 @@ ExitCode run_connect(const ConnectOptions& options) {
   bool stdin_done = false;
   ExitCode result = ExitCode::ok;
   transport.set_event_handler([&](const transport::TransportEvent& event) {
-    std::cout << event_to_json(event).dump() << std::endl;  // flush: a script reads line by line
+    // Invalid UTF-8 in an address or reason (a peer's bytes) is printed as U+FFFD, never a crash.
+    std::cout << event_to_json(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << std::endl;  // flush: a script reads line by line
     if (const auto* disconnected = std::get_if<transport::Disconnected>(&event)) {
       if (!stdin_done) result = disconnected->kicked ? ExitCode::failed : ExitCode::io_error;
       runtime.stop();

@@ -11,6 +11,7 @@
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/manual_runtime.hpp"
+#include "dclcomms/registry/reference_transports.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
 namespace dclcomms::cli {
@@ -50,7 +51,7 @@ void demo_uris(Tally& tally) {
       {"offline", "missing_separator"},
   };
   for (const auto& example : examples) {
-    const auto parsed = transport::parse_transport_uri(example.uri);
+    const auto parsed = registry::parse_transport_uri(example.uri);
     const std::string verdict = parsed ? "ok" : std::string(transport::to_string(parsed.error().code));
     std::cout << "  " << std::left << std::setw(18) << verdict << example.uri;
     if (parsed) {
@@ -109,6 +110,7 @@ void demo_offline(Tally& tally) {
   core::ManualRuntime runtime;
   transport::TransportFactory factory(
       transport::TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
+  registry::register_reference_transports(factory);
   auto created = factory.create("offline:offline");
   tally.check(created.ok(), "factory refused offline:offline");
   if (!created) return;

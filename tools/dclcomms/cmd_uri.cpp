@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "dclcomms/core/utf8.hpp"
+#include "dclcomms/registry/reference_transports.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
 namespace dclcomms::cli {
@@ -18,7 +19,7 @@ struct UriCheckOptions {
 };
 
 nlohmann::json verdict_json(const std::string& uri) {
-  const auto parsed = transport::parse_transport_uri(uri);
+  const auto parsed = registry::parse_transport_uri(uri);
   // The type is reported whenever the generic grammar holds, even if the type's own rules fail.
   const auto generic = transport::parse_transport_uri_generic(uri);
   nlohmann::json line;
@@ -62,7 +63,7 @@ ExitCode check_batch(const std::string& path) {
 ExitCode check_each(const std::vector<std::string>& uris) {
   bool all_ok = true;
   for (const auto& uri : uris) {
-    const auto parsed = transport::parse_transport_uri(uri);
+    const auto parsed = registry::parse_transport_uri(uri);
     if (parsed.ok()) {
       std::cout << "valid " << parsed->type << (parsed->endpoint.empty() ? "" : " " + parsed->endpoint) << '\n';
     } else {

@@ -3,41 +3,10 @@
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
-#include "dclcomms/core/utf8.hpp"
+#include "dclcomms/driver/protocol.hpp"
 
 namespace dclcomms::cli {
 namespace {
-
-struct EventPrinter {
-  nlohmann::json operator()(const transport::Connected& e) const {
-    return {{"event", "connected"}, {"peers", e.peers}};
-  }
-  nlohmann::json operator()(const transport::MessageReceived& e) const {
-    nlohmann::json out{{"event", "message"}, {"from", core::to_valid_utf8(e.sender)}};
-    auto packet = codec::decode_packet(e.packet);
-    if (packet.ok()) {
-      out["packet"] = nlohmann::json::parse(codec::to_json(*packet));
-    } else {
-      out["packet_hex"] = core::to_hex(e.packet);
-      out["decode_error"] = packet.error().message;
-    }
-    return out;
-  }
-  nlohmann::json operator()(const transport::PeerJoined& e) const {
-    return {{"event", "peer_joined"}, {"address", core::to_valid_utf8(e.address)}};
-  }
-  nlohmann::json operator()(const transport::PeerLeft& e) const {
-    return {{"event", "peer_left"}, {"address", core::to_valid_utf8(e.address)}};
-  }
-  nlohmann::json operator()(const transport::Disconnected& e) const {
-    return {{"event", "disconnected"}, {"reason", core::to_valid_utf8(e.reason)}, {"kicked", e.kicked}};
-  }
-  nlohmann::json operator()(const transport::ErrorReported& e) const {
-    return {{"event", "error"},
-            {"code", std::string(transport::to_string(e.error.code))},
-            {"message", core::to_valid_utf8(e.error.message)}};
-  }
-};
 
 core::Unexpected<codec::CodecError> bad_line(std::string message) {
   return core::fail(codec::CodecErrorCode::invalid_json, std::move(message));
@@ -46,7 +15,18 @@ core::Unexpected<codec::CodecError> bad_line(std::string message) {
 }  // namespace
 
 nlohmann::json event_to_json(const transport::TransportEvent& event) {
-  return std::visit(EventPrinter{}, event);
+  // The driver protocol's form (one renderer), with a message's packet decoded for people to read.
+  nlohmann::json out = driver::event_to_json(event);
+  if (const auto* message = std::get_if<transport::MessageReceived>(&event)) {
+    const auto packet = codec::decode_packet(message->packet);
+    if (packet.ok()) {
+      out.erase("packet_hex");
+      out["packet"] = nlohmann::json::parse(codec::to_json(*packet));
+    } else {
+      out["decode_error"] = packet.error().message;
+    }
+  }
+  return out;
 }
 
 core::Result<OutgoingPacket, codec::CodecError> parse_outgoing_line(const std::string& line) {

@@ -31,7 +31,13 @@ compare() {
 
 if [ "$part" = reference ]; then
   # Reference transports: every case (the in-process run takes all five; the default driver serves all five).
-  compare reference "" "'$bin' driver" '*'
+  # Each driver process's traffic is logged both ways (its own pair of files: processes overlap), and
+  # every message either side wrote is then checked against the protocol's JSON Schema.
+  logs="$work/driver-messages"
+  mkdir -p "$logs"
+  logged_driver="sh -c 'f=\$(mktemp -p \"$logs\" driver.XXXXXX) && tee \"\$f.req\" | \"$bin\" driver | tee \"\$f.ans\"'"
+  compare reference "" "$logged_driver" '*'
+  python3 "$here/driver_messages_check.py" "$logs" "$here/../../docs/driver-protocol.schema.json" || status=1
   exit $status
 fi
 # Mutants: each breaks its own cases, and must break them the same way through the driver.

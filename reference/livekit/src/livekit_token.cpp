@@ -6,6 +6,7 @@
 #include <jwt/jwt.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -42,33 +43,12 @@ struct Segments {
   std::string_view header, payload, signature;
 };
 
-core::Result<Segments, TokenError> split_segments(std::string_view token) {
-  std::array<std::string_view, 3> parts;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < 3; ++i) {
-    const auto dot = token.find('.', start);
-    const bool last = i == 2;
-    if (last != (dot == std::string_view::npos)) {
-      return core::fail(TokenErrorCode::malformed, "a JWT has exactly three '.'-separated segments");
-    }
-    parts[i] = token.substr(start, last ? std::string_view::npos : dot - start);
-    start = dot + 1;
-  }
-  static constexpr std::array<std::string_view, 3> names{"header", "payload", "signature"};
-  for (std::size_t i = 0; i < 3; ++i) {
-    if (parts[i].empty()) return core::fail(TokenErrorCode::malformed, "the " + std::string(names[i]) + " segment is empty");
-    for (std::size_t k = 0; k < parts[i].size(); ++k) {
-      if (!is_base64url(parts[i][k])) {
-        return core::fail(TokenErrorCode::malformed, "the " + std::string(names[i]) + " segment has a character outside " +
-                                                         "base64url (A-Z a-z 0-9 - _, no padding) at offset " + std::to_string(k));
-      }
-    }
-    // Four characters carry three bytes; a lone trailing character carries no whole byte.
-    if (parts[i].size() % 4 == 1) {
-      return core::fail(TokenErrorCode::malformed, "the " + std::string(names[i]) + " segment has an impossible base64url length");
-    }
-  }
-  return Segments{parts[0], parts[1], parts[2]};
+/// The segments of a token that passed jwt_shape_problem().
+Segments split_segments(std::string_view token) {
+  const std::size_t first_dot = token.find('.');
+  const std::size_t second_dot = token.find('.', first_dot + 1);
+  return Segments{token.substr(0, first_dot), token.substr(first_dot + 1, second_dot - first_dot - 1),
+                  token.substr(second_dot + 1)};
 }
 
 core::Result<Json, TokenError> decode_object(std::string_view segment, std::string_view what) {
@@ -168,12 +148,44 @@ std::optional<TokenErrorCode> token_error_code_from_string(std::string_view name
   return std::nullopt;
 }
 
+std::optional<std::string> jwt_shape_problem(std::string_view token) {
+  const std::size_t first_dot = token.find('.');
+  const std::size_t second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos) {
+    const auto segments = std::count(token.begin(), token.end(), '.') + 1;
+    return "it has " + std::to_string(segments) + (segments == 1 ? " segment" : " segments") +
+           ", a JWT has 3 '.'-separated segments (header.payload.signature)";
+  }
+  const Segments segments = split_segments(token);
+  const std::array<std::string_view, 3> parts = {segments.header, segments.payload, segments.signature};
+  constexpr std::array<std::string_view, 3> names = {"header", "payload", "signature"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (parts[i].empty()) return "its " + std::string(names[i]) + " segment is empty";
+    // Four characters carry three bytes; a lone trailing character carries no whole byte.
+    if (!std::all_of(parts[i].begin(), parts[i].end(), is_base64url) || parts[i].size() % 4 == 1) {
+      return "its " + std::string(names[i]) + " segment is not base64url (A-Z a-z 0-9 - _, no padding)";
+    }
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::string text = jwt::base64_uri_decode(parts[i].data(), parts[i].size());
+    const auto json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded() || !json.is_object()) return "its " + std::string(names[i]) + " is not a JSON object";
+    if (i == 0) {
+      const auto alg = json.find("alg");
+      if (alg == json.end() || !alg->is_string() || alg->get_ref<const std::string&>().empty()) {
+        return std::string("its header has no \"alg\"");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 core::Result<LivekitClaims, TokenError> decode_livekit_token(std::string_view token) {
-  auto segments = split_segments(token);
-  if (!segments) return core::Unexpected<TokenError>{segments.error()};
-  auto header = decode_object(segments->header, "header");
+  if (auto problem = jwt_shape_problem(token)) return core::fail(TokenErrorCode::malformed, "the token: " + *problem);
+  const Segments segments = split_segments(token);
+  auto header = decode_object(segments.header, "header");
   if (!header) return core::Unexpected<TokenError>{header.error()};
-  auto payload = decode_object(segments->payload, "payload");
+  auto payload = decode_object(segments.payload, "payload");
   if (!payload) return core::Unexpected<TokenError>{payload.error()};
 
   const auto alg = header->find("alg");
@@ -228,7 +240,7 @@ core::Result<LivekitClaims, TokenError> validate_livekit_token(std::string_view 
   if (!claims) return claims;
   if (check.credentials) {
     // The signature first: nothing in an unsigned payload is worth reporting on.
-    auto signed_ok = verify_signature(split_segments(token).value(), token, check.credentials->api_secret);
+    auto signed_ok = verify_signature(split_segments(token), token, check.credentials->api_secret);
     if (!signed_ok) return core::Unexpected<TokenError>{signed_ok.error()};
     if (claims->issuer && *claims->issuer != check.credentials->api_key) {
       return core::fail(TokenErrorCode::wrong_issuer, "'iss' is not this server's API key");

@@ -7,9 +7,9 @@ namespace dclcomms::livekit {
 
 static_assert(data_payload_bytes_max == transport::packet_bytes_max);
 
-LivekitTransport::LivekitTransport(const transport::TransportUri& uri, LivekitClaims claims,
+LivekitTransport::LivekitTransport(LivekitUri uri, LivekitClaims claims,
                                    const transport::TransportContext& context, LivekitTransportOptions options)
-    : uri_(uri), claims_(std::move(claims)), options_(std::move(options)),
+    : uri_(std::move(uri)), claims_(std::move(claims)), options_(std::move(options)),
       events_(*context.runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
   DCL_ASSERT(options_.connector);
 }
@@ -81,10 +81,13 @@ void LivekitTransport::finish(transport::Disconnected event) {
 }
 
 void register_livekit(transport::TransportFactory& factory, LivekitTransportOptions options) {
-  factory.register_type("livekit", [options = std::move(options)](const transport::TransportUri& uri,
-                                                                  const transport::TransportContext& context)
-                                       -> core::Result<transport::TransportPtr, transport::UriError> {
-    auto claims = decode_livekit_token(uri.access_token);
+  factory.register_type(
+      "livekit",
+      [options = std::move(options)](const transport::TransportUri& generic, const transport::TransportContext& context)
+          -> core::Result<transport::TransportPtr, transport::UriError> {
+    auto uri = parse_livekit_uri(generic);
+    if (!uri) return core::Unexpected<transport::UriError>{uri.error()};
+    auto claims = decode_livekit_token(uri->access_token);
     core::Result<core::Ok, TokenError> usable = core::Ok{};
     if (claims) usable = check_livekit_claims(*claims, TokenRequirements{});
     const auto* error = !claims ? &claims.error() : !usable ? &usable.error() : nullptr;
@@ -97,8 +100,10 @@ void register_livekit(transport::TransportFactory& factory, LivekitTransportOpti
                         "livekit: the URI and token are valid, but this build has no LiveKit engine to join with "
                         "(no WebRTC stack; see docs/livekit.md)");
     }
-    return transport::TransportPtr(std::make_unique<LivekitTransport>(uri, std::move(claims).value(), context, options));
-  });
+    return transport::TransportPtr(
+        std::make_unique<LivekitTransport>(std::move(uri).value(), std::move(claims).value(), context, options));
+  },
+      validate_livekit_uri);
 }
 
 }  // namespace dclcomms::livekit

@@ -35,9 +35,9 @@ struct Harness {
   FakeSession* session = nullptr;
   std::vector<transport::TransportEvent> events;
 
-  transport::TransportFactory factory(bool with_connector = true) {
-    transport::TransportFactory f(transport::TransportContext{.runtime = &runtime, .identity = std::nullopt,
-                                                              .websocket = {}, .websocket_options = {}});
+  // A pointer: factories are pinned (makers may keep a reference to theirs).
+  std::unique_ptr<transport::TransportFactory> factory(bool with_connector = true) {
+    auto f = std::make_unique<transport::TransportFactory>(transport::TransportContext{.runtime = &runtime});
     LivekitTransportOptions options;
     if (with_connector) {
       options.connector = [this](const JoinRequest& r, SessionHandler h) -> std::unique_ptr<LivekitSession> {
@@ -49,11 +49,11 @@ struct Harness {
       };
     }
     options.unix_seconds_now = [this] { return unix_now; };
-    register_livekit(f, std::move(options));
+    register_livekit(*f, std::move(options));
     return f;
   }
   transport::TransportPtr make(const std::string& uri) {
-    auto made = factory().create(uri);
+    auto made = factory()->create(uri);
     EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
     auto t = std::move(made).value();
     t->set_event_handler([this](const transport::TransportEvent& e) { events.push_back(e); });
@@ -64,11 +64,11 @@ struct Harness {
 TEST(LivekitTransport, UriErrorsComeFromTheUriParser) {
   Harness h;
   auto f = h.factory();
-  EXPECT_EQ(f.create("livekit:").error().code, transport::UriErrorCode::empty_params);
-  EXPECT_EQ(f.create("livekit:wss://lk.example.org").error().code, transport::UriErrorCode::missing_token);
-  EXPECT_EQ(f.create("livekit:lk.example.org?access_token=" + good_token()).error().code, transport::UriErrorCode::bad_scheme);
-  EXPECT_EQ(f.create("livekit:wss://lk.example.org?access_token=abc").error().code, transport::UriErrorCode::bad_token);
-  EXPECT_EQ(f.create("livekit:wss://lk.example.org?access_token=" + good_token() + "&access_token=" + good_token())
+  EXPECT_EQ(f->create("livekit:").error().code, transport::UriErrorCode::empty_params);
+  EXPECT_EQ(f->create("livekit:wss://lk.example.org").error().code, transport::UriErrorCode::missing_token);
+  EXPECT_EQ(f->create("livekit:lk.example.org?access_token=" + good_token()).error().code, transport::UriErrorCode::bad_scheme);
+  EXPECT_EQ(f->create("livekit:wss://lk.example.org?access_token=abc").error().code, transport::UriErrorCode::bad_token);
+  EXPECT_EQ(f->create("livekit:wss://lk.example.org?access_token=" + good_token() + "&access_token=" + good_token())
                 .error()
                 .code,
             transport::UriErrorCode::bad_token);
@@ -80,7 +80,7 @@ TEST(LivekitTransport, TokensWithoutWhatCommsNeedFailAtCreationNamingTheProblem)
   const auto base = decentraland_claims("APIk", "0xabc", "I1", t0, t0 + 300);
   const auto expect_bad = [&](const LivekitClaims& claims, std::string_view name) {
     const auto token = token_of(claims);
-    const auto made = f.create("livekit:wss://lk.example.org?access_token=" + token);
+    const auto made = f->create("livekit:wss://lk.example.org?access_token=" + token);
     ASSERT_FALSE(made.ok()) << name;
     EXPECT_EQ(made.error().code, transport::UriErrorCode::bad_token);
     EXPECT_NE(made.error().message.find(name), std::string::npos) << made.error().message;
@@ -106,19 +106,19 @@ TEST(LivekitTransport, TokensWithoutWhatCommsNeedFailAtCreationNamingTheProblem)
   expect_bad(c, "missing_expiry");
   // The header and claim types, through the URI parser's JWT check and then ours.
   const auto none = std::string("eyJhbGciOiJub25lIn0.e30.c2ln");  // {"alg":"none"}.{}
-  EXPECT_NE(f.create("livekit:wss://h?access_token=" + none).error().message.find("bad_header"), std::string::npos);
+  EXPECT_NE(f->create("livekit:wss://h?access_token=" + none).error().message.find("bad_header"), std::string::npos);
 }
 
 TEST(LivekitTransport, WithoutAConnectorValidTokensAreUnsupportedAndBadOnesStillBadToken) {
   Harness h;
   auto f = h.factory(false);
-  const auto made = f.create("livekit:wss://lk.example.org:7880/path?access_token=" + good_token());
+  const auto made = f->create("livekit:wss://lk.example.org:7880/path?access_token=" + good_token());
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.error().code, transport::UriErrorCode::unsupported_type);
   EXPECT_NE(made.error().message.find("docs/livekit.md"), std::string::npos);
   auto c = decentraland_claims("APIk", "0xabc", "I1", t0, t0 + 300);
   c.video->room_join = false;
-  EXPECT_EQ(f.create("livekit:wss://h?access_token=" + token_of(c)).error().code, transport::UriErrorCode::bad_token);
+  EXPECT_EQ(f->create("livekit:wss://h?access_token=" + token_of(c)).error().code, transport::UriErrorCode::bad_token);
 }
 
 TEST(LivekitTransport, ConnectJoinsTheEndpointWithoutTheQueryAndMapsEvents) {

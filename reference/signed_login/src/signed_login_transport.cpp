@@ -1,4 +1,5 @@
 #include "dclcomms/signed_login/signed_login_transport.hpp"
+#include "dclcomms/signed_login/signed_login_uri.hpp"
 
 #include <chrono>
 
@@ -101,7 +102,7 @@ void register_signed_login(transport::TransportFactory& factory) {
       return core::fail(transport::UriErrorCode::unsupported_type, "signed-login needs an HTTP client, and this factory has none");
     }
     return transport::TransportPtr(std::make_unique<SignedLoginTransport>(uri, context, factory));
-  });
+  }, validate_signed_login_uri);
 }
 
 }  // namespace dclcomms::signed_login

@@ -6,11 +6,11 @@
 
 namespace dclcomms::simulator_transport {
 
-CrowdConfig make_crowd_config(const transport::SimulatorParams& params, std::optional<std::uint64_t> scenario_seed) {
+CrowdConfig make_crowd_config(const simulator_transport::SimulatorParams& params, std::optional<std::uint64_t> scenario_seed) {
   CrowdConfig config;
   config.seed = params.seed ? *params.seed : scenario_seed ? *scenario_seed : default_seed;
   config.peers = params.peers;
-  DCL_ASSERT(config.peers <= transport::simulator_peers_max);
+  DCL_ASSERT(config.peers <= simulator_transport::simulator_peers_max);
   if (params.position) {
     config.centre_x = static_cast<double>(params.position->x) * 16.0;
     config.centre_z = static_cast<double>(params.position->y) * 16.0;
@@ -37,17 +37,17 @@ CrowdConfig make_crowd_config(const transport::SimulatorParams& params, std::opt
   return config;
 }
 
-transport::PeerBehaviour draw_behaviour(core::Prng& prng, const BehaviourWeights& weights) {
+simulator_transport::PeerBehaviour draw_behaviour(core::Prng& prng, const BehaviourWeights& weights) {
   std::uint64_t total = 0;
   for (const auto weight : weights) total += weight;
   DCL_ASSERT(total > 0);
   std::uint64_t draw = prng.uniform_below(total);
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (draw < weights[i]) return static_cast<transport::PeerBehaviour>(i);
+    if (draw < weights[i]) return static_cast<simulator_transport::PeerBehaviour>(i);
     draw -= weights[i];
   }
   DCL_ASSERT(false);
-  return transport::PeerBehaviour::idle;
+  return simulator_transport::PeerBehaviour::idle;
 }
 
 double unit_draw(core::Prng& prng) {

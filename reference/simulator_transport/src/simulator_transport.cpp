@@ -13,11 +13,11 @@
 
 namespace dclcomms::simulator_transport {
 
-SimulatorTransport::SimulatorTransport(transport::SimulatorParams params, core::Runtime& runtime)
+SimulatorTransport::SimulatorTransport(simulator_transport::SimulatorParams params, core::Runtime& runtime)
     : params_(std::move(params)),
       runtime_(runtime),
       events_(runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
-  DCL_ASSERT(params_.time_scale > 0.0 && params_.time_scale <= transport::simulator_time_scale_max);
+  DCL_ASSERT(params_.time_scale > 0.0 && params_.time_scale <= simulator_transport::simulator_time_scale_max);
 }
 
 SimulatorTransport::~SimulatorTransport() {
@@ -27,7 +27,7 @@ SimulatorTransport::~SimulatorTransport() {
 core::TimePoint SimulatorTransport::simulated_time(core::TimePoint runtime_time) const {
   const auto elapsed = runtime_time - start_;
   if (elapsed <= core::Duration::zero()) return core::TimePoint{};
-  if (params_.clock == transport::ClockMode::driven || params_.time_scale == 1.0) return core::TimePoint(elapsed);
+  if (params_.clock == simulator_transport::ClockMode::driven || params_.time_scale == 1.0) return core::TimePoint(elapsed);
   // One IEEE multiplication: exact and repeatable; saturate far beyond any real run.
   const double scaled = static_cast<double>(elapsed.count()) * params_.time_scale;
   const auto max = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2);
@@ -36,7 +36,7 @@ core::TimePoint SimulatorTransport::simulated_time(core::TimePoint runtime_time)
 
 core::TimePoint SimulatorTransport::runtime_time(core::TimePoint simulated) const {
   const auto elapsed = simulated.time_since_epoch();
-  if (params_.clock == transport::ClockMode::driven || params_.time_scale == 1.0) return start_ + elapsed;
+  if (params_.clock == simulator_transport::ClockMode::driven || params_.time_scale == 1.0) return start_ + elapsed;
   // Rounded up, so that simulated_time() of the result is not before `simulated` (give or take an
   // ulp: arm() then wakes once more, a nanosecond later).
   const double scaled = std::ceil(static_cast<double>(elapsed.count()) / params_.time_scale);
@@ -71,8 +71,8 @@ transport::Status SimulatorTransport::connect() {
     plan = std::move(*planned);
     scenario_seed = plan.seed;
   } else {
-    const auto weather = sim::weather_profile(transport::to_string(params_.profile));
-    DCL_ASSERT(weather);  // every NetworkProfile names a built-in weather profile
+    const auto weather = sim::weather_profile(params_.profile);
+    DCL_ASSERT(weather);  // parse_simulator_params() accepts only the simulator's weather names
     plan = plan_weather(*weather, params_.peers);
   }
 
@@ -150,10 +150,10 @@ transport::Status SimulatorTransport::send(std::span<const std::uint8_t> packet,
 void register_simulator_transport(transport::TransportFactory& factory) {
   factory.register_type("simulator", [](const transport::TransportUri& uri, const transport::TransportContext& context)
                                          -> core::Result<transport::TransportPtr, transport::UriError> {
-    auto params = transport::parse_simulator_params(uri.params);
+    auto params = simulator_transport::parse_simulator_params(uri.params);
     if (!params) return core::Unexpected<transport::UriError>{params.error()};  // the factory checked: unreachable
     return transport::TransportPtr(std::make_unique<SimulatorTransport>(std::move(*params), *context.runtime));
-  });
+  }, validate_simulator_uri);
 }
 
 }  // namespace dclcomms::simulator_transport

@@ -21,8 +21,8 @@ constexpr std::string_view emote_urns[] = {
     "wave", "fistpump", "robot", "raiseHand", "clap", "money", "kiss", "shrug", "headexplode", "dance",
 };
 
-constexpr bool sends_movement(transport::PeerBehaviour behaviour) {
-  return behaviour == transport::PeerBehaviour::runner;  // unity-explorer style; the rest are kernel-era
+constexpr bool sends_movement(simulator_transport::PeerBehaviour behaviour) {
+  return behaviour == simulator_transport::PeerBehaviour::runner;  // unity-explorer style; the rest are kernel-era
 }
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -108,11 +108,11 @@ void VirtualPeer::go_online(bool send_join) {
   motion_timer_ = every(uniform_duration(prng_, 0ms, motion_tick), &VirtualPeer::motion_step);
   announce_timer_ = every(uniform_duration(prng_, 0ms, announce_interval), &VirtualPeer::announce);
   switch (behaviour_) {
-    case transport::PeerBehaviour::chatter:
+    case simulator_transport::PeerBehaviour::chatter:
       activity_timer_ = every(uniform_duration(prng_, 1s, 20s), &VirtualPeer::chat);
       scene_timer_ = every(uniform_duration(prng_, 0s, 6s), &VirtualPeer::scene);
       break;
-    case transport::PeerBehaviour::emoter:
+    case simulator_transport::PeerBehaviour::emoter:
       activity_timer_ = every(uniform_duration(prng_, 0s, 12s), &VirtualPeer::emote);
       break;
     default:
@@ -158,17 +158,17 @@ void VirtualPeer::motion_step() {
   motion_timer_ = every(motion_tick, &VirtualPeer::motion_step);
   double moved = 0.0;
   switch (behaviour_) {
-    case transport::PeerBehaviour::walker:
+    case simulator_transport::PeerBehaviour::walker:
       moved = step_orbit();
       break;
-    case transport::PeerBehaviour::runner:
+    case simulator_transport::PeerBehaviour::runner:
       moved = step_wander(run_speed_metres_per_s, 500ms, 2s);
       break;
-    case transport::PeerBehaviour::chatter:
+    case simulator_transport::PeerBehaviour::chatter:
       moved = step_wander(stroll_speed_metres_per_s, 5s, 20s);
       break;
-    case transport::PeerBehaviour::idle:
-    case transport::PeerBehaviour::emoter:
+    case simulator_transport::PeerBehaviour::idle:
+    case simulator_transport::PeerBehaviour::emoter:
       velocity_x_ = 0.0;
       velocity_z_ = 0.0;
       break;

@@ -57,12 +57,12 @@ RC_GTEST_PROP(FixedTrig, SquareRootAndHeadingMatchLibm, ()) {
 }
 
 TEST(CrowdConfig, BehaviourDrawsFollowTheWeights) {
-  transport::SimulatorParams params;
+  simulator_transport::SimulatorParams params;
   params.behaviour_weights = {0.0, 3.0, 1.0, 0.0, 0.0};  // walker 3, runner 1
   const auto config = make_crowd_config(params, std::nullopt);
   EXPECT_EQ(config.seed, default_seed);
   core::Prng prng(5);
-  std::array<int, transport::peer_behaviour_count> counts{};
+  std::array<int, simulator_transport::peer_behaviour_count> counts{};
   for (int i = 0; i < 40'000; ++i) ++counts[static_cast<std::size_t>(draw_behaviour(prng, config.behaviour_weights))];
   EXPECT_EQ(counts[0], 0);
   EXPECT_EQ(counts[3], 0);
@@ -71,8 +71,8 @@ TEST(CrowdConfig, BehaviourDrawsFollowTheWeights) {
 }
 
 TEST(CrowdConfig, SeedPrecedenceAndParcelToMetres) {
-  transport::SimulatorParams params;
-  params.position = transport::ParcelPosition{-9, 4};
+  simulator_transport::SimulatorParams params;
+  params.position = simulator_transport::ParcelPosition{-9, 4};
   EXPECT_EQ(make_crowd_config(params, 42).seed, 42U);
   params.seed = 7;
   const auto config = make_crowd_config(params, 42);

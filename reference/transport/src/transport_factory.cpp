@@ -3,37 +3,46 @@
 #include <algorithm>
 
 #include "dclcomms/core/assert.hpp"
-#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/transport/uri_text.hpp"
 
 namespace dclcomms::transport {
 namespace {
 
 bool is_standard_type(std::string_view type) {
-  return std::ranges::find(standard_transport_types, type) != std::ranges::end(standard_transport_types);
+  for (const std::string_view standard : standard_transport_types) {
+    if (standard == type) return true;
+  }
+  return false;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
+/// The registered types for a message: the standard ones in the spec's order, then the others.
+std::string supported_list(const std::vector<std::string>& registered) {
+  std::vector<std::string> ordered;
+  for (const std::string_view standard : standard_transport_types) {
+    if (std::find(registered.begin(), registered.end(), standard) != registered.end()) ordered.emplace_back(standard);
   }
+  for (const auto& type : registered) {
+    if (!is_standard_type(type)) ordered.push_back(type);
+  }
+  std::string out;
+  for (const auto& type : ordered) out += (out.empty() ? "" : ", ") + type;
   return out.empty() ? "none" : out;
 }
 
 }  // namespace
 
-TransportFactory::TransportFactory(TransportContext context) : context_(context) {
+TransportFactory::TransportFactory(TransportContext context) : context_(std::move(context)) {
   DCL_ASSERT(context_.runtime != nullptr);
-  register_type("offline", [](const TransportUri&, const TransportContext& ctx)
-                               -> core::Result<TransportPtr, UriError> {
-    return TransportPtr(std::make_unique<OfflineTransport>(*ctx.runtime));
-  });
 }
 
-void TransportFactory::register_type(std::string type, TransportMaker maker, Validation validation) {
+void TransportFactory::register_type(std::string type, TransportMaker maker, UriValidator validator) {
   DCL_ASSERT(maker);
-  makers_.insert_or_assign(std::move(type), Registration{std::move(maker), validation});
+  if (validator) {
+    validators_.insert_or_assign(type, std::move(validator));
+  } else if (const auto it = validators_.find(type); it != validators_.end()) {
+    validators_.erase(it);  // the new maker judges its own URIs
+  }
+  makers_.insert_or_assign(std::move(type), std::move(maker));
 }
 
 void TransportFactory::unregister_type(std::string_view type) {
@@ -49,23 +58,28 @@ std::vector<std::string> TransportFactory::registered_types() const {
   return types;
 }
 
-core::Result<TransportPtr, UriError> TransportFactory::create(std::string_view uri) const {
+core::Result<TransportUri, UriError> TransportFactory::validate(std::string_view uri) const {
   auto generic = parse_transport_uri_generic(uri);
-  if (!generic) return core::Unexpected<UriError>{generic.error()};
-  const std::string type = generic->type;  // a copy: `generic` may be moved from below
-  const bool standard = is_standard_type(type);
-  const auto it = makers_.find(type);
-  const bool strict = standard && (it == makers_.end() || it->second.validation == Validation::standard);
-  auto parsed = strict ? parse_transport_uri(uri) : std::move(generic);
-  if (!parsed) return core::Unexpected<UriError>{parsed.error()};
-
-  if (it == makers_.end()) {
-    return core::fail(UriErrorCode::unsupported_type,
-                      "transport type '" + type + "' is " +
-                          (standard ? "valid but not available here" : "not supported") +
-                          " (available: " + join(registered_types()) + ")");
+  if (!generic) return generic;
+  const std::string type = generic->type;  // a copy: `generic` is moved from below
+  const auto rules = validators_.find(type);
+  auto parsed = rules == validators_.end() ? std::move(generic) : rules->second(std::move(generic).value());
+  if (!parsed) return parsed;
+  if (!makers_.contains(type)) {
+    const std::string quoted = uri_text::quote(type);
+    const std::string what = rules != validators_.end() ? "transport type " + quoted + " is valid but not available here"
+                             : is_standard_type(type)   ? "transport type " + quoted + " is not available here"
+                                                        : "unsupported transport type " + quoted;
+    return core::fail(UriErrorCode::unsupported_type, what + " (supported: " + supported_list(registered_types()) + ")" +
+                                                          unsupported_type_hints(type, parsed->params));
   }
-  return it->second.maker(*parsed, context_);
+  return parsed;
+}
+
+core::Result<TransportPtr, UriError> TransportFactory::create(std::string_view uri) const {
+  auto parsed = validate(uri);
+  if (!parsed) return core::Unexpected<UriError>{parsed.error()};
+  return makers_.find(parsed->type)->second(*parsed, context_);
 }
 
 }  // namespace dclcomms::transport

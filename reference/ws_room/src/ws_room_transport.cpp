@@ -1,4 +1,5 @@
 #include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "dclcomms/ws_room/ws_room_uri.hpp"
 
 #include "dclcomms/core/assert.hpp"
 
@@ -146,7 +147,7 @@ void register_ws_room(transport::TransportFactory& factory) {
                         "ws-room needs a websocket carrier, and this factory has none");
     }
     return transport::TransportPtr(std::make_unique<WsRoomTransport>(uri, context));
-  });
+  }, validate_ws_room_uri);
 }
 
 }  // namespace dclcomms::ws_room

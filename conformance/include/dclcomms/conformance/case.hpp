@@ -79,10 +79,16 @@ struct TraceLine {
 };
 
 /// What a case found. `detail` says what was expected and what happened.
+/// What one run of a case found: one of three, never two at once.
+enum class OutcomeKind : std::uint8_t {
+  passed,
+  failed,
+  unsupported,  // the case cannot judge this transport (a capability it lacks, a world it cannot join)
+};
+
 struct CaseOutcome {
-  bool passed = false;
+  OutcomeKind kind = OutcomeKind::failed;
   std::string detail;
-  bool unsupported = false;
 };
 
 class CaseContext;

@@ -31,8 +31,8 @@ class CaseContext {
 };
 
 /// Helpers for writing cases.
-inline CaseOutcome pass(std::string detail = "") { return CaseOutcome{true, std::move(detail), false}; }
-inline CaseOutcome fail(std::string detail) { return CaseOutcome{false, std::move(detail), false}; }
-inline CaseOutcome unsupported(std::string detail) { return CaseOutcome{false, std::move(detail), true}; }
+inline CaseOutcome pass(std::string detail = "") { return CaseOutcome{OutcomeKind::passed, std::move(detail)}; }
+inline CaseOutcome fail(std::string detail) { return CaseOutcome{OutcomeKind::failed, std::move(detail)}; }
+inline CaseOutcome unsupported(std::string detail) { return CaseOutcome{OutcomeKind::unsupported, std::move(detail)}; }
 
 }  // namespace dclcomms::conformance

@@ -11,8 +11,13 @@
 
 namespace dclcomms::conformance {
 
-/// Reference transports, by name: "ws-room".
+/// Reference transports, by name: "ws-room". Each registers every standard type (below); its
+/// capabilities say which type its cases exercise.
 std::vector<TransportUnderTest> reference_transports();
+
+/// Every standard type (reference/registry's list) on `factory`, with the harness's services
+/// (the simulated LiveKit SFU, the world's wall clock).
+void register_reference_types(transport::TransportFactory& factory, const HarnessServices& services);
 
 /// A mutant and the case meant to catch it.
 struct Mutant {

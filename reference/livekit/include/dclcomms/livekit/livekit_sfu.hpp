@@ -12,9 +12,9 @@
 //   * participant joined / left notifications, the list of participants at join;
 //   * a second session with the same identity in a room evicts the OLDER one (DUPLICATE_IDENTITY);
 //     the others see the identity leave and join again;
-//   * RemoveParticipant (PARTICIPANT_REMOVED) and shutdown (SERVER_SHUTDOWN).
-// Not modelled: media tracks, metadata updates, reconnection/resume, ping timeouts (a silent
-// client stays in the room until its host crashes or it leaves), node clustering.
+//   * RemoveParticipant (PARTICIPANT_REMOVED) and shutdown (SERVER_SHUTDOWN);
+//   * ping timeouts: a session silent (no frame, no ping) for Options::ping_timeout is dropped.
+// Not modelled: media tracks, metadata updates, reconnection/resume, node clustering.
 
 #include <cstdint>
 #include <functional>

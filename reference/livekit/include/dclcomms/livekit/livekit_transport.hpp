@@ -19,6 +19,7 @@
 
 #include "dclcomms/livekit/livekit_session.hpp"
 #include "dclcomms/livekit/livekit_token.hpp"
+#include "dclcomms/livekit/livekit_uri.hpp"
 #include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
@@ -36,7 +37,7 @@ struct LivekitTransportOptions {
 
 class LivekitTransport final : public transport::Transport {
  public:
-  LivekitTransport(const transport::TransportUri& uri, LivekitClaims claims, const transport::TransportContext& context,
+  LivekitTransport(LivekitUri uri, LivekitClaims claims, const transport::TransportContext& context,
                    LivekitTransportOptions options);
   ~LivekitTransport() override;
   LivekitTransport(const LivekitTransport&) = delete;
@@ -53,7 +54,7 @@ class LivekitTransport final : public transport::Transport {
  private:
   void finish(transport::Disconnected event);
 
-  transport::TransportUri uri_;
+  LivekitUri uri_;
   LivekitClaims claims_;
   LivekitTransportOptions options_;
   std::unique_ptr<LivekitSession> session_;

@@ -11,7 +11,7 @@
 #include "dclcomms/core/prng.hpp"
 #include "dclcomms/core/ratio.hpp"
 #include "dclcomms/core/time.hpp"
-#include "dclcomms/transport/simulator_params.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 
 namespace dclcomms::simulator_transport {
 
@@ -45,8 +45,8 @@ inline constexpr double stroll_speed_metres_per_s = 1.4;   // chatter wandering
 inline constexpr double run_speed_metres_per_s = 6.0;      // runner
 inline constexpr double legacy_step_metres = 5.0;          // kernel: at most 5 m (+ random) per tick
 
-/// Integer weights per transport::PeerBehaviour (millionths of the URI's weights).
-using BehaviourWeights = std::array<std::uint64_t, transport::peer_behaviour_count>;
+/// Integer weights per simulator_transport::PeerBehaviour (millionths of the URI's weights).
+using BehaviourWeights = std::array<std::uint64_t, simulator_transport::peer_behaviour_count>;
 
 struct CrowdConfig {
   std::uint64_t seed = default_seed;
@@ -62,10 +62,10 @@ struct CrowdConfig {
 };
 
 /// Resolves the parameters. Seed: the URI's, else `scenario_seed`, else default_seed.
-CrowdConfig make_crowd_config(const transport::SimulatorParams& params, std::optional<std::uint64_t> scenario_seed);
+CrowdConfig make_crowd_config(const simulator_transport::SimulatorParams& params, std::optional<std::uint64_t> scenario_seed);
 
 /// Draws a behaviour with probability proportional to its weight (the sum is > 0, asserted).
-transport::PeerBehaviour draw_behaviour(core::Prng& prng, const BehaviourWeights& weights);
+simulator_transport::PeerBehaviour draw_behaviour(core::Prng& prng, const BehaviourWeights& weights);
 
 /// A uniform draw in [0, 1) with 32 bits of resolution (motion noise only).
 double unit_draw(core::Prng& prng);

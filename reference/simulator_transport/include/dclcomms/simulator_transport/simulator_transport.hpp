@@ -23,7 +23,7 @@
 #include "dclcomms/core/runtime.hpp"
 #include "dclcomms/simulator_transport/simulated_crowd.hpp"
 #include "dclcomms/transport/event_poster.hpp"
-#include "dclcomms/transport/simulator_params.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
 namespace dclcomms::simulator_transport {
@@ -31,7 +31,7 @@ namespace dclcomms::simulator_transport {
 class SimulatorTransport final : public transport::Transport {
  public:
   /// Stores the parameters; does no I/O and schedules nothing (the factory contract).
-  SimulatorTransport(transport::SimulatorParams params, core::Runtime& runtime);
+  SimulatorTransport(simulator_transport::SimulatorParams params, core::Runtime& runtime);
   ~SimulatorTransport() override;
   SimulatorTransport(const SimulatorTransport&) = delete;
   SimulatorTransport& operator=(const SimulatorTransport&) = delete;
@@ -46,7 +46,7 @@ class SimulatorTransport final : public transport::Transport {
   /// copies to those peers. Errors: not_connected, packet_too_large (over 64 KiB - 1).
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override;
 
-  const transport::SimulatorParams& params() const { return params_; }
+  const simulator_transport::SimulatorParams& params() const { return params_; }
   /// The crowd, once connect() has built it (tests and benchmarks inspect it).
   const SimulatedCrowd* crowd() const { return crowd_.get(); }
   /// Simulated time for a runtime time (identity offset by the start in driven mode).
@@ -62,7 +62,7 @@ class SimulatorTransport final : public transport::Transport {
   void catch_up();
   void close(transport::Disconnected event);
 
-  transport::SimulatorParams params_;
+  simulator_transport::SimulatorParams params_;
   core::Runtime& runtime_;
   State state_ = State::idle;
   core::TimePoint start_{};

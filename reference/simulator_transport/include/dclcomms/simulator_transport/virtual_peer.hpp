@@ -27,7 +27,7 @@
 #include "dclcomms/sim/simulation.hpp"
 #include "dclcomms/simulator_transport/crowd_config.hpp"
 #include "dclcomms/simulator_transport/peer_packets.hpp"
-#include "dclcomms/transport/simulator_params.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 
 namespace dclcomms::simulator_transport {
 
@@ -70,7 +70,7 @@ class VirtualPeer {
   const std::string& address() const { return address_; }
   std::uint32_t index() const { return index_; }
   sim::HostId host() const { return host_; }
-  transport::PeerBehaviour behaviour() const { return behaviour_; }
+  simulator_transport::PeerBehaviour behaviour() const { return behaviour_; }
   bool online() const { return online_; }
   /// The stream to the user's host, if open.
   std::optional<sim::StreamId> stream() const;
@@ -111,7 +111,7 @@ class VirtualPeer {
   const std::uint32_t index_;
   const std::string address_;
   core::Prng prng_;
-  transport::PeerBehaviour behaviour_;
+  simulator_transport::PeerBehaviour behaviour_;
   std::uint32_t profile_version_;
 
   bool online_ = false;

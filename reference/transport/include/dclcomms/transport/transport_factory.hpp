@@ -2,8 +2,12 @@
 // TransportFactory: connection string in, transport out — or a typed error, at once.
 //
 // create() validates the URI and constructs the transport object; it never opens a socket, resolves
-// a name, starts a thread or schedules work. Connecting is the transport's connect(). Clients
-// register extra types, replace built-in ones, or opt out of types they do not want to serve.
+// a name, starts a thread or schedules work. Connecting is the transport's connect().
+//
+// A new factory serves nothing. Each type's folder registers its maker and its URI rules
+// (ws_room::register_ws_room(factory), ...); reference/registry's register_reference_transports()
+// is the one place that registers every standard type. Clients add their own types, replace a
+// type's maker, or opt out of a type.
 
 #include <cstdint>
 #include <functional>
@@ -54,35 +58,35 @@ using TransportMaker =
 
 class TransportFactory {
  public:
-  /// Registers every transport type this build implements (see registered_types()).
+  /// Serves no type until one is registered.
   explicit TransportFactory(TransportContext context);
+  // Pinned: makers may keep a reference to their factory (signed-login creates its delegate there).
+  TransportFactory(const TransportFactory&) = delete;
+  TransportFactory& operator=(const TransportFactory&) = delete;
 
-  /// Who checks a connection string's type-specific rules.
-  enum class Validation : std::uint8_t {
-    standard,  // the factory (parse_transport_uri) for the standard types, generic checks for others
-    maker,     // only the generic checks; the maker validates (out-of-process transports under test)
-  };
+  /// Adds or replaces the maker for `type`, with the type's URI rules. An empty `validator` means
+  /// only the generic `<type>:<params>` checks run and the maker judges the rest (a transport under
+  /// test whose own URI checks are being tested, e.g. through a conformance driver).
+  void register_type(std::string type, TransportMaker maker, UriValidator validator = {});
 
-  /// Adds or replaces the maker for `type`. Standard types keep their strict URI validation unless
-  /// `validation` is Validation::maker; other types get only the generic `<type>:<params>` checks.
-  void register_type(std::string type, TransportMaker maker, Validation validation = Validation::standard);
-
-  /// Opts out of a type: create() then fails with unsupported_type for it.
+  /// Opts out of a type: create() then fails with unsupported_type for it. The type's URI rules
+  /// stay, so a malformed string of that type still gets its precise error first.
   void unregister_type(std::string_view type);
 
   bool supports(std::string_view type) const;
   /// Registered types in lexicographic order.
   std::vector<std::string> registered_types() const;
 
+  /// The generic checks and the type's rules, without constructing anything: what create() would
+  /// accept, or its error (unsupported_type for a type with no maker).
+  core::Result<TransportUri, UriError> validate(std::string_view uri) const;
+
   core::Result<TransportPtr, UriError> create(std::string_view uri) const;
 
  private:
   TransportContext context_;
-  struct Registration {
-    TransportMaker maker;
-    Validation validation;
-  };
-  std::map<std::string, Registration, std::less<>> makers_;
+  std::map<std::string, TransportMaker, std::less<>> makers_;
+  std::map<std::string, UriValidator, std::less<>> validators_;  // outlive unregister_type()
 };
 
 }  // namespace dclcomms::transport

@@ -1,12 +1,14 @@
 #pragma once
 // Connection strings ("transport URIs", spec §2): `<type>:<params>`, split at the first ':'.
 //
-// parse_transport_uri() checks the generic grammar and then the rules of the standard type named
-// (ws-room, livekit, signed-login, offline, simulator). It never touches the network: no socket,
-// no DNS, no thread, and it allocates nothing beyond a few copies of the input.
+// This layer knows only the generic grammar and the error vocabulary. Each type's own rules are a
+// UriValidator that lives in the type's folder (reference/<type>/) and comes to the factory with the
+// type's registration; reference/registry's parse_transport_uri() checks any standard type. No
+// check touches the network: no socket, no DNS, no thread.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,10 +40,10 @@ enum class UriErrorCode : std::uint8_t {
   bad_path,
   userinfo_not_allowed,
   fragment_not_allowed,
-  missing_token,      // livekit: no access_token
-  bad_token,          // livekit: access_token is not a well-formed JWT
-  bad_parameter,      // simulator: a known parameter with a bad value, or a query that is malformed
-  unknown_parameter,  // simulator: a parameter it does not know
+  missing_token,      // a credential the type needs is absent (livekit: access_token)
+  bad_token,          // a credential is malformed (livekit: access_token is not a JWT)
+  bad_parameter,      // a known parameter with a bad value, or a query that is malformed
+  unknown_parameter,  // a parameter the type does not know
   duplicate_parameter,
 };
 std::string_view to_string(UriErrorCode code);
@@ -62,21 +64,23 @@ struct UrlParts {
 struct TransportUri {
   std::string type;    // e.g. "ws-room" (as written; types are case-sensitive, like the parsers)
   std::string params;  // everything after the first ':', untouched
-  /// ws-room: the URL to open, with wss:// prepended when the parameters had no scheme;
-  /// livekit: scheme://authority/path without the query (what the SDK connects to);
-  /// signed-login: the URL to POST to; offline, simulator, unknown types: empty.
+  /// Set by a URL-based type's validator: what the transport connects to, normalised (ws-room:
+  /// the URL with wss:// prepended when the parameters had no scheme; livekit: scheme://authority/path
+  /// without the token; signed-login: the URL to POST to). Empty for the other types.
   std::string endpoint;
-  UrlParts url;              // the parts of `endpoint` (URL-based types only)
-  std::string access_token;  // livekit only
+  UrlParts url;  // the parts of `endpoint` (URL-based types only)
 };
 
-/// Parses and validates. Types outside the five standard ones are checked only for the generic
-/// grammar and then rejected with `unsupported_type`; TransportFactory decides about extra types.
-core::Result<TransportUri, UriError> parse_transport_uri(std::string_view uri);
+/// A type's own rules: takes what parse_transport_uri_generic() returned and gives the validated
+/// form (endpoint and url filled in where the type has them) or the error naming what is wrong.
+using UriValidator = std::function<core::Result<TransportUri, UriError>(TransportUri generic)>;
 
-/// Only the generic grammar: the type and the parameters, no per-type rules. Used by the factory
-/// for types registered by clients.
+/// Only the generic grammar: the type and the parameters, no per-type rules.
 core::Result<TransportUri, UriError> parse_transport_uri_generic(std::string_view uri);
+
+/// Hints for an unsupported type, each starting with "; ": a standard type written in another case
+/// ("did you mean 'ws-room'?"), a URL with its '<type>:' prefix missing. Empty when none applies.
+std::string unsupported_type_hints(std::string_view type, std::string_view params);
 
 /// The five standard types, in the spec's order.
 inline constexpr std::string_view standard_transport_types[] = {"ws-room", "livekit", "signed-login",

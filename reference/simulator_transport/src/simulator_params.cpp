@@ -3,8 +3,10 @@
 // which ignores the locale and rejects anything it cannot consume completely.
 
 #include "dclcomms/core/ascii.hpp"
-#include "dclcomms/transport/simulator_params.hpp"
+#include "dclcomms/sim/weather.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 
+#include <algorithm>
 #include <bitset>
 #include <charconv>
 #include <cmath>
@@ -15,12 +17,13 @@
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
 
-namespace dclcomms::transport {
+namespace dclcomms::simulator_transport {
+
+using transport::UriError;
+using transport::UriErrorCode;
 
 namespace {
 
-constexpr std::string_view network_profile_names[network_profile_count] = {
-    "ideal", "lan", "wifi", "congested-venue", "mobile-handover", "satellite", "lossy-5pct"};
 constexpr std::string_view peer_behaviour_names[peer_behaviour_count] = {"idle", "walker", "runner", "chatter",
                                                                          "emoter"};
 // A single behaviour weight above this is surely a typo, and the bound keeps the sum finite.
@@ -152,9 +155,12 @@ core::Result<core::Ok, UriError> apply(std::string_view key, std::string_view va
     }
     out.peers = *peers;
   } else if (key == "profile") {
-    const auto profile = parse_network_profile(value);
-    if (!profile) return bad_value(key, value, "one of " + join(network_profile_names));
-    out.profile = *profile;
+    // The simulator's own weather names: one list, so a profile added there is accepted here.
+    const auto names = sim::weather_profile_names();
+    if (std::find(names.begin(), names.end(), value) == names.end()) {
+      return bad_value(key, value, "one of " + join(names));
+    }
+    out.profile = std::string(value);
   } else if (key == "scenario") {
     if (value.empty()) return bad_value(key, value, "a non-empty scenario file path");
     if (value.size() > simulator_scenario_bytes_max) {
@@ -231,15 +237,6 @@ core::Result<core::Ok, UriError> scan_query(std::string_view query) {
 
 }  // namespace
 
-std::string_view to_string(NetworkProfile profile) { return network_profile_names[static_cast<std::size_t>(profile)]; }
-
-std::optional<NetworkProfile> parse_network_profile(std::string_view text) {
-  for (std::size_t i = 0; i < network_profile_count; ++i) {
-    if (network_profile_names[i] == text) return static_cast<NetworkProfile>(i);
-  }
-  return std::nullopt;
-}
-
 std::string_view to_string(PeerBehaviour behaviour) {
   return peer_behaviour_names[static_cast<std::size_t>(behaviour)];
 }
@@ -254,10 +251,10 @@ std::optional<PeerBehaviour> parse_peer_behaviour(std::string_view text) {
 std::string_view to_string(ClockMode clock) { return clock == ClockMode::driven ? "driven" : "realtime"; }
 
 core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view params) {
-  if (params.size() > transport_uri_bytes_max) {
+  if (params.size() > transport::transport_uri_bytes_max) {
     return core::fail(UriErrorCode::bad_parameter, "simulator parameters are " + std::to_string(params.size()) +
                                                        " bytes, over the limit of " +
-                                                       std::to_string(transport_uri_bytes_max));
+                                                       std::to_string(transport::transport_uri_bytes_max));
   }
   const std::string_view query = params.starts_with('?') ? params.substr(1) : params;
   SimulatorParams out;
@@ -321,4 +318,10 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
   return out;
 }
 
-}  // namespace dclcomms::transport
+core::Result<transport::TransportUri, UriError> validate_simulator_uri(transport::TransportUri uri) {
+  auto params = parse_simulator_params(uri.params);
+  if (!params) return Fail{params.error()};
+  return uri;
+}
+
+}  // namespace dclcomms::simulator_transport

@@ -15,10 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dclcomms/registry/reference_transports.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
 namespace dclcomms::transport {
 namespace {
+
+using registry::parse_transport_uri;
 
 struct CorpusLine {
   std::size_t line_number = 0;

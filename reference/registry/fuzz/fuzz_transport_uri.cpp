@@ -18,8 +18,10 @@
 #include <string_view>
 
 #include "dclcomms/transport/realm_about.hpp"
-#include "dclcomms/transport/simulator_params.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 #include "dclcomms/core/utf8.hpp"
+#include "dclcomms/livekit/livekit_uri.hpp"
+#include "dclcomms/registry/reference_transports.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
 namespace {
@@ -36,6 +38,7 @@ using dclcomms::core::is_valid_utf8;
 
 void check_uri(std::string_view input) {
   using namespace dclcomms::transport;
+  using dclcomms::registry::parse_transport_uri;
   const auto full = parse_transport_uri(input);
   const auto generic = parse_transport_uri_generic(input);
   if (full.ok()) {
@@ -46,7 +49,10 @@ void check_uri(std::string_view input) {
     const bool url_type = full->type == "ws-room" || full->type == "livekit" || full->type == "signed-login";
     require(url_type == !full->endpoint.empty(), "endpoint presence does not match the type");
     if (url_type) require(!full->url.host.empty() && !full->url.scheme.empty(), "URL type without host/scheme");
-    if (full->type == "livekit") require(!full->access_token.empty(), "livekit without a token");
+    if (full->type == "livekit") {
+      const auto livekit = dclcomms::livekit::parse_livekit_uri(*full);
+      require(livekit.ok() && !livekit->access_token.empty(), "livekit without a token");
+    }
   } else {
     require(!full.error().message.empty(), "error without a message");
     require(is_valid_utf8(full.error().message), "error message is not valid UTF-8");
@@ -64,7 +70,7 @@ void check_uri(std::string_view input) {
 }
 
 void check_simulator(std::string_view input) {
-  using namespace dclcomms::transport;
+  using namespace dclcomms::simulator_transport;
   const auto params = parse_simulator_params(input);
   if (params.ok()) {
     require(params->peers <= simulator_peers_max, "peers over the limit");

@@ -8,10 +8,14 @@
 #include <map>
 #include <string>
 
-#include "dclcomms/transport/simulator_params.hpp"
+#include "dclcomms/sim/weather.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 
-namespace dclcomms::transport {
+namespace dclcomms::simulator_transport {
 namespace {
+
+using transport::UriError;
+using transport::UriErrorCode;
 
 SimulatorParams parsed_ok(std::string_view params) {
   auto parsed = parse_simulator_params(params);
@@ -32,7 +36,7 @@ TEST(SimulatorParams, EmptyMeansAllDefaults) {
     const SimulatorParams params = parsed_ok(text);
     EXPECT_FALSE(params.seed);
     EXPECT_EQ(params.peers, 100u);
-    EXPECT_EQ(params.profile, NetworkProfile::lan);
+    EXPECT_EQ(params.profile, "lan");
     EXPECT_FALSE(params.scenario_path);
     EXPECT_FALSE(params.position);
     EXPECT_FALSE(params.spread_metres);
@@ -79,14 +83,10 @@ TEST(SimulatorParams, Peers) {
   }
 }
 
-TEST(SimulatorParams, ProfilesRoundTripTheirNames) {
-  for (std::size_t i = 0; i < network_profile_count; ++i) {
-    const auto profile = static_cast<NetworkProfile>(i);
-    EXPECT_EQ(parsed_ok("profile=" + std::string(to_string(profile))).profile, profile);
-    EXPECT_EQ(parse_network_profile(to_string(profile)), profile);
-  }
-  EXPECT_EQ(to_string(NetworkProfile::congested_venue), "congested-venue");
-  EXPECT_EQ(to_string(NetworkProfile::lossy_5pct), "lossy-5pct");
+TEST(SimulatorParams, ProfilesAreTheSimulatorsWeatherNames) {
+  const auto names = sim::weather_profile_names();
+  ASSERT_EQ(names.size(), 7u);  // ideal, lan, wifi, congested-venue, mobile-handover, satellite, lossy-5pct
+  for (const std::string_view name : names) EXPECT_EQ(parsed_ok("profile=" + std::string(name)).profile, name);
   EXPECT_EQ(parsed_error("profile=LAN").code, UriErrorCode::bad_parameter);
   EXPECT_NE(parsed_error("profile=fast").message.find("mobile-handover"), std::string::npos);
 }
@@ -179,7 +179,7 @@ TEST(SimulatorParams, MalformedQueries) {
   for (const char* bad : {"&", "seed=1&", "&&seed=1", "=1", "seed", "seed=1#x", "seed=%zz", "seed=[1]"}) {
     EXPECT_EQ(parsed_error(bad).code, UriErrorCode::bad_parameter) << bad;
   }
-  EXPECT_EQ(parsed_error(std::string(transport_uri_bytes_max + 1, 'a')).code, UriErrorCode::bad_parameter);
+  EXPECT_EQ(parsed_error(std::string(transport::transport_uri_bytes_max + 1, 'a')).code, UriErrorCode::bad_parameter);
 }
 
 RC_GTEST_PROP(SimulatorParamsProperty, ArbitraryInputGivesAValueOrAnError, (const std::string& text)) {
@@ -198,10 +198,11 @@ RC_GTEST_PROP(SimulatorParamsProperty, GeneratedValidParamsRoundTrip, ()) {
   const auto peers = *rc::gen::inRange<std::uint32_t>(0, simulator_peers_max + 1);
   const auto x = *rc::gen::inRange(-1000, 1001);
   const auto y = *rc::gen::inRange(-1000, 1001);
-  const auto profile = static_cast<NetworkProfile>(*rc::gen::inRange<std::size_t>(0, network_profile_count));
+  const auto names = sim::weather_profile_names();
+  const std::string profile(names[*rc::gen::inRange<std::size_t>(0, names.size())]);
   const std::string text = "?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) +
                            "&position=" + std::to_string(x) + "," + std::to_string(y) +
-                           "&profile=" + std::string(to_string(profile));
+                           "&profile=" + profile;
   const auto parsed = parse_simulator_params(text);
   RC_ASSERT(parsed.ok());
   RC_ASSERT(parsed->seed == seed);
@@ -211,4 +212,4 @@ RC_GTEST_PROP(SimulatorParamsProperty, GeneratedValidParamsRoundTrip, ()) {
 }
 
 }  // namespace
-}  // namespace dclcomms::transport
+}  // namespace dclcomms::simulator_transport

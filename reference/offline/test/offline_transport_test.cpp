@@ -1,12 +1,14 @@
-#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/offline/offline_transport.hpp"
 
 #include <gtest/gtest.h>
 
 #include "dclcomms/core/manual_runtime.hpp"
 #include "dclcomms/transport/transport_limits.hpp"
 
-namespace dclcomms::transport {
+namespace dclcomms::offline {
 namespace {
+
+using namespace transport;
 
 struct Recorder {
   std::vector<TransportEvent> events;
@@ -69,4 +71,4 @@ TEST(OfflineTransport, DestroyingWithPendingEventsIsSafe) {
 }
 
 }  // namespace
-}  // namespace dclcomms::transport
+}  // namespace dclcomms::offline

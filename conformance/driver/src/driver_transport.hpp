@@ -11,8 +11,9 @@
 
 #include "dclcomms/conformance/case.hpp"
 #include "dclcomms/transport/event_poster.hpp"
+#include "../../src/one_tick_calls.hpp"
+#include "dclcomms/driver/protocol.hpp"
 #include "driver_process.hpp"
-#include "one_tick_calls.hpp"
 
 namespace dclcomms::conformance {
 
@@ -42,11 +43,12 @@ class DriverTransport final : public transport::Transport, public OneTickCaller 
                   const HarnessServices& services, const DriverProtocol& protocol);
   /// Calls the driver and carries out the answer's actions. Returns the answer (nothing if the driver failed).
   std::optional<nlohmann::json> call(nlohmann::json request);
-  void perform(const nlohmann::json& action);
-  void perform_http_request(const nlohmann::json& action);
-  void perform_livekit_join(const nlohmann::json& action);
+  /// call() for a report about an action the harness carried out.
+  void report(const driver::Report& report) { call(driver::to_json(report)); }
+  void perform(driver::Action action);
+  void perform_http_request(driver::HttpRequestAction action);
+  void perform_livekit_join(const driver::LkJoin& join);
   void driver_failed(const std::string& why);
-  transport::Status status_of(const nlohmann::json& outcome, const std::string& refused) const;
   /// Real-time drivers: picks up the events they wrote on their own, every poll period.
   void poll_unsolicited();
   std::int64_t now_ms() const;

@@ -14,7 +14,8 @@
 
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/core/manual_runtime.hpp"
-#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/offline/offline_transport.hpp"
+#include "dclcomms/registry/reference_transports.hpp"
 
 namespace dclcomms::transport {
 namespace {
@@ -72,9 +73,29 @@ std::vector<std::string> corpus_uris(const char* file) {
   return uris;
 }
 
+TEST(TransportFactory, ANewFactoryServesNothing) {
+  core::ManualRuntime runtime;
+  TransportFactory factory(TransportContext{.runtime = &runtime});
+  EXPECT_TRUE(factory.registered_types().empty());
+  const auto result = factory.create("offline:offline");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, UriErrorCode::unsupported_type);
+  EXPECT_NE(result.error().message.find("'offline' is not available here (supported: none)"), std::string::npos)
+      << result.error().message;
+}
+
+TEST(TransportFactory, RegistersEveryStandardTypeInOnePlace) {
+  core::ManualRuntime runtime;
+  TransportFactory factory(TransportContext{.runtime = &runtime});
+  registry::register_reference_transports(factory);
+  EXPECT_EQ(factory.registered_types(),
+            (std::vector<std::string>{"livekit", "offline", "signed-login", "simulator", "ws-room"}));
+}
+
 TEST(TransportFactory, CreatesOfflineTransports) {
   core::ManualRuntime runtime;
   TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
+  offline::register_offline(factory);
   auto created = factory.create("offline:offline");
   ASSERT_TRUE(created.ok()) << to_string(created.error().code) << ": " << created.error().message;
   EXPECT_EQ((*created)->type(), "offline");
@@ -84,6 +105,7 @@ TEST(TransportFactory, CreatesOfflineTransports) {
 TEST(TransportFactory, ValidButUnavailableTypesFailWithAClearMessage) {
   core::ManualRuntime runtime;
   TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
+  registry::register_reference_transports(factory);
   factory.unregister_type("offline");
   auto result = factory.create("offline:offline");
   ASSERT_FALSE(result.ok());
@@ -98,8 +120,9 @@ TEST(TransportFactory, ClientsRegisterExtraTypesWithGenericValidation) {
   factory.register_type("my-relay", [&](const TransportUri& uri, const TransportContext& ctx)
                                         -> core::Result<TransportPtr, UriError> {
     seen_params = uri.params;
-    return TransportPtr(std::make_unique<OfflineTransport>(*ctx.runtime));
+    return TransportPtr(std::make_unique<offline::OfflineTransport>(*ctx.runtime));
   });
+  offline::register_offline(factory);
   EXPECT_TRUE(factory.supports("my-relay"));
   auto created = factory.create("my-relay:anything?goes");
   ASSERT_TRUE(created.ok()) << to_string(created.error().code) << ": " << created.error().message;
@@ -111,6 +134,7 @@ TEST(TransportFactory, ClientsRegisterExtraTypesWithGenericValidation) {
 TEST(TransportFactory, RejectsEveryCorpusUriWithoutAnyIo) {
   core::ManualRuntime runtime;
   TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
+  registry::register_reference_transports(factory);  // every type's rules and maker, but no carrier
   Listener listener;
   const int threads_before = thread_count();
   std::vector<std::string> uris = corpus_uris("reject.jsonl");
@@ -122,7 +146,7 @@ TEST(TransportFactory, RejectsEveryCorpusUriWithoutAnyIo) {
   uris.push_back("livekit:ws://127.0.0.1:" + port + "?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
   for (const auto& uri : uris) {
     auto result = factory.create(uri);
-    EXPECT_FALSE(result.ok()) << uri;  // this build serves only offline
+    EXPECT_FALSE(result.ok()) << uri;  // rejected, or refused for want of a carrier
     if (!result.ok()) {
       EXPECT_FALSE(result.error().message.empty()) << uri;
     }

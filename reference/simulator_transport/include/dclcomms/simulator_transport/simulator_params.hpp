@@ -17,23 +17,7 @@
 #include "dclcomms/core/result.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
-namespace dclcomms::transport {
-
-/// Built-in network conditions the simulator can apply between the fake peers and the client.
-enum class NetworkProfile : std::uint8_t {
-  ideal,
-  lan,
-  wifi,
-  congested_venue,  // written `congested-venue`
-  mobile_handover,  // written `mobile-handover`
-  satellite,
-  lossy_5pct,  // written `lossy-5pct`
-};
-inline constexpr std::size_t network_profile_count = 7;
-/// The spelling used in connection strings, e.g. "congested-venue".
-std::string_view to_string(NetworkProfile profile);
-/// The inverse of to_string(NetworkProfile); nullopt for anything else (case-sensitive).
-std::optional<NetworkProfile> parse_network_profile(std::string_view text);
+namespace dclcomms::simulator_transport {
 
 /// What a fake peer spends its time doing; `behaviour=walker:3,idle:1` mixes them by weight.
 enum class PeerBehaviour : std::uint8_t { idle, walker, runner, chatter, emoter };
@@ -68,7 +52,8 @@ struct SimulatorParams {
   /// PRNG seed; nullopt = the caller picks one (and must print it so the run can be replayed).
   std::optional<std::uint64_t> seed;
   std::uint32_t peers = 100;  // the kernel's SimulationRoom always made 100
-  NetworkProfile profile = NetworkProfile::lan;
+  /// A weather profile of the simulator (sim::weather_profile_names(): ideal, lan, wifi, ...).
+  std::string profile = "lan";
   /// A scenario file to replay instead of a profile (mutually exclusive with `profile=`).
   std::optional<std::string> scenario_path;
   /// Orbit centre as a parcel; nullopt = the player's own position (kernel behaviour).
@@ -95,6 +80,9 @@ inline constexpr std::string_view simulator_param_keys[] = {"seed",       "peers
 /// URLSearchParams). Errors: unknown_parameter (a key not in simulator_param_keys),
 /// duplicate_parameter (a key twice), bad_parameter (a bad value, a key without '=', an empty
 /// key, a malformed query, or a combination that makes no sense, e.g. profile with scenario).
-core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view params);
+core::Result<SimulatorParams, transport::UriError> parse_simulator_params(std::string_view params);
 
-}  // namespace dclcomms::transport
+/// The type's UriValidator: parse_simulator_params() on the parameters; the string is unchanged.
+core::Result<transport::TransportUri, transport::UriError> validate_simulator_uri(transport::TransportUri uri);
+
+}  // namespace dclcomms::simulator_transport

@@ -9,19 +9,20 @@
 #include "dclcomms/core/runtime.hpp"
 #include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/transport/transport.hpp"
+#include "dclcomms/transport/transport_factory.hpp"
 
-namespace dclcomms::transport {
+namespace dclcomms::offline {
 
-class OfflineTransport final : public Transport {
+class OfflineTransport final : public transport::Transport {
  public:
   explicit OfflineTransport(core::Runtime& runtime);
   OfflineTransport(const OfflineTransport&) = delete;
   OfflineTransport& operator=(const OfflineTransport&) = delete;
 
   std::string_view type() const override { return "offline"; }
-  Status connect() override;
+  transport::Status connect() override;
   void disconnect() override;
-  Status send(std::span<const std::uint8_t> packet, const SendOptions& options) override;
+  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override;
 
   /// Packets accepted and discarded so far (a test hook that a real transport would call stats).
   std::uint64_t discarded_count() const { return discarded_count_; }
@@ -31,7 +32,10 @@ class OfflineTransport final : public Transport {
 
   State state_ = State::idle;
   std::uint64_t discarded_count_ = 0;
-  EventPoster events_;
+  transport::EventPoster events_;
 };
 
-}  // namespace dclcomms::transport
+/// Registers `offline` on `factory`: any parameters, even none, are accepted (spec §7.1).
+void register_offline(transport::TransportFactory& factory);
+
+}  // namespace dclcomms::offline

@@ -1,10 +1,12 @@
-#include "dclcomms/transport/offline_transport.hpp"
+#include "dclcomms/offline/offline_transport.hpp"
 
 #include <string>
 
 #include "dclcomms/transport/transport_limits.hpp"
 
-namespace dclcomms::transport {
+namespace dclcomms::offline {
+
+using namespace transport;  // the interface this file implements
 
 OfflineTransport::OfflineTransport(core::Runtime& runtime)
     : events_(runtime, [this](const TransportEvent& event) { emit(event); }) {}
@@ -39,4 +41,13 @@ Status OfflineTransport::send(std::span<const std::uint8_t> packet, const SendOp
   return core::Ok{};
 }
 
-}  // namespace dclcomms::transport
+void register_offline(TransportFactory& factory) {
+  factory.register_type(
+      "offline",
+      [](const TransportUri&, const TransportContext& context) -> core::Result<TransportPtr, UriError> {
+        return TransportPtr(std::make_unique<OfflineTransport>(*context.runtime));
+      },
+      [](TransportUri uri) -> core::Result<TransportUri, UriError> { return uri; });  // anything goes (spec §7.1)
+}
+
+}  // namespace dclcomms::offline
