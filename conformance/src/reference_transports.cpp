@@ -48,7 +48,7 @@ std::vector<TransportUnderTest> reference_transports() {
   return all;
 }
 
-core::Result<TransportUnderTest, std::string> find_driver(const std::string& command) { return driver_under_test(command); }
+core::Result<TransportUnderTest, ConformanceError> find_driver(const std::string& command) { return driver_under_test(command); }
 
 std::optional<TransportUnderTest> find_transport(const std::string& name) {
   for (auto& t : reference_transports()) {

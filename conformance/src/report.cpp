@@ -135,10 +135,20 @@ std::string report_json(const std::vector<RunSummary>& runs) {
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-core::Result<std::vector<RunSummary>, std::string> read_report_json(std::string_view text) {
-  using Error = core::Unexpected<std::string>;
+std::string_view to_string(ConformanceErrorCode code) {
+  switch (code) {
+    case ConformanceErrorCode::bad_argument: return "bad_argument";
+    case ConformanceErrorCode::driver_unusable: return "driver_unusable";
+    case ConformanceErrorCode::bad_report: return "bad_report";
+    case ConformanceErrorCode::shards_mismatch: return "shards_mismatch";
+  }
+  return "unknown";
+}
+
+core::Result<std::vector<RunSummary>, ConformanceError> read_report_json(std::string_view text) {
+  const auto bad_report = [](std::string message) { return core::fail(ConformanceErrorCode::bad_report, std::move(message)); };
   const auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (!doc.is_array()) return Error{"not a report.json: the top level is not an array of runs"};
+  if (!doc.is_array()) return bad_report("not a report.json: the top level is not an array of runs");
   std::vector<RunSummary> runs;
   try {
     for (const auto& run : doc) {
@@ -161,7 +171,7 @@ core::Result<std::vector<RunSummary>, std::string> read_report_json(std::string_
         for (const Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::unsupported, Verdict::nondeterministic}) {
           if (to_string(v) == verdict) r.verdict = v, known_verdict = true;
         }
-        if (!known_level || !known_verdict) return Error{"case " + r.id + ": unknown level '" + level + "' or verdict '" + verdict + "'"};
+        if (!known_level || !known_verdict) return bad_report("case " + r.id + ": unknown level '" + level + "' or verdict '" + verdict + "'");
         if (const auto cap = c.find("capability"); cap != c.end()) {
           for (const Capability k : {Capability::unreliable, Capability::targeted_sends, Capability::payload_limit, Capability::peer_joined_events,
                                      Capability::typed_send_refusals}) {
@@ -189,7 +199,7 @@ core::Result<std::vector<RunSummary>, std::string> read_report_json(std::string_
       runs.push_back(std::move(summary));
     }
   } catch (const nlohmann::json::exception& e) {
-    return Error{std::string("not a report.json: ") + e.what()};
+    return bad_report(std::string("not a report.json: ") + e.what());
   }
   return runs;
 }

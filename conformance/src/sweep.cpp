@@ -43,22 +43,22 @@ bool shows_before(const CaseResult& candidate, std::uint64_t candidate_seed, con
 
 }  // namespace
 
-core::Result<SeedRange, std::string> parse_seed_range(std::string_view text) {
+core::Result<SeedRange, ConformanceError> parse_seed_range(std::string_view text) {
   const auto dash = text.find('-');
   const auto first = parse_number(text.substr(0, dash));
   const auto last = dash == std::string_view::npos ? first : parse_number(text.substr(dash + 1));
   if (!first || !last || *last < *first) {
-    return core::Unexpected<std::string>{"seeds must be A-B with A <= B (or one seed A), got '" + std::string(text) + "'"};
+    return core::fail(ConformanceErrorCode::bad_argument, "seeds must be A-B with A <= B (or one seed A), got '" + std::string(text) + "'");
   }
   return SeedRange{*first, *last};
 }
 
-core::Result<Shard, std::string> parse_shard(std::string_view text) {
+core::Result<Shard, ConformanceError> parse_shard(std::string_view text) {
   const auto slash = text.find('/');
   const auto index = slash == std::string_view::npos ? std::nullopt : parse_number(text.substr(0, slash));
   const auto count = slash == std::string_view::npos ? std::nullopt : parse_number(text.substr(slash + 1));
   if (!index || !count || *index < 1 || *index > *count) {
-    return core::Unexpected<std::string>{"a shard is I/N with 1 <= I <= N, got '" + std::string(text) + "'"};
+    return core::fail(ConformanceErrorCode::bad_argument, "a shard is I/N with 1 <= I <= N, got '" + std::string(text) + "'");
   }
   return Shard{static_cast<std::size_t>(*index), static_cast<std::size_t>(*count)};
 }
@@ -114,9 +114,9 @@ RunSummary run_sweep(const TransportUnderTest& transport, const SweepOptions& op
   return summary;
 }
 
-core::Result<RunSummary, std::string> merge_sweeps(const std::vector<RunSummary>& shards) {
-  using Error = core::Unexpected<std::string>;
-  if (shards.empty()) return Error{"no shard to merge"};
+core::Result<RunSummary, ConformanceError> merge_sweeps(const std::vector<RunSummary>& shards) {
+  const auto mismatch = [](std::string message) { return core::fail(ConformanceErrorCode::shards_mismatch, std::move(message)); };
+  if (shards.empty()) return mismatch("no shard to merge");
   RunSummary merged;
   merged.transport = shards.front().transport;
   merged.seed = shards.front().seed;
@@ -124,15 +124,15 @@ core::Result<RunSummary, std::string> merge_sweeps(const std::vector<RunSummary>
   std::vector<bool> seen(count + 1, false);
   std::map<std::string, std::size_t> index_of;
   for (const auto& shard : shards) {
-    if (shard.transport != merged.transport) return Error{"shards of two transports: '" + merged.transport + "' and '" + shard.transport + "'"};
+    if (shard.transport != merged.transport) return mismatch("shards of two transports: '" + merged.transport + "' and '" + shard.transport + "'");
     if (shard.shard.count != count || shard.shard.index < 1 || shard.shard.index > count) {
-      return Error{"shard " + std::to_string(shard.shard.index) + "/" + std::to_string(shard.shard.count) + " of " + shard.transport +
-                   " is not one of the " + std::to_string(count) + " shards of the first"};
+      return mismatch("shard " + std::to_string(shard.shard.index) + "/" + std::to_string(shard.shard.count) + " of " + shard.transport +
+                   " is not one of the " + std::to_string(count) + " shards of the first");
     }
-    if (seen[shard.shard.index]) return Error{"shard " + std::to_string(shard.shard.index) + "/" + std::to_string(count) + " of " + shard.transport + " twice"};
+    if (seen[shard.shard.index]) return mismatch("shard " + std::to_string(shard.shard.index) + "/" + std::to_string(count) + " of " + shard.transport + " twice");
     seen[shard.shard.index] = true;
     for (const auto& r : shard.results) {
-      if (!r.sweep) return Error{"case " + r.id + " of " + shard.transport + " has no sweep counts: not a report of `conformance run --seeds`"};
+      if (!r.sweep) return mismatch("case " + r.id + " of " + shard.transport + " has no sweep counts: not a report of `conformance run --seeds`");
       const auto [it, inserted] = index_of.try_emplace(r.id, merged.results.size());
       if (inserted) {
         merged.results.push_back(r);
@@ -140,7 +140,7 @@ core::Result<RunSummary, std::string> merge_sweeps(const std::vector<RunSummary>
       }
       CaseResult& into = merged.results[it->second];
       if (into.sweep->seed_first != r.sweep->seed_first || into.sweep->seed_last != r.sweep->seed_last) {
-        return Error{"case " + r.id + ": shards of two seed ranges"};
+        return mismatch("case " + r.id + ": shards of two seed ranges");
       }
       SweepStats stats = *into.sweep;
       stats.seeds_run += r.sweep->seeds_run;
@@ -157,7 +157,7 @@ core::Result<RunSummary, std::string> merge_sweeps(const std::vector<RunSummary>
     }
   }
   for (std::size_t i = 1; i <= count; ++i) {
-    if (!seen[i]) return Error{"shard " + std::to_string(i) + "/" + std::to_string(count) + " of " + merged.transport + " is missing"};
+    if (!seen[i]) return mismatch("shard " + std::to_string(i) + "/" + std::to_string(count) + " of " + merged.transport + " is missing");
   }
   // Catalogue order, as an unsharded run lists them (ids this catalogue does not know go last).
   std::map<std::string, std::size_t> position;

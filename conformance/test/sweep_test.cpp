@@ -88,11 +88,11 @@ TEST(Sweep, TwoShardsOverTwoHundredSeedsMergedEqualTheUnshardedSweep) {
     shard.shard = {index, 2};
     // Through report.json and back, as `conformance merge` reads them.
     auto read = read_report_json(report_json({run_sweep(transport, shard)}));
-    ASSERT_TRUE(read.ok()) << read.error();
+    ASSERT_TRUE(read.ok()) << read.error().message;
     shards.push_back(read->front());
   }
   const auto merged = merge_sweeps(shards);
-  ASSERT_TRUE(merged.ok()) << merged.error();
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
   ASSERT_EQ(unsharded.results.size(), 1u);
   ASSERT_EQ(merged->results.size(), 1u);
   const auto& a = unsharded.results[0];
@@ -121,14 +121,14 @@ TEST(Sweep, MergeRefusesAnIncompleteOrMixedSetOfShards) {
   const auto one = run_sweep(transport, first);
   const auto missing = merge_sweeps({one});
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().find("shard 2/2"), std::string::npos) << missing.error();
+  EXPECT_NE(missing.error().message.find("shard 2/2"), std::string::npos) << missing.error().message;
   const auto twice = merge_sweeps({one, one});
   ASSERT_FALSE(twice.ok());
-  EXPECT_NE(twice.error().find("twice"), std::string::npos) << twice.error();
+  EXPECT_NE(twice.error().message.find("twice"), std::string::npos) << twice.error().message;
   RunSummary plain = run_catalogue(transport, RunOptions{.seed = 1, .cases_glob = "wsroom.no_echo"});
   const auto not_a_sweep = merge_sweeps({plain});
   ASSERT_FALSE(not_a_sweep.ok());
-  EXPECT_NE(not_a_sweep.error().find("--seeds"), std::string::npos) << not_a_sweep.error();
+  EXPECT_NE(not_a_sweep.error().message.find("--seeds"), std::string::npos) << not_a_sweep.error().message;
 }
 
 TEST(Sweep, SeedRangesAndShardsAreParsedStrictly) {

@@ -130,7 +130,7 @@ ExitCode run(const ConformanceOptions& options) {
   for (const auto& command : drivers) {
     auto driver = conformance::find_driver(command);
     if (!driver) {
-      report_error("conformance run", "--driver '" + command + "': " + driver.error());
+      report_error("conformance run", "--driver '" + command + "': " + driver.error().message);
       return ExitCode::bad_input;
     }
     driver_commands[transports.size()] = command;
@@ -142,7 +142,7 @@ ExitCode run(const ConformanceOptions& options) {
     auto range = conformance::parse_seed_range(options.seeds);
     auto shard = conformance::parse_shard(options.shard.empty() ? "1/1" : options.shard);
     if (!range || !shard) {
-      report_error("conformance run", !range ? "--seeds: " + range.error() : "--shard: " + shard.error());
+      report_error("conformance run", !range ? "--seeds: " + range.error().message : "--shard: " + shard.error().message);
       return ExitCode::bad_input;
     }
     sweep = conformance::SweepOptions{.seeds = *range, .shard = *shard, .cases_glob = options.cases};
@@ -217,7 +217,7 @@ ExitCode merge(const std::vector<std::string>& dirs, const std::string& report_d
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto runs = conformance::read_report_json(text);
     if (!runs) {
-      report_error("conformance merge", path.string() + ": " + runs.error());
+      report_error("conformance merge", path.string() + ": " + runs.error().message);
       return ExitCode::bad_input;
     }
     for (auto& run : *runs) {
@@ -229,7 +229,7 @@ ExitCode merge(const std::vector<std::string>& dirs, const std::string& report_d
   for (const auto& transport : order) {
     auto one = conformance::merge_sweeps(shards_of.at(transport));
     if (!one) {
-      report_error("conformance merge", one.error());
+      report_error("conformance merge", one.error().message);
       return ExitCode::bad_input;
     }
     merged.push_back(std::move(one).value());

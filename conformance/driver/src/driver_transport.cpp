@@ -95,7 +95,7 @@ std::optional<nlohmann::json> DriverTransport::call(nlohmann::json request) {
     if (alive.expired() || failed_) break;
     auto typed = driver::action_from_json(action);
     if (!typed) {
-      driver_failed("driver protocol violation: " + typed.error());
+      driver_failed("driver protocol violation: " + typed.error().message);
       break;
     }
     perform(std::move(typed).value());
@@ -264,14 +264,14 @@ OneTickResult DriverTransport::call_in_one_tick(std::span<const TransportCall> c
   return result;
 }
 
-core::Result<TransportUnderTest, std::string> driver_under_test(const std::string& command) {
+core::Result<TransportUnderTest, ConformanceError> driver_under_test(const std::string& command) {
   auto process = DriverProcess::start(command);
-  if (!process) return core::Unexpected<std::string>{"cannot start the driver: " + command};
+  if (!process) return core::fail(ConformanceErrorCode::driver_unusable, "cannot start the driver: " + command);
   // Protocol 1.1 (the `calls` request) is offered; a driver that does not answer "1.1" speaks 1.0.
   const auto hello = process->call(driver::to_json(driver::Hello{}));
-  if (!hello) return core::Unexpected<std::string>{"the driver did not answer hello: " + process->error()};
+  if (!hello) return core::fail(ConformanceErrorCode::driver_unusable, "the driver did not answer hello: " + process->error());
   auto answer = driver::hello_answer_from_json(*hello);
-  if (!answer) return core::Unexpected<std::string>{answer.error()};
+  if (!answer) return core::fail(ConformanceErrorCode::driver_unusable, answer.error().message);
   TransportUnderTest tut;
   tut.name = answer->name;
   tut.capabilities = answer->capabilities;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "dclcomms/conformance/case.hpp"
+#include "dclcomms/conformance/conformance_error.hpp"
 #include "dclcomms/transport/event_poster.hpp"
 #include "../../src/one_tick_calls.hpp"
 #include "dclcomms/driver/protocol.hpp"
@@ -70,6 +71,6 @@ class DriverTransport final : public transport::Transport, public OneTickCaller 
 
 /// Asks the driver `command` for its name and capabilities (hello) and describes it as a transport
 /// under test whose types are made by DriverTransport. Fails with a readable reason.
-core::Result<TransportUnderTest, std::string> driver_under_test(const std::string& command);
+core::Result<TransportUnderTest, ConformanceError> driver_under_test(const std::string& command);
 
 }  // namespace dclcomms::conformance

@@ -10,51 +10,53 @@
 namespace dclcomms::driver {
 namespace {
 
-using Problem = core::Unexpected<std::string>;
+using Problem = core::Unexpected<DriverError>;
+
+Problem violation(std::string message) { return Problem{DriverError{DriverErrorCode::protocol_violation, std::move(message)}}; }
 
 // Field readers: the value, the default when absent or null, or what is wrong.
-core::Result<std::int64_t, std::string> integer_field(const Json& object, const char* key, std::string_view what) {
+core::Result<std::int64_t, DriverError> integer_field(const Json& object, const char* key, std::string_view what) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::int64_t{0};
-  if (!it->is_number_integer()) return Problem{std::string(what) + ": \"" + key + "\" must be an integer, got " + it->dump()};
+  if (!it->is_number_integer()) return violation(std::string(what) + ": \"" + key + "\" must be an integer, got " + it->dump());
   return it->get<std::int64_t>();
 }
 
-core::Result<std::string, std::string> string_field(const Json& object, const char* key, std::string_view what) {
+core::Result<std::string, DriverError> string_field(const Json& object, const char* key, std::string_view what) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return Problem{std::string(what) + ": \"" + key + "\" must be a string, got " + it->dump().substr(0, 80)};
+  if (!it->is_string()) return violation(std::string(what) + ": \"" + key + "\" must be a string, got " + it->dump().substr(0, 80));
   return it->get<std::string>();
 }
 
-core::Result<std::vector<std::string>, std::string> strings_field(const Json& object, const char* key, std::string_view what) {
+core::Result<std::vector<std::string>, DriverError> strings_field(const Json& object, const char* key, std::string_view what) {
   std::vector<std::string> out;
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return out;
-  if (!it->is_array()) return Problem{std::string(what) + ": \"" + key + "\" must be an array of strings"};
+  if (!it->is_array()) return violation(std::string(what) + ": \"" + key + "\" must be an array of strings");
   for (const auto& item : *it) {
-    if (!item.is_string()) return Problem{std::string(what) + ": \"" + key + "\" must be an array of strings, has " + item.dump().substr(0, 80)};
+    if (!item.is_string()) return violation(std::string(what) + ": \"" + key + "\" must be an array of strings, has " + item.dump().substr(0, 80));
     out.push_back(item.get<std::string>());
   }
   return out;
 }
 
-core::Result<std::vector<std::uint8_t>, std::string> hex_field(const Json& object, const char* key, std::string_view what) {
+core::Result<std::vector<std::uint8_t>, DriverError> hex_field(const Json& object, const char* key, std::string_view what) {
   auto text = string_field(object, key, what);
   if (!text) return Problem{text.error()};
   auto bytes = core::from_hex(*text);
-  if (!bytes) return Problem{std::string(what) + ": \"" + key + "\" is not hex"};
+  if (!bytes) return violation(std::string(what) + ": \"" + key + "\" is not hex");
   return std::move(*bytes);
 }
 
-core::Result<transport::HttpHeaders, std::string> headers_field(const Json& object, std::string_view what) {
+core::Result<transport::HttpHeaders, DriverError> headers_field(const Json& object, std::string_view what) {
   transport::HttpHeaders headers;
   const auto it = object.find("headers");
   if (it == object.end() || it->is_null()) return headers;
-  if (!it->is_array()) return Problem{std::string(what) + ": \"headers\" must be an array of [name, value] pairs"};
+  if (!it->is_array()) return violation(std::string(what) + ": \"headers\" must be an array of [name, value] pairs");
   for (const auto& header : *it) {
     if (!header.is_array() || header.size() != 2 || !header[0].is_string() || !header[1].is_string()) {
-      return Problem{std::string(what) + ": \"headers\" must be [name, value] pairs of strings"};
+      return violation(std::string(what) + ": \"headers\" must be [name, value] pairs of strings");
     }
     headers.emplace_back(header[0].get<std::string>(), header[1].get<std::string>());
   }
@@ -69,15 +71,15 @@ Json headers_json(const transport::HttpHeaders& headers) {
 
 std::string_view kind_name(livekit::DataKind kind) { return kind == livekit::DataKind::lossy ? "lossy" : "reliable"; }
 
-core::Result<livekit::DataKind, std::string> kind_field(const Json& object, std::string_view what) {
+core::Result<livekit::DataKind, DriverError> kind_field(const Json& object, std::string_view what) {
   auto kind = string_field(object, "kind", what);
   if (!kind) return Problem{kind.error()};
   if (kind->empty() || *kind == "reliable") return livekit::DataKind::reliable;
   if (*kind == "lossy") return livekit::DataKind::lossy;
-  return Problem{std::string(what) + ": \"kind\" is \"reliable\" or \"lossy\", not \"" + kind->substr(0, 40) + "\""};
+  return violation(std::string(what) + ": \"kind\" is \"reliable\" or \"lossy\", not \"" + kind->substr(0, 40) + "\"");
 }
 
-// Unwraps a field reader's result inside a function returning Result<_, std::string>.
+// Unwraps a field reader's result inside a function returning Result<_, DriverError>.
 #define DCL_FIELD(var, expr)                   \
   auto var##_read = (expr);                    \
   if (!var##_read) return Problem{var##_read.error()}; \
@@ -210,13 +212,13 @@ Json to_json(const HelloAnswer& answer) {
   return out;
 }
 
-core::Result<HelloAnswer, std::string> hello_answer_from_json(const Json& answer) {
-  if (!answer.is_object() || !answer.value("ok", false)) return Problem{"the driver refused hello"};
+core::Result<HelloAnswer, DriverError> hello_answer_from_json(const Json& answer) {
+  if (!answer.is_object() || !answer.value("ok", false)) return violation("the driver refused hello");
   HelloAnswer out;
   DCL_FIELD(name, string_field(answer, "name", "hello"));
   out.name = name.empty() ? "driver" : name;
   const Json caps = answer.value("capabilities", Json::object());
-  if (!caps.is_object()) return Problem{"hello: capabilities must be an object"};
+  if (!caps.is_object()) return violation("hello: capabilities must be an object");
   DCL_FIELD(types, strings_field(caps, "types", "hello capabilities"));
   out.capabilities.types = std::set<std::string>(types.begin(), types.end());
   const auto flag = [&caps](const char* key, bool absent) { return caps.contains(key) && caps[key].is_boolean() ? caps[key].get<bool>() : absent; };
@@ -229,7 +231,7 @@ core::Result<HelloAnswer, std::string> hello_answer_from_json(const Json& answer
     } else if (limit->is_number_unsigned()) {
       out.capabilities.payload_bytes_max = limit->get<std::size_t>();
     } else {
-      return Problem{"hello: capabilities.payload_bytes_max must be a non-negative integer or null, got " + limit->dump()};
+      return violation("hello: capabilities.payload_bytes_max must be a non-negative integer or null, got " + limit->dump());
     }
   }
   out.capabilities.virtual_time = flag("virtual_time", true);
@@ -238,7 +240,7 @@ core::Result<HelloAnswer, std::string> hello_answer_from_json(const Json& answer
   out.capabilities.typed_send_refusals = flag("typed_send_refusals", true);
   const Json spoken = answer.value("protocol", Json(protocol_1_0));
   if (spoken != protocol_1_0 && spoken != protocol_1_1) {
-    return Problem{"hello: protocol must be \"1.0\" or \"1.1\" (the harness offered 1.1), got " + spoken.dump()};
+    return violation("hello: protocol must be \"1.0\" or \"1.1\" (the harness offered 1.1), got " + spoken.dump());
   }
   out.protocol = spoken.get<std::string>();
   return out;
@@ -257,14 +259,14 @@ Json to_json(const Create& create) {
   return {{"cmd", "create"}, {"uri", create.uri}, {"identity", identity}, {"now_ms", 0}, {"unix_ms", create.unix_ms}};
 }
 
-core::Result<std::optional<transport::SigningIdentity>, std::string> identity_from_json(const Json& create_request) {
+core::Result<std::optional<transport::SigningIdentity>, DriverError> identity_from_json(const Json& create_request) {
   const Json identity = create_request.value("identity", Json());
   if (!identity.is_object()) return std::optional<transport::SigningIdentity>{};
   const Json chain = identity.value("base_chain", Json::array());
   const Json key = identity.value("ephemeral_key", Json(""));
-  if (!key.is_string()) return Problem{"bad identity: ephemeral_key must be a string"};
+  if (!key.is_string()) return Problem{DriverError{DriverErrorCode::bad_identity, "bad identity: ephemeral_key must be a string"}};
   auto parts = identity::signing_identity_from_parts(chain.dump(), key.get<std::string>());
-  if (!parts) return Problem{"bad identity: " + parts.error().message};
+  if (!parts) return Problem{DriverError{DriverErrorCode::bad_identity, "bad identity: " + parts.error().message}};
   return std::optional<transport::SigningIdentity>{std::move(parts).value()};
 }
 
@@ -314,9 +316,9 @@ std::optional<Json> serve_transport_call(transport::Transport& transport, const 
   }
   if (cmd != "send") return std::nullopt;
   const auto bytes = hex_field(request, "packet_hex", "send");
-  if (!bytes) return refused("protocol_error", bytes.error());
+  if (!bytes) return refused("protocol_error", bytes.error().message);
   const auto targets = strings_field(request, "targets", "send");
-  if (!targets) return refused("protocol_error", targets.error());
+  if (!targets) return refused("protocol_error", targets.error().message);
   transport::SendOptions options;
   options.reliability = request.value("reliable", Json(true)) == Json(false) ? transport::Reliability::unreliable : transport::Reliability::reliable;
   options.targets = *targets;
@@ -347,8 +349,8 @@ Json to_json(const Action& action) {
   return std::visit(Printer{}, action);
 }
 
-core::Result<Action, std::string> action_from_json(const Json& action) {
-  if (!action.is_object()) return Problem{"an action must be an object, got " + action.dump().substr(0, 80)};
+core::Result<Action, DriverError> action_from_json(const Json& action) {
+  if (!action.is_object()) return violation("an action must be an object, got " + action.dump().substr(0, 80));
   DCL_FIELD(what, string_field(action, "do", "action"));
   if (what == "ws_open") {
     DCL_FIELD(stream, integer_field(action, "stream", what));
@@ -369,7 +371,7 @@ core::Result<Action, std::string> action_from_json(const Json& action) {
   if (what == "set_timer") {
     const auto at = action.find("at_ms");
     if (at == action.end() || at->is_null()) return Action{SetTimer{}};
-    if (!at->is_number_integer()) return Problem{"set_timer: \"at_ms\" must be an integer or null, got " + at->dump()};
+    if (!at->is_number_integer()) return violation("set_timer: \"at_ms\" must be an integer or null, got " + at->dump());
     return Action{SetTimer{at->get<std::int64_t>()}};
   }
   if (what == "http_request") {
@@ -399,15 +401,23 @@ core::Result<Action, std::string> action_from_json(const Json& action) {
   }
   if (what == "event") {
     auto event = event_from_json(action.value("event", Json::object()));
-    if (!event) return Problem{"event: \"event\" is not one of the six transport events: " + action.value("event", Json()).dump().substr(0, 120)};
+    if (!event) return violation("event: \"event\" is not one of the six transport events: " + action.value("event", Json()).dump().substr(0, 120));
     return Action{EmitEvent{std::move(*event)}};
   }
-  return Problem{"unknown action \"" + what.substr(0, 40) + "\" (docs/driver-protocol.md lists ws_open, ws_send, ws_close, set_timer, "
-                 "http_request, lk_join, lk_publish, lk_leave, event)"};
+  return violation("unknown action \"" + what.substr(0, 40) + "\" (docs/driver-protocol.md lists ws_open, ws_send, ws_close, set_timer, "
+                 "http_request, lk_join, lk_publish, lk_leave, event)");
 }
 
 bool is_io(const Action& action) {
   return !std::holds_alternative<SetTimer>(action) && !std::holds_alternative<EmitEvent>(action);
+}
+
+std::string_view to_string(DriverErrorCode code) {
+  switch (code) {
+    case DriverErrorCode::protocol_violation: return "protocol_violation";
+    case DriverErrorCode::bad_identity: return "bad_identity";
+  }
+  return "unknown";
 }
 
 std::string_view action_name(const Action& action) {
@@ -445,8 +455,8 @@ Json to_json(const Report& report) {
   return std::visit(Printer{}, report);
 }
 
-std::optional<core::Result<Report, std::string>> report_from_json(const Json& request) {
-  using Out = core::Result<Report, std::string>;
+std::optional<core::Result<Report, DriverError>> report_from_json(const Json& request) {
+  using Out = core::Result<Report, DriverError>;
   const std::string cmd = request.is_object() && request.value("cmd", Json()).is_string() ? request.value("cmd", "") : "";
   const auto parse = [&]() -> Out {
     if (cmd == "timer") return Report{TimerFired{}};
@@ -470,7 +480,7 @@ std::optional<core::Result<Report, std::string>> report_from_json(const Json& re
       DCL_FIELD(status, integer_field(request, "status", cmd));
       DCL_FIELD(headers, headers_field(request, cmd));
       DCL_FIELD(body, string_field(request, "body", cmd));
-      if (status < 0 || status > 999) return Problem{"http_response: \"status\" must be an HTTP status, got " + std::to_string(status)};
+      if (status < 0 || status > 999) return violation("http_response: \"status\" must be an HTTP status, got " + std::to_string(status));
       return Report{HttpResponse{id, transport::HttpResult{static_cast<unsigned>(status), std::move(headers), std::move(body)}}};
     }
     if (cmd == "http_failed") {

@@ -45,7 +45,7 @@ Json RealTimeDriver::dispatch(const Json& request) {
 
 Json RealTimeDriver::create(const Json& request) {
   auto identity = identity_from_json(request);
-  if (!identity) return refused("denied", identity.error());
+  if (!identity) return refused("denied", identity.error().message);
   transport::TransportContext context{.runtime = &runtime_};
   context.identity = std::move(identity).value();
   context.websocket = carriers::make_websocket_connector(runtime_);

@@ -95,7 +95,7 @@ Json VirtualTimeDriver::dispatch(const Json& request) {
   if (!transport_) return refused("not_connected", "create first");
   if (auto answer = serve_transport_call(*transport_, request)) return *answer;
   if (auto report = report_from_json(request)) {
-    if (!*report) return refused("protocol_error", report->error());
+    if (!*report) return refused("protocol_error", report->error().message);
     return handle_report(**report);
   }
   return refused("protocol_error", "unknown command '" + cmd.substr(0, 40) + "'");
@@ -161,7 +161,7 @@ Json VirtualTimeDriver::create(const Json& request) {
   const Json unix_ms = request.value("unix_ms", Json(0));
   unix_ms_at_zero_ = unix_ms.is_number_integer() ? unix_ms.get<std::int64_t>() : 0;
   auto identity = identity_from_json(request);
-  if (!identity) return refused("denied", identity.error());
+  if (!identity) return refused("denied", identity.error().message);
   const auto act = [this](Action action) { this->act(std::move(action)); };
 
   transport::TransportContext context{.runtime = &runtime_};

@@ -148,32 +148,33 @@ std::optional<TokenErrorCode> token_error_code_from_string(std::string_view name
   return std::nullopt;
 }
 
-std::optional<std::string> jwt_shape_problem(std::string_view token) {
+std::optional<TokenError> jwt_shape_problem(std::string_view token) {
+  const auto malformed = [](std::string message) { return TokenError{TokenErrorCode::malformed, std::move(message)}; };
   const std::size_t first_dot = token.find('.');
   const std::size_t second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
   if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos) {
     const auto segments = std::count(token.begin(), token.end(), '.') + 1;
-    return "it has " + std::to_string(segments) + (segments == 1 ? " segment" : " segments") +
-           ", a JWT has 3 '.'-separated segments (header.payload.signature)";
+    return malformed("it has " + std::to_string(segments) + (segments == 1 ? " segment" : " segments") +
+                     ", a JWT has 3 '.'-separated segments (header.payload.signature)");
   }
   const Segments segments = split_segments(token);
   const std::array<std::string_view, 3> parts = {segments.header, segments.payload, segments.signature};
   constexpr std::array<std::string_view, 3> names = {"header", "payload", "signature"};
   for (std::size_t i = 0; i < 3; ++i) {
-    if (parts[i].empty()) return "its " + std::string(names[i]) + " segment is empty";
+    if (parts[i].empty()) return malformed("its " + std::string(names[i]) + " segment is empty");
     // Four characters carry three bytes; a lone trailing character carries no whole byte.
     if (!std::all_of(parts[i].begin(), parts[i].end(), is_base64url) || parts[i].size() % 4 == 1) {
-      return "its " + std::string(names[i]) + " segment is not base64url (A-Z a-z 0-9 - _, no padding)";
+      return malformed("its " + std::string(names[i]) + " segment is not base64url (A-Z a-z 0-9 - _, no padding)");
     }
   }
   for (std::size_t i = 0; i < 2; ++i) {
     const std::string text = jwt::base64_uri_decode(parts[i].data(), parts[i].size());
     const auto json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded() || !json.is_object()) return "its " + std::string(names[i]) + " is not a JSON object";
+    if (json.is_discarded() || !json.is_object()) return malformed("its " + std::string(names[i]) + " is not a JSON object");
     if (i == 0) {
       const auto alg = json.find("alg");
       if (alg == json.end() || !alg->is_string() || alg->get_ref<const std::string&>().empty()) {
-        return std::string("its header has no \"alg\"");
+        return TokenError{TokenErrorCode::bad_header, "its header has no \"alg\""};
       }
     }
   }
@@ -181,7 +182,7 @@ std::optional<std::string> jwt_shape_problem(std::string_view token) {
 }
 
 core::Result<LivekitClaims, TokenError> decode_livekit_token(std::string_view token) {
-  if (auto problem = jwt_shape_problem(token)) return core::fail(TokenErrorCode::malformed, "the token: " + *problem);
+  if (auto problem = jwt_shape_problem(token)) return core::fail(problem->code, "the token: " + problem->message);
   const Segments segments = split_segments(token);
   auto header = decode_object(segments.header, "header");
   if (!header) return core::Unexpected<TokenError>{header.error()};

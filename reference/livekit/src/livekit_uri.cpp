@@ -43,7 +43,7 @@ core::Result<LivekitUri, transport::UriError> parse_livekit_uri(const transport:
                       "access_token is empty in the livekit URL; expected access_token=<JWT>");
   }
   if (auto problem = jwt_shape_problem(uri.access_token)) {
-    return core::fail(transport::UriErrorCode::bad_token, "access_token is not a well-formed JWT: " + *problem);
+    return core::fail(transport::UriErrorCode::bad_token, "access_token is not a well-formed JWT: " + problem->message);
   }
   parts.query = std::move(others);
   uri.endpoint = checked->origin + checked->encoded_path;  // what the SDK connects to; the token goes apart

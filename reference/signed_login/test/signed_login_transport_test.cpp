@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "dclcomms/core/manual_runtime.hpp"
+#include "dclcomms/offline/offline_transport.hpp"
 #include "dclcomms/signed_login/signed_login_endpoint.hpp"
 #include "signed_login_test_support.hpp"
 
@@ -41,6 +42,7 @@ struct Fixture : ::testing::Test {
     context.unix_ms_now = [] { return testing::now_ms; };
     factory_ = std::make_unique<transport::TransportFactory>(context);
     register_signed_login(*factory_);
+    offline::register_offline(*factory_);  // what the endpoint of some tests names
     factory_out = factory_.get();
     auto created = factory_->create("signed-login:https://worlds.example.org/worlds/boedo.dcl.eth/comms");
     EXPECT_TRUE(created.ok());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dclcomms/conformance/case.hpp"
+#include "dclcomms/conformance/conformance_error.hpp"
 #include "dclcomms/core/result.hpp"
 
 namespace dclcomms::conformance {
@@ -32,6 +33,6 @@ std::optional<TransportUnderTest> find_transport(const std::string& name);
 
 /// An out-of-process transport: a driver command (docs/driver-protocol.md), asked for its name and
 /// capabilities. Fails with a readable reason.
-core::Result<TransportUnderTest, std::string> find_driver(const std::string& command);
+core::Result<TransportUnderTest, ConformanceError> find_driver(const std::string& command);
 
 }  // namespace dclcomms::conformance

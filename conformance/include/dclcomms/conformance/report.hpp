@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dclcomms/conformance/conformance_error.hpp"
 #include "dclcomms/core/result.hpp"
 
 #include "dclcomms/conformance/runner.hpp"
@@ -16,7 +17,7 @@ namespace dclcomms::conformance {
 std::string report_json(const std::vector<RunSummary>& runs);
 /// The runs a report.json holds, as report_json wrote them (for `conformance merge`); fails with
 /// what is wrong with the text.
-core::Result<std::vector<RunSummary>, std::string> read_report_json(std::string_view text);
+core::Result<std::vector<RunSummary>, ConformanceError> read_report_json(std::string_view text);
 std::string report_junit(const std::vector<RunSummary>& runs);
 std::string report_html(const std::vector<RunSummary>& runs);
 

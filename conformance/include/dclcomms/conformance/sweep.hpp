@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dclcomms/conformance/runner.hpp"
+#include "dclcomms/conformance/conformance_error.hpp"
 #include "dclcomms/core/result.hpp"
 
 namespace dclcomms::conformance {
@@ -27,9 +28,9 @@ struct SeedRange {
 using Shard = RunSummary::ShardOf;  // index 1-based, of count
 
 /// "A-B" (inclusive, A <= B) or "A".
-core::Result<SeedRange, std::string> parse_seed_range(std::string_view text);
+core::Result<SeedRange, ConformanceError> parse_seed_range(std::string_view text);
 /// "I/N" with 1 <= I <= N.
-core::Result<Shard, std::string> parse_shard(std::string_view text);
+core::Result<Shard, ConformanceError> parse_shard(std::string_view text);
 
 struct SweepOptions {
   SeedRange seeds;
@@ -53,6 +54,6 @@ RunSummary run_sweep(const TransportUnderTest& transport, const SweepOptions& op
 /// Shards of one transport's sweep back into one run, as if it had run unsharded: per case the
 /// seeds run add up, the failing seeds join, and the result shown is the first failing seed's.
 /// Fails when the shards are not of the same transport and range.
-core::Result<RunSummary, std::string> merge_sweeps(const std::vector<RunSummary>& shards);
+core::Result<RunSummary, ConformanceError> merge_sweeps(const std::vector<RunSummary>& shards);
 
 }  // namespace dclcomms::conformance

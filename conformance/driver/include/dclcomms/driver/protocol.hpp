@@ -25,6 +25,14 @@ namespace dclcomms::driver {
 
 using Json = nlohmann::json;
 
+/// What is wrong with a message (the message says which field and how).
+enum class DriverErrorCode : std::uint8_t {
+  protocol_violation,  // not what docs/driver-protocol.schema.json allows
+  bad_identity,        // a create's identity that cannot sign (its chain or key does not parse)
+};
+std::string_view to_string(DriverErrorCode code);
+using DriverError = core::Error<DriverErrorCode>;
+
 /// Protocol versions: 1.0, and 1.1 (adds `calls`, several transport calls in one request).
 inline constexpr char protocol_1_0[] = "1.0";
 inline constexpr char protocol_1_1[] = "1.1";
@@ -65,7 +73,7 @@ Json to_json(const Hello& hello);
 Json to_json(const HelloAnswer& answer);  // an ok() answer
 /// A driver's hello answer, or what is wrong with it. Capability fields added after 1.0 default to
 /// what every driver was held to before them.
-core::Result<HelloAnswer, std::string> hello_answer_from_json(const Json& answer);
+core::Result<HelloAnswer, DriverError> hello_answer_from_json(const Json& answer);
 
 // ---------------------------------------------------------------------------------------------
 // create, and the transport calls (connect, send, disconnect, and 1.1's calls)
@@ -77,7 +85,7 @@ struct Create {
 };
 Json to_json(const Create& create);
 /// The create request's identity (none when absent or null), or why it is unusable.
-core::Result<std::optional<transport::SigningIdentity>, std::string> identity_from_json(const Json& create_request);
+core::Result<std::optional<transport::SigningIdentity>, DriverError> identity_from_json(const Json& create_request);
 
 struct Connect {};
 struct Disconnect {};
@@ -139,7 +147,7 @@ using Action = std::variant<WsOpen, WsSend, WsClose, SetTimer, HttpRequestAction
 Json to_json(const Action& action);
 /// An action from a driver's answer, or what is wrong with it (unknown "do", a field of the wrong
 /// type, hex that is not hex).
-core::Result<Action, std::string> action_from_json(const Json& action);
+core::Result<Action, DriverError> action_from_json(const Json& action);
 /// Whether the action is I/O (a socket, an HTTP request, a LiveKit session): none may come before
 /// connect() (docs/driver-protocol.md, create).
 bool is_io(const Action& action);
@@ -199,7 +207,7 @@ using Report = std::variant<TimerFired, WsOpened, WsFrame, WsClosed, HttpRespons
 Json to_json(const Report& report);
 /// Nothing when the request is not a report (hello, create, a transport call); otherwise the typed
 /// report or what is wrong with it.
-std::optional<core::Result<Report, std::string>> report_from_json(const Json& request);
+std::optional<core::Result<Report, DriverError>> report_from_json(const Json& request);
 
 /// A request that is not a JSON object: the answer the protocol prescribes.
 Json not_an_object_answer();

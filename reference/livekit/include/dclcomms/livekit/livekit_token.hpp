@@ -90,10 +90,11 @@ struct TokenCheck {
 
 /// The shape of a JWS compact serialisation (RFC 7515 §7.1) as LiveKit tokens have it: three
 /// non-empty base64url segments (no padding), a JSON-object header with a non-empty string "alg",
-/// a JSON-object payload. Null when `token` has that shape; otherwise what is wrong, for a message.
-/// Never quotes the token: it is a credential and messages end up in logs. The project's one JWT
-/// shape check: connection strings (livekit_uri) and decode_livekit_token() both use it.
-std::optional<std::string> jwt_shape_problem(std::string_view token);
+/// a JSON-object payload. Null when `token` has that shape; otherwise what is wrong (`code`:
+/// malformed, or bad_header for a missing "alg") with a message that never quotes the token (a
+/// credential; messages end up in logs). The project's one JWT shape check: connection strings
+/// (livekit_uri) and decode_livekit_token() both use it.
+std::optional<TokenError> jwt_shape_problem(std::string_view token);
 
 /// Structure only: three base64url segments (no padding), a JSON-object header with alg HS256
 /// (typ JWT if present), a JSON-object payload whose known claims have the right types. No
