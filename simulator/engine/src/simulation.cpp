@@ -81,8 +81,14 @@ HostState Simulation::host_state(HostId id) const { return host(id).state; }
 
 core::Runtime& Simulation::runtime(HostId id) { return *host(id).runtime; }
 
-void Simulation::set_handlers(HostId id, HostHandlers handlers) {
-  host(id).handlers = std::move(handlers);
+void Simulation::set_handlers(HostId id, Port port, HostHandlers handlers) {
+  host(id).handlers[port] = std::move(handlers);
+}
+
+const HostHandlers* Simulation::handlers(HostId id, Port port) const {
+  const auto& by_port = host(id).handlers;
+  const auto found = by_port.find(port);
+  return found == by_port.end() ? nullptr : &found->second;
 }
 
 Link* Simulation::link(HostId from, HostId to) {
@@ -218,7 +224,7 @@ std::uint64_t Simulation::run_until(core::TimePoint end, std::uint64_t every_eve
 
 // --- Datagrams --------------------------------------------------------------------------------
 
-void Simulation::send_datagram(HostId from, HostId to, Bytes payload) {
+void Simulation::send_datagram(HostId from, HostId to, Bytes payload, Port port) {
   DCL_ASSERT(from != to);
   const std::uint64_t id = next_datagram_id_++;
   const std::uint64_t size = payload.size();
@@ -239,14 +245,14 @@ void Simulation::send_datagram(HostId from, HostId to, Bytes payload) {
   if (!loss.empty()) return drop(loss);
   auto shared = std::make_shared<const Bytes>(std::move(payload));
   const bool duplicate = path->chance(path->faults().duplication);
-  transmit_datagram_copy(from, to, id, shared, *departure);
+  transmit_datagram_copy(from, to, port, id, shared, *departure);
   if (duplicate) {
     trace(TraceKind::duplicate, Carrier::datagram, from, to, id, size, {});
-    transmit_datagram_copy(from, to, id, shared, *departure);
+    transmit_datagram_copy(from, to, port, id, shared, *departure);
   }
 }
 
-void Simulation::transmit_datagram_copy(HostId from, HostId to, std::uint64_t id,
+void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
                                         std::shared_ptr<const Bytes> payload,
                                         core::TimePoint departure) {
   Link* path = link(from, to);
@@ -265,26 +271,26 @@ void Simulation::transmit_datagram_copy(HostId from, HostId to, std::uint64_t id
     copy = std::move(flipped);
   }
   queue_.schedule(departure + delay,
-                  [this, from, to, id, copy]() { arrive_datagram(from, to, id, copy); });
+                  [this, from, to, port, id, copy]() { arrive_datagram(from, to, port, id, copy); });
 }
 
-void Simulation::arrive_datagram(HostId from, HostId to, std::uint64_t id,
+void Simulation::arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id,
                                  std::shared_ptr<const Bytes> payload) {
   const auto drop = [&](std::string_view reason) {
     ++stats_.datagrams_dropped;
     trace(TraceKind::drop, Carrier::datagram, from, to, id, payload->size(), reason);
   };
   if (is_blocked(from, to)) return drop("partitioned");
-  std::function<void()> later = [this, from, to, id, payload]() { arrive_datagram(from, to, id, payload); };
+  std::function<void()> later = [this, from, to, port, id, payload]() { arrive_datagram(from, to, port, id, payload); };
   bool overflow = false;
   if (hold_arrival(from, to, later, overflow)) return;
   if (overflow) return drop("held_overflow");
   if (host(to).state == HostState::down) return drop("host_down");
-  run_on_host(to, host(to).epoch, [this, from, to, id, payload]() {
+  run_on_host(to, host(to).epoch, [this, from, to, port, id, payload]() {
     ++stats_.datagrams_delivered;
     trace(TraceKind::deliver, Carrier::datagram, from, to, id, payload->size(), {});
-    const auto& handler = host(to).handlers.datagram;
-    if (handler) handler(from, std::span<const std::uint8_t>(*payload));
+    const auto* on_port = handlers(to, port);
+    if (on_port && on_port->datagram) on_port->datagram(from, std::span<const std::uint8_t>(*payload));
   });
 }
 
@@ -384,10 +390,18 @@ void Simulation::restart(HostId id) {
   entry.state = HostState::up;
   ++entry.epoch;  // anything scheduled for the host while it was down belongs to no boot
   trace_fault("restart", entry.name);
-  if (entry.handlers.restarted) {
+  // One event for the whole boot, as with a single handler slot; each port's software in turn.
+  bool any_restarted = false;
+  for (const auto& [port, on_port] : entry.handlers) any_restarted = any_restarted || bool(on_port.restarted);
+  if (any_restarted) {
     schedule_on_host(now_, id, [this, id]() {
-      const auto& handler = host(id).handlers.restarted;
-      if (handler) handler();
+      std::vector<Port> ports;
+      for (const auto& [port, on_port] : host(id).handlers) ports.push_back(port);
+      // Looked up again per port: a restarted handler may replace handlers.
+      for (const Port port : ports) {
+        const auto* on_port = handlers(id, port);
+        if (on_port && on_port->restarted) on_port->restarted();
+      }
     });
   }
 }
@@ -420,7 +434,7 @@ void Simulation::resume(HostId id) {
 
 bool Simulation::is_stream_open(StreamId id) const { return streams_.count(id) == 1; }
 
-core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId to) {
+core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId to, Port port) {
   DCL_ASSERT(from != to);
   if (host(from).state == HostState::down) {
     return core::fail(StreamErrorCode::host_down, "cannot open a stream from a crashed host");
@@ -436,17 +450,18 @@ core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId 
   const StreamId id = next_stream_id_++;
   Stream& stream = streams_[id];
   stream.id = id;
+  stream.port = port;
   stream.ends[0] = from;
   stream.ends[1] = to;
   trace(TraceKind::stream_open, Carrier::stream, from, to, std::uint64_t{id} << 32, 0, {});
   const core::Duration latency = link(from, to)->faults().latency;
-  queue_.schedule(now_ + latency, [this, id, to, from]() {
+  queue_.schedule(now_ + latency, [this, id, to, from, port]() {
     if (!is_stream_open(id)) return;
     // Nobody answers at a crashed host: the opener learns it as a reset.
     if (host(to).state == HostState::down) return reset_stream(id, to, "peer_down");
-    run_on_host(to, host(to).epoch, [this, id, to, from]() {
-      const auto& handler = host(to).handlers.stream_opened;
-      if (handler && is_stream_open(id)) handler(id, from);
+    run_on_host(to, host(to).epoch, [this, id, to, from, port]() {
+      const auto* on_port = handlers(to, port);
+      if (on_port && on_port->stream_opened && is_stream_open(id)) on_port->stream_opened(id, from);
     });
   });
   return id;
@@ -596,11 +611,12 @@ void Simulation::complete_message(const Message& message) {
     const HostId from = message.from;
     const HostId to = message.to;
     const StreamId id = stream.id;
-    run_on_host(to, host(to).epoch, [this, from, to, id, trace_id, payload]() {
+    const Port port = stream.port;
+    run_on_host(to, host(to).epoch, [this, from, to, port, id, trace_id, payload]() {
       ++stats_.messages_delivered;
       trace(TraceKind::deliver, Carrier::stream, from, to, trace_id, payload->size(), {});
-      const auto& handler = host(to).handlers.message;
-      if (handler) handler(id, from, std::span<const std::uint8_t>(*payload));
+      const auto* on_port = handlers(to, port);
+      if (on_port && on_port->message) on_port->message(id, from, std::span<const std::uint8_t>(*payload));
     });
   }
 }
@@ -610,15 +626,16 @@ void Simulation::reset_stream(StreamId id, HostId crashed, std::string_view why)
   DCL_ASSERT(found != streams_.end());
   const Stream& stream = found->second;
   const HostId peer = stream.ends[0] == crashed ? stream.ends[1] : stream.ends[0];
+  const Port port = stream.port;
   const std::uint32_t undelivered =
       stream.directions[0].undelivered + stream.directions[1].undelivered;
   streams_.erase(found);
   trace(TraceKind::stream_reset, Carrier::stream, crashed, peer, std::uint64_t{id} << 32, 0,
         std::string(why) + " undelivered=" + std::to_string(undelivered));
   const core::Duration latency = link(crashed, peer)->faults().latency;
-  schedule_on_host(now_ + latency, peer, [this, id, peer, crashed]() {
-    const auto& handler = host(peer).handlers.stream_reset;
-    if (handler) handler(id, crashed);
+  schedule_on_host(now_ + latency, peer, [this, id, peer, crashed, port]() {
+    const auto* on_port = handlers(peer, port);
+    if (on_port && on_port->stream_reset) on_port->stream_reset(id, crashed);
   });
 }
 

@@ -18,7 +18,7 @@ struct Simulation::Host {
   HostClock clock;
   HostState state = HostState::up;
   std::uint64_t epoch = 0;  // bumped by crash: work scheduled under an older epoch is void
-  HostHandlers handlers;
+  std::map<Port, HostHandlers> handlers;  // by port; ordered so restarts run in port order
   // Work that came due while paused (or behind such work), run in order after resume. Bounded by
   // SimulationConfig::held_deliveries_max. Keyed by event id so HostRuntime::cancel can find it.
   std::deque<std::pair<EventId, std::function<void()>>> held;
@@ -33,6 +33,7 @@ struct Simulation::Stream {
     std::map<std::uint32_t, std::shared_ptr<const Bytes>> arrived;  // waiting for a gap to fill
   };
   StreamId id = 0;
+  Port port = 0;  // whose handlers get its events, at both ends
   HostId ends[2] = {0, 0};
   Direction directions[2];
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -49,6 +50,53 @@ struct Pair {
   std::vector<std::uint32_t> messages;
   int resets = 0;
 };
+
+// Two services on one host: each port's handlers see only the streams and datagrams sent to that
+// port, replies on a stream reach the opener's handlers of the same port, and a reset is reported
+// on the stream's port only.
+TEST(Simulation, PortsShareAHostWithoutSeeingEachOther) {
+  Simulation sim(SimulationConfig{.seed = 1});
+  const HostId client = sim.add_host("client");
+  const HostId server = sim.add_host("server");
+  sim.connect(client, server, LinkFaults{});
+  constexpr Port web = 80;
+  constexpr Port other = 7880;
+  std::vector<std::string> seen;
+  const auto record = [&seen](std::string host_and_port) {
+    HostHandlers handlers;
+    handlers.datagram = [&seen, host_and_port](HostId, std::span<const std::uint8_t> p) {
+      seen.push_back(host_and_port + " datagram " + std::to_string(value_of(p)));
+    };
+    handlers.message = [&seen, host_and_port](StreamId, HostId, std::span<const std::uint8_t> p) {
+      seen.push_back(host_and_port + " message " + std::to_string(value_of(p)));
+    };
+    handlers.stream_opened = [&seen, host_and_port](StreamId, HostId) { seen.push_back(host_and_port + " opened"); };
+    handlers.stream_reset = [&seen, host_and_port](StreamId, HostId) { seen.push_back(host_and_port + " reset"); };
+    return handlers;
+  };
+  sim.set_handlers(server, web, record("server:80"));
+  sim.set_handlers(server, other, record("server:7880"));
+  sim.set_handlers(client, web, record("client:80"));
+  sim.set_handlers(client, other, record("client:7880"));
+
+  const auto to_web = sim.open_stream(client, server, web);
+  ASSERT_TRUE(to_web);
+  ASSERT_TRUE(sim.send_message(*to_web, client, bytes_of(1)));
+  sim.send_datagram(client, server, bytes_of(2), other);
+  sim.send_datagram(client, server, bytes_of(3));  // port 0: nobody listens there
+  sim.run_until(at(1s));
+  ASSERT_TRUE(sim.send_message(*to_web, server, bytes_of(4)));
+  sim.run_until(at(2s));
+  const auto to_other = sim.open_stream(server, client, other);
+  ASSERT_TRUE(to_other);
+  sim.run_until(at(3s));
+  sim.crash(server);
+  sim.run_until(at(4s));
+
+  EXPECT_EQ(seen, (std::vector<std::string>{"server:80 opened", "server:80 message 1", "server:7880 datagram 2",
+                                            "client:80 message 4", "client:7880 opened", "client:80 reset",
+                                            "client:7880 reset"}));
+}
 
 TEST(Simulation, DatagramArrivesAfterLatency) {
   LinkFaults faults;

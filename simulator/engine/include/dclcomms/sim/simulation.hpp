@@ -40,6 +40,11 @@ namespace dclcomms::sim {
 using HostId = std::uint32_t;
 using StreamId = std::uint32_t;
 using Bytes = std::vector<std::uint8_t>;
+/// Which of a host's services a stream or datagram is for, as a TCP/UDP port is: software on a host
+/// registers handlers per port, so several carriers (each with a port of its own) share one host. A
+/// stream keeps the port it was opened to at both of its ends. Ports are not traced: they choose a
+/// handler and change nothing else. Port 0 is what the calls without a port use.
+using Port = std::uint16_t;
 
 struct SimulationConfig {
   std::uint64_t seed = 0;
@@ -67,7 +72,7 @@ enum class StreamErrorCode : std::uint8_t {
 std::string_view to_string(StreamErrorCode code);
 using StreamError = core::Error<StreamErrorCode>;
 
-/// Application callbacks of one host. All optional. They run inside the simulation's event loop;
+/// Application callbacks of one host on one port. All optional. They run inside the simulation's event loop;
 /// they may call back into the Simulation (send, schedule), never re-entrantly.
 struct HostHandlers {
   std::function<void(HostId from, std::span<const std::uint8_t> payload)> datagram;
@@ -112,17 +117,22 @@ class Simulation {
   bool has_link(HostId from, HostId to) const;
   const LinkFaults& link_faults(HostId from, HostId to) const;
 
-  void set_handlers(HostId host, HostHandlers handlers);
+  /// The callbacks of `host` for streams and datagrams to `port` (replacing the port's previous
+  /// ones; `{}` clears them). Events for a port without handlers are delivered (and traced) as
+  /// before and then ignored. `restarted` runs for every port that has one, in port order.
+  void set_handlers(HostId host, HostHandlers handlers) { set_handlers(host, Port{0}, std::move(handlers)); }
+  void set_handlers(HostId host, Port port, HostHandlers handlers);
 
   // --- Carriers -------------------------------------------------------------------------------
   /// Sends one datagram. Never fails from the sender's view: every loss is a traced drop.
-  void send_datagram(HostId from, HostId to, Bytes payload);
+  void send_datagram(HostId from, HostId to, Bytes payload, Port port = 0);
 
   /// Opens a reliable bidirectional stream; the peer's stream_opened handler runs after one-way
   /// latency. Messages may be sent at once (they queue behind the open, as in TCP fast open).
   /// If the peer is down when the open or a message reaches it, the stream is reset ("peer_down")
   /// and the opener's stream_reset handler runs.
-  core::Result<StreamId, StreamError> open_stream(HostId from, HostId to);
+  /// The stream belongs to `port` at both ends: its events go to that port's handlers.
+  core::Result<StreamId, StreamError> open_stream(HostId from, HostId to, Port port = 0);
   core::Result<core::Ok, StreamError> send_message(StreamId stream, HostId from, Bytes payload);
   bool is_stream_open(StreamId stream) const;
 
@@ -206,10 +216,12 @@ class Simulation {
   EventId schedule_on_host(core::TimePoint when, HostId target, std::function<void()> action);
 
   /// One copy of a datagram (the original or a duplicate): its own delay and corruption draws.
-  void transmit_datagram_copy(HostId from, HostId to, std::uint64_t id,
+  void transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
                               std::shared_ptr<const Bytes> payload, core::TimePoint departure);
-  void arrive_datagram(HostId from, HostId to, std::uint64_t id,
+  void arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id,
                        std::shared_ptr<const Bytes> payload);
+  /// The handlers of `host` on `port`, or null when none were set.
+  const HostHandlers* handlers(HostId host, Port port) const;
 
   core::Duration rto(HostId from, HostId to, std::uint32_t attempt);
   void transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments);
