@@ -22,7 +22,10 @@ OneTickResult call_one_by_one(transport::Transport& transport, std::span<const T
       case TransportCall::Kind::send: result.statuses.push_back(transport.send(call.packet, call.options)); break;
       case TransportCall::Kind::disconnect:
         transport.disconnect();
-        result.statuses.push_back(core::Ok{});
+        // Built in place: moving a temporary Result that holds Ok trips GCC 12's -Wmaybe-uninitialized
+        // at -O1 in this unity batch (a false positive on the variant's other member), which broke
+        // the debug preset's -Werror build.
+        result.statuses.emplace_back(core::Ok{});
         break;
     }
   }
