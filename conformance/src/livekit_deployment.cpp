@@ -6,10 +6,10 @@ namespace dclcomms::conformance {
 
 LivekitDeployment::LivekitDeployment(sim::Simulation& simulation, const sim::LinkFaults& faults)
     : simulation_(simulation), faults_(faults), network_(simulation), sfu_host_(simulation.add_host("livekit-sfu")) {
-  livekit::LivekitSfuOptions options;
+  carriers::SimLivekitSfuOptions options;
   options.credentials = world_livekit_credentials;
   options.unix_seconds_now = [this] { return unix_seconds_now(); };
-  sfu_ = std::make_unique<livekit::LivekitSfu>(network_, sfu_host_, std::move(options));
+  sfu_ = std::make_unique<carriers::SimLivekitSfu>(network_, sfu_host_, std::move(options));
 }
 
 LivekitDeployment::~LivekitDeployment() = default;

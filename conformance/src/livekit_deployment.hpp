@@ -1,15 +1,16 @@
 #pragma once
 // LivekitDeployment: a LiveKit deployment inside a case's simulation — our SFU model
-// (reference/livekit) on its own host "livekit-sfu", with fixed API credentials and the world's
-// fixed wall clock, plus the tokens its issuer would mint. The SFU accepts any room (LiveKit's
-// auto-create default), so a case only needs a token for the room it wants.
+// (carriers::SimLivekitSfu, reference/carriers/sim) on its own host "livekit-sfu", with fixed API
+// credentials and the world's fixed wall clock, plus the tokens its issuer would mint. The SFU
+// accepts any room (LiveKit's auto-create default), so a case only needs a token for the room it
+// wants.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "dclcomms/livekit/livekit_sfu.hpp"
-#include "dclcomms/livekit/sim_livekit_network.hpp"
+#include "dclcomms/carriers/sim_livekit_sfu.hpp"
+#include "dclcomms/carriers/sim_livekit_network.hpp"
 #include "dclcomms/sim/simulation.hpp"
 
 namespace dclcomms::conformance {
@@ -41,15 +42,15 @@ class LivekitDeployment {
   /// `livekit:<url>?access_token=<token>`.
   static std::string uri(const std::string& token);
 
-  livekit::LivekitSfu& sfu() { return *sfu_; }
+  carriers::SimLivekitSfu& sfu() { return *sfu_; }
   sim::HostId sfu_host() const { return sfu_host_; }
 
  private:
   sim::Simulation& simulation_;
   sim::LinkFaults faults_;
-  livekit::SimLivekitNetwork network_;
+  carriers::SimLivekitNetwork network_;
   sim::HostId sfu_host_;
-  std::unique_ptr<livekit::LivekitSfu> sfu_;
+  std::unique_ptr<carriers::SimLivekitSfu> sfu_;
 };
 
 }  // namespace dclcomms::conformance

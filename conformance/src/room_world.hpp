@@ -71,8 +71,10 @@ class RoomWorld {
   /// Connects the transport under test (after create_tut).
   void connect_tut();
   /// Also serves `livekit:` URIs (before create_tut): a LiveKit SFU (livekit_deployment.hpp) that the
-  /// transport under test joins from a second host, "tut-livekit" (a host carries one network),
-  /// through services(). Its joins count as connection attempts.
+  /// transport under test joins from a second host, "tut-livekit", through services(). Its joins
+  /// count as connection attempts. (Simulated carriers now share hosts by port, so "tut" could carry
+  /// both; the second host stays because host names and ids are in every recorded transcript and
+  /// digest, which must not change.)
   void serve_livekit();
 
   /// A reference ws-room peer (our transport) joining the reference server's room.

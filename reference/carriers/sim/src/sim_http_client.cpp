@@ -13,18 +13,18 @@ namespace {
 
 using Done = std::function<void(core::Result<transport::HttpResult, std::string>)>;
 
-class HttpExchange final : public SimWebSocketNetwork::Endpoint {
+class HttpExchange final : public SimStreamEndpoint {
  public:
   HttpExchange(SimWebSocketNetwork& network, sim::HostId host, sim::StreamId stream, std::uint64_t id, std::size_t response_bytes_max, Done done)
       : network_(network), host_(host), stream_(stream), id_(id), response_bytes_max_(response_bytes_max), done_(std::move(done)) {}
   // Also reached when the network goes away with the request in flight: no timer may outlive it.
   ~HttpExchange() override {
     if (timer_) network_.simulation().runtime(host_).cancel(*timer_);
-    network_.detach(host_, stream_);
+    network_.routing().detach(host_, stream_);
   }
 
   void start(core::Duration timeout, sim::Bytes request) {
-    network_.attach(host_, stream_, this);
+    network_.routing().attach(host_, stream_, this);
     auto& runtime = network_.simulation().runtime(host_);
     timer_ = runtime.schedule_at(runtime.now() + timeout, [this, timeout] {
       timer_.reset();
@@ -74,7 +74,7 @@ class HttpExchange final : public SimWebSocketNetwork::Endpoint {
 }  // namespace
 
 transport::HttpFetcher SimWebSocketNetwork::http_fetcher(sim::HostId client_host) {
-  routing(client_host);
+  routing_.serve(client_host);
   return [this, client_host](transport::HttpRequest request, const transport::HttpClientOptions& options, Done done) {
     auto& runtime = simulation_.runtime(client_host);
     const auto fail_later = [&runtime, &done](std::string error) {
@@ -96,7 +96,7 @@ transport::HttpFetcher SimWebSocketNetwork::http_fetcher(sim::HostId client_host
       message.headers.emplace_back(name, value);
     }
     message.body = std::move(request.body);
-    auto opened = simulation_.open_stream(client_host, *server);
+    auto opened = routing_.open_stream(client_host, *server);
     if (!opened) return fail_later("cannot connect to " + host_name + ": " + opened.error().message);
     const std::string text = sim_http::format(message);
     sim::Bytes bytes{sim_http::request_tag};

@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "dclcomms/core/assert.hpp"
 #include "sim_http_text.hpp"
 
 namespace dclcomms::carriers {
@@ -39,7 +38,7 @@ std::string join(const std::vector<std::string>& items) {
 
 // ---- client side ---------------------------------------------------------------------------------
 
-class ClientStream final : public transport::MessageStream, public SimWebSocketNetwork::Endpoint {
+class ClientStream final : public transport::MessageStream, public SimStreamEndpoint {
  public:
   ClientStream(SimWebSocketNetwork& network, sim::HostId host, transport::MessageStreamHandler handler)
       : network_(network), host_(host), handler_(std::move(handler)) {}
@@ -47,7 +46,7 @@ class ClientStream final : public transport::MessageStream, public SimWebSocketN
     cancel_handshake_timer();
     if (stream_) {
       if (!closed_) (void)network_.simulation().send_message(*stream_, host_, tagged(closing, "client went away"));
-      network_.detach(host_, *stream_);
+      network_.routing().detach(host_, *stream_);
     }
     if (pending_) network_.simulation().runtime(host_).cancel(*pending_);
   }
@@ -59,10 +58,10 @@ class ClientStream final : public transport::MessageStream, public SimWebSocketN
     const std::string host_name(parsed->encoded_host());
     const auto server = simulation.find_host(host_name);
     if (!server) return fail_later("no simulated host named '" + host_name + "'");
-    auto opened = simulation.open_stream(host_, *server);
+    auto opened = network_.routing().open_stream(host_, *server);
     if (!opened) return fail_later("cannot open a stream to '" + host_name + "': " + opened.error().message);
     stream_ = *opened;
-    network_.attach(host_, *stream_, this);
+    network_.routing().attach(host_, *stream_, this);
     // Like Beast's handshake_timeout: an upgrade that never completes (partition, dead server) ends.
     handshake_timer_ = simulation.runtime(host_).schedule_at(
         simulation.runtime(host_).now() + options.handshake_timeout, [this] {
@@ -149,7 +148,7 @@ class ClientStream final : public transport::MessageStream, public SimWebSocketN
 
 class SimServer;
 
-class ServerEndpoint final : public SimWebSocketNetwork::Endpoint {
+class ServerEndpoint final : public SimStreamEndpoint {
  public:
   ServerEndpoint(SimServer& server, sim::StreamId stream) : server_(server), stream_(stream) {}
   void on_message(std::span<const std::uint8_t> payload) override;
@@ -167,13 +166,13 @@ class SimServer final : public transport::MessageServer {
       : network_(network), host_(host), callbacks_(std::move(callbacks)) {}
   ~SimServer() override {
     stop();
-    network_.unlisten(host_);
+    network_.routing().unlisten(host_);
   }
 
   void accept(sim::StreamId stream) {
     if (stopped_) return;
     auto [it, inserted] = endpoints_.try_emplace(stream, std::make_unique<ServerEndpoint>(*this, stream));
-    if (inserted) network_.attach(host_, stream, it->second.get());
+    if (inserted) network_.routing().attach(host_, stream, it->second.get());
   }
 
   void on_upgrade(sim::StreamId stream, const std::string& request) {
@@ -270,7 +269,7 @@ class SimServer final : public transport::MessageServer {
     if (!network_.simulation().send_message(stream, host_, std::move(bytes))) on_gone(stream, "send failed");
   }
   void forget(sim::StreamId stream) {
-    network_.detach(host_, stream);
+    network_.routing().detach(host_, stream);
     endpoints_.erase(stream);
   }
 
@@ -298,47 +297,11 @@ void ServerEndpoint::on_reset() { server_.on_gone(stream_, "connection reset: th
 
 }  // namespace
 
-SimWebSocketNetwork::~SimWebSocketNetwork() {
-  for (auto& [host, routing] : hosts_) simulation_.set_handlers(host, {});
-}
-
-SimWebSocketNetwork::HostRouting& SimWebSocketNetwork::routing(sim::HostId host) {
-  auto [it, inserted] = hosts_.try_emplace(host);
-  if (inserted) {
-    sim::HostHandlers handlers;
-    // A first message may overtake the stream's open when the link has jitter: the server then
-    // accepts the stream on that message (accept is idempotent).
-    handlers.message = [this, host](sim::StreamId stream, sim::HostId from, std::span<const std::uint8_t> payload) {
-      auto& route = hosts_.at(host);
-      if (!route.endpoints.contains(stream) && route.accept) route.accept(stream, from);  // see below
-      if (const auto e = route.endpoints.find(stream); e != route.endpoints.end()) e->second->on_message(payload);
-    };
-    handlers.stream_opened = [this, host](sim::StreamId stream, sim::HostId peer) {
-      if (const auto& accept = hosts_.at(host).accept) accept(stream, peer);
-    };
-    handlers.stream_reset = [this, host](sim::StreamId stream, sim::HostId) {
-      auto& endpoints = hosts_.at(host).endpoints;
-      if (const auto e = endpoints.find(stream); e != endpoints.end()) e->second->on_reset();
-    };
-    simulation_.set_handlers(host, std::move(handlers));
-  }
-  return it->second;
-}
-
-void SimWebSocketNetwork::attach(sim::HostId host, sim::StreamId stream, Endpoint* endpoint) {
-  routing(host).endpoints[stream] = endpoint;
-}
-
-void SimWebSocketNetwork::detach(sim::HostId host, sim::StreamId stream) {
-  if (const auto it = hosts_.find(host); it != hosts_.end()) it->second.endpoints.erase(stream);
-}
-
-void SimWebSocketNetwork::unlisten(sim::HostId host) {
-  if (const auto it = hosts_.find(host); it != hosts_.end()) it->second.accept = nullptr;
-}
+// Out of line: the endpoint classes are complete only here.
+SimWebSocketNetwork::~SimWebSocketNetwork() = default;
 
 transport::MessageStreamConnector SimWebSocketNetwork::connector(sim::HostId client_host) {
-  routing(client_host);
+  routing_.serve(client_host);
   return [this, client_host](const std::string& url, const transport::MessageStreamOptions& options,
                              transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
     auto stream = std::make_unique<ClientStream>(*this, client_host, std::move(handler));
@@ -349,10 +312,8 @@ transport::MessageStreamConnector SimWebSocketNetwork::connector(sim::HostId cli
 
 std::unique_ptr<transport::MessageServer> SimWebSocketNetwork::listen(sim::HostId server_host,
                                                                      transport::MessageServerCallbacks callbacks) {
-  auto& route = routing(server_host);
-  DCL_ASSERT(!route.accept);
   auto server = std::make_unique<SimServer>(*this, server_host, std::move(callbacks));
-  route.accept = [raw = server.get()](sim::StreamId stream, sim::HostId) { raw->accept(stream); };
+  routing_.listen(server_host, [raw = server.get()](sim::StreamId stream, sim::HostId) { raw->accept(stream); });  // one server per host
   return server;
 }
 

@@ -5,7 +5,8 @@
 // what LiveKit's client SDKs report (joined with the participants present, participant connected /
 // disconnected, data received, disconnected with a DisconnectReason). Two implementations exist or
 // are planned:
-//   * SimLivekitNetwork::connector (sim_livekit_network.hpp): the SFU model inside the simulator;
+//   * carriers::SimLivekitNetwork::connector (reference/carriers/sim, sim_livekit_network.hpp): the
+//     SFU model inside the simulator, a simulated carrier like the websocket one;
 //   * a real one (not in this build: Debian has no WebRTC engine) would speak LiveKit's signalling
 //     (protobuf over a websocket to <url>/rtc?access_token=…) and carry data over SCTP data
 //     channels ("_reliable" ordered, "_lossy" unordered with no retransmits). It implements exactly

@@ -1,6 +1,7 @@
 #pragma once
-// The wire between a participant and the simulated SFU. It is our own small framing over the
-// simulator's carriers, NOT LiveKit's protocol (which is protobuf signalling over a websocket plus
+// The wire between a participant and the simulated SFU (reference/carriers/sim: SimLivekitNetwork,
+// SimLivekitSfu). Bytes only, no simulator, so it lives with the livekit type. It is our own small
+// framing over the simulator's carriers, NOT LiveKit's protocol (which is protobuf signalling over a websocket plus
 // SCTP data channels); it carries the same information. Layout (integers little-endian, strings as
 // u16 length + UTF-8 bytes, lists as u16 count + items):
 //

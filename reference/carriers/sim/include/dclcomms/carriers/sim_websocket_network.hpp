@@ -6,14 +6,16 @@
 // (http_fetcher() on the client, MessageServerCallbacks::on_http_request / on_http_get on the
 // server): one stream per request, so signed-login runs in the simulator too.
 //
-// Addressing: a URL's host is a simulated host's name ("ws://room-server/rooms/1"); the port is
-// ignored. The carrier frames each stream message with one tag byte (see the .cpp): the upgrade
+// Addressing: a URL's host is a simulated host's name ("ws://room-server/rooms/1"); the URL's port
+// is ignored: every stream goes to the carrier's own port, sim_websocket_port, so other carriers
+// (SimLivekitNetwork) can share the host. The carrier frames each stream message with one tag byte (see the .cpp): the upgrade
 // request, its answer, data, and close. Byte counts in traces therefore include that byte.
 
 #include <map>
 #include <memory>
 #include <utility>
 
+#include "dclcomms/carriers/sim_port_routing.hpp"
 #include "dclcomms/sim/simulation.hpp"
 #include "dclcomms/transport/http_client.hpp"
 #include "dclcomms/transport/message_server.hpp"
@@ -23,7 +25,7 @@ namespace dclcomms::carriers {
 
 class SimWebSocketNetwork {
  public:
-  explicit SimWebSocketNetwork(sim::Simulation& simulation) : simulation_(simulation) {}
+  explicit SimWebSocketNetwork(sim::Simulation& simulation) : simulation_(simulation), routing_(simulation, sim_websocket_port) {}
   ~SimWebSocketNetwork();
   SimWebSocketNetwork(const SimWebSocketNetwork&) = delete;
   SimWebSocketNetwork& operator=(const SimWebSocketNetwork&) = delete;
@@ -37,28 +39,15 @@ class SimWebSocketNetwork {
   /// Serves on `server_host`; at most one server per host.
   std::unique_ptr<transport::MessageServer> listen(sim::HostId server_host, transport::MessageServerCallbacks callbacks);
 
-  /// Which side of a stream a host is; internal, public for the .cpp's endpoint classes.
-  struct Endpoint {
-    virtual ~Endpoint() = default;
-    virtual void on_message(std::span<const std::uint8_t> payload) = 0;
-    virtual void on_reset() = 0;
-  };
-  void attach(sim::HostId host, sim::StreamId stream, Endpoint* endpoint);
-  void detach(sim::HostId host, sim::StreamId stream);
-  void unlisten(sim::HostId host);
+  // Internal, public for the .cpp's endpoint classes: the carrier's port on the hosts it serves.
+  SimPortRouting& routing() { return routing_; }
   sim::Simulation& simulation() { return simulation_; }
   void end_http_exchange(std::uint64_t id);  // destroys a finished HTTP exchange
 
  private:
-  struct HostRouting {
-    std::map<sim::StreamId, Endpoint*> endpoints;
-    std::function<void(sim::StreamId, sim::HostId)> accept;  // the host's server, if any
-  };
-  HostRouting& routing(sim::HostId host);
-
   sim::Simulation& simulation_;
-  std::map<sim::HostId, HostRouting> hosts_;
-  std::map<std::uint64_t, std::unique_ptr<Endpoint>> http_exchanges_;  // requests in flight
+  SimPortRouting routing_;  // before the exchanges, so destroyed after them: they detach from it
+  std::map<std::uint64_t, std::unique_ptr<SimStreamEndpoint>> http_exchanges_;  // requests in flight
   std::uint64_t last_http_exchange_ = 0;
 };
 

@@ -1,12 +1,16 @@
-#include "dclcomms/livekit/livekit_sfu.hpp"
+#include "dclcomms/carriers/sim_livekit_sfu.hpp"
 
 #include <algorithm>
 
 #include "dclcomms/core/assert.hpp"
 
-namespace dclcomms::livekit {
+namespace dclcomms::carriers {
 
-struct LivekitSfu::Session {
+using livekit::DataKind;
+using livekit::DisconnectReason;
+namespace wire = livekit::wire;
+
+struct SimLivekitSfu::Session {
   std::uint64_t id = 0;
   sim::HostId host = 0;
   std::string identity;
@@ -17,39 +21,39 @@ struct LivekitSfu::Session {
   wire::LossyReassembler lossy;           // from this participant
 };
 
-struct LivekitSfu::Endpoint final : SimLivekitNetwork::StreamEndpoint {
-  Endpoint(LivekitSfu& sfu, sim::StreamId stream, sim::HostId peer_host) : peer(peer_host), sfu_(sfu), stream_(stream) {}
+struct SimLivekitSfu::Endpoint final : SimStreamEndpoint {
+  Endpoint(SimLivekitSfu& sfu, sim::StreamId stream, sim::HostId peer_host) : peer(peer_host), sfu_(sfu), stream_(stream) {}
   void on_message(std::span<const std::uint8_t> payload) override { sfu_.on_message(stream_, payload); }
   void on_reset() override { sfu_.drop(stream_, nullptr); }
   const sim::HostId peer;  // the participant's host
 
  private:
-  LivekitSfu& sfu_;
+  SimLivekitSfu& sfu_;
   sim::StreamId stream_;
 };
 
-struct LivekitSfu::Datagrams final : SimLivekitNetwork::DatagramEndpoint {
-  explicit Datagrams(LivekitSfu& sfu) : sfu_(sfu) {}
+struct SimLivekitSfu::Datagrams final : SimLivekitNetwork::DatagramEndpoint {
+  explicit Datagrams(SimLivekitSfu& sfu) : sfu_(sfu) {}
   void on_fragment(sim::HostId from, wire::LossyFragment fragment) override { sfu_.on_fragment(from, std::move(fragment)); }
 
  private:
-  LivekitSfu& sfu_;
+  SimLivekitSfu& sfu_;
 };
 
-LivekitSfu::LivekitSfu(SimLivekitNetwork& network, sim::HostId host, LivekitSfuOptions options)
+SimLivekitSfu::SimLivekitSfu(SimLivekitNetwork& network, sim::HostId host, SimLivekitSfuOptions options)
     : network_(network), host_(host), options_(std::move(options)), datagrams_(std::make_unique<Datagrams>(*this)) {
   DCL_ASSERT(options_.unix_seconds_now);
   for (const auto& room : options_.rooms) rooms_.try_emplace(room);
   network_.serve(host_, [this](sim::StreamId stream, sim::HostId peer) { accept(stream, peer); }, datagrams_.get());
 }
 
-LivekitSfu::~LivekitSfu() {
+SimLivekitSfu::~SimLivekitSfu() {
   if (sweep_timer_) network_.simulation().runtime(host_).cancel(*sweep_timer_);
-  for (const auto& [stream, endpoint] : endpoints_) network_.detach_stream(host_, stream);
+  for (const auto& [stream, endpoint] : endpoints_) network_.routing().detach(host_, stream);
   network_.unserve(host_);
 }
 
-std::vector<std::string> LivekitSfu::participants(std::string_view room) const {
+std::vector<std::string> SimLivekitSfu::participants(std::string_view room) const {
   std::vector<std::string> out;
   if (const auto it = rooms_.find(room); it != rooms_.end()) {
     for (const auto stream : it->second) out.push_back(sessions_.at(stream).identity);
@@ -57,13 +61,13 @@ std::vector<std::string> LivekitSfu::participants(std::string_view room) const {
   return out;
 }
 
-std::vector<std::string> LivekitSfu::rooms() const {
+std::vector<std::string> SimLivekitSfu::rooms() const {
   std::vector<std::string> out;
   for (const auto& [name, members] : rooms_) out.push_back(name);
   return out;
 }
 
-bool LivekitSfu::remove_participant(std::string_view room, std::string_view identity) {
+bool SimLivekitSfu::remove_participant(std::string_view room, std::string_view identity) {
   const auto it = rooms_.find(room);
   if (it == rooms_.end()) return false;
   for (const auto stream : it->second) {
@@ -77,7 +81,7 @@ bool LivekitSfu::remove_participant(std::string_view room, std::string_view iden
   return false;
 }
 
-void LivekitSfu::shutdown() {
+void SimLivekitSfu::shutdown() {
   if (stopped_) return;
   stopped_ = true;
   std::vector<sim::StreamId> open;
@@ -88,13 +92,13 @@ void LivekitSfu::shutdown() {
   network_.unserve(host_);
 }
 
-void LivekitSfu::accept(sim::StreamId stream, sim::HostId peer) {
+void SimLivekitSfu::accept(sim::StreamId stream, sim::HostId peer) {
   if (stopped_) return;
   auto [it, inserted] = endpoints_.try_emplace(stream, std::make_unique<Endpoint>(*this, stream, peer));
-  if (inserted) network_.attach_stream(host_, stream, it->second.get());
+  if (inserted) network_.routing().attach(host_, stream, it->second.get());
 }
 
-void LivekitSfu::on_message(sim::StreamId stream, std::span<const std::uint8_t> bytes) {
+void SimLivekitSfu::on_message(sim::StreamId stream, std::span<const std::uint8_t> bytes) {
   auto frame = wire::decode_client_frame(bytes);
   if (!frame) {
     ++stats_.protocol_errors;
@@ -117,7 +121,7 @@ void LivekitSfu::on_message(sim::StreamId stream, std::span<const std::uint8_t> 
   drop_failed_sends();
 }
 
-void LivekitSfu::on_fragment(sim::HostId from, wire::LossyFragment fragment) {
+void SimLivekitSfu::on_fragment(sim::HostId from, wire::LossyFragment fragment) {
   const auto id = by_session_id_.find(fragment.session);
   if (id == by_session_id_.end()) return;
   Session& sender = sessions_.at(id->second);
@@ -129,21 +133,21 @@ void LivekitSfu::on_fragment(sim::HostId from, wire::LossyFragment fragment) {
   if (const auto* data = frame ? std::get_if<wire::DataUp>(&*frame) : nullptr) forward(sender, *data, DataKind::lossy);
 }
 
-void LivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
-  TokenCheck check;
+void SimLivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
+  livekit::TokenCheck check;
   check.unix_seconds_now = options_.unix_seconds_now();
   check.leeway_seconds = options_.leeway_seconds;
   check.credentials = options_.credentials;
   check.requirements.publish_data = false;  // a server admits listen-only participants
   check.requirements.subscribe = false;
-  const auto claims = validate_livekit_token(request.token, check);
+  const auto claims = livekit::validate_livekit_token(request.token, check);
   const auto reject = [&](std::string reason) {
     ++stats_.joins_rejected;
     (void)send(stream, wire::Rejected{std::move(reason)});
-    network_.detach_stream(host_, stream);
+    network_.routing().detach(host_, stream);
     endpoints_.erase(stream);
   };
-  if (!claims) return reject("invalid token: " + std::string(to_string(claims.error().code)) + ": " + claims.error().message);
+  if (!claims) return reject("invalid token: " + std::string(livekit::to_string(claims.error().code)) + ": " + claims.error().message);
   const std::string& room = *claims->video->room;
   if (!rooms_.contains(room) && !options_.auto_create_rooms) {
     return reject("room_not_found: room '" + room + "' does not exist and rooms are not auto-created");
@@ -180,7 +184,7 @@ void LivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
 
 // One timer for all sessions, running while any exists. A crash of the SFU's host discards its
 // timers: a sweep overdue by then is re-armed with the next join.
-void LivekitSfu::arm_sweep() {
+void SimLivekitSfu::arm_sweep() {
   auto& runtime = network_.simulation().runtime(host_);
   if (sweep_timer_ && sweep_due_ >= runtime.now()) return;
   sweep_due_ = runtime.now() + options_.sweep_period;
@@ -190,7 +194,7 @@ void LivekitSfu::arm_sweep() {
   });
 }
 
-void LivekitSfu::sweep() {
+void SimLivekitSfu::sweep() {
   const auto now = network_.simulation().runtime(host_).now();
   std::vector<sim::StreamId> silent;
   for (const auto& [stream, session] : sessions_) {  // std::map: in stream order, deterministic
@@ -204,12 +208,12 @@ void LivekitSfu::sweep() {
   if (!sessions_.empty()) arm_sweep();
 }
 
-void LivekitSfu::forward(Session& sender, const wire::DataUp& data, DataKind kind) {
+void SimLivekitSfu::forward(Session& sender, const wire::DataUp& data, DataKind kind) {
   if (!sender.can_publish_data) {
     ++stats_.data_denied;
     return;
   }
-  if (data.payload.size() > data_payload_bytes_max) {
+  if (data.payload.size() > livekit::data_payload_bytes_max) {
     ++stats_.data_oversized;
     return;
   }
@@ -227,21 +231,21 @@ void LivekitSfu::forward(Session& sender, const wire::DataUp& data, DataKind kin
     } else {
       ++stats_.lossy_forwarded;
       for (auto& datagram : wire::fragment_lossy(to.id, to.next_lossy_sequence++, frame, options_.lossy_chunk_bytes)) {
-        network_.simulation().send_datagram(host_, to.host, std::move(datagram));
+        network_.routing().send_datagram(host_, to.host, std::move(datagram));
       }
     }
   }
 }
 
-bool LivekitSfu::send(sim::StreamId stream, const wire::ServerFrame& frame) {
+bool SimLivekitSfu::send(sim::StreamId stream, const wire::ServerFrame& frame) {
   if (network_.simulation().send_message(stream, host_, wire::encode(frame))) return true;
   failed_sends_.push_back(stream);
   return false;
 }
 
-void LivekitSfu::drop(sim::StreamId stream, const wire::Closed* notice) {
+void SimLivekitSfu::drop(sim::StreamId stream, const wire::Closed* notice) {
   if (notice) (void)network_.simulation().send_message(stream, host_, wire::encode(wire::ServerFrame{*notice}));
-  network_.detach_stream(host_, stream);
+  network_.routing().detach(host_, stream);
   endpoints_.erase(stream);
   const auto it = sessions_.find(stream);
   if (it == sessions_.end()) return;
@@ -253,7 +257,7 @@ void LivekitSfu::drop(sim::StreamId stream, const wire::Closed* notice) {
   for (const auto other : members) (void)send(other, wire::ParticipantLeft{identity});
 }
 
-void LivekitSfu::drop_failed_sends() {
+void SimLivekitSfu::drop_failed_sends() {
   // A stream that refuses a message (its peer stopped reading: stream_messages_max undelivered)
   // loses its session, as LiveKit drops a participant whose signal connection is gone.
   while (!failed_sends_.empty()) {
@@ -263,4 +267,4 @@ void LivekitSfu::drop_failed_sends() {
   }
 }
 
-}  // namespace dclcomms::livekit
+}  // namespace dclcomms::carriers

@@ -1,21 +1,24 @@
-#include "dclcomms/livekit/sim_livekit_network.hpp"
+#include "dclcomms/carriers/sim_livekit_network.hpp"
 
 #include <boost/url/parse.hpp>
 
 #include <optional>
 
-#include "dclcomms/core/assert.hpp"
 
-namespace dclcomms::livekit {
+namespace dclcomms::carriers {
 namespace {
+
+using livekit::DataKind;
+using livekit::DisconnectReason;
+namespace wire = livekit::wire;
 
 // One participant's connection to a simulated SFU: a reliable stream for signalling and reliable
 // data, datagrams for lossy data.
-class SimSession final : public LivekitSession,
-                         public SimLivekitNetwork::StreamEndpoint,
+class SimSession final : public livekit::LivekitSession,
+                         public SimStreamEndpoint,
                          public SimLivekitNetwork::DatagramEndpoint {
  public:
-  SimSession(SimLivekitNetwork& network, sim::HostId host, SimLivekitClientOptions options, SessionHandler handler)
+  SimSession(SimLivekitNetwork& network, sim::HostId host, SimLivekitClientOptions options, livekit::SessionHandler handler)
       : network_(network), host_(host), options_(options), handler_(std::move(handler)) {}
 
   ~SimSession() override {
@@ -24,17 +27,17 @@ class SimSession final : public LivekitSession,
     if (pending_) runtime().cancel(*pending_);
   }
 
-  void open(const JoinRequest& request) {
+  void open(const livekit::JoinRequest& request) {
     const auto url = boost::urls::parse_uri(request.url);
     if (!url) return close_later(DisconnectReason::join_failure, "not a URL");
     const std::string host_name(url->encoded_host());
     const auto sfu = network_.simulation().find_host(host_name);
     if (!sfu) return close_later(DisconnectReason::join_failure, "no simulated host named '" + host_name + "'");
-    auto opened = network_.simulation().open_stream(host_, *sfu);
+    auto opened = network_.routing().open_stream(host_, *sfu);
     if (!opened) return close_later(DisconnectReason::join_failure, "cannot reach '" + host_name + "': " + opened.error().message);
     sfu_host_ = *sfu;
     stream_ = *opened;
-    network_.attach_stream(host_, *stream_, this);
+    network_.routing().attach(host_, *stream_, this);
     join_timer_ = runtime().schedule_at(runtime().now() + options_.join_timeout, [this] {
       join_timer_.reset();
       if (!session_) close_now(DisconnectReason::join_failure, "no answer to the join in time");
@@ -43,7 +46,7 @@ class SimSession final : public LivekitSession,
   }
 
   void publish_data(std::vector<std::uint8_t> payload, DataKind kind, std::vector<std::string> destinations) override {
-    if (!session_ || closed_ || payload.size() > data_payload_bytes_max) return;
+    if (!session_ || closed_ || payload.size() > livekit::data_payload_bytes_max) return;
     const auto frame = wire::encode(wire::ClientFrame{wire::DataUp{std::move(destinations), std::move(payload)}});
     if (kind == DataKind::reliable) {
       auto sent = network_.simulation().send_message(*stream_, host_, frame);
@@ -51,7 +54,7 @@ class SimSession final : public LivekitSession,
       return;
     }
     for (auto& datagram : wire::fragment_lossy(*session_, next_lossy_sequence_++, frame, options_.lossy_chunk_bytes)) {
-      network_.simulation().send_datagram(host_, sfu_host_, std::move(datagram));
+      network_.routing().send_datagram(host_, sfu_host_, std::move(datagram));
     }
   }
 
@@ -135,7 +138,7 @@ class SimSession final : public LivekitSession,
     cancel_join_timer();
     if (ping_timer_) runtime().cancel(*ping_timer_);
     ping_timer_.reset();
-    if (stream_) network_.detach_stream(host_, *stream_);
+    if (stream_) network_.routing().detach(host_, *stream_);
     if (session_) network_.detach_session(host_, sfu_host_, *session_);
   }
 
@@ -161,7 +164,7 @@ class SimSession final : public LivekitSession,
   SimLivekitNetwork& network_;
   sim::HostId host_;
   SimLivekitClientOptions options_;
-  SessionHandler handler_;
+  livekit::SessionHandler handler_;
   sim::HostId sfu_host_ = 0;
   std::optional<sim::StreamId> stream_;
   std::optional<std::uint64_t> session_;  // set by the welcome
@@ -176,89 +179,63 @@ class SimSession final : public LivekitSession,
 
 }  // namespace
 
-SimLivekitNetwork::~SimLivekitNetwork() {
-  for (auto& [host, routing] : hosts_) simulation_.set_handlers(host, {});
-}
+SimLivekitNetwork::SimLivekitNetwork(sim::Simulation& simulation)
+    : routing_(simulation, sim_livekit_port,
+               [this](sim::HostId host, sim::HostId from, std::span<const std::uint8_t> payload) { on_datagram(host, from, payload); }) {}
 
-SimLivekitNetwork::HostRouting& SimLivekitNetwork::routing(sim::HostId host) {
-  auto [it, inserted] = hosts_.try_emplace(host);
-  if (inserted) {
-    sim::HostHandlers handlers;
-    // A first message can overtake the stream's open under jitter: accept on it (idempotent).
-    handlers.message = [this, host](sim::StreamId stream, sim::HostId from, std::span<const std::uint8_t> payload) {
-      auto& route = hosts_.at(host);
-      if (!route.streams.contains(stream) && route.accept) route.accept(stream, from);
-      if (const auto e = route.streams.find(stream); e != route.streams.end()) e->second->on_message(payload);
-    };
-    handlers.stream_opened = [this, host](sim::StreamId stream, sim::HostId peer) {
-      if (const auto& accept = hosts_.at(host).accept) accept(stream, peer);
-    };
-    handlers.stream_reset = [this, host](sim::StreamId stream, sim::HostId) {
-      auto& streams = hosts_.at(host).streams;
-      if (const auto e = streams.find(stream); e != streams.end()) e->second->on_reset();
-    };
-    handlers.datagram = [this, host](sim::HostId from, std::span<const std::uint8_t> payload) {
-      on_datagram(host, from, payload);
-    };
-    simulation_.set_handlers(host, std::move(handlers));
-  }
-  return it->second;
-}
+// Out of line: SimSession is complete only here.
+SimLivekitNetwork::~SimLivekitNetwork() = default;
 
 void SimLivekitNetwork::on_datagram(sim::HostId host, sim::HostId from, std::span<const std::uint8_t> payload) {
-  auto fragment = wire::decode_lossy_datagram(payload);
+  auto fragment = livekit::wire::decode_lossy_datagram(payload);
   if (!fragment) {
     ++stats_.datagrams_corrupted;
     return;
   }
-  auto& route = hosts_.at(host);
-  if (route.server_datagrams) return route.server_datagrams->on_fragment(from, std::move(*fragment));
-  const auto it = route.sessions.find({from, fragment->session});
-  if (it == route.sessions.end()) {
+  const auto route = datagram_routes_.find(host);
+  if (route != datagram_routes_.end() && route->second.server) {
+    return route->second.server->on_fragment(from, std::move(*fragment));
+  }
+  DatagramEndpoint* session = nullptr;
+  if (route != datagram_routes_.end()) {
+    const auto it = route->second.sessions.find({from, fragment->session});
+    if (it != route->second.sessions.end()) session = it->second;
+  }
+  if (!session) {
     ++stats_.datagrams_unrouted;
     return;
   }
-  it->second->on_fragment(from, std::move(*fragment));
-}
-
-void SimLivekitNetwork::attach_stream(sim::HostId host, sim::StreamId stream, StreamEndpoint* endpoint) {
-  routing(host).streams[stream] = endpoint;
-}
-
-void SimLivekitNetwork::detach_stream(sim::HostId host, sim::StreamId stream) {
-  if (const auto it = hosts_.find(host); it != hosts_.end()) it->second.streams.erase(stream);
+  session->on_fragment(from, std::move(*fragment));
 }
 
 void SimLivekitNetwork::serve(sim::HostId host, std::function<void(sim::StreamId, sim::HostId)> accept, DatagramEndpoint* datagrams) {
-  auto& route = routing(host);
-  DCL_ASSERT(!route.accept);  // one SFU per host
-  route.accept = std::move(accept);
-  route.server_datagrams = datagrams;
+  routing_.listen(host, std::move(accept));  // one SFU per host
+  datagram_routes_[host].server = datagrams;
 }
 
 void SimLivekitNetwork::unserve(sim::HostId host) {
-  if (const auto it = hosts_.find(host); it != hosts_.end()) {
-    it->second.accept = nullptr;
-    it->second.server_datagrams = nullptr;
-  }
+  routing_.unlisten(host);
+  if (const auto it = datagram_routes_.find(host); it != datagram_routes_.end()) it->second.server = nullptr;
 }
 
 void SimLivekitNetwork::attach_session(sim::HostId host, sim::HostId sfu_host, std::uint64_t session,
                                        DatagramEndpoint* endpoint) {
-  routing(host).sessions[{sfu_host, session}] = endpoint;
+  routing_.serve(host);
+  datagram_routes_[host].sessions[{sfu_host, session}] = endpoint;
 }
 
 void SimLivekitNetwork::detach_session(sim::HostId host, sim::HostId sfu_host, std::uint64_t session) {
-  if (const auto it = hosts_.find(host); it != hosts_.end()) it->second.sessions.erase({sfu_host, session});
+  if (const auto it = datagram_routes_.find(host); it != datagram_routes_.end()) it->second.sessions.erase({sfu_host, session});
 }
 
-LivekitConnector SimLivekitNetwork::connector(sim::HostId client_host, SimLivekitClientOptions options) {
-  routing(client_host);
-  return [this, client_host, options](const JoinRequest& request, SessionHandler handler) -> std::unique_ptr<LivekitSession> {
+livekit::LivekitConnector SimLivekitNetwork::connector(sim::HostId client_host, SimLivekitClientOptions options) {
+  routing_.serve(client_host);
+  return [this, client_host, options](const livekit::JoinRequest& request,
+                                      livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
     auto session = std::make_unique<SimSession>(*this, client_host, options, std::move(handler));
     session->open(request);
     return session;
   };
 }
 
-}  // namespace dclcomms::livekit
+}  // namespace dclcomms::carriers

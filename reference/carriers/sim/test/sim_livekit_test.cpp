@@ -1,4 +1,4 @@
-// The livekit transport inside the simulator, against the LivekitSfu model: the same
+// The livekit transport inside the simulator, against the SimLivekitSfu model: the same
 // transport-level checks as ws-room (reliable order exactly once, lossy never duplicated or
 // corrupted, targeted sends, duplicate identity, payload limit) plus join rejections and
 // determinism.
@@ -10,14 +10,18 @@
 #include <map>
 #include <stdexcept>
 
-#include "dclcomms/livekit/livekit_sfu.hpp"
+#include "dclcomms/carriers/sim_livekit_sfu.hpp"
 #include "dclcomms/livekit/livekit_transport.hpp"
 #include "dclcomms/sim/weather.hpp"
 
+// In the livekit namespace: most of what it drives is the livekit transport's.
 namespace dclcomms::livekit {
 namespace {
 
 using namespace std::chrono_literals;
+using carriers::SimLivekitNetwork;
+using carriers::SimLivekitSfu;
+using carriers::SimLivekitSfuOptions;
 
 constexpr std::int64_t unix_start = 1790000000;  // the simulated wall clock at t = 0
 const ApiCredentials server_credentials{"APIsim", "simulated-livekit-secret-0123456789abcdef"};
@@ -43,12 +47,12 @@ struct Client {
 // would fail the test but not the property; nothing after a failed setup could be checked anyway.
 class Room {
  public:
-  Room(std::uint64_t seed, const sim::LinkFaults& faults, LivekitSfuOptions sfu_options = {})
+  Room(std::uint64_t seed, const sim::LinkFaults& faults, SimLivekitSfuOptions sfu_options = {})
       : simulation_(sim::SimulationConfig{.seed = seed}), network_(simulation_), faults_(faults) {
     sfu_host_ = simulation_.add_host("livekit-sfu");
     if (sfu_options.credentials.api_key.empty()) sfu_options.credentials = server_credentials;
     sfu_options.unix_seconds_now = [this] { return unix_now(sfu_host_); };
-    sfu_ = std::make_unique<LivekitSfu>(network_, sfu_host_, std::move(sfu_options));
+    sfu_ = std::make_unique<SimLivekitSfu>(network_, sfu_host_, std::move(sfu_options));
   }
 
   std::int64_t unix_now(sim::HostId host) {
@@ -99,7 +103,7 @@ class Room {
   void run_for(core::Duration d) { simulation_.run_until(simulation_.now() + d); }
 
   sim::Simulation& simulation() { return simulation_; }
-  LivekitSfu& sfu() { return *sfu_; }
+  SimLivekitSfu& sfu() { return *sfu_; }
   SimLivekitNetwork& network() { return network_; }
   sim::HostId sfu_host() const { return sfu_host_; }
   std::vector<std::unique_ptr<Client>>& clients() { return clients_; }
@@ -109,7 +113,7 @@ class Room {
   SimLivekitNetwork network_;
   sim::LinkFaults faults_;
   sim::HostId sfu_host_;
-  std::unique_ptr<LivekitSfu> sfu_;
+  std::unique_ptr<SimLivekitSfu> sfu_;
   std::vector<std::unique_ptr<Client>> clients_;
 };
 
@@ -341,7 +345,7 @@ TEST(LivekitSimRoom, PayloadLimitIs64KiBMinusOne) {
 }
 
 TEST(LivekitSimRoom, JoinsAreCheckedWithTheServersSecretRoomsAndClock) {
-  LivekitSfuOptions options;
+  SimLivekitSfuOptions options;
   options.auto_create_rooms = false;
   options.rooms = {"I1"};
   options.leeway_seconds = 0;
@@ -373,7 +377,7 @@ TEST(LivekitSimRoom, AnExpiredTokenFailsAtConnectWithoutTouchingTheNetwork) {
 }
 
 TEST(LivekitSimRoom, ServerSideExpiryAndNotYetValidAreRejectedAtJoin) {
-  LivekitSfuOptions options;
+  SimLivekitSfuOptions options;
   options.leeway_seconds = 0;
   Room room(12, *sim::weather_profile("lan"), options);
   // A client whose clock is an hour behind believes these are fine; the server does not.

@@ -1,11 +1,13 @@
 #pragma once
-// SimLivekitNetwork: LiveKit participants and SFUs on simulated hosts. It owns the simulator
-// handlers of the hosts it serves and routes stream messages and lossy datagrams (livekit_wire.hpp)
-// to the SFU (LivekitSfu, livekit_sfu.hpp) or to the client sessions made by connector().
+// SimLivekitNetwork: LiveKit participants and SFUs on simulated hosts, the carrier under the
+// livekit transport's LivekitConnector seam (livekit_session.hpp) in the simulator. Its streams
+// and datagrams use their own port, sim_livekit_port, through the routing every simulated carrier
+// shares (SimPortRouting): stream messages go to the SFU (SimLivekitSfu, sim_livekit_sfu.hpp) or to
+// the client sessions made by connector(), and lossy datagrams (livekit_wire.hpp) to the SFU of
+// the host or to the session they name. A SimWebSocketNetwork may serve the same hosts.
 //
 // Addressing: the host of the join URL is the SFU host's name ("ws://livekit-sfu:7880" joins the
-// SFU on host "livekit-sfu"); port and path are ignored. A host is served by this network only (it
-// replaces the host's handlers; do not put a SimWebSocketNetwork on the same host).
+// SFU on host "livekit-sfu"); the URL's port and path are ignored.
 
 #include <cstdint>
 #include <functional>
@@ -13,12 +15,13 @@
 #include <span>
 #include <utility>
 
+#include "dclcomms/carriers/sim_port_routing.hpp"
 #include "dclcomms/core/time.hpp"
 #include "dclcomms/livekit/livekit_session.hpp"
 #include "dclcomms/livekit/livekit_wire.hpp"
 #include "dclcomms/sim/simulation.hpp"
 
-namespace dclcomms::livekit {
+namespace dclcomms::carriers {
 
 struct SimLivekitClientOptions {
   /// No welcome by then: the join fails (livekit-client's default websocket timeout is 15 s).
@@ -28,7 +31,7 @@ struct SimLivekitClientOptions {
   /// do the same on the signal channel with the interval and timeout its join response announces.
   core::Duration ping_interval = std::chrono::seconds(5);
   core::Duration ping_timeout = std::chrono::seconds(15);
-  std::size_t lossy_chunk_bytes = wire::lossy_chunk_bytes_default;
+  std::size_t lossy_chunk_bytes = livekit::wire::lossy_chunk_bytes_default;
 };
 
 struct SimLivekitNetworkStats {
@@ -38,29 +41,24 @@ struct SimLivekitNetworkStats {
 
 class SimLivekitNetwork {
  public:
-  explicit SimLivekitNetwork(sim::Simulation& simulation) : simulation_(simulation) {}
+  explicit SimLivekitNetwork(sim::Simulation& simulation);
   ~SimLivekitNetwork();
   SimLivekitNetwork(const SimLivekitNetwork&) = delete;
   SimLivekitNetwork& operator=(const SimLivekitNetwork&) = delete;
 
   /// A connector for participants on `client_host` (callbacks run on that host's runtime).
-  LivekitConnector connector(sim::HostId client_host, SimLivekitClientOptions options = {});
+  livekit::LivekitConnector connector(sim::HostId client_host, SimLivekitClientOptions options = {});
 
-  sim::Simulation& simulation() { return simulation_; }
+  sim::Simulation& simulation() { return routing_.simulation(); }
   const SimLivekitNetworkStats& stats() const { return stats_; }
 
   // ---- routing, for the SFU and session classes ----------------------------------------------
-  struct StreamEndpoint {
-    virtual ~StreamEndpoint() = default;
-    virtual void on_message(std::span<const std::uint8_t> payload) = 0;
-    virtual void on_reset() = 0;
-  };
+  /// Streams (attach, detach, listen, open_stream) and sending datagrams, on sim_livekit_port.
+  SimPortRouting& routing() { return routing_; }
   struct DatagramEndpoint {
     virtual ~DatagramEndpoint() = default;
-    virtual void on_fragment(sim::HostId from, wire::LossyFragment fragment) = 0;
+    virtual void on_fragment(sim::HostId from, livekit::wire::LossyFragment fragment) = 0;
   };
-  void attach_stream(sim::HostId host, sim::StreamId stream, StreamEndpoint* endpoint);
-  void detach_stream(sim::HostId host, sim::StreamId stream);
   /// The SFU on `host`: accepts streams and receives every lossy datagram sent to the host.
   void serve(sim::HostId host, std::function<void(sim::StreamId, sim::HostId peer)> accept, DatagramEndpoint* datagrams);
   void unserve(sim::HostId host);
@@ -69,18 +67,17 @@ class SimLivekitNetwork {
   void detach_session(sim::HostId host, sim::HostId sfu_host, std::uint64_t session);
 
  private:
-  struct HostRouting {
-    std::map<sim::StreamId, StreamEndpoint*> streams;
-    std::function<void(sim::StreamId, sim::HostId)> accept;
-    DatagramEndpoint* server_datagrams = nullptr;
+  // Whom a host's lossy datagrams are for: its SFU, else the session named by (SFU host, session).
+  struct DatagramRouting {
+    DatagramEndpoint* server = nullptr;
     std::map<std::pair<sim::HostId, std::uint64_t>, DatagramEndpoint*> sessions;
   };
-  HostRouting& routing(sim::HostId host);
   void on_datagram(sim::HostId host, sim::HostId from, std::span<const std::uint8_t> payload);
 
-  sim::Simulation& simulation_;
-  std::map<sim::HostId, HostRouting> hosts_;
+  // Declared before routing_, so destroyed after it: its datagram handler reads them until then.
+  std::map<sim::HostId, DatagramRouting> datagram_routes_;
   SimLivekitNetworkStats stats_;
+  SimPortRouting routing_;
 };
 
-}  // namespace dclcomms::livekit
+}  // namespace dclcomms::carriers

@@ -1,5 +1,5 @@
 #pragma once
-// LivekitSfu: a model of a LiveKit room server on one simulated host, for running livekit
+// SimLivekitSfu: a model of a LiveKit room server on one simulated host, for running livekit
 // transports inside the simulator. It does what a comms client can observe of LiveKit:
 //   * joins with an access token, checked at join with the server's API key/secret and the
 //     injected wall clock (signature, iss, nbf/exp, identity, roomJoin, room); refused joins get a
@@ -25,27 +25,27 @@
 #include <string_view>
 #include <vector>
 
+#include "dclcomms/carriers/sim_livekit_network.hpp"
 #include "dclcomms/livekit/livekit_token.hpp"
-#include "dclcomms/livekit/sim_livekit_network.hpp"
 
-namespace dclcomms::livekit {
+namespace dclcomms::carriers {
 
-struct LivekitSfuOptions {
-  ApiCredentials credentials;
+struct SimLivekitSfuOptions {
+  livekit::ApiCredentials credentials;
   /// The server's wall clock in Unix seconds, for nbf/exp (required; tests derive it from the
   /// simulated clock).
   std::function<std::int64_t()> unix_seconds_now;
   std::int64_t leeway_seconds = 10;
   bool auto_create_rooms = true;
   std::vector<std::string> rooms;  // created at start
-  std::size_t lossy_chunk_bytes = wire::lossy_chunk_bytes_default;
+  std::size_t lossy_chunk_bytes = livekit::wire::lossy_chunk_bytes_default;
   /// A session the SFU has heard nothing from (no frame, no ping) for this long is dropped as
   /// gone, and the room sees it leave: how LiveKit ends a participant whose network vanished.
   core::Duration ping_timeout = std::chrono::seconds(15);
   core::Duration sweep_period = std::chrono::seconds(1);  // how often silent sessions are looked for
 };
 
-struct LivekitSfuStats {
+struct SimLivekitSfuStats {
   std::uint64_t joins = 0;
   std::uint64_t joins_rejected = 0;
   std::uint64_t duplicate_evictions = 0;
@@ -57,12 +57,12 @@ struct LivekitSfuStats {
   std::uint64_t ping_timeouts = 0;       // sessions dropped for silence
 };
 
-class LivekitSfu {
+class SimLivekitSfu {
  public:
-  LivekitSfu(SimLivekitNetwork& network, sim::HostId host, LivekitSfuOptions options);
-  ~LivekitSfu();
-  LivekitSfu(const LivekitSfu&) = delete;
-  LivekitSfu& operator=(const LivekitSfu&) = delete;
+  SimLivekitSfu(SimLivekitNetwork& network, sim::HostId host, SimLivekitSfuOptions options);
+  ~SimLivekitSfu();
+  SimLivekitSfu(const SimLivekitSfu&) = delete;
+  SimLivekitSfu& operator=(const SimLivekitSfu&) = delete;
 
   /// Identities in `room`, in the order they joined (empty if no such room).
   std::vector<std::string> participants(std::string_view room) const;
@@ -71,7 +71,7 @@ class LivekitSfu {
   bool remove_participant(std::string_view room, std::string_view identity);
   /// Closes every session with SERVER_SHUTDOWN and stops accepting.
   void shutdown();
-  const LivekitSfuStats& stats() const { return stats_; }
+  const SimLivekitSfuStats& stats() const { return stats_; }
 
  private:
   struct Session;
@@ -80,19 +80,19 @@ class LivekitSfu {
 
   void accept(sim::StreamId stream, sim::HostId peer);
   void on_message(sim::StreamId stream, std::span<const std::uint8_t> bytes);
-  void on_fragment(sim::HostId from, wire::LossyFragment fragment);
-  void join(sim::StreamId stream, const wire::Join& request);
-  void forward(Session& sender, const wire::DataUp& data, DataKind kind);
-  bool send(sim::StreamId stream, const wire::ServerFrame& frame);
+  void on_fragment(sim::HostId from, livekit::wire::LossyFragment fragment);
+  void join(sim::StreamId stream, const livekit::wire::Join& request);
+  void forward(Session& sender, const livekit::wire::DataUp& data, livekit::DataKind kind);
+  bool send(sim::StreamId stream, const livekit::wire::ServerFrame& frame);
   /// Removes a session from its room and tells the others; `notice` (if any) goes to it first.
-  void drop(sim::StreamId stream, const wire::Closed* notice);
+  void drop(sim::StreamId stream, const livekit::wire::Closed* notice);
   void drop_failed_sends();
   void arm_sweep();
   void sweep();
 
   SimLivekitNetwork& network_;
   sim::HostId host_;
-  LivekitSfuOptions options_;
+  SimLivekitSfuOptions options_;
   std::unique_ptr<Datagrams> datagrams_;
   std::map<sim::StreamId, std::unique_ptr<Endpoint>> endpoints_;
   std::map<sim::StreamId, Session> sessions_;  // joined sessions
@@ -103,7 +103,7 @@ class LivekitSfu {
   core::TimePoint sweep_due_{};
   std::uint64_t next_session_id_ = 1;
   bool stopped_ = false;
-  LivekitSfuStats stats_;
+  SimLivekitSfuStats stats_;
 };
 
-}  // namespace dclcomms::livekit
+}  // namespace dclcomms::carriers
