@@ -14,6 +14,7 @@
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/core/ascii.hpp"
 #include "dclcomms/sim/weather.hpp"
+#include "dclcomms/sim_room/clock_origin.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -79,7 +80,7 @@ CaseOutcome signed_headers_verify(CaseContext& context) {
   if (chain_headers != links.size()) return fail("the x-identity-auth-chain-N headers are not consecutive from 0 (a server ignores links after a gap)");
 
   const std::string* timestamp = request.header("x-identity-timestamp");
-  const std::string world_ms = std::to_string(world_unix_ms);
+  const std::string world_ms = std::to_string(sim_room::clock_origin_unix_ms);
   if (timestamp == nullptr) return fail("no x-identity-timestamp header");
   if (*timestamp != world_ms) return fail("x-identity-timestamp is '" + *timestamp + "', expected the world's clock in ms: " + world_ms);
   const std::string* metadata = request.header("x-identity-metadata");
@@ -97,7 +98,7 @@ CaseOutcome signed_headers_verify(CaseContext& context) {
   for (const auto& link : links) chain_json += (chain_json.size() > 1 ? "," : "") + link;
   auto chain = auth::parse_auth_chain(chain_json + "]");
   if (!chain) return fail("the chain headers do not form an AuthChain: " + chain.error().message);
-  auto verified = auth::verify_auth_chain(*chain, expected, world_unix_ms);
+  auto verified = auth::verify_auth_chain(*chain, expected, sim_room::clock_origin_unix_ms);
   if (!verified) return fail("the chain does not verify for '" + expected + "': " + verified.error().message);
   if (verified->owner_address != w.tut().address) {
     return fail("the chain's owner is " + verified->owner_address + ", but the identity is " + w.tut().address);
@@ -206,7 +207,8 @@ Refusal scripted(std::string what, unsigned status, std::string body, std::strin
 CaseOutcome denial_ends_without_connecting(CaseContext& context) {
   return run_refusals(context, {
       // The reference endpoint's own refusal: its clock is 2 minutes past the signed timestamp.
-      Refusal{"the endpoint finds the signature expired", [](LoginService& login) { login.set_server_clock(world_unix_ms + 120'000); }, "Expired signature"},
+      Refusal{"the endpoint finds the signature expired",
+              [](LoginService& login) { login.set_server_clock(sim_room::clock_origin_unix_ms + 120'000); }, "Expired signature"},
       scripted("401 not allowed", 401, R"({"error":"Not allowed","message":"You are not allowed to access this world"})", "You are not allowed to access this world"),
       scripted("403 wrong secret", 403, R"({"error":"Invalid shared secret"})", "Invalid shared secret"),
       scripted("200 with valid=false and a message", 200, R"({"valid":false,"message":"Access denied: the world is private"})", "the world is private"),

@@ -17,6 +17,7 @@
 #include "dclcomms/core/prng.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
+#include "dclcomms/sim_room/clock_origin.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -112,7 +113,7 @@ CaseOutcome signs_dcl_challenge(CaseContext& context) {
   if (!answer.has_signed_challenge_for_server()) return fail("answered the challenge with " + describe(answer));
   auto chain = auth::parse_auth_chain(answer.signed_challenge_for_server().auth_chain_json());
   if (!chain) return fail("auth_chain_json is not an AuthChain: " + chain.error().message);
-  auto verified = auth::verify_auth_chain(*chain, text, world_unix_ms);
+  auto verified = auth::verify_auth_chain(*chain, text, sim_room::clock_origin_unix_ms);
   if (!verified) return fail("the AuthChain does not verify for the challenge: " + verified.error().message);
   if (verified->owner_address != s.world.tut().address) return fail("the chain's owner is " + verified->owner_address);
   if (!s.joined_after_welcome()) return fail("no Connected event after the welcome");

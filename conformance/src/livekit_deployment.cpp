@@ -1,5 +1,6 @@
 #include "livekit_deployment.hpp"
 
+#include "dclcomms/sim_room/clock_origin.hpp"
 #include "room_world.hpp"
 
 namespace dclcomms::conformance {
@@ -21,7 +22,8 @@ sim::HostId LivekitDeployment::add_client_host(const std::string& name) {
 }
 
 std::int64_t LivekitDeployment::unix_seconds_now() const {
-  return world_unix_ms / 1000 + std::chrono::duration_cast<std::chrono::seconds>(simulation_.now().time_since_epoch()).count();
+  return sim_room::clock_origin_unix_ms / 1000 +
+         std::chrono::duration_cast<std::chrono::seconds>(simulation_.now().time_since_epoch()).count();
 }
 
 std::string LivekitDeployment::token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at,

@@ -32,7 +32,7 @@ class LivekitDeployment {
   /// Joins the SFU from `host` (see SimLivekitNetwork::connector).
   livekit::LivekitConnector connector(sim::HostId host) { return network_.connector(host); }
 
-  /// The deployment's wall clock: world_unix_ms at simulated time zero, then the simulated clock.
+  /// The deployment's wall clock: sim_room::clock_origin_unix_ms at simulated time zero, then the simulated clock.
   std::int64_t unix_seconds_now() const;
   /// A Decentraland-style token (spec §6.2) for `identity` in `room`, valid in [not_before, expires_at).
   std::string token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at,

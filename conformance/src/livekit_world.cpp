@@ -4,6 +4,7 @@
 
 #include "dclcomms/codec/json.hpp"
 #include "dclcomms/core/hex.hpp"
+#include "dclcomms/sim_room/identities.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -40,7 +41,7 @@ LivekitWorld::LivekitWorld(CaseContext& context, const sim::LinkFaults& faults)
     : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), deployment_(simulation_, faults) {
   tut_.name = "transport under test";
   tut_.host = deployment_.add_client_host("tut");
-  tut_.address = world_identity(context.seed(), 0).address;
+  tut_.address = sim_room::member_identity(context.seed(), 0).address;
 }
 
 LivekitWorld::~LivekitWorld() {
@@ -53,7 +54,7 @@ LivekitWorld::~LivekitWorld() {
 std::optional<std::string> LivekitWorld::create_tut(std::optional<std::string> uri) {
   transport::TransportContext transport_context;
   transport_context.runtime = &simulation_.runtime(tut_.host);
-  transport_context.identity = world_identity(context_.seed(), 0);
+  transport_context.identity = sim_room::member_identity(context_.seed(), 0);
   transport_context.unix_ms_now = [this] { return deployment_.unix_seconds_now() * 1000; };
   auto factory = std::make_unique<transport::TransportFactory>(std::move(transport_context));
   factory->unregister_type("offline");  // only what the transport under test registers
@@ -111,7 +112,7 @@ Participant& LivekitWorld::add_participant(std::optional<std::string> identity) 
   const auto index = static_cast<std::uint32_t>(participants_.size() + 1);
   participant->name = "peer-" + std::to_string(index);
   participant->host = deployment_.add_client_host(participant->name);
-  participant->identity = identity.value_or(world_identity(context_.seed(), index).address);
+  participant->identity = identity.value_or(sim_room::member_identity(context_.seed(), index).address);
   Participant* raw = participant.get();
   livekit::SessionHandler handler;
   handler.on_joined = [this, raw](std::string, std::vector<std::string> present) {

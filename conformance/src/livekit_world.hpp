@@ -56,7 +56,7 @@ class LivekitWorld {
   int tut_join_attempts() const { return tut_join_attempts_; }
 
   /// A reference participant joining the room from its own host with a fresh token (identity:
-  /// world_identity(seed, n) unless given).
+  /// sim_room::member_identity(seed, n) unless given).
   Participant& add_participant(std::optional<std::string> identity = std::nullopt);
   /// Steps until every participant added so far has joined (or closed). Returns whether all joined.
   bool settle_participants();

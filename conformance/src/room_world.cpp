@@ -4,10 +4,11 @@
 #include "livekit_deployment.hpp"
 
 #include "dclcomms/codec/json.hpp"
+#include "dclcomms/core/assert.hpp"
 #include "dclcomms/core/hex.hpp"
-#include "dclcomms/core/prng.hpp"
-#include "dclcomms/identity/signing_identity.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "dclcomms/sim_room/clock_origin.hpp"
+#include "dclcomms/sim_room/identities.hpp"
+#include "dclcomms/ws_room/ws_room_types.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -78,35 +79,15 @@ TraceLine frame_line(std::int64_t time_ns, std::string from, std::string to, con
   return line;
 }
 
-transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n) {
-  core::Prng prng = core::Prng::derive(seed, "identity:" + std::to_string(n));
-  std::array<std::uint8_t, 32> owner{}, ephemeral{};
-  for (auto* key : {&owner, &ephemeral}) {
-    for (std::size_t i = 0; i < key->size(); i += 8) {
-      const std::uint64_t word = prng.next_u64();
-      for (std::size_t b = 0; b < 8; ++b) (*key)[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
-    }
-    (*key)[0] &= 0x7f;  // below the curve order: always a valid key
-    (*key)[31] |= 1;    // never zero
-  }
-  return identity::make_signing_identity(owner, ephemeral, world_unix_ms + 24LL * 3600 * 1000).value();
-}
-
 std::string describe(const codec::WsPacket& packet) { return codec::to_json(packet); }
 
 RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFaults& faults)
-    : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), network_(simulation_),
-      server_host_(simulation_.add_host("room-server")), login_host_(simulation_.add_host(login_host_name)), faults_(faults),
-      login_(std::make_unique<LoginService>(network_, login_host_, world_unix_ms)) {
+    : context_(context), room_(sim_room::SimRoomConfig{.seed = context.seed()}),
+      login_host_(room_.simulation().add_host(login_host_name)), faults_(faults),
+      login_(std::make_unique<LoginService>(room_.network(), login_host_, sim_room::clock_origin_unix_ms)) {
   if (kind == ServerKind::reference) {
-    ws_room::WsRoomServerOptions options;
-    options.challenge_seed = context.seed();
-    options.unix_ms_now = [] { return world_unix_ms; };
-    reference_ = ws_room::WsRoomServer::start(simulation_.runtime(server_host_), options,
-                                              [&](transport::MessageServerCallbacks callbacks)
-                                                  -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
-                                                return network_.listen(server_host_, std::move(callbacks));
-                                              }).value();
+    const auto error = room_.start_reference_server();
+    DCL_ASSERT(!error);  // nothing else listens on the server host: a failure is a bug
   } else {
     transport::MessageServerCallbacks callbacks;
     callbacks.accept_upgrade = [](const std::string&) { return true; };
@@ -116,12 +97,11 @@ RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFault
       scripted_.received[id].push_back(packet ? *packet : codec::WsPacket{});
     };
     callbacks.on_closed = [this](transport::ServerConnectionId id, const std::string&) { scripted_.closed.insert(id); };
-    scripted_.carrier = network_.listen(server_host_, std::move(callbacks));
+    scripted_.carrier = room_.network().listen(room_.server_host(), std::move(callbacks));
   }
   tut_.name = "transport under test";
-  tut_.host = simulation_.add_host("tut");
-  simulation_.connect(tut_.host, server_host_, faults_);
-  simulation_.connect(tut_.host, login_host_, faults_);
+  tut_.host = room_.add_client_host("tut", faults_);
+  room_.simulation().connect(tut_.host, login_host_, faults_);
 }
 
 RoomWorld::~RoomWorld() {
@@ -129,23 +109,16 @@ RoomWorld::~RoomWorld() {
   tut_.transport.reset();
   peers_.clear();
   livekit_.reset();
-  context_.mix_into_digest(simulation_.digest());
+  context_.mix_into_digest(room_.simulation().digest());
 }
 
-transport::TransportContext RoomWorld::context_for(sim::HostId host, transport::SigningIdentity identity, bool record) {
-  transport::TransportContext context;
-  context.runtime = &simulation_.runtime(host);
-  context.identity = std::move(identity);
-  context.unix_ms_now = [] { return world_unix_ms; };
-  auto connector = network_.connector(host);
-  if (!record) {
-    context.websocket = std::move(connector);
-    context.http = network_.http_fetcher(host);
-    return context;
-  }
-  context.http = recording_http(network_.http_fetcher(host));
+// The transport under test's context: the room's, with every frame and HTTP exchange recorded and
+// every connection counted.
+transport::TransportContext RoomWorld::tut_context(transport::SigningIdentity identity) {
+  transport::TransportContext context = room_.client_context(tut_.host, std::move(identity));
+  context.http = recording_http(std::move(context.http));
   auto recording = recording_connector(
-      std::move(connector), [this](const std::vector<std::uint8_t>& frame) { this->record("tut", "server", frame); },
+      std::move(context.websocket), [this](const std::vector<std::uint8_t>& frame) { this->record("tut", "server", frame); },
       [this](const std::vector<std::uint8_t>& frame) { this->record("server", "tut", frame); });
   context.websocket = [this, recording](const std::string& url, const transport::MessageStreamOptions& options,
                                         transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
@@ -157,9 +130,9 @@ transport::TransportContext RoomWorld::context_for(sim::HostId host, transport::
 }
 
 std::optional<std::string> RoomWorld::create_tut(const std::string& uri) {
-  const auto identity = world_identity(context_.seed(), 0);
+  const auto identity = sim_room::member_identity(context_.seed(), 0);
   tut_.address = identity.address;
-  auto factory = std::make_unique<transport::TransportFactory>(context_for(tut_.host, identity, true));
+  auto factory = std::make_unique<transport::TransportFactory>(tut_context(identity));
   factory->unregister_type("offline");  // only what the transport under test registers
   context_.transport().register_types(*factory, services_);
   auto created = factory->create(uri);
@@ -175,12 +148,12 @@ std::optional<std::string> RoomWorld::create_tut(const std::string& uri) {
 
 void RoomWorld::connect_tut() {
   if (auto status = tut_.transport->connect(); !status) {
-    context_.trace({core::to_ns(simulation_.now()), "tut", "tut", "connect() refused", "", status.error().message});
+    context_.trace({core::to_ns(room_.simulation().now()), "tut", "tut", "connect() refused", "", status.error().message});
   }
 }
 
 void RoomWorld::serve_livekit() {
-  livekit_ = std::make_unique<LivekitDeployment>(simulation_, faults_);
+  livekit_ = std::make_unique<LivekitDeployment>(room_.simulation(), faults_);
   auto connector = livekit_->connector(livekit_->add_client_host("tut-livekit"));
   services_.livekit = [this, connector](const livekit::JoinRequest& request, livekit::SessionHandler handler) {
     ++tut_connection_attempts_;
@@ -193,16 +166,12 @@ Endpoint& RoomWorld::add_peer() {
   auto peer = std::make_unique<Endpoint>();
   const auto index = static_cast<std::uint32_t>(peers_.size() + 1);
   peer->name = "peer-" + std::to_string(index);
-  peer->host = simulation_.add_host(peer->name);
-  simulation_.connect(peer->host, server_host_, faults_);
-  auto identity = world_identity(context_.seed(), index);
+  peer->host = room_.add_client_host(peer->name, faults_);
+  auto identity = sim_room::member_identity(context_.seed(), index);
   peer->address = identity.address;
-  auto factory = std::make_unique<transport::TransportFactory>(context_for(peer->host, identity, false));
-  ws_room::register_ws_room(*factory);
-  peer->transport = factory->create("ws-room:ws://room-server/rooms/conformance").value();
-  factories_.push_back(std::move(factory));
   Endpoint* raw = peer.get();
-  peer->transport->set_event_handler([raw](const transport::TransportEvent& e) { raw->events.push_back(e); });
+  peer->transport = room_.add_client(peer->host, std::move(identity), "ws-room:ws://room-server/rooms/conformance",
+                                     [raw](const transport::TransportEvent& e) { raw->events.push_back(e); });
   (void)peer->transport->connect();
   peers_.push_back(std::move(peer));
   return *raw;
@@ -221,38 +190,34 @@ transport::HttpFetcher RoomWorld::recording_http(transport::HttpFetcher fetcher)
     const std::string host = rest.substr(0, rest.find_first_of(":/?#"));
     nlohmann::ordered_json headers = nlohmann::ordered_json::object();
     for (const auto& [name, value] : request.headers) headers[name] = value;
-    context_.trace({core::to_ns(simulation_.now()), "tut", host, request.method + " " + request.url, "",
+    context_.trace({core::to_ns(room_.simulation().now()), "tut", host, request.method + " " + request.url, "",
                     headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     fetcher(std::move(request), options, [this, host, done](core::Result<transport::HttpResult, std::string> result) {
       if (result) {
-        context_.trace({core::to_ns(simulation_.now()), host, "tut", "HTTP " + std::to_string(result->status), "", result->body});
+        context_.trace({core::to_ns(room_.simulation().now()), host, "tut", "HTTP " + std::to_string(result->status), "", result->body});
       } else {
-        context_.trace({core::to_ns(simulation_.now()), host, "tut", "HTTP request failed", "", result.error()});
+        context_.trace({core::to_ns(room_.simulation().now()), host, "tut", "HTTP request failed", "", result.error()});
       }
       done(std::move(result));
     });
   };
 }
 
-bool RoomWorld::run_until(const std::function<bool()>& done, core::Duration limit) {
-  const core::TimePoint deadline = simulation_.now() + limit;
-  simulation_.run_until([&] { return done() || simulation_.now() >= deadline; }, 20'000'000);
-  return done();
-}
+bool RoomWorld::run_until(const std::function<bool()>& done, core::Duration limit) { return room_.run_until(done, limit); }
 
 void RoomWorld::set_tut_link(const sim::LinkFaults& faults) {
-  simulation_.set_link(tut_.host, server_host_, faults);
-  simulation_.set_link(server_host_, tut_.host, faults);
+  room_.simulation().set_link(tut_.host, room_.server_host(), faults);
+  room_.simulation().set_link(room_.server_host(), tut_.host, faults);
 }
 
-void RoomWorld::run_for(core::Duration duration) { simulation_.run_until(simulation_.now() + duration); }
+void RoomWorld::run_for(core::Duration duration) { room_.simulation().run_until(room_.simulation().now() + duration); }
 
 void RoomWorld::record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame) {
-  context_.trace(frame_line(core::to_ns(simulation_.now()), from, to, frame));
+  context_.trace(frame_line(core::to_ns(room_.simulation().now()), from, to, frame));
 }
 
 void RoomWorld::record_event(const Endpoint& endpoint, const transport::TransportEvent& event) {
-  context_.trace({core::to_ns(simulation_.now()), endpoint.name == tut_.name ? "tut" : endpoint.name, "app",
+  context_.trace({core::to_ns(room_.simulation().now()), endpoint.name == tut_.name ? "tut" : endpoint.name, "app",
                   "event: " + std::string(transport::event_name(event)), "", event_json(event)});
 }
 

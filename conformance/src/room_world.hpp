@@ -1,6 +1,7 @@
 #pragma once
-// RoomWorld: the simulated world a case runs in. One simulated host serves the ws-room (our
-// reference WsRoomServer, or a scripted server the case drives frame by frame); another serves
+// RoomWorld: the simulated world a case runs in, built on the simulated room of
+// reference/ws_room/sim_room. Its server host serves the ws-room (our reference WsRoomServer, or a
+// scripted server the case drives frame by frame); another serves
 // signed-login over HTTP (LoginService); the transport under test runs on its own host, created
 // through its own factory registration; reference peers can join from further hosts. Every frame
 // and HTTP exchange of the transport under test is recorded into the case's transcript, whatever
@@ -17,12 +18,11 @@
 #include "dclcomms/codec/codec.hpp"
 #include "dclcomms/conformance/case_context.hpp"
 #include "dclcomms/sim/simulation.hpp"
+#include "dclcomms/sim_room/sim_room.hpp"
 #include "login_service.hpp"
 #include "ws_room_server.hpp"
 
 namespace dclcomms::conformance {
-
-inline constexpr std::int64_t world_unix_ms = 1790000000000;  // the world's fixed "wall clock"
 
 struct Endpoint {
   std::string name;
@@ -82,15 +82,15 @@ class RoomWorld {
   std::vector<std::unique_ptr<Endpoint>>& peers() { return peers_; }
 
   ScriptedServer& scripted() { return scripted_; }
-  ws_room::WsRoomServer* reference_server() { return reference_.get(); }
+  ws_room::WsRoomServer* reference_server() { return room_.reference_server(); }
   /// The signed-login endpoint at http://login-server/ (the reference endpoint unless scripted).
   LoginService& login() { return *login_; }
 
   /// Steps the simulation until `done` or until `limit` of virtual time has passed. Returns `done()`.
   bool run_until(const std::function<bool()>& done, core::Duration limit = std::chrono::seconds(30));
   void run_for(core::Duration duration);
-  sim::Simulation& simulation() { return simulation_; }
-  sim::HostId server_host() const { return server_host_; }
+  sim::Simulation& simulation() { return room_.simulation(); }
+  sim::HostId server_host() const { return room_.server_host(); }
   /// Replaces the faults of the link between the transport under test and the server, both ways.
   void set_tut_link(const sim::LinkFaults& faults);
   /// How many websocket connections the transport under test has opened so far.
@@ -102,22 +102,19 @@ class RoomWorld {
   const std::vector<std::string>& tut_urls() const { return tut_urls_; }
 
  private:
-  transport::TransportContext context_for(sim::HostId host, transport::SigningIdentity identity, bool record);
+  transport::TransportContext tut_context(transport::SigningIdentity identity);
   void record(const std::string& from, const std::string& to, const std::vector<std::uint8_t>& frame);
   void record_event(const Endpoint& endpoint, const transport::TransportEvent& event);
   transport::HttpFetcher recording_http(transport::HttpFetcher fetcher);
 
   CaseContext& context_;
-  sim::Simulation simulation_;
-  carriers::SimWebSocketNetwork network_;
-  sim::HostId server_host_;
+  sim_room::SimRoom room_;  // the simulation, its network, the server host (and the reference server)
   sim::HostId login_host_;
   sim::LinkFaults faults_;
   std::unique_ptr<LoginService> login_;
   Endpoint tut_;
   std::vector<std::unique_ptr<Endpoint>> peers_;
   std::vector<std::unique_ptr<transport::TransportFactory>> factories_;
-  std::unique_ptr<ws_room::WsRoomServer> reference_;
   ScriptedServer scripted_;
   HarnessServices services_;
   int tut_connection_attempts_ = 0;
@@ -125,9 +122,6 @@ class RoomWorld {
   std::vector<std::string> tut_urls_;
   std::unique_ptr<LivekitDeployment> livekit_;  // after the transports: they hold its sessions
 };
-
-/// The identity of endpoint number `n` in a world (deterministic, valid secp256k1 keys).
-transport::SigningIdentity world_identity(std::uint64_t seed, std::uint32_t n);
 
 /// Wraps `inner` so that every frame on its streams is reported: `on_sent` before a frame the
 /// transport sends goes out, `on_received` before a frame it receives reaches it. Whatever carries

@@ -5,7 +5,9 @@
 #include "dclcomms/carriers/http_client.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/signed_login/signed_login_endpoint.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "dclcomms/sim_room/clock_origin.hpp"
+#include "dclcomms/sim_room/identities.hpp"
+#include "dclcomms/sim_room/room_client.hpp"
 #include "ws_room_server.hpp"
 
 namespace dclcomms::conformance {
@@ -31,7 +33,7 @@ WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : 
   options.challenge_seed = context.seed();
   // AuthChains are checked against the world's fixed clock, as in simulated cases: the identities
   // are derived from the seed with expiries relative to it, and real time is for the network only.
-  options.unix_ms_now = [] { return world_unix_ms; };
+  options.unix_ms_now = [] { return sim_room::clock_origin_unix_ms; };
   // The server's 1 s per handshake step (spec §3.3) is real time here: on a loaded machine a correct
   // transport could miss it through no fault of its own, and no wire case is about that timer
   // (server_core_test checks it in virtual time).
@@ -85,7 +87,7 @@ std::optional<std::string> WireWorld::serve_login(const wire::FaultSettings& fau
       signed_login::SignedLoginEndpointConfig{.adapter_template = "ws-room:ws://127.0.0.1:" + std::to_string(proxy_->port()) + "/rooms/{world}"});
   transport::MessageServerCallbacks callbacks;
   callbacks.on_http_request = [this, endpoint](const transport::HttpServerRequest& request) {
-    auto response = endpoint->handle(request, world_unix_ms);  // the world's fixed clock, as the room's
+    auto response = endpoint->handle(request, sim_room::clock_origin_unix_ms);  // the world's fixed clock, as the room's
     context_.trace({elapsed_ns(), "login-server", "login-server", "answered " + request.method + " " + request.target, "",
                     nlohmann::json{{"status", response.status}, {"body", response.body}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return response;
@@ -107,14 +109,14 @@ transport::TransportContext WireWorld::context_for(transport::SigningIdentity id
   transport::TransportContext context;
   context.runtime = &runtime_;
   context.identity = std::move(identity);
-  context.unix_ms_now = [] { return world_unix_ms; };
+  context.unix_ms_now = [] { return sim_room::clock_origin_unix_ms; };
   context.websocket = carriers::make_websocket_connector(runtime_);
   context.http = carriers::make_http_fetcher(runtime_);
   return context;
 }
 
 std::optional<std::string> WireWorld::create_tut(std::optional<std::string> uri) {
-  const auto identity = world_identity(context_.seed(), 0);
+  const auto identity = sim_room::member_identity(context_.seed(), 0);
   tut_.address = identity.address;
   transport::TransportContext context = context_for(identity);
   context.websocket = recording_connector(
@@ -145,14 +147,11 @@ Endpoint& WireWorld::add_peer() {
   auto peer = std::make_unique<Endpoint>();
   const auto index = static_cast<std::uint32_t>(peers_.size() + 1);
   peer->name = "peer-" + std::to_string(index);
-  auto identity = world_identity(context_.seed(), index);
+  auto identity = sim_room::member_identity(context_.seed(), index);
   peer->address = identity.address;
-  auto factory = std::make_unique<transport::TransportFactory>(context_for(identity));
-  ws_room::register_ws_room(*factory);
-  peer->transport = factory->create(room_uri(server_->port())).value();
-  factories_.push_back(std::move(factory));
   Endpoint* raw = peer.get();
-  peer->transport->set_event_handler([raw](const transport::TransportEvent& e) { raw->events.push_back(e); });
+  peer->transport = sim_room::make_room_client(context_for(std::move(identity)), room_uri(server_->port()),
+                                               [raw](const transport::TransportEvent& e) { raw->events.push_back(e); });
   (void)peer->transport->connect();
   peers_.push_back(std::move(peer));
   return *raw;

@@ -11,13 +11,12 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "dclcomms/carriers/sim_websocket_network.hpp"
 #include "dclcomms/codec/codec.hpp"
-#include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/core/assert.hpp"
 #include "dclcomms/sim/simulation.hpp"
 #include "dclcomms/sim/weather.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
-#include "ws_room_server.hpp"
+#include "dclcomms/sim_room/identities.hpp"
+#include "dclcomms/sim_room/sim_room.hpp"
 
 namespace dclcomms::cli {
 namespace {
@@ -76,17 +75,10 @@ Row bench_scheduler(const SimBenchOptions& options) {
 // The room: our WsRoomServer and `peers` WsRoomTransports on simulated hosts (lan weather), each
 // sending an encoded Position at `rate_hz`; every receiver decodes what it gets.
 Row bench_room(const SimBenchOptions& options) {
-  sim::Simulation simulation(sim::SimulationConfig{.seed = options.seed, .events_max = 8'000'000});
-  carriers::SimWebSocketNetwork network(simulation);
-  const sim::HostId server_host = simulation.add_host("room-server");
-  ws_room::WsRoomServerOptions server_options;
-  server_options.challenge_seed = options.seed;
-  server_options.unix_ms_now = [] { return std::int64_t{1790000000000}; };
-  auto server = ws_room::WsRoomServer::start(simulation.runtime(server_host), server_options,
-                                             [&](transport::MessageServerCallbacks callbacks)
-                                                 -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
-                                               return network.listen(server_host, std::move(callbacks));
-                                             }).value();
+  sim_room::SimRoom room(sim_room::SimRoomConfig{.seed = options.seed, .events_max = 8'000'000});
+  sim::Simulation& simulation = room.simulation();
+  const auto server_error = room.start_reference_server();
+  DCL_ASSERT(!server_error);  // nothing else listens on the room's host: a failure is a bug
   struct Peer {
     sim::HostId host;
     transport::TransportPtr transport;
@@ -94,28 +86,18 @@ Row bench_room(const SimBenchOptions& options) {
     std::uint32_t index = 0;
   };
   std::vector<std::unique_ptr<Peer>> peers;
-  std::vector<std::unique_ptr<transport::TransportFactory>> factories;
   std::uint64_t decoded = 0;
   for (std::size_t i = 0; i < options.peers; ++i) {
     auto peer = std::make_unique<Peer>();
-    peer->host = simulation.add_host("peer-" + std::to_string(i));
-    simulation.connect(peer->host, server_host, *sim::weather_profile("lan"));
-    std::array<std::uint8_t, 32> owner{}, ephemeral{};
-    owner[30] = static_cast<std::uint8_t>((i + 1) >> 8);
-    owner[31] = static_cast<std::uint8_t>(i + 1);
-    ephemeral = owner;
-    ephemeral[0] = 0x42;
-    transport::TransportContext context{.runtime = &simulation.runtime(peer->host),
-                                        .identity = identity::make_signing_identity(owner, ephemeral, 1790000000000 + 3600'000).value(),
-                                        .websocket = network.connector(peer->host)};
-    factories.push_back(std::make_unique<transport::TransportFactory>(context));
-    ws_room::register_ws_room(*factories.back());
-    peer->transport = factories.back()->create("ws-room:ws://room-server/rooms/bench").value();
+    peer->host = room.add_client_host("peer-" + std::to_string(i), *sim::weather_profile("lan"));
     Peer* raw = peer.get();
-    peer->transport->set_event_handler([raw, &decoded](const transport::TransportEvent& e) {
-      if (std::holds_alternative<transport::Connected>(e)) raw->joined = true;
-      if (const auto* m = std::get_if<transport::MessageReceived>(&e)) decoded += codec::decode_packet(m->packet).ok() ? 1 : 0;
-    });
+    peer->transport = room.add_client(peer->host, sim_room::member_identity(options.seed, static_cast<std::uint32_t>(i + 1)),
+                                      "ws-room:ws://room-server/rooms/bench", [raw, &decoded](const transport::TransportEvent& e) {
+                                        if (std::holds_alternative<transport::Connected>(e)) raw->joined = true;
+                                        if (const auto* m = std::get_if<transport::MessageReceived>(&e)) {
+                                          decoded += codec::decode_packet(m->packet).ok() ? 1 : 0;
+                                        }
+                                      });
     (void)peer->transport->connect();
     peers.push_back(std::move(peer));
   }

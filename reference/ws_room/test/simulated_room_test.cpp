@@ -6,26 +6,15 @@
 
 #include <stdexcept>
 
-#include "dclcomms/carriers/sim_websocket_network.hpp"
-#include "dclcomms/identity/signing_identity.hpp"
 #include "dclcomms/sim/weather.hpp"
-#include "dclcomms/ws_room/ws_room_transport.hpp"
+#include "dclcomms/sim_room/identities.hpp"
+#include "dclcomms/sim_room/sim_room.hpp"
 #include "ws_room_server.hpp"
 
 namespace dclcomms::ws_room {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr std::int64_t unix_ms_2026 = 1790000000000;  // a fixed "wall clock" for AuthChain expiry
-
-transport::SigningIdentity identity_of(std::uint8_t n) {
-  std::array<std::uint8_t, 32> owner{}, ephemeral{};
-  owner[31] = n;
-  ephemeral[30] = 1;
-  ephemeral[31] = n;
-  return identity::make_signing_identity(owner, ephemeral, unix_ms_2026 + 3600'000).value();
-}
 
 struct SimulatedClient {
   sim::HostId host;
@@ -42,34 +31,21 @@ struct SimulatedClient {
 // property; nothing after a failed setup could be checked anyway.
 class SimulatedRoom {
  public:
-  SimulatedRoom(std::uint64_t seed, int clients, const sim::LinkFaults& faults)
-      : simulation_(sim::SimulationConfig{.seed = seed}), network_(simulation_) {
-    const sim::HostId server_host = simulation_.add_host("room-server");
-    WsRoomServerOptions options;
-    options.challenge_seed = seed;
-    options.unix_ms_now = [] { return unix_ms_2026; };
-    auto server = WsRoomServer::start(simulation_.runtime(server_host), options, [&](transport::MessageServerCallbacks callbacks)
-                                          -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
-      return network_.listen(server_host, std::move(callbacks));
-    });
-    if (!server.ok()) throw std::runtime_error("the room server did not start: " + server.error());
-    server_ = std::move(server).value();
+  SimulatedRoom(std::uint64_t seed, int clients, const sim::LinkFaults& faults) : room_(sim_room::SimRoomConfig{.seed = seed}) {
+    if (const auto error = room_.start_reference_server()) throw std::runtime_error(*error);
     for (int i = 0; i < clients; ++i) {
       auto client = std::make_unique<SimulatedClient>();
-      client->host = simulation_.add_host("explorer-" + std::to_string(i));
-      simulation_.connect(client->host, server_host, faults);
-      const auto id = identity_of(static_cast<std::uint8_t>(i + 1));
+      client->host = room_.add_client_host("explorer-" + std::to_string(i), faults);
+      const auto id = sim_room::member_identity(seed, static_cast<std::uint32_t>(i + 1));
       client->address = id.address;
-      transport::TransportContext context{.runtime = &simulation_.runtime(client->host), .identity = id,
-                                          .websocket = network_.connector(client->host), .websocket_options = {}};
-      transport::TransportFactory factory(context);
-      register_ws_room(factory);
-      client->transport = factory.create("ws-room:ws://room-server/rooms/plaza").value();
-      client->transport->set_event_handler([raw = client.get()](const transport::TransportEvent& e) {
-        if (std::holds_alternative<transport::Connected>(e)) raw->connected = true;
-        if (const auto* d = std::get_if<transport::Disconnected>(&e)) raw->disconnected = *d;
-        if (const auto* m = std::get_if<transport::MessageReceived>(&e)) raw->received[m->sender].push_back(m->packet.at(0));
-      });
+      client->transport = room_.add_client(client->host, id, "ws-room:ws://room-server/rooms/plaza",
+                                           [raw = client.get()](const transport::TransportEvent& e) {
+                                             if (std::holds_alternative<transport::Connected>(e)) raw->connected = true;
+                                             if (const auto* d = std::get_if<transport::Disconnected>(&e)) raw->disconnected = *d;
+                                             if (const auto* m = std::get_if<transport::MessageReceived>(&e)) {
+                                               raw->received[m->sender].push_back(m->packet.at(0));
+                                             }
+                                           });
       if (const auto connected = client->transport->connect(); !connected.ok()) {
         throw std::runtime_error(client->address + ": connect() refused: " + connected.error().message);
       }
@@ -77,19 +53,19 @@ class SimulatedRoom {
     }
   }
 
-  bool run_until(const std::function<bool()>& done) { return simulation_.run_until(done, 5'000'000); }
+  // No virtual-time limit of its own: far longer than any handshake or retransmission here, so the
+  // step bound is what ends a run that hangs.
+  bool run_until(const std::function<bool()>& done) { return room_.run_until(done, std::chrono::hours(1), 5'000'000); }
   bool all_connected() const {
     return std::all_of(clients_.begin(), clients_.end(), [](const auto& c) { return c->connected; });
   }
-  sim::Simulation& simulation() { return simulation_; }
+  sim::Simulation& simulation() { return room_.simulation(); }
   std::vector<std::unique_ptr<SimulatedClient>>& clients() { return clients_; }
-  WsRoomServer& server() { return *server_; }
+  WsRoomServer& server() { return *room_.reference_server(); }
 
  private:
-  sim::Simulation simulation_;
-  carriers::SimWebSocketNetwork network_;
-  std::unique_ptr<WsRoomServer> server_;
-  std::vector<std::unique_ptr<SimulatedClient>> clients_;
+  sim_room::SimRoom room_;
+  std::vector<std::unique_ptr<SimulatedClient>> clients_;  // after the room: their streams are its network's
 };
 
 enum class Joining : std::uint8_t { all_must_join, some_may_time_out };
