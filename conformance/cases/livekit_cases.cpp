@@ -198,7 +198,7 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
     if (problem == "lost") what += "never arrived byte-identical on a lossless link (lost or altered)";
     if (problem == "twice") what += "arrived " + std::to_string(copies.size()) + " times";
     if (problem == "attributed") what += "arrived attributed to '" + copies[0].sender + "', not " + world.tut_identity();
-    if (problem == "kind") what += "arrived as " + std::string(data_kind_name(copies[0].kind)) + " data (expected " + std::string(data_kind_name(kind)) + ")";
+    if (problem == "kind") what += "arrived as " + std::string(livekit::to_string(copies[0].kind)) + " data (expected " + std::string(livekit::to_string(kind)) + ")";
     return fail(what + shrunk_outbound(context, packets[i].packet, unreliable[i], problem));
   }
   if (peer.received.size() != packets.size()) {

@@ -35,7 +35,6 @@ std::string joined_list(const std::vector<std::string>& identities) {
 
 }  // namespace
 
-std::string_view data_kind_name(livekit::DataKind kind) { return kind == livekit::DataKind::reliable ? "reliable" : "lossy"; }
 
 LivekitWorld::LivekitWorld(CaseContext& context, const sim::LinkFaults& faults)
     : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), deployment_(simulation_, faults) {
@@ -67,14 +66,14 @@ std::optional<std::string> LivekitWorld::create_tut(std::optional<std::string> u
     context_.trace({core::to_ns(simulation_.now()), "tut", "sfu", "join " + request.url, "", ""});
     auto on_data = std::move(handler.on_data);
     handler.on_data = [this, on_data](std::string sender, std::vector<std::uint8_t> payload, livekit::DataKind kind) {
-      record_data("sfu", "tut", std::string(data_kind_name(kind)) + " data from " + sender, payload);
+      record_data("sfu", "tut", std::string(livekit::to_string(kind)) + " data from " + sender, payload);
       if (on_data) on_data(std::move(sender), std::move(payload), kind);
     };
     return std::unique_ptr<livekit::LivekitSession>(std::make_unique<RecordingSession>(
         inner(request, std::move(handler)),
         [this](const std::vector<std::uint8_t>& payload, livekit::DataKind kind, const std::vector<std::string>& destinations) {
           record_data("tut", "sfu",
-                      "publish " + std::string(data_kind_name(kind)) + (destinations.empty() ? "" : " to " + joined_list(destinations)),
+                      "publish " + std::string(livekit::to_string(kind)) + (destinations.empty() ? "" : " to " + joined_list(destinations)),
                       payload);
         }));
   };
@@ -128,7 +127,7 @@ Participant& LivekitWorld::add_participant(std::optional<std::string> identity) 
     raw->saw_leave.push_back(std::move(who));
   };
   handler.on_data = [this, raw](std::string sender, std::vector<std::uint8_t> payload, livekit::DataKind kind) {
-    record_data("sfu", raw->name, std::string(data_kind_name(kind)) + " data from " + sender, payload);
+    record_data("sfu", raw->name, std::string(livekit::to_string(kind)) + " data from " + sender, payload);
     raw->received.push_back({std::move(sender), std::move(payload), kind});
   };
   handler.on_closed = [this, raw](livekit::DisconnectReason reason, std::string detail) {

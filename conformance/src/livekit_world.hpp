@@ -80,7 +80,5 @@ class LivekitWorld {
   int tut_join_attempts_ = 0;
 };
 
-/// "reliable" or "lossy".
-std::string_view data_kind_name(livekit::DataKind kind);
 
 }  // namespace dclcomms::conformance

@@ -69,8 +69,6 @@ Json headers_json(const transport::HttpHeaders& headers) {
   return out;
 }
 
-std::string_view kind_name(livekit::DataKind kind) { return kind == livekit::DataKind::lossy ? "lossy" : "reliable"; }
-
 core::Result<livekit::DataKind, DriverError> kind_field(const Json& object, std::string_view what) {
   auto kind = string_field(object, "kind", what);
   if (!kind) return Problem{kind.error()};
@@ -340,7 +338,7 @@ Json to_json(const Action& action) {
     }
     Json operator()(const LkJoin& a) const { return {{"do", "lk_join"}, {"session", a.session}, {"url", a.url}, {"token", a.token}}; }
     Json operator()(const LkPublish& a) const {
-      return {{"do", "lk_publish"}, {"session", a.session}, {"hex", core::to_hex(a.payload)}, {"kind", kind_name(a.kind)},
+      return {{"do", "lk_publish"}, {"session", a.session}, {"hex", core::to_hex(a.payload)}, {"kind", livekit::to_string(a.kind)},
               {"destinations", a.destinations}};
     }
     Json operator()(const LkLeave& a) const { return {{"do", "lk_leave"}, {"session", a.session}}; }
@@ -446,7 +444,7 @@ Json to_json(const Report& report) {
     Json operator()(const LkParticipantJoined& r) const { return {{"cmd", "lk_participant_joined"}, {"session", r.session}, {"identity", r.identity}}; }
     Json operator()(const LkParticipantLeft& r) const { return {{"cmd", "lk_participant_left"}, {"session", r.session}, {"identity", r.identity}}; }
     Json operator()(const LkData& r) const {
-      return {{"cmd", "lk_data"}, {"session", r.session}, {"sender", r.sender}, {"hex", core::to_hex(r.payload)}, {"kind", kind_name(r.kind)}};
+      return {{"cmd", "lk_data"}, {"session", r.session}, {"sender", r.sender}, {"hex", core::to_hex(r.payload)}, {"kind", livekit::to_string(r.kind)}};
     }
     Json operator()(const LkClosed& r) const {
       return {{"cmd", "lk_closed"}, {"session", r.session}, {"reason", livekit::to_string(r.reason)}, {"detail", r.detail}};

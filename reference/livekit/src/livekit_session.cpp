@@ -4,6 +4,8 @@
 
 namespace dclcomms::livekit {
 
+std::string_view to_string(DataKind kind) { return kind == DataKind::lossy ? "lossy" : "reliable"; }
+
 std::string_view to_string(DisconnectReason reason) {
   switch (reason) {
     case DisconnectReason::client_initiated: return "client_initiated";

@@ -38,6 +38,8 @@ enum class DisconnectReason : std::uint8_t {
   join_failure,         // the server refused the join (token, room) or it never completed
   connection_lost,      // the connection broke (crash, reset)
 };
+/// "reliable" or "lossy", as LiveKit names the two data channels.
+std::string_view to_string(DataKind kind);
 std::string_view to_string(DisconnectReason reason);
 /// The reason named by to_string(), or nothing for any other text.
 std::optional<DisconnectReason> disconnect_reason_from_string(std::string_view text);
