@@ -12,6 +12,13 @@ cd "$root"
 start=$(date +%s)
 step() { echo; echo "== $* ($(( $(date +%s) - start ))s)"; }
 
+# The builds below need about 6 GiB on this disk (the ASan build ~4.7 GiB, ccache up to its limit).
+# A full disk shows up as compiler failures whose messages scroll away: say it plainly, first and last.
+free_gib() { df -Pk "$root" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }'; }
+disk_note() { echo "disk: $(free_gib) GiB free on the file system of $root (the build needs about 6 GiB)"; }
+disk_note
+trap 'status=$?; echo; echo "ci/test.sh failed (exit $status) after $(( $(date +%s) - start ))s"; disk_note' ERR
+
 step "dependencies"
 bash ci/install-deps.sh
 
