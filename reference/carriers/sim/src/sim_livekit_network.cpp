@@ -3,7 +3,9 @@
 #include <boost/url/parse.hpp>
 
 #include <optional>
+#include <variant>
 
+#include "dclcomms/livekit/client_core.hpp"
 
 namespace dclcomms::carriers {
 namespace {
@@ -13,168 +15,173 @@ using livekit::DisconnectReason;
 namespace wire = livekit::wire;
 
 // One participant's connection to a simulated SFU: a reliable stream for signalling and reliable
-// data, datagrams for lossy data.
+// data, datagrams for lossy data. The session logic (join, ping, reassembly, decoding) is the
+// sans-I/O livekit::LivekitClientCore; this class only carries its bytes and runs its timer.
 class SimSession final : public livekit::LivekitSession,
                          public SimStreamEndpoint,
                          public SimLivekitNetwork::DatagramEndpoint {
  public:
-  SimSession(SimLivekitNetwork& network, sim::HostId host, SimLivekitClientOptions options, livekit::SessionHandler handler)
-      : network_(network), host_(host), options_(options), handler_(std::move(handler)) {}
+  SimSession(SimLivekitNetwork& network, sim::HostId host, const livekit::ClientCoreConfig& config, livekit::SessionHandler handler)
+      : network_(network), host_(host), core_(config), handler_(std::move(handler)) {}
 
   ~SimSession() override {
-    if (stream_ && !closed_) (void)network_.simulation().send_message(*stream_, host_, wire::encode(wire::Leave{}));
+    // A session dropped without leave(): the SFU still hears the Leave; nobody hears the close.
+    if (core_.state() != livekit::ClientState::closed) {
+      core_.leave(now());
+      while (auto transmit = core_.poll_transmit()) {
+        if (auto* frame = std::get_if<livekit::SignalFrame>(&*transmit); frame && stream_) {
+          (void)network_.simulation().send_message(*stream_, host_, frame->bytes);
+        }
+      }
+    }
     forget();
     if (pending_) runtime().cancel(*pending_);
   }
 
   void open(const livekit::JoinRequest& request) {
     const auto url = boost::urls::parse_uri(request.url);
-    if (!url) return close_later(DisconnectReason::join_failure, "not a URL");
-    const std::string host_name(url->encoded_host());
-    const auto sfu = network_.simulation().find_host(host_name);
-    if (!sfu) return close_later(DisconnectReason::join_failure, "no simulated host named '" + host_name + "'");
-    auto opened = network_.routing().open_stream(host_, *sfu);
-    if (!opened) return close_later(DisconnectReason::join_failure, "cannot reach '" + host_name + "': " + opened.error().message);
-    sfu_host_ = *sfu;
-    stream_ = *opened;
-    network_.routing().attach(host_, *stream_, this);
-    join_timer_ = runtime().schedule_at(runtime().now() + options_.join_timeout, [this] {
-      join_timer_.reset();
-      if (!session_) close_now(DisconnectReason::join_failure, "no answer to the join in time");
-    });
-    send_frame(wire::Join{request.token});
+    const std::string host_name = url ? std::string(url->encoded_host()) : std::string();
+    const auto sfu = url ? network_.simulation().find_host(host_name) : std::nullopt;
+    if (!url) {
+      core_.handle_connect_failed("not a URL", now());
+    } else if (!sfu) {
+      core_.handle_connect_failed("no simulated host named '" + host_name + "'", now());
+    } else if (auto opened = network_.routing().open_stream(host_, *sfu); !opened) {
+      core_.handle_connect_failed("cannot reach '" + host_name + "': " + opened.error().message, now());
+    } else {
+      sfu_host_ = *sfu;
+      stream_ = *opened;
+      network_.routing().attach(host_, *stream_, this);
+      core_.join(request.token, now());
+    }
+    pump(Delivery::later);  // called from the connector: the handler must not run re-entrantly
   }
 
   void publish_data(std::vector<std::uint8_t> payload, DataKind kind, std::vector<std::string> destinations) override {
-    if (!session_ || closed_ || payload.size() > livekit::data_payload_bytes_max) return;
-    const auto frame = wire::encode(wire::ClientFrame{wire::DataUp{std::move(destinations), std::move(payload)}});
-    if (kind == DataKind::reliable) {
-      auto sent = network_.simulation().send_message(*stream_, host_, frame);
-      if (!sent) close_later(DisconnectReason::connection_lost, "signal stream: " + sent.error().message);
-      return;
-    }
-    for (auto& datagram : wire::fragment_lossy(*session_, next_lossy_sequence_++, frame, options_.lossy_chunk_bytes)) {
-      network_.routing().send_datagram(host_, sfu_host_, std::move(datagram));
-    }
+    core_.publish(payload, kind, destinations, now());
+    pump(Delivery::later);
   }
 
   void leave() override {
-    if (closed_) return;
-    if (stream_) (void)network_.simulation().send_message(*stream_, host_, wire::encode(wire::Leave{}));
-    close_later(DisconnectReason::client_initiated, "left the room");
+    core_.leave(now());
+    pump(Delivery::later);
   }
 
   void on_message(std::span<const std::uint8_t> payload) override {
-    if (closed_) return;
-    last_heard_ = runtime().now();
-    auto frame = wire::decode_server_frame(payload);
-    if (!frame) return close_now(DisconnectReason::connection_lost, "undecodable frame from the SFU");
-    struct Visitor {
-      SimSession& self;
-      void operator()(wire::Welcome& f) const {
-        if (self.session_) return;
-        self.session_ = f.session;
-        self.cancel_join_timer();
-        self.network_.attach_session(self.host_, self.sfu_host_, f.session, &self);
-        self.arm_ping();
-        if (self.handler_.on_joined) self.handler_.on_joined(std::move(f.identity), std::move(f.participants));
-      }
-      void operator()(wire::Rejected& f) const { self.close_now(DisconnectReason::join_failure, f.reason); }
-      void operator()(wire::ParticipantJoined& f) const {
-        if (self.handler_.on_participant_joined) self.handler_.on_participant_joined(std::move(f.identity));
-      }
-      void operator()(wire::ParticipantLeft& f) const {
-        if (self.handler_.on_participant_left) self.handler_.on_participant_left(std::move(f.identity));
-      }
-      void operator()(wire::DataDown& f) const {
-        if (self.handler_.on_data) self.handler_.on_data(std::move(f.sender), std::move(f.payload), DataKind::reliable);
-      }
-      void operator()(wire::Closed& f) const { self.close_now(f.reason, f.detail); }
-      void operator()(wire::Pong&) const {}  // liveness only: last_heard_ is already updated
-    };
-    std::visit(Visitor{*this}, *frame);
+    core_.handle_signal_frame(payload, now());
+    pump(Delivery::now);
   }
 
-  void on_reset() override { close_now(DisconnectReason::connection_lost, "the connection to the SFU was reset"); }
+  void on_reset() override {
+    core_.handle_signal_lost("the connection to the SFU was reset", now());
+    pump(Delivery::now);
+  }
 
   void on_fragment(sim::HostId, wire::LossyFragment fragment) override {
-    if (closed_) return;
-    last_heard_ = runtime().now();
-    auto message = lossy_.add(std::move(fragment));
-    if (!message) return;
-    auto frame = wire::decode_server_frame(*message);
-    auto* data = frame ? std::get_if<wire::DataDown>(&*frame) : nullptr;
-    if (data && handler_.on_data) handler_.on_data(std::move(data->sender), std::move(data->payload), DataKind::lossy);
+    core_.handle_lossy_fragment(std::move(fragment), now());
+    pump(Delivery::now);
   }
 
  private:
+  // Inputs from the simulator run outside any method of ours: events go to the handler at once.
+  // Commands (open, publish, leave) run inside the caller's method: events are posted.
+  enum class Delivery : std::uint8_t { now, later };
+
+
   core::Runtime& runtime() { return network_.simulation().runtime(host_); }
+  core::TimePoint now() { return runtime().now(); }
 
-  void send_frame(const wire::ClientFrame& frame) {
-    auto sent = network_.simulation().send_message(*stream_, host_, wire::encode(frame));
-    if (!sent) close_later(DisconnectReason::connection_lost, "signal stream: " + sent.error().message);
-  }
-
-  void cancel_join_timer() {
-    if (join_timer_) runtime().cancel(*join_timer_);
-    join_timer_.reset();
-  }
-
-  // Every ping_interval: give up if the SFU has been silent for ping_timeout, else ping it.
-  void arm_ping() {
-    ping_timer_ = runtime().schedule_at(runtime().now() + options_.ping_interval, [this] {
-      ping_timer_.reset();
-      if (closed_) return;
-      if (runtime().now() - last_heard_ >= options_.ping_timeout) {
-        return close_now(DisconnectReason::connection_lost, "ping timeout: nothing from the SFU for " +
-                                                                std::to_string(core::to_ns(runtime().now() - last_heard_) / 1'000'000) + " ms");
+  // Carries what the core wants sent, follows its deadline, hands its events to the handler.
+  void pump(Delivery delivery) {
+    while (auto transmit = core_.poll_transmit()) {
+      if (auto* frame = std::get_if<livekit::SignalFrame>(&*transmit)) {
+        if (!stream_) continue;
+        auto sent = network_.simulation().send_message(*stream_, host_, frame->bytes);
+        if (!sent) {
+          // A failed write is noticed inside whatever sent it: the close is posted.
+          core_.handle_signal_lost("signal stream: " + sent.error().message, now());
+          delivery = Delivery::later;
+        }
+      } else {
+        network_.routing().send_datagram(host_, sfu_host_, std::move(std::get<livekit::LossyDatagram>(*transmit).bytes));
       }
-      send_frame(wire::Ping{});
-      if (!closed_) arm_ping();
+    }
+    if (const auto session = core_.session(); session && !attached_session_ && core_.state() != livekit::ClientState::closed) {
+      attached_session_ = session;
+      network_.attach_session(host_, sfu_host_, *session, this);
+    }
+    if (core_.state() == livekit::ClientState::closed) {
+      forget();
+    } else {
+      follow_deadline();
+    }
+    if (delivery == Delivery::now) return deliver_events();
+    if (!pending_ && core_.events_queued() > 0) {
+      pending_ = runtime().post([this] {
+        pending_.reset();
+        deliver_events();
+      });
+    }
+  }
+
+  void deliver_events() {
+    while (auto event = core_.poll_event()) {
+      std::visit([this](auto& e) { deliver(e); }, *event);
+    }
+  }
+
+  void deliver(livekit::Joined& e) {
+    if (handler_.on_joined) handler_.on_joined(std::move(e.identity), std::move(e.participants));
+  }
+  void deliver(livekit::ParticipantConnected& e) {
+    if (handler_.on_participant_joined) handler_.on_participant_joined(std::move(e.identity));
+  }
+  void deliver(livekit::ParticipantDisconnected& e) {
+    if (handler_.on_participant_left) handler_.on_participant_left(std::move(e.identity));
+  }
+  void deliver(livekit::DataReceived& e) {
+    if (handler_.on_data) handler_.on_data(std::move(e.sender), std::move(e.payload), e.kind);
+  }
+  void deliver(livekit::SessionClosed& e) {
+    if (handler_.on_closed) handler_.on_closed(e.reason, e.detail);
+  }
+
+  // One simulator timer at the core's deadline, moved only when the deadline moves.
+  void follow_deadline() {
+    const auto deadline = core_.poll_timeout();
+    if (deadline == timer_deadline_) return;
+    if (timer_) runtime().cancel(*timer_);
+    timer_.reset();
+    timer_deadline_ = deadline;
+    if (!deadline) return;
+    timer_ = runtime().schedule_at(*deadline, [this] {
+      timer_.reset();
+      timer_deadline_.reset();
+      core_.handle_timeout(now());
+      pump(Delivery::now);
     });
   }
 
   void forget() {
-    cancel_join_timer();
-    if (ping_timer_) runtime().cancel(*ping_timer_);
-    ping_timer_.reset();
+    if (timer_) runtime().cancel(*timer_);
+    timer_.reset();
+    timer_deadline_.reset();
     if (stream_) network_.routing().detach(host_, *stream_);
-    if (session_) network_.detach_session(host_, sfu_host_, *session_);
-  }
-
-  // From inside a method: the callback must not run re-entrantly, so it is posted.
-  void close_later(DisconnectReason reason, std::string detail) {
-    if (closed_) return;
-    closed_ = true;
-    forget();
-    pending_ = runtime().post([this, reason, detail = std::move(detail)] {
-      pending_.reset();
-      if (handler_.on_closed) handler_.on_closed(reason, detail);
-    });
-  }
-
-  // From a simulator event: already outside any method of ours.
-  void close_now(DisconnectReason reason, const std::string& detail) {
-    if (closed_) return;
-    closed_ = true;
-    forget();
-    if (handler_.on_closed) handler_.on_closed(reason, detail);
+    stream_.reset();
+    if (attached_session_) network_.detach_session(host_, sfu_host_, *attached_session_);
+    attached_session_.reset();
   }
 
   SimLivekitNetwork& network_;
   sim::HostId host_;
-  SimLivekitClientOptions options_;
+  livekit::LivekitClientCore core_;
   livekit::SessionHandler handler_;
   sim::HostId sfu_host_ = 0;
   std::optional<sim::StreamId> stream_;
-  std::optional<std::uint64_t> session_;  // set by the welcome
-  std::optional<core::TimerId> join_timer_;
-  std::optional<core::TimerId> ping_timer_;
-  core::TimePoint last_heard_{};  // the last frame or lossy packet from the SFU
-  std::optional<core::TimerId> pending_;
-  std::uint64_t next_lossy_sequence_ = 1;
-  wire::LossyReassembler lossy_;
-  bool closed_ = false;
+  std::optional<std::uint64_t> attached_session_;  // lossy datagrams for it are routed to us
+  std::optional<core::TimerId> timer_;
+  std::optional<core::TimePoint> timer_deadline_;
+  std::optional<core::TimerId> pending_;  // posted event delivery
 };
 
 }  // namespace
@@ -228,11 +235,11 @@ void SimLivekitNetwork::detach_session(sim::HostId host, sim::HostId sfu_host, s
   if (const auto it = datagram_routes_.find(host); it != datagram_routes_.end()) it->second.sessions.erase({sfu_host, session});
 }
 
-livekit::LivekitConnector SimLivekitNetwork::connector(sim::HostId client_host, SimLivekitClientOptions options) {
+livekit::LivekitConnector SimLivekitNetwork::connector(sim::HostId client_host, livekit::ClientCoreConfig config) {
   routing_.serve(client_host);
-  return [this, client_host, options](const livekit::JoinRequest& request,
+  return [this, client_host, config](const livekit::JoinRequest& request,
                                       livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
-    auto session = std::make_unique<SimSession>(*this, client_host, options, std::move(handler));
+    auto session = std::make_unique<SimSession>(*this, client_host, config, std::move(handler));
     session->open(request);
     return session;
   };

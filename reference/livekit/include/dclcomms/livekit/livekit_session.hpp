@@ -6,7 +6,8 @@
 // disconnected, data received, disconnected with a DisconnectReason). Two implementations exist or
 // are planned:
 //   * carriers::SimLivekitNetwork::connector (reference/carriers/sim, sim_livekit_network.hpp): the
-//     SFU model inside the simulator, a simulated carrier like the websocket one;
+//     SFU model inside the simulator, a simulated carrier like the websocket one; its sessions pump
+//     the sans-I/O LivekitClientCore (client_core.hpp), which a real carrier would pump too;
 //   * a real one (not in this build: Debian has no WebRTC engine) would speak LiveKit's signalling
 //     (protobuf over a websocket to <url>/rtc?access_token=…) and carry data over SCTP data
 //     channels ("_reliable" ordered, "_lossy" unordered with no retransmits). It implements exactly

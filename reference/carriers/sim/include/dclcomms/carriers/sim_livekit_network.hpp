@@ -17,22 +17,12 @@
 
 #include "dclcomms/carriers/sim_port_routing.hpp"
 #include "dclcomms/core/time.hpp"
+#include "dclcomms/livekit/client_core.hpp"
 #include "dclcomms/livekit/livekit_session.hpp"
 #include "dclcomms/livekit/livekit_wire.hpp"
 #include "dclcomms/sim/simulation.hpp"
 
 namespace dclcomms::carriers {
-
-struct SimLivekitClientOptions {
-  /// No welcome by then: the join fails (livekit-client's default websocket timeout is 15 s).
-  core::Duration join_timeout = std::chrono::seconds(15);
-  /// Once joined, a Ping goes to the SFU every ping_interval; hearing nothing from it (no frame, no
-  /// pong, no lossy data) for ping_timeout ends the session with connection_lost. LiveKit's SDKs
-  /// do the same on the signal channel with the interval and timeout its join response announces.
-  core::Duration ping_interval = std::chrono::seconds(5);
-  core::Duration ping_timeout = std::chrono::seconds(15);
-  std::size_t lossy_chunk_bytes = livekit::wire::lossy_chunk_bytes_default;
-};
 
 struct SimLivekitNetworkStats {
   std::uint64_t datagrams_corrupted = 0;  // failed the checksum: dropped
@@ -46,8 +36,9 @@ class SimLivekitNetwork {
   SimLivekitNetwork(const SimLivekitNetwork&) = delete;
   SimLivekitNetwork& operator=(const SimLivekitNetwork&) = delete;
 
-  /// A connector for participants on `client_host` (callbacks run on that host's runtime).
-  livekit::LivekitConnector connector(sim::HostId client_host, SimLivekitClientOptions options = {});
+  /// A connector for participants on `client_host` (callbacks run on that host's runtime); each
+  /// session runs a livekit::LivekitClientCore with `config` (join and ping timers, lossy chunks).
+  livekit::LivekitConnector connector(sim::HostId client_host, livekit::ClientCoreConfig config = {});
 
   sim::Simulation& simulation() { return routing_.simulation(); }
   const SimLivekitNetworkStats& stats() const { return stats_; }
