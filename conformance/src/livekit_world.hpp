@@ -80,5 +80,4 @@ class LivekitWorld {
   int tut_join_attempts_ = 0;
 };
 
-
 }  // namespace dclcomms::conformance

@@ -9,6 +9,7 @@
 #include "dclcomms/sim/weather.hpp"
 #include "dclcomms/sim_room/identities.hpp"
 #include "dclcomms/sim_room/sim_room.hpp"
+#include "dclcomms/test_support/failed_checks.hpp"
 #include "ws_room_server.hpp"
 
 namespace dclcomms::ws_room {
@@ -76,23 +77,12 @@ bool is_handshake_timeout(const transport::Disconnected& d) {
   return d.reason.find("handshake_timeout") != std::string::npos || d.reason.find(" in time") != std::string::npos;
 }
 
-// The trace digest of one run, and each check it failed. run_room() reports rather than asserts
-// because a RapidCheck property calls it as well as TESTs: an EXPECT_* inside a property fails the
-// test while RapidCheck records a pass, so it never shrinks and prints no reproduce= line. Each caller
-// asserts `failures` is empty in its own framework.
+// The trace digest of one run, and each check it found broken (run_room() reports rather than
+// asserts: a property calls it too, see failed_checks.hpp).
 struct RoomRun {
   std::uint64_t digest = 0;
-  std::vector<std::string> failures;
-  void check(bool ok, std::string what) {
-    if (!ok) failures.push_back(std::move(what));
-  }
+  test_support::FailedChecks failures;
 };
-
-std::string joined_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) out += line + "\n";
-  return out;
-}
 
 // Each client that joined sends `count` reliable one-byte packets; every other client that joined
 // must get them all, exactly once and in order. With `some_may_time_out`, a client may instead end
@@ -106,19 +96,19 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients 
     return std::all_of(room.clients().begin(), room.clients().end(),
                        [](const auto& c) { return c->connected || c->disconnected.has_value(); });
   };
-  run.check(room.run_until(settled), "a client neither joined nor gave up");
+  run.failures.check(room.run_until(settled), "a client neither joined nor gave up");
   std::vector<SimulatedClient*> joined;
   for (const auto& c : room.clients()) {
     if (c->connected && !c->disconnected) {
       joined.push_back(c.get());
     } else if (joining == Joining::all_must_join || !c->disconnected || !is_handshake_timeout(*c->disconnected)) {
-      run.check(false, c->address + " did not join: " + (c->disconnected ? c->disconnected->reason : "still waiting"));
+      run.failures.check(false, c->address + " did not join: " + (c->disconnected ? c->disconnected->reason : "still waiting"));
     }
   }
   for (int k = 0; k < count; ++k) {
     for (auto* c : joined) {
       const std::vector<std::uint8_t> packet{static_cast<std::uint8_t>(k)};
-      run.check(c->transport->send(packet, {}).ok(), c->address + ": send of packet " + std::to_string(k) + " refused");
+      run.failures.check(c->transport->send(packet, {}).ok(), c->address + ": send of packet " + std::to_string(k) + " refused");
     }
     room.simulation().run_until(room.simulation().now() + 100ms);
   }
@@ -132,16 +122,16 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients 
     }
     return true;
   };
-  run.check(room.run_until(complete), "not every joined client got every packet of every other");
+  run.failures.check(room.run_until(complete), "not every joined client got every packet of every other");
   for (const auto* receiver : joined) {
-    run.check(!receiver->received.contains(receiver->address), receiver->address + " got its own packets back (no echo)");
+    run.failures.check(!receiver->received.contains(receiver->address), receiver->address + " got its own packets back (no echo)");
     for (const auto& [sender, values] : receiver->received) {
       const std::string from = receiver->address + " from " + sender + ": ";
-      run.check(values.size() == static_cast<std::size_t>(count),
+      run.failures.check(values.size() == static_cast<std::size_t>(count),
                 from + std::to_string(values.size()) + " packets, sent " + std::to_string(count) + " (exactly once)");
       if (values.size() != static_cast<std::size_t>(count)) continue;
       for (int k = 0; k < count; ++k) {
-        run.check(values[k] == k, from + "packet " + std::to_string(k) + " was " + std::to_string(values[k]) + " (in order)");
+        run.failures.check(values[k] == k, from + "packet " + std::to_string(k) + " was " + std::to_string(values[k]) + " (in order)");
       }
     }
   }
@@ -152,7 +142,7 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients 
 TEST(SimulatedRoom, ReliableUpdatesArriveOnceAndInOrderOnEveryWeather) {
   for (const auto name : sim::weather_profile_names()) {
     SCOPED_TRACE(std::string(name));
-    EXPECT_THAT(run_room(1, *sim::weather_profile(name)).failures, ::testing::IsEmpty());
+    EXPECT_THAT(run_room(1, *sim::weather_profile(name)).failures.lines, ::testing::IsEmpty());
   }
 }
 
@@ -161,7 +151,7 @@ TEST(SimulatedRoom, SameSeedSameTraceDifferentSeedDifferentTrace) {
   const auto first = run_room(42, wifi);
   const auto again = run_room(42, wifi);
   const auto other = run_room(43, wifi);
-  for (const auto* run : {&first, &again, &other}) EXPECT_THAT(run->failures, ::testing::IsEmpty());
+  for (const auto* run : {&first, &again, &other}) EXPECT_THAT(run->failures.lines, ::testing::IsEmpty());
   EXPECT_EQ(first.digest, again.digest);
   EXPECT_NE(first.digest, other.digest);
 }
@@ -193,8 +183,7 @@ RC_GTEST_PROP(SimulatedRoomProperties, AnySeedDeliversEverythingUnderLoss, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   auto faults = *sim::weather_profile("lossy-5pct");
   const auto run = run_room(seed, faults, 3, 5, Joining::some_may_time_out);
-  const std::string failed_checks = joined_lines(run.failures);
-  if (!run.failures.empty()) RC_FAIL(failed_checks);
+  if (!run.failures.empty()) RC_FAIL(run.failures.text());
 }
 
 }  // namespace

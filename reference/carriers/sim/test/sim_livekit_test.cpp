@@ -13,6 +13,7 @@
 #include "dclcomms/carriers/sim_livekit_sfu.hpp"
 #include "dclcomms/livekit/livekit_transport.hpp"
 #include "dclcomms/sim/weather.hpp"
+#include "dclcomms/test_support/failed_checks.hpp"
 
 // In the livekit namespace: most of what it drives is the livekit transport's.
 namespace dclcomms::livekit {
@@ -125,26 +126,15 @@ std::vector<std::uint8_t> packet(int sender, int k, std::size_t bytes = 8) {
   return p;
 }
 
-// `failures` lists each check run_room() found broken. It reports rather than asserts because
-// RapidCheck properties call it as well as TESTs: an EXPECT_* inside a property fails the test while
-// RapidCheck records a pass, so it never shrinks and prints no reproduce= line. Each caller asserts
-// `failures` is empty in its own framework.
+// One run_room(): its digest, counts and the checks it found broken (it reports rather than
+// asserts: properties call it too, see failed_checks.hpp).
 struct RoomRun {
   std::uint64_t digest = 0;
   std::uint64_t delivered = 0;           // packets received, over all receivers
   std::uint64_t corrupted_dropped = 0;   // datagrams that failed the checksum
-  std::vector<std::string> failures;
+  test_support::FailedChecks failures;
   bool operator==(const RoomRun&) const = default;
-  void check(bool ok, std::string what) {
-    if (!ok) failures.push_back(std::move(what));
-  }
 };
-
-std::string joined_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) out += line + "\n";
-  return out;
-}
 
 std::string numbers(const std::vector<int>& ks) {
   std::string out = "[";
@@ -159,17 +149,17 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
   RoomRun run;
   Room room(seed, faults);
   for (int i = 0; i < clients; ++i) room.add(address_of(i));
-  run.check(room.run_until([&] {
+  run.failures.check(room.run_until([&] {
     return std::all_of(room.clients().begin(), room.clients().end(), [](const auto& c) { return c->connected.has_value(); });
   }), "not every client connected");
   for (const auto& c : room.clients()) {
-    run.check(!c->disconnected, c->identity + " disconnected: " + (c->disconnected ? c->disconnected->reason : ""));
+    run.failures.check(!c->disconnected, c->identity + " disconnected: " + (c->disconnected ? c->disconnected->reason : ""));
   }
   for (int k = 0; k < count; ++k) {
     for (int i = 0; i < clients; ++i) {
       transport::SendOptions options;
       options.reliability = reliability;
-      run.check(room.clients()[i]->transport->send(packet(i, k, bytes), options).ok(),
+      run.failures.check(room.clients()[i]->transport->send(packet(i, k, bytes), options).ok(),
                 room.clients()[i]->identity + ": send of packet " + std::to_string(k) + " refused");
     }
     room.run_for(50ms);
@@ -185,13 +175,13 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
     return true;
   };
   if (reliability == transport::Reliability::reliable) {
-    run.check(room.run_until(complete), "not every client got every packet of every other");
+    run.failures.check(room.run_until(complete), "not every client got every packet of every other");
   } else {
     room.run_for(30s);
   }
   for (int r = 0; r < clients; ++r) {
     const auto& receiver = *room.clients()[r];
-    run.check(!receiver.received.contains(receiver.identity), receiver.identity + " got its own packets back (no echo)");
+    run.failures.check(!receiver.received.contains(receiver.identity), receiver.identity + " got its own packets back (no echo)");
     for (int s = 0; s < clients; ++s) {
       if (s == r) continue;
       const auto it = receiver.received.find(room.clients()[s]->identity);
@@ -201,17 +191,17 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
       run.delivered += got.size();
       for (const auto& p : got) {
         const int k = p.at(0) | (p.at(1) << 8);
-        run.check(p == packet(s, k, bytes), from + "packet " + std::to_string(k) + " arrived altered (intact)");
+        run.failures.check(p == packet(s, k, bytes), from + "packet " + std::to_string(k) + " arrived altered (intact)");
         ks.push_back(k);
       }
       if (reliability == transport::Reliability::reliable) {
         std::vector<int> expected(count);
         for (int k = 0; k < count; ++k) expected[k] = k;
-        run.check(ks == expected, from + "packets arrived as " + numbers(ks) + ", sent 0.." + std::to_string(count - 1) +
+        run.failures.check(ks == expected, from + "packets arrived as " + numbers(ks) + ", sent 0.." + std::to_string(count - 1) +
                                       " (exactly once, in order)");
       } else {
         std::sort(ks.begin(), ks.end());
-        run.check(std::adjacent_find(ks.begin(), ks.end()) == ks.end(), from + "packets " + numbers(ks) + " (never duplicated)");
+        run.failures.check(std::adjacent_find(ks.begin(), ks.end()) == ks.end(), from + "packets " + numbers(ks) + " (never duplicated)");
       }
     }
   }
@@ -223,12 +213,12 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
 TEST(LivekitSimRoom, ReliableDataArrivesOnceAndInOrderOnEveryWeather) {
   for (const auto name : sim::weather_profile_names()) {
     SCOPED_TRACE(std::string(name));
-    EXPECT_THAT(run_room(1, *sim::weather_profile(name), transport::Reliability::reliable).failures, ::testing::IsEmpty());
+    EXPECT_THAT(run_room(1, *sim::weather_profile(name), transport::Reliability::reliable).failures.lines, ::testing::IsEmpty());
   }
 }
 
 TEST(LivekitSimRoom, LargeReliablePacketsToo) {
-  EXPECT_THAT(run_room(2, *sim::weather_profile("wifi"), transport::Reliability::reliable, 3, 5, 65535).failures,
+  EXPECT_THAT(run_room(2, *sim::weather_profile("wifi"), transport::Reliability::reliable, 3, 5, 65535).failures.lines,
               ::testing::IsEmpty());
 }
 
@@ -243,12 +233,12 @@ sim::LinkFaults hostile() {
 
 TEST(LivekitSimRoom, LossyDataMayDropButNeverDuplicatesOrCorrupts) {
   const auto small = run_room(3, hostile(), transport::Reliability::unreliable, 4, 50);
-  EXPECT_THAT(small.failures, ::testing::IsEmpty());
+  EXPECT_THAT(small.failures.lines, ::testing::IsEmpty());
   EXPECT_GT(small.delivered, 4u * 3 * 50 / 2) << "most arrive";
   EXPECT_LT(small.delivered, 4u * 3 * 50) << "some are lost";
   EXPECT_GT(small.corrupted_dropped, 0u) << "corruption happened and was caught";
   const auto fragmented = run_room(4, hostile(), transport::Reliability::unreliable, 3, 10, 5000);
-  EXPECT_THAT(fragmented.failures, ::testing::IsEmpty());
+  EXPECT_THAT(fragmented.failures.lines, ::testing::IsEmpty());
   EXPECT_GT(fragmented.delivered, 0u);
 }
 
@@ -463,8 +453,8 @@ TEST(LivekitSimRoom, SameSeedSameDigestDifferentSeedDifferentDigest) {
   const auto wifi = *sim::weather_profile("wifi");
   const auto first = run_room(42, wifi, transport::Reliability::unreliable);
   const auto reliable = run_room(44, wifi, transport::Reliability::reliable);
-  EXPECT_THAT(first.failures, ::testing::IsEmpty());
-  EXPECT_THAT(reliable.failures, ::testing::IsEmpty());
+  EXPECT_THAT(first.failures.lines, ::testing::IsEmpty());
+  EXPECT_THAT(reliable.failures.lines, ::testing::IsEmpty());
   EXPECT_EQ(first, run_room(42, wifi, transport::Reliability::unreliable));
   EXPECT_NE(first.digest, run_room(43, wifi, transport::Reliability::unreliable).digest);
   EXPECT_EQ(reliable, run_room(44, wifi, transport::Reliability::reliable));
@@ -473,15 +463,13 @@ TEST(LivekitSimRoom, SameSeedSameDigestDifferentSeedDifferentDigest) {
 RC_GTEST_PROP(LivekitSimRoomProperties, AnySeedReliableUnderHostileWeather, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto run = run_room(seed, hostile(), transport::Reliability::reliable, 3, 5);
-  const std::string failed_checks = joined_lines(run.failures);
-  if (!run.failures.empty()) RC_FAIL(failed_checks);
+  if (!run.failures.empty()) RC_FAIL(run.failures.text());
 }
 
 RC_GTEST_PROP(LivekitSimRoomProperties, AnySeedLossyNeverDuplicatesOrCorrupts, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto run = run_room(seed, hostile(), transport::Reliability::unreliable, 3, 10, *rc::gen::inRange<std::size_t>(2, 4000));
-  const std::string failed_checks = joined_lines(run.failures);
-  if (!run.failures.empty()) RC_FAIL(failed_checks);
+  if (!run.failures.empty()) RC_FAIL(run.failures.text());
 }
 
 }  // namespace
