@@ -2,6 +2,7 @@
 
 #include "dclcomms/carriers/http_client.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
+#include "dclcomms/driver/virtual_time_driver.hpp"
 #include "dclcomms/registry/reference_transports.hpp"
 
 namespace dclcomms::driver {
@@ -28,9 +29,11 @@ Json RealTimeDriver::dispatch(const Json& request) {
   const Json cmd_field = request.value("cmd", Json(""));
   const std::string cmd = cmd_field.is_string() ? cmd_field.get<std::string>() : "";
   if (cmd == "hello") {
-    // No livekit: there is no WebRTC engine to join a room with on a real network.
+    // The types the reference transports serve, less livekit: there is no WebRTC engine to join a
+    // room with on a real network.
     conformance::Capabilities capabilities;
-    capabilities.types = {"ws-room", "signed-login", "simulator", "offline"};
+    capabilities.types = all_reference_capabilities().types;
+    capabilities.types.erase("livekit");
     capabilities.targeted_sends = false;
     capabilities.virtual_time = false;
     HelloAnswer answer{"dclcomms-driver-real-time", capabilities, protocol_1_0};
