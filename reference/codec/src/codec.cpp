@@ -29,34 +29,37 @@ std::string_view to_string(CodecErrorCode code) {
 }
 
 Bytes encode_message(const google::protobuf::Message& message) {
-  // Plain SerializeToString is not deterministic for maps (build notes G4); this path is.
-  std::string out;
+  // Straight into the result: sized first, then written once. Plain SerializeToArray is not
+  // deterministic for maps (build notes G4); a coded stream with the flag set is.
+  const std::size_t size = message.ByteSizeLong();
+  if (size == 0) return {};
+  Bytes out(size);
   {
-    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::ArrayOutputStream stream(out.data(), static_cast<int>(size));
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    const bool written = message.SerializeToCodedStream(&coded);
-    DCL_ASSERT(written);  // Only fails for messages over 2 GiB or missing required fields (proto3 has none).
+    message.SerializeWithCachedSizes(&coded);
+    // Only fails for messages over 2 GiB (proto3 has no required fields).
+    DCL_ASSERT(!coded.HadError() && static_cast<std::size_t>(coded.ByteCount()) == size);
   }
-  return Bytes(out.begin(), out.end());
+  return out;
 }
 
 core::Result<core::Ok, CodecError> decode_message(ByteView bytes, const DecodeLimits& limits,
                                                   google::protobuf::Message& message) {
   message.Clear();
+  const auto& descriptor = *message.GetDescriptor();
   if (bytes.size() > limits.bytes_max) {
     return core::fail(CodecErrorCode::oversized,
                       std::to_string(bytes.size()) + " bytes exceed the limit of " +
-                          std::to_string(limits.bytes_max) + " for " +
-                          message.GetDescriptor()->full_name());
+                          std::to_string(limits.bytes_max) + " for " + descriptor.full_name());
   }
-  if (auto problem = check_wire(bytes, *message.GetDescriptor())) {
+  if (auto problem = check_wire(bytes, descriptor)) {
     return core::Unexpected<CodecError>{std::move(*problem)};
   }
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     message.Clear();
-    return core::fail(CodecErrorCode::rejected,
-                      "protobuf could not parse the bytes as " + message.GetDescriptor()->full_name());
+    return core::fail(CodecErrorCode::rejected, "protobuf could not parse the bytes as " + descriptor.full_name());
   }
   return core::Ok{};
 }

@@ -21,7 +21,9 @@ namespace dclcomms::codec {
 inline constexpr std::size_t wire_depth_max = 16;
 
 /// Returns the first problem in `bytes` read as a `descriptor` message, or nothing when the bytes
-/// are well-formed. Unknown fields are allowed (only their framing is checked).
+/// are well-formed. Unknown fields are allowed (only their framing is checked). What the walk needs
+/// of each message type is planned once per `descriptor` and kept for the program's life, so the
+/// descriptor must live as long (generated messages' descriptors do).
 std::optional<CodecError> check_wire(ByteView bytes, const google::protobuf::Descriptor& descriptor);
 
 }  // namespace dclcomms::codec
