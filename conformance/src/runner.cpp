@@ -1,5 +1,6 @@
 #include "dclcomms/conformance/runner.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 
@@ -48,6 +49,57 @@ std::string_view json_name(Conformance conformance) {
 
 bool reports_a_problem(Verdict verdict) {
   return verdict == Verdict::fail || verdict == Verdict::non_strict || verdict == Verdict::nondeterministic;
+}
+
+namespace {
+
+// One transcript line as the divergence message quotes it, bounded so that a megabyte frame
+// cannot swamp the report.
+std::string quote_line(const TraceLine& line) {
+  constexpr std::size_t quoted_chars_max = 240;
+  const std::int64_t micros = line.time_ns / 1'000;
+  std::string fraction = std::to_string(micros % 1'000);
+  fraction.insert(0, 3 - fraction.size(), '0');
+  std::string text = "t=" + std::to_string(micros / 1'000) + "." + fraction + " ms " + line.from + " -> " + line.to + " " + line.label;
+  if (!line.json.empty()) text += " " + line.json;
+  if (!line.hex.empty()) text += " [" + line.hex + "]";
+  if (text.size() > quoted_chars_max) text = text.substr(0, quoted_chars_max - 3) + "...";
+  return "`" + text + "`";
+}
+
+std::string outcome_text(const CaseOutcome& outcome) {
+  if (!outcome.detail.empty()) return outcome.detail;
+  return outcome.kind == OutcomeKind::passed ? "passed" : "no detail";
+}
+
+bool same_line(const TraceLine& a, const TraceLine& b) {
+  return a.time_ns == b.time_ns && a.from == b.from && a.to == b.to && a.label == b.label && a.hex == b.hex &&
+         a.json == b.json;
+}
+
+}  // namespace
+
+std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest,
+                                const std::vector<TraceLine>& second, std::uint64_t second_digest) {
+  const std::size_t common = std::min(first.size(), second.size());
+  std::size_t index = 0;
+  while (index < common && same_line(first[index], second[index])) ++index;
+  const std::string sizes = " (" + std::to_string(first.size()) + " vs " + std::to_string(second.size()) + " lines)";
+  if (index < common) {
+    return "the transcripts part at line " + std::to_string(index + 1) + sizes + ": first run " + quote_line(first[index]) +
+           ", second run " + quote_line(second[index]);
+  }
+  if (first.size() != second.size()) {
+    const bool first_longer = first.size() > second.size();
+    const auto& longer = first_longer ? first : second;
+    return "the transcripts agree for " + std::to_string(common) + " lines, then only the " +
+           (first_longer ? "first" : "second") + " run goes on" + sizes + ", with " + quote_line(longer[common]);
+  }
+  if (first_digest != second_digest) {
+    return "the transcripts agree line for line" + sizes +
+           " but the digests differ (what the case mixes in beneath them, e.g. the simulation's trace, diverged)";
+  }
+  return "the transcripts and digests agree" + sizes + ", but the outcomes differ";
 }
 
 std::string level_label(Level level, Capability capability) {
@@ -131,8 +183,10 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
     result.detail = first.outcome.detail;
     if (second && (first.digest != second->digest || first.outcome.kind != second->outcome.kind)) {
       result.verdict = Verdict::nondeterministic;
-      result.detail = "the same seed gave two different runs (transcripts " + std::to_string(first.transcript.size()) + " vs " +
-                      std::to_string(second->transcript.size()) + " lines); first run: " + first.outcome.detail;
+      result.detail = "the same seed gave two different runs: " +
+                      describe_divergence(first.transcript, first.digest, second->transcript, second->digest) +
+                      "; first run: " + outcome_text(first.outcome);
+      if (first.outcome.kind != second->outcome.kind) result.detail += "; second run: " + outcome_text(second->outcome);
     } else if (first.outcome.kind == OutcomeKind::unsupported) {
       result.verdict = Verdict::unsupported;
     } else if (first.outcome.kind == OutcomeKind::failed) {

@@ -6,6 +6,7 @@
 
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/offline/offline_transport.hpp"
+#include "wrapped_reference.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -86,6 +87,69 @@ TEST(Runner, CasesOutsideTheCapabilitiesAreUnsupported) {
   ASSERT_EQ(summary.results.size(), 1u);
   EXPECT_EQ(summary.results[0].verdict, Verdict::unsupported);
   EXPECT_TRUE(summary.conformant());
+}
+
+// The reference ws-room transport with state that leaks from one run into the next, as a global
+// would: every second instance reports Connected twice.
+class ConnectedTwiceEverySecondRun final : public transport::Transport {
+ public:
+  ConnectedTwiceEverySecondRun(transport::TransportPtr inner, bool twice) : inner_(std::move(inner)) {
+    inner_->set_event_handler([this, twice](const transport::TransportEvent& event) {
+      emit(event);
+      if (twice && std::holds_alternative<transport::Connected>(event)) emit(event);
+    });
+  }
+  std::string_view type() const override { return inner_->type(); }
+  transport::Status connect() override { return inner_->connect(); }
+  void disconnect() override { inner_->disconnect(); }
+  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
+    return inner_->send(packet, options);
+  }
+
+ private:
+  transport::TransportPtr inner_;
+};
+
+TEST(Runner, NondeterminismNamesTheFirstLineWhereTheRunsPart) {
+  auto instances = std::make_shared<int>(0);
+  const auto leaky = test_support::wrapped_reference_ws_room(
+      "leaky", find_transport("ws-room")->capabilities,
+      [instances](transport::TransportPtr reference, const transport::TransportContext&) {
+        const bool twice = (*instances)++ % 2 == 1;
+        return transport::TransportPtr(std::make_unique<ConnectedTwiceEverySecondRun>(std::move(reference), twice));
+      });
+  const auto summary = run_catalogue(leaky, RunOptions{.seed = 3, .cases_glob = "wsroom.handshake.welcome_without_challenge"});
+  ASSERT_EQ(summary.results.size(), 1u);
+  ASSERT_EQ(*instances, 2) << "one transport per run";
+  const auto& result = summary.results[0];
+  EXPECT_EQ(result.verdict, Verdict::nondeterministic);
+  // The first run ends with its Connected; the second repeats it, and the message quotes the repeat.
+  ASSERT_FALSE(result.transcript.empty());
+  EXPECT_EQ(result.transcript.back().label, "event: connected");
+  const std::string expected = "the transcripts agree for " + std::to_string(result.transcript.size()) +
+                               " lines, then only the second run goes on (" + std::to_string(result.transcript.size()) + " vs " +
+                               std::to_string(result.transcript.size() + 1) + " lines), with `t=";
+  EXPECT_NE(result.detail.find(expected), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("event: connected"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("; first run: passed"), std::string::npos) << result.detail;
+}
+
+TEST(Runner, DivergenceIsDescribedWhateverTheShapeOfTheDifference) {
+  const std::vector<TraceLine> a{{1'500'000, "tut", "server", "peer_identification", "0a01", "{}"},
+                                 {2'000'000, "server", "tut", "event: connected", "", "{}"}};
+  auto b = a;
+  b[1].time_ns = 2'000'001'000;
+  EXPECT_EQ(describe_divergence(a, 1, b, 2),
+            "the transcripts part at line 2 (2 vs 2 lines): first run `t=2.000 ms server -> tut event: connected {}`, "
+            "second run `t=2000.001 ms server -> tut event: connected {}`");
+  const std::vector<TraceLine> shorter(a.begin(), a.begin() + 1);
+  EXPECT_EQ(describe_divergence(shorter, 1, a, 2),
+            "the transcripts agree for 1 lines, then only the second run goes on (1 vs 2 lines), with "
+            "`t=2.000 ms server -> tut event: connected {}`");
+  EXPECT_NE(describe_divergence(a, 1, a, 2).find("the digests differ"), std::string::npos);
+  std::vector<TraceLine> huge = a;
+  huge[0].json = std::string(100'000, 'x');
+  EXPECT_LT(describe_divergence(a, 1, huge, 2).size(), 700u) << "quotes are bounded";
 }
 
 }  // namespace

@@ -53,6 +53,12 @@ std::string_view json_name(Conformance conformance);  // "conformant", "conforma
 /// counted as a failing seed in a sweep), whatever the case's level.
 bool reports_a_problem(Verdict verdict);
 
+/// Where two runs of one seed part, for a NONDETERMINISTIC verdict: the first transcript line that
+/// differs with both versions quoted (bounded), or which run goes on longer, or that only the
+/// digests differ.
+std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest,
+                                const std::vector<TraceLine>& second, std::uint64_t second_digest);
+
 /// The level as people read it: "MUST", "SHOULD", or "CAPABILITY(peer_joined_events)".
 std::string level_label(Level level, Capability capability);
 
