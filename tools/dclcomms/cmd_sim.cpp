@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -73,7 +74,18 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::string trace_path;
   bool check_determinism = false;
+  std::string record_faults_path;  // write every link decision as a fault schedule
+  std::string faults_path;         // take every link decision from this fault schedule
 };
+
+sim::FaultSchedule read_fault_schedule(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ExitCode::bad_input, "sim run", "cannot read fault schedule " + path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto schedule = sim::FaultSchedule::from_json(text);
+  if (!schedule) fail(ExitCode::bad_input, "sim run", path + ": " + schedule.error().message);
+  return std::move(schedule).value();
+}
 
 void print_divergence(const sim::Divergence& divergence) {
   std::cout << "nondeterminism: first differing event line " << divergence.event_index + 2
@@ -95,12 +107,26 @@ void run_command(const RunArgs& args) {
     trace_file << sim::trace_header_line(scenario, seed) << '\n';
     sink = std::make_unique<sim::StreamTraceSink>(trace_file);
   }
+  std::optional<sim::FaultSchedule> replayed;
+  if (!args.faults_path.empty()) {
+    replayed = read_fault_schedule(args.faults_path);
+    std::cout << "faults=" << args.faults_path << " (" << replayed->size() << " decisions; the links draw nothing else)\n";
+  }
+  sim::FaultSchedule recorded;
   sim::RunResult result;
   const auto wall_start = std::chrono::steady_clock::now();
   {
     ProgressBar bar;
     sim::RunOptions options{seed, sink.get(), [&bar](auto now, auto end) { bar.update(now, end); }};
+    if (replayed) options.replay_faults = &*replayed;
+    if (!args.record_faults_path.empty()) options.record_faults = &recorded;
     result = sim::run_scenario(scenario, options);
+  }
+  if (!args.record_faults_path.empty()) {
+    std::ofstream out(args.record_faults_path, std::ios::binary | std::ios::trunc);
+    out << recorded.to_json();
+    out.close();
+    if (!out) fail(ExitCode::io_error, "sim run", "failed writing " + args.record_faults_path);
   }
   const auto wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                            std::chrono::steady_clock::now() - wall_start).count();
@@ -121,16 +147,20 @@ void run_command(const RunArgs& args) {
             << "messages sent=" << result.stats.messages_sent << " delivered=" << result.stats.messages_delivered
             << " segments_retransmitted=" << result.stats.segments_retransmitted << "\n"
             << "digest=" << sim::format_digest(result.digest) << "\n";
+  if (!args.record_faults_path.empty()) {
+    std::cout << "faults_recorded=" << recorded.size() << " decisions to " << args.record_faults_path << "\n";
+  }
+  const std::string faults_flag = args.faults_path.empty() ? "" : " --faults " + args.faults_path;
   if (args.check_determinism) {
     const sim::DeterminismReport report = sim::check_determinism(scenario, seed);
     if (report.divergence || report.first.digest != result.digest || report.second.digest != result.digest) {
       if (report.divergence) print_divergence(*report.divergence);
-      std::cout << "reproduce: dclcomms sim run " << args.scenario << " --seed " << seed << " --check-determinism\n";
+      std::cout << "reproduce: dclcomms sim run " << args.scenario << " --seed " << seed << faults_flag << " --check-determinism\n";
       fail(ExitCode::nondeterministic, "sim run", "NONDETERMINISM: the same seed gave different traces");
     }
     std::cout << "determinism=ok (3 runs, digest " << sim::format_digest(result.digest) << ")\n";
   }
-  std::cout << "reproduce: dclcomms sim run " << args.scenario << " --seed " << seed << "\n";
+  std::cout << "reproduce: dclcomms sim run " << args.scenario << " --seed " << seed << faults_flag << "\n";
 }
 
 void replay_command(const std::string& path) {
@@ -199,6 +229,13 @@ void register_sim_commands(CLI::App& app) {
   run->add_option("--trace", run_args->trace_path, "Write the trace (JSON Lines) to this file");
   run->add_flag("--check-determinism", run_args->check_determinism,
                 "Run again twice with the same seed; exit 3 naming the first differing line if traces differ");
+  run->add_option("--record-faults", run_args->record_faults_path,
+                  "Write every link decision (drops, duplicates, delays, corruptions) as a fault schedule (docs/fault-schedule.md)");
+  auto* faults_option = run->add_option("--faults", run_args->faults_path,
+                  "Take every link decision from this fault schedule instead of the seed: a packet it does not name is "
+                  "delivered after exactly the latency (docs/fault-schedule.md)");
+  // The determinism check reruns the scenario from its seed alone.
+  faults_option->excludes("--check-determinism");
   run->callback([run_args]() { run_command(*run_args); });
 
   auto replay_path = std::make_shared<std::string>();

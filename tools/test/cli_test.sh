@@ -93,6 +93,32 @@ expect connect_key_and_random 2 '' 'usage' -- "$bin" connect --key abcd --random
 # sim bench (a small table; figures are for people, the test only checks its shape)
 expect sim_bench 0 'codec in the loop' '' -- "$bin" sim bench --peers 5 --sim-seconds 1
 
+# sim run with fault schedules (docs/fault-schedule.md): recorded, valid against the schema,
+# replayed to the same digest; a malformed schedule gets one line naming the entry
+weather="$src/fixtures/scenarios/datagram-weather.json"
+expect sim_record_faults 0 'faults_recorded=[1-9][0-9]* decisions' '' -- "$bin" sim run "$weather" --record-faults "$tmp/faults.json"
+recorded_digest=$(grep '^digest=' "$tmp/out")
+python3 - "$src/docs/fault-schedule.schema.json" "$tmp/faults.json" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL sim_faults_schema"; }
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+document = json.load(open(sys.argv[2]))
+jsonschema.validate(document, schema)
+assert document["faults"], "no decision recorded"
+# The schema refuses what the parser refuses, too.
+for bad in ({"from": "a", "to": "b", "datagram": 1}, {"from": "a", "to": "b", "segment": 1, "copy": 1, "drop": "loss"},
+            {"from": "a", "to": "b", "datagram": 1, "drop": "loss", "extra_delay_ns": 5}):
+    try:
+        jsonschema.validate({"format": "dclcomms-fault-schedule", "version": 1, "faults": [bad]}, schema)
+    except jsonschema.ValidationError:
+        continue
+    raise SystemExit("schema accepted " + json.dumps(bad))
+PY
+expect sim_replay_faults 0 "^${recorded_digest}\$" '' -- "$bin" sim run "$weather" --faults "$tmp/faults.json"
+grep -q '^faults=' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL sim_replay_faults: no faults= line"; }
+printf '{"format":"dclcomms-fault-schedule","version":1,"faults":[{"from":"a","to":"b","datagram":1}]}' >"$tmp/bad-faults.json"
+expect sim_bad_faults 2 '' 'bad-faults.json: faults\[0\]: no fault given' -- "$bin" sim run "$weather" --faults "$tmp/bad-faults.json"
+expect sim_faults_exclude_determinism 2 '' 'usage' -- "$bin" sim run "$weather" --faults "$tmp/faults.json" --check-determinism
+
 # demo
 expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
 

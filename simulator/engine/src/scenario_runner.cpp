@@ -69,6 +69,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   SimulationConfig config;
   config.seed = options.seed;
   Simulation simulation(config, options.sink);
+  if (options.record_faults) simulation.record_faults(options.record_faults);
+  if (options.replay_faults) simulation.replay_faults(*options.replay_faults);
   std::vector<HostId> hosts;
   for (const NodeSpec& node : scenario.nodes) hosts.push_back(simulation.add_host(node.name, node.clock));
   if (scenario.default_link) {

@@ -241,30 +241,63 @@ void Simulation::send_datagram(HostId from, HostId to, Bytes payload, Port port)
   if (is_blocked(from, to)) return drop("partitioned");
   const std::optional<core::TimePoint> departure = path->enqueue(now_, size);
   if (!departure) return drop("queue_full");
-  const std::string_view loss = path->decide_loss();
+  const std::uint64_t number = path->number_datagram();
+  std::string_view loss;
+  bool duplicate = false;
+  FaultDecision scripted;
+  if (fault_replay_) {
+    scripted = fault_replay_->decision(fault_key(from, to, FaultUnit::datagram, number, 0));
+    loss = scripted.drop;
+    duplicate = scripted.duplicate;
+  } else {
+    loss = path->decide_loss();
+    if (loss.empty()) duplicate = path->chance(path->faults().duplication);
+  }
+  if (fault_record_) {
+    fault_record_->record(fault_key(from, to, FaultUnit::datagram, number, 0),
+                          FaultDecision{.drop = std::string(loss), .duplicate = duplicate});
+  }
   if (!loss.empty()) return drop(loss);
   auto shared = std::make_shared<const Bytes>(std::move(payload));
-  const bool duplicate = path->chance(path->faults().duplication);
-  transmit_datagram_copy(from, to, port, id, shared, *departure);
+  transmit_datagram_copy(from, to, port, id, shared, *departure, number, 0);
   if (duplicate) {
     trace(TraceKind::duplicate, Carrier::datagram, from, to, id, size, {});
-    transmit_datagram_copy(from, to, port, id, shared, *departure);
+    transmit_datagram_copy(from, to, port, id, shared, *departure, number, 1);
   }
+}
+
+FaultKey Simulation::fault_key(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy) const {
+  return FaultKey{host(from).name, host(to).name, unit, number, copy};
 }
 
 void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
                                         std::shared_ptr<const Bytes> payload,
-                                        core::TimePoint departure) {
+                                        core::TimePoint departure, std::uint64_t number,
+                                        std::uint8_t copy_index) {
   Link* path = link(from, to);
   DCL_ASSERT(path != nullptr);
   const LinkFaults& faults = path->faults();
-  core::Duration delay = path->sample_delay();
-  if (path->chance(faults.reordering)) delay += faults.reorder_delay;
+  core::Duration delay{0};
+  std::optional<std::uint64_t> corrupt_bit;
+  if (fault_replay_) {
+    const FaultDecision scripted = fault_replay_->decision(fault_key(from, to, FaultUnit::datagram, number, copy_index));
+    delay = std::max(core::Duration::zero(), faults.latency + scripted.extra_delay);
+    // A bit beyond this payload (a schedule edited by hand, or from another run) flips nothing.
+    if (scripted.corrupt_bit && *scripted.corrupt_bit < payload->size() * 8) corrupt_bit = scripted.corrupt_bit;
+  } else {
+    delay = path->sample_delay();
+    if (path->chance(faults.reordering)) delay += faults.reorder_delay;
+    if (!payload->empty() && path->chance(faults.corruption)) corrupt_bit = path->uniform_below(payload->size() * 8);
+  }
+  if (fault_record_) {
+    fault_record_->record(fault_key(from, to, FaultUnit::datagram, number, copy_index),
+                          FaultDecision{.extra_delay = delay - faults.latency, .corrupt_bit = corrupt_bit});
+  }
   // Copies share the sent bytes; only a corrupted copy gets bytes of its own.
   std::shared_ptr<const Bytes> copy = payload;
-  if (!payload->empty() && path->chance(faults.corruption)) {
+  if (corrupt_bit) {
     auto flipped = std::make_shared<Bytes>(*payload);
-    const std::uint64_t bit = path->uniform_below(flipped->size() * 8);
+    const std::uint64_t bit = *corrupt_bit;
     (*flipped)[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
     trace(TraceKind::corrupt, Carrier::datagram, from, to, id, flipped->size(),
           "bit=" + std::to_string(bit));
@@ -532,11 +565,32 @@ void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32
   } else {
     for (std::uint32_t i = 0; i < segments; ++i) {
       const std::optional<core::TimePoint> departure = path->enqueue(now_, message->segment_bytes);
-      if (!departure || !path->decide_loss().empty()) {
+      if (!departure) {
+        ++lost;  // tail drop: the rate limit's, not a draw
+        continue;
+      }
+      const std::uint64_t number = path->number_segment();
+      std::string_view loss;
+      core::Duration delay{0};
+      FaultDecision scripted;  // outlives `loss`, which may view its drop reason
+      if (fault_replay_) {
+        scripted = fault_replay_->decision(fault_key(message->from, message->to, FaultUnit::segment, number, 0));
+        loss = scripted.drop;
+        delay = std::max(core::Duration::zero(), path->faults().latency + scripted.extra_delay);
+      } else {
+        loss = path->decide_loss();
+        if (loss.empty()) delay = path->sample_delay();
+      }
+      if (fault_record_) {
+        FaultDecision decided{.drop = std::string(loss)};
+        if (loss.empty()) decided.extra_delay = delay - path->faults().latency;
+        fault_record_->record(fault_key(message->from, message->to, FaultUnit::segment, number, 0), decided);
+      }
+      if (!loss.empty()) {
         ++lost;
         continue;
       }
-      latest = std::max(latest, *departure + path->sample_delay());
+      latest = std::max(latest, *departure + delay);
       ++sent;
     }
   }

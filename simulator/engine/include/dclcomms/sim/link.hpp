@@ -36,6 +36,11 @@ class Link {
   /// Propagation delay for one packet: latency plus jitter, never negative.
   core::Duration sample_delay();
 
+  /// Numbers the next datagram / stream segment that reaches the fault model (1-based): the key a
+  /// FaultSchedule records and replays its decisions under.
+  std::uint64_t number_datagram() { return ++datagrams_numbered_; }
+  std::uint64_t number_segment() { return ++segments_numbered_; }
+
   /// A Bernoulli draw on this link's stream (duplication, reordering, corruption).
   bool chance(core::Ratio probability) { return prng_.chance(probability); }
   std::uint64_t uniform_below(std::uint64_t bound) { return prng_.uniform_below(bound); }
@@ -49,6 +54,8 @@ class Link {
   std::int64_t busy_until_ns_ = 0;
   std::deque<std::pair<std::int64_t, std::uint64_t>> queue_;  // (departure ns, bytes)
   std::uint64_t queue_bytes_ = 0;
+  std::uint64_t datagrams_numbered_ = 0;
+  std::uint64_t segments_numbered_ = 0;
 };
 
 /// Time to serialise `bytes` at `rate_bits_per_s`, rounded up to the nanosecond.

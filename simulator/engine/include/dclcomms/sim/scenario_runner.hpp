@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "dclcomms/core/time.hpp"
+#include "dclcomms/sim/fault_schedule.hpp"
 #include "dclcomms/sim/scenario.hpp"
 #include "dclcomms/sim/simulation.hpp"
 #include "dclcomms/sim/trace.hpp"
@@ -18,6 +19,10 @@ struct RunOptions {
   TraceSink* sink = nullptr;  // trace lines (may be null: digest only); not owned
   /// Called now and then with the virtual time reached (for progress bars); may be empty.
   std::function<void(core::TimePoint now, core::TimePoint end)> progress;
+  /// Every link decision of the run is written here (not owned; may be null).
+  FaultSchedule* record_faults = nullptr;
+  /// The links draw nothing: their decisions come from this schedule (not owned; may be null).
+  const FaultSchedule* replay_faults = nullptr;
 };
 
 struct RunResult {

@@ -31,6 +31,7 @@
 #include "dclcomms/core/time.hpp"
 #include "dclcomms/sim/event_queue.hpp"
 #include "dclcomms/sim/host_clock.hpp"
+#include "dclcomms/sim/fault_schedule.hpp"
 #include "dclcomms/sim/link.hpp"
 #include "dclcomms/sim/link_faults.hpp"
 #include "dclcomms/sim/trace.hpp"
@@ -192,6 +193,14 @@ class Simulation {
   const SimulationStats& stats() const { return stats_; }
   std::uint64_t digest() const { return tracer_.digest(); }
   std::uint64_t events_traced() const { return tracer_.events(); }
+  /// From now on every link decision (loss, duplication, delay beyond the latency, corruption) is
+  /// also written into `schedule`, which must outlive the simulation's traffic. Null: stop.
+  void record_faults(FaultSchedule* schedule) { fault_record_ = schedule; }
+  /// From now on the links draw nothing: every decision comes from `schedule`, and a packet it
+  /// does not name is delivered after exactly the latency, intact, once (fault_schedule.hpp).
+  /// Replaying the schedule a run recorded from its start reproduces that run's trace.
+  void replay_faults(FaultSchedule schedule) { fault_replay_ = std::move(schedule); }
+
   std::size_t events_pending() const { return queue_.pending(); }
   /// When the earliest pending event is due; TimePoint::max() when none is (so an owner that
   /// advances the simulation from outside can sleep exactly until there is something to run).
@@ -216,8 +225,11 @@ class Simulation {
   EventId schedule_on_host(core::TimePoint when, HostId target, std::function<void()> action);
 
   /// One copy of a datagram (the original or a duplicate): its own delay and corruption draws.
+  /// `number` is the datagram's number on its link, `copy` 0 for the original.
   void transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
-                              std::shared_ptr<const Bytes> payload, core::TimePoint departure);
+                              std::shared_ptr<const Bytes> payload, core::TimePoint departure,
+                              std::uint64_t number, std::uint8_t copy);
+  FaultKey fault_key(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy) const;
   void arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id,
                        std::shared_ptr<const Bytes> payload);
   /// The handlers of `host` on `port`, or null when none were set.
@@ -248,6 +260,8 @@ class Simulation {
   StreamId next_stream_id_ = 1;
   std::uint64_t next_datagram_id_ = 1;
   EventId current_event_id_ = 0;  // the event being run, for work held by a paused host
+  FaultSchedule* fault_record_ = nullptr;
+  std::optional<FaultSchedule> fault_replay_;
 };
 
 }  // namespace dclcomms::sim
