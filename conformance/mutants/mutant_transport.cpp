@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -32,7 +33,7 @@ enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattri
                   kick_before_welcome_not_kicked, case_sensitive_scheme,
                   wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
                   stale_sender_cache, signs_wrong_payload, truncates_over_32k, keeps_join_address_case,
-                  abandons_socket_on_disconnect };
+                  abandons_socket_on_disconnect, one_message_per_tick };
 
 class MutantTransport final : public transport::Transport {
  public:
@@ -256,6 +257,15 @@ class MutantTransport final : public transport::Transport {
     if (const auto* l = std::get_if<transport::PeerLeft>(&event); l && flaw_ == Flaw::keeps_join_address_case) {
       return emit(transport::PeerLeft{as_written(l->address)});
     }
+    if (std::holds_alternative<transport::MessageReceived>(event) && flaw_ == Flaw::one_message_per_tick) {
+      // The flaw: a receive loop that handles one message per 40 ms tick; one that arrives sooner
+      // after the previous is lost without a word. Packets 50 ms apart never meet it; a loss does,
+      // whose retransmission arrives together with the messages queued behind it.
+      const core::TimePoint now = context_.runtime->now();
+      const bool too_soon = last_message_at_ && now - *last_message_at_ < std::chrono::milliseconds(40);
+      last_message_at_ = now;
+      if (too_soon) return;
+    }
     if (const auto* m = std::get_if<transport::MessageReceived>(&event)) {
       transport::MessageReceived changed = *m;
       if (flaw_ == Flaw::keeps_join_address_case) changed.sender = as_written(m->sender);
@@ -303,6 +313,7 @@ class MutantTransport final : public transport::Transport {
   std::deque<std::string> senders_;               // stale_sender_cache: the sender of each update, in order
   std::map<std::string, std::string> as_written_;  // keeps_join_address_case: lowercase -> as the join wrote it
   std::string last_member_;
+  std::optional<core::TimePoint> last_message_at_;  // one_message_per_tick
   transport::EventPoster events_;
 };
 
@@ -369,6 +380,9 @@ std::vector<Mutant> mutants() {
        "reports a member by the address its WsPeerJoin wrote, mixed case and all (the explorer's adapter)"},
       {mutant("mutant-stale-sender-cache", Flaw::stale_sender_cache), "wsroom.pack.interleaved_senders_attributed",
        "memoises the sender's address until the membership changes: right with one member talking, wrong with several"},
+      {mutant("mutant-one-message-per-tick", Flaw::one_message_per_tick), "wsroom.faults.reliable_exactly_once.lossy-5pct",
+       "handles one received message per 40 ms tick and loses the rest: only a loss, whose retransmission bunches messages, shows it "
+       "(`--shrink` reduces the weather to that one loss)"},
   };
   for (auto& m : signed_login_mutants()) all.push_back(std::move(m));
   for (auto& m : livekit_mutants()) all.push_back(std::move(m));

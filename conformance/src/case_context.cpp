@@ -1,6 +1,7 @@
 #include "dclcomms/conformance/case_context.hpp"
 
 #include "dclcomms/core/prng.hpp"
+#include "dclcomms/sim/simulation.hpp"
 
 namespace dclcomms::conformance {
 
@@ -56,6 +57,11 @@ void CaseContext::trace(TraceLine line) {
 
 void CaseContext::mix_into_digest(std::uint64_t value) {
   digest_ = core::fnv1a_64(std::string_view(reinterpret_cast<const char*>(&value), sizeof value), digest_);
+}
+
+void CaseContext::attach(sim::Simulation& simulation) const {
+  if (record_faults_) simulation.record_faults(record_faults_);
+  if (replay_faults_) simulation.replay_faults(*replay_faults_);
 }
 
 }  // namespace dclcomms::conformance

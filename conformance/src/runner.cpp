@@ -138,8 +138,10 @@ struct Attempt {
   std::uint64_t digest = 0;
 };
 
-Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_t seed) {
+Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_t seed,
+                sim::FaultSchedule* record_faults = nullptr, const sim::FaultSchedule* replay_faults = nullptr) {
   CaseContext context(transport, seed);
+  context.set_fault_schedules(record_faults, replay_faults);
   Attempt a;
   try {
     a.outcome = c.run(context);
@@ -151,7 +153,51 @@ Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_
   return a;
 }
 
+// Records the failing run's link decisions, then shrinks them while the case still fails the same
+// way; the result and a readable list of what is left go into the case's result.
+void shrink_failure(const Case& c, const TransportUnderTest& transport, std::uint64_t seed, const RunOptions& options,
+                    const Attempt& failed, CaseResult& result) {
+  sim::FaultSchedule recorded;
+  (void)attempt(c, transport, seed, &recorded, options.replay_faults);
+  const std::string signature = failure_signature(failed.outcome.detail);
+  const auto same_failure = [&](const sim::FaultSchedule& candidate) {
+    const Attempt replayed = attempt(c, transport, seed, nullptr, &candidate);
+    return replayed.outcome.kind == OutcomeKind::failed && failure_signature(replayed.outcome.detail) == signature;
+  };
+  if (options.on_shrink) options.on_shrink(c.id, 0, recorded.size());  // starts the caller's clock for this case
+  sim::ShrinkOptions shrink_options = options.shrink_options;
+  if (options.on_shrink) {
+    shrink_options.progress = [&](std::size_t replays, std::size_t decisions) { options.on_shrink(c.id, replays, decisions); };
+  }
+  const sim::ShrinkResult shrunk = sim::shrink_fault_schedule(recorded, same_failure, shrink_options);
+  result.shrunk = ShrunkFaults{shrunk.decisions_before, shrunk.minimal, shrunk.replays, shrunk.budget_exhausted, shrunk.reproduced};
+  if (!shrunk.reproduced) {
+    result.detail += "\nshrinking: the failing run's " + std::to_string(shrunk.decisions_before) +
+                     " fault decisions do not replay to the same failure (it does not come from link faults alone)";
+    return;
+  }
+  result.detail += "\nshrunk: " + std::to_string(shrunk.decisions_before) + " fault decisions -> " +
+                   std::to_string(shrunk.minimal.size()) + " (" + std::to_string(shrunk.replays) + " replays" +
+                   (shrunk.budget_exhausted ? ", budget exhausted: the best found" : "") + ")";
+  if (shrunk.minimal.size() == 0) result.detail += ": it fails on a perfect network";
+  for (const auto& [key, decision] : shrunk.minimal.decisions()) result.detail += "\n  " + sim::describe_fault(key, decision);
+}
+
 }  // namespace
+
+std::string failure_signature(std::string_view detail) {
+  std::string signature;
+  signature.reserve(detail.size());
+  for (std::size_t i = 0; i < detail.size(); ++i) {
+    const bool digit = detail[i] >= '0' && detail[i] <= '9';
+    if (!digit) {
+      signature += detail[i];
+    } else if (i == 0 || detail[i - 1] < '0' || detail[i - 1] > '9') {
+      signature += '#';
+    }
+  }
+  return signature;
+}
 
 CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uint64_t seed, const RunOptions& options) {
   CaseResult result{c.id, c.level, c.proves, c.spec, Verdict::pass, "", {}, 0, "", c.real_time};
@@ -173,11 +219,12 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
     result.verdict = Verdict::unsupported;
     result.detail = "the case runs in the simulator and the transport does not run on the harness's virtual clock";
   } else {
-    Attempt first = attempt(c, transport, seed);
+    Attempt first = attempt(c, transport, seed, nullptr, options.replay_faults);
     // A wire case runs once: its second run could not match the first bit for bit (real sockets,
     // real clock), and comparing only pass/fail would double its real-time cost to report a flaky
     // transport as "nondeterministic", which names the wrong thing.
-    const std::optional<Attempt> second = c.real_time ? std::nullopt : std::optional<Attempt>(attempt(c, transport, seed));
+    const std::optional<Attempt> second =
+        c.real_time ? std::nullopt : std::optional<Attempt>(attempt(c, transport, seed, nullptr, options.replay_faults));
     result.transcript = first.transcript;
     result.digest = first.digest;
     result.detail = first.outcome.detail;
@@ -191,6 +238,7 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
       result.verdict = Verdict::unsupported;
     } else if (first.outcome.kind == OutcomeKind::failed) {
       result.verdict = c.level == Level::should ? Verdict::non_strict : Verdict::fail;
+      if (options.shrink && !c.real_time) shrink_failure(c, transport, seed, options, first, result);
     }
   }
   return result;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <fstream>
+#include <iterator>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
+#include "dclcomms/sim/fault_schedule.hpp"
 #include "dclcomms/conformance/sweep.hpp"
 
 namespace dclcomms::cli {
@@ -34,7 +36,12 @@ struct ConformanceOptions {
   std::string shard;  // "I/N": this machine's slice of the sweep
   bool list_pairs = false;  // print the sweep's (case, seed) pairs of this shard, run nothing
   std::string report_dir = "conformance-report";
+  std::string faults_path;          // simulated cases take their link decisions from this schedule
+  bool shrink = false;              // shrink each failing simulated case's fault schedule
+  std::size_t shrink_replays = 500;
+  double shrink_seconds = 120;      // per failing case
 };
+
 
 // One shell word: single-quoted, each ' inside written as the four characters '\''.
 std::string shell_quote(const std::string& text) {
@@ -49,6 +56,28 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+// Writes each shrunk case's minimal schedule beside the reports and makes its reproduce command
+// replay exactly that schedule.
+bool save_shrunk_schedules(conformance::RunSummary& summary, const std::string& report_dir) {
+  for (auto& r : summary.results) {
+    if (!r.shrunk || !r.shrunk->reproduced) continue;
+    const std::filesystem::path dir = std::filesystem::path(report_dir) / "faults";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    // A file name CI artifact stores accept: a driver's name carries ':' (dclcomms-driver:NAME).
+    std::string name = summary.transport + "." + r.id;
+    for (char& c : name) {
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+      if (!plain) c = '_';
+    }
+    const std::filesystem::path file = dir / (name + ".json");
+    if (ec || !write_file(file, r.shrunk->minimal.to_json())) return false;
+    r.reproduce += " --faults " + shell_quote(file.string());
+    r.detail += "\n  schedule: " + file.string();
+  }
+  return true;
+}
+
 // One run's verdicts, a line per applicable case (failures with detail, clause and reproduce).
 void print_run(const conformance::RunSummary& summary) {
   std::cout << "\n" << summary.transport << "\n";
@@ -61,7 +90,9 @@ void print_run(const conformance::RunSummary& summary) {
     std::cout << "  " << std::left << std::setw(17) << conformance::to_string(r.verdict) << std::setw(33)
               << conformance::level_label(r.level, r.capability) << r.id << (r.real_time ? "  [wire: real sockets, run once]" : "") << '\n';
     if (conformance::reports_a_problem(r.verdict)) {
-      std::cout << "      " << r.detail << "\n      clause: " << r.spec << "\n      reproduce: " << r.reproduce << '\n';
+      std::string detail = r.detail;  // multi-line details (a shrunk failure's faults) keep the indent
+      for (std::size_t at = detail.find('\n'); at != std::string::npos; at = detail.find('\n', at + 7)) detail.insert(at + 1, "      ");
+      std::cout << "      " << detail << "\n      clause: " << r.spec << "\n      reproduce: " << r.reproduce << '\n';
     }
   }
   if (not_applicable > 0) {
@@ -159,6 +190,21 @@ ExitCode run(const ConformanceOptions& options) {
   } else {
     std::cout << "seed=" << options.seed << '\n';
   }
+  std::optional<sim::FaultSchedule> replayed;
+  if (!options.faults_path.empty()) {
+    std::ifstream in(options.faults_path, std::ios::binary);
+    if (!in) {
+      report_error("conformance run", "cannot read fault schedule " + options.faults_path);
+      return ExitCode::bad_input;
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto schedule = sim::FaultSchedule::from_json(text);
+    if (!schedule) {
+      report_error("conformance run", options.faults_path + ": " + schedule.error().message);
+      return ExitCode::bad_input;
+    }
+    replayed = std::move(schedule).value();
+  }
   std::vector<conformance::RunSummary> runs;
   for (std::size_t index = 0; index < transports.size(); ++index) {
     const auto& transport = transports[index];
@@ -185,6 +231,24 @@ ExitCode run(const ConformanceOptions& options) {
     } else {
       conformance::RunOptions run_options{.seed = options.seed, .cases_glob = options.cases, .transport_name = transport.name,
                                           .reproduce_selector = selector, .on_case = {}};
+      if (replayed) run_options.replay_faults = &*replayed;
+      run_options.shrink = options.shrink;
+      run_options.shrink_options.replays_max = options.shrink_replays;
+      std::chrono::steady_clock::time_point shrink_started{};
+      std::string shrinking_case;
+      run_options.shrink_options.time_left = [&] {
+        return std::chrono::steady_clock::now() - shrink_started < std::chrono::duration<double>(options.shrink_seconds);
+      };
+      run_options.on_shrink = [&](const std::string& case_id, std::size_t replays, std::size_t decisions) {
+        if (case_id != shrinking_case) {
+          shrinking_case = case_id;
+          shrink_started = std::chrono::steady_clock::now();
+        }
+        // A progress line per replay on a terminal, every 25 replays in a log.
+        if (!tty && replays % 25 != 1) return;
+        std::cerr << (tty ? "\r" : "") << "shrinking " << case_id << ": " << decisions << " fault decisions left after " << replays
+                  << " replays" << (tty ? "   " : "\n") << std::flush;
+      };
       run_options.on_case = [&](const conformance::CaseResult& r, std::size_t done, std::size_t total) {
         if (tty) {
           std::cerr << "\r[" << done << "/" << total << "] " << transport.name << " " << std::left << std::setw(60) << r.id << std::flush;
@@ -192,6 +256,11 @@ ExitCode run(const ConformanceOptions& options) {
         }
       };
       runs.push_back(conformance::run_catalogue(transport, run_options));
+      if (tty && !shrinking_case.empty()) std::cerr << "\n";
+      if (!save_shrunk_schedules(runs.back(), options.report_dir)) {
+        report_error("conformance run", "cannot write the shrunk fault schedules under '" + options.report_dir + "'");
+        return ExitCode::io_error;
+      }
     }
     const auto& summary = runs.back();
     if (summary.results.empty()) {
@@ -283,6 +352,18 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
   run_cmd->add_flag("--list-pairs", options->list_pairs,
                     "With --seeds: print the (case, seed) pairs this shard would run, one 'case seed' line each, and run nothing");
   run_cmd->add_option("--report", options->report_dir, "Folder for the reports")->capture_default_str();
+  auto* faults = run_cmd->add_option("--faults", options->faults_path,
+                                     "Simulated cases take every link decision from this fault schedule (docs/fault-schedule.md): "
+                                     "what a shrunk failure's reproduce command replays");
+  auto* shrink = run_cmd->add_flag("--shrink", options->shrink,
+                                   "Shrink each failing simulated case's network faults to the fewest, weakest decisions that still "
+                                   "fail it the same way; writes the minimal schedule under REPORT/faults/ and a reproduce command "
+                                   "that replays it");
+  run_cmd->add_option("--shrink-replays", options->shrink_replays, "Budget: replays per failing case")->capture_default_str();
+  run_cmd->add_option("--shrink-seconds", options->shrink_seconds, "Budget: wall seconds per failing case (the best schedule so "
+                                                                   "far is kept)")->capture_default_str();
+  faults->excludes("--seeds");
+  shrink->excludes("--seeds");
   run_cmd->callback([options, &exit_code] { exit_code = run(*options); });
   auto* merge_cmd = conformance->add_subcommand(
       "merge", "Merge the reports of a sweep's shards (each a --report DIR of `conformance run --seeds A-B --shard I/N`) into one: "

@@ -93,6 +93,20 @@ expect connect_key_and_random 2 '' 'usage' -- "$bin" connect --key abcd --random
 # sim bench (a small table; figures are for people, the test only checks its shape)
 expect sim_bench 0 'codec in the loop' '' -- "$bin" sim bench --peers 5 --sim-seconds 1
 
+# conformance run --shrink (docs/fault-schedule.md): the weather-only mutant's failure shrinks to
+# one lost segment, in process and through `dclcomms driver`; its reproduce command replays it
+weather_case='wsroom.faults.reliable_exactly_once.lossy-5pct'
+expect shrink_in_process 1 'shrunk: [0-9]+ fault decisions -> 1 ' '' -- \
+  "$bin" conformance run --transport mutant-one-message-per-tick --cases "$weather_case" --shrink --report "$tmp/shrunk"
+grep -q 'room-server->tut segment [0-9]*: dropped (loss)' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL shrink_in_process: no lost segment named"; }
+expect shrink_through_driver 1 'shrunk: [0-9]+ fault decisions -> 1 ' '' -- \
+  "$bin" conformance run --driver "$bin driver --transport mutant-one-message-per-tick" --cases "$weather_case" --shrink --report "$tmp/shrunk-driver"
+shrunk_file="$tmp/shrunk/faults/mutant-one-message-per-tick.$weather_case.json"
+expect shrink_reproduce 1 'FAIL +MUST +wsroom.faults.reliable_exactly_once.lossy-5pct' '' -- \
+  "$bin" conformance run --transport mutant-one-message-per-tick --cases "$weather_case" --faults "$shrunk_file" --report "$tmp/shrunk-replay"
+expect shrink_reference_passes 0 'PASS' '' -- \
+  "$bin" conformance run --transport ws-room --cases "$weather_case" --faults "$shrunk_file" --report "$tmp/shrunk-reference"
+
 # sim run with fault schedules (docs/fault-schedule.md): recorded, valid against the schema,
 # replayed to the same digest; a malformed schedule gets one line naming the entry
 weather="$src/fixtures/scenarios/datagram-weather.json"

@@ -1,12 +1,18 @@
 #pragma once
 // CaseContext: what a running case gets — the seed, the transport under test, a transcript (the
-// message sequence for the report), and the digest that proves a rerun behaved identically.
+// message sequence for the report), the digest that proves a rerun behaved identically, and the
+// fault schedules a simulated world records into or replays (docs/fault-schedule.md).
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "dclcomms/conformance/case.hpp"
+
+namespace dclcomms::sim {
+class FaultSchedule;
+class Simulation;
+}  // namespace dclcomms::sim
 
 namespace dclcomms::conformance {
 
@@ -23,7 +29,18 @@ class CaseContext {
   std::uint64_t digest() const { return digest_; }
   void mix_into_digest(std::uint64_t value);
 
+  /// Link decisions of the case's simulated world: written into `record` and/or taken from
+  /// `replay` (either may be null; not owned). Set before the case runs.
+  void set_fault_schedules(sim::FaultSchedule* record, const sim::FaultSchedule* replay) {
+    record_faults_ = record;
+    replay_faults_ = replay;
+  }
+  /// A world calls it on its Simulation as soon as it exists, before any traffic.
+  void attach(sim::Simulation& simulation) const;
+
  private:
+  sim::FaultSchedule* record_faults_ = nullptr;
+  const sim::FaultSchedule* replay_faults_ = nullptr;
   const TransportUnderTest& transport_;
   std::uint64_t seed_;
   std::vector<TraceLine> transcript_;

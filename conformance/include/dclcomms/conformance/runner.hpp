@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "dclcomms/conformance/case.hpp"
+#include "dclcomms/sim/fault_schedule.hpp"
+#include "dclcomms/sim/fault_shrink.hpp"
 
 namespace dclcomms::conformance {
 
@@ -22,6 +24,17 @@ struct SweepStats {
   std::vector<std::uint64_t> seeds_failed;      // FAIL, NON-STRICT or NONDETERMINISTIC, ascending
   std::uint64_t shown_seed = 0;                 // the seed whose result the CaseResult shows
   std::string shown_detail;                     // that seed's own detail (CaseResult::detail adds the counts)
+};
+
+/// A failing simulated case's faults, shrunk (RunOptions::shrink; docs/fault-schedule.md).
+struct ShrunkFaults {
+  std::size_t decisions_before = 0;  // what the failing run's links decided
+  sim::FaultSchedule minimal;        // the fewest, weakest decisions that still fail the same way
+  std::size_t replays = 0;
+  bool budget_exhausted = false;     // minimal is the best found before the budget ran out
+  /// False when the recorded schedule did not replay to the same failure (nothing was shrunk):
+  /// the failure does not depend on link faults alone, or the transport is nondeterministic.
+  bool reproduced = false;
 };
 
 struct CaseResult {
@@ -40,6 +53,7 @@ struct CaseResult {
   bool applicable = true;
   Capability capability = Capability::none;  // what a Level::capability case is about
   std::optional<SweepStats> sweep;           // set when the case ran over a range of seeds
+  std::optional<ShrunkFaults> shrunk;        // set when the case failed and RunOptions::shrink
 };
 
 /// How a run ends up. Warnings are SHOULD cases that failed (NON-STRICT): visibly not a clean pass,
@@ -59,6 +73,10 @@ bool reports_a_problem(Verdict verdict);
 std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest,
                                 const std::vector<TraceLine>& second, std::uint64_t second_digest);
 
+/// What "fails the same way" compares: the failure's detail with every run of digits made '#'
+/// (a packet number or a time may move when faults are removed; the broken check may not).
+std::string failure_signature(std::string_view detail);
+
 /// The level as people read it: "MUST", "SHOULD", or "CAPABILITY(peer_joined_events)".
 std::string level_label(Level level, Capability capability);
 
@@ -70,6 +88,14 @@ struct RunOptions {
   std::string reproduce_selector;
   /// Called after each case (progress bars, logs).
   std::function<void(const CaseResult&, std::size_t done, std::size_t total)> on_case;
+  /// Simulated cases take every link decision from this schedule (not owned; null: the seed's).
+  const sim::FaultSchedule* replay_faults = nullptr;
+  /// A simulated case that fails has its fault schedule shrunk to the fewest, weakest decisions
+  /// that still fail it the same way (the same detail, numbers aside); see ShrunkFaults.
+  bool shrink = false;
+  sim::ShrinkOptions shrink_options;
+  /// Told which case is being shrunk, then the shrinker's progress (replays, decisions left).
+  std::function<void(const std::string& case_id, std::size_t replays, std::size_t decisions)> on_shrink;
 };
 
 struct RunSummary {
