@@ -1,6 +1,7 @@
 #include "dclcomms/conformance/case_context.hpp"
 
 #include "dclcomms/core/prng.hpp"
+#include "dclcomms/sim/fault_shrink.hpp"
 #include "dclcomms/sim/simulation.hpp"
 
 namespace dclcomms::conformance {
@@ -59,9 +60,18 @@ void CaseContext::mix_into_digest(std::uint64_t value) {
   digest_ = core::fnv1a_64(std::string_view(reinterpret_cast<const char*>(&value), sizeof value), digest_);
 }
 
-void CaseContext::attach(sim::Simulation& simulation) const {
+void CaseContext::attach(sim::Simulation& simulation) {
   if (record_faults_) simulation.record_faults(record_faults_);
-  if (replay_faults_) simulation.replay_faults(*replay_faults_);
+  if (!replay_faults_) return;
+  simulation.replay_faults(*replay_faults_);
+  simulation.observe_faults([this](core::TimePoint at, const sim::FaultKey& key, const sim::FaultDecision& decision) {
+    const std::string what = sim::describe_fault(key, decision);
+    const auto party = [this](const std::string& host) {
+      const auto it = parties_.find(host);
+      return it == parties_.end() ? host : it->second;
+    };
+    trace({core::to_ns(at), party(key.from), party(key.to), "fault: " + what.substr(what.find(' ') + 1), "", ""});
+  });
 }
 
 }  // namespace dclcomms::conformance

@@ -38,6 +38,7 @@ std::string joined_list(const std::vector<std::string>& identities) {
 
 LivekitWorld::LivekitWorld(CaseContext& context, const sim::LinkFaults& faults)
     : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), deployment_(simulation_, faults) {
+  context_.name_host("livekit-sfu", "sfu");
   context_.attach(simulation_);
   tut_.name = "transport under test";
   tut_.host = deployment_.add_client_host("tut");

@@ -1,5 +1,7 @@
 #include "dclcomms/conformance/report.hpp"
 
+#include "dclcomms/sim/fault_shrink.hpp"
+
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -90,8 +92,12 @@ std::string sequence_svg(const std::vector<TraceLine>& lines, const std::string&
     const auto& l = lines[i];
     const int y = top + static_cast<int>(i) * row + 10;
     const int x1 = x_of(l.from), x2 = x_of(l.to);
+    const bool fault = l.label.starts_with("fault: ");  // a replayed fault (CaseContext::attach)
     if (x1 == x2) {
       svg << "<circle cx=\"" << x1 << "\" cy=\"" << y << "\" r=\"4\" class=\"dot\"/>";
+    } else if (fault) {
+      svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"fault\"/>";
+      svg << "<text x=\"" << (x1 + x2) / 2 << "\" y=\"" << y + 5 << "\" text-anchor=\"middle\" class=\"faultmark\">✗</text>";
     } else {
       svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"msg\" marker-end=\"url(#arrow-" << id << ")\"/>";
     }
@@ -110,11 +116,15 @@ std::string report_json(const std::vector<RunSummary>& runs) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& run : runs) {
     nlohmann::json cases = nlohmann::json::array();
-    for (const auto& r : run.results) {
+    const auto transcript_json = [](const std::vector<TraceLine>& lines) {
       nlohmann::json transcript = nlohmann::json::array();
-      for (const auto& l : r.transcript) {
+      for (const auto& l : lines) {
         transcript.push_back({{"time_ns", l.time_ns}, {"from", l.from}, {"to", l.to}, {"label", l.label}, {"hex", l.hex}, {"json", l.json}});
       }
+      return transcript;
+    };
+    for (const auto& r : run.results) {
+      const nlohmann::json transcript = transcript_json(r.transcript);
       char digest[17];
       std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
       nlohmann::json entry = {{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
@@ -124,6 +134,18 @@ std::string report_json(const std::vector<RunSummary>& runs) {
       if (r.sweep) {
         entry["sweep"] = {{"seed_first", r.sweep->seed_first}, {"seed_last", r.sweep->seed_last}, {"seeds_run", r.sweep->seeds_run},
                           {"seeds_failed", r.sweep->seeds_failed}, {"shown_seed", r.sweep->shown_seed}, {"shown_detail", r.sweep->shown_detail}};
+      }
+      if (r.shrunk) {
+        nlohmann::json faults = nlohmann::json::array();
+        for (const auto& [key, decision] : r.shrunk->minimal.decisions()) faults.push_back(sim::describe_fault(key, decision));
+        entry["shrunk"] = {{"reproduced", r.shrunk->reproduced},
+                           {"decisions_before", r.shrunk->decisions_before},
+                           {"decisions", r.shrunk->minimal.size()},
+                           {"replays", r.shrunk->replays},
+                           {"budget_exhausted", r.shrunk->budget_exhausted},
+                           {"faults", faults},
+                           {"schedule", nlohmann::json::parse(r.shrunk->minimal.to_json())},
+                           {"transcript", transcript_json(r.shrunk->transcript)}};
       }
       cases.push_back(std::move(entry));
     }
@@ -251,7 +273,7 @@ td{max-width:560px;overflow-wrap:anywhere}
 code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px;overflow-x:auto}
 .muted{color:#6a7385}.seq .party{font-weight:600;font-size:12px}.seq .life{stroke:#b8c0cf;stroke-dasharray:4 3}
 .wire{display:inline-block;padding:0 6px;border-radius:8px;font-size:11px;font-weight:600;background:#dbeafe;color:#1e3a8a}
-.seq .msg{stroke:#2d5bd7;stroke-width:1.4}.seq .head{fill:#2d5bd7}.seq .label{font-size:11px}.seq .time{font-size:10px;fill:#6a7385}.seq .dot{fill:#c2410c}
+.seq .msg{stroke:#2d5bd7;stroke-width:1.4}.seq .head{fill:#2d5bd7}.seq .label{font-size:11px}.seq .time{font-size:10px;fill:#6a7385}.found{white-space:pre-line}.seq .dot{fill:#c2410c}.seq .fault{stroke:#c0262d;stroke-width:1.6;stroke-dasharray:5 3}.seq .faultmark{fill:#c0262d;font-weight:bold}
 </style></head><body><h1>dclcomms conformance report</h1>)";
   // Summary matrix: cases down, transports across.
   std::vector<std::string> ids;
@@ -310,7 +332,7 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
            << escape_xml(level_label(r.level, r.capability)) << " · " << escape_xml(r.spec) << "</span>"
            << (r.real_time ? " <span class=\"wire\">wire mode: real sockets, real time, run once (times are real ms)</span>" : "")
            << "</h3><p>" << escape_xml(r.proves) << "</p>";
-      if (!r.detail.empty()) html << "<p><b>Found:</b> " << escape_xml(r.detail) << "</p>";
+      if (!r.detail.empty()) html << "<p class=\"found\"><b>Found:</b> " << escape_xml(r.detail) << "</p>";
       html << "<p><b>Reproduce:</b> <code>" << escape_xml(r.reproduce) << "</code></p>";
       if (!r.transcript.empty()) {
         html << "<details" << (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic ? " open" : "")
@@ -325,6 +347,13 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
                << "</code></td></tr>";
         }
         html << "</table></details>";
+      }
+      if (r.shrunk && r.shrunk->reproduced) {
+        // The failure again, with only the faults it needs: each drawn as a red arrow on the link.
+        html << "<details open><summary>Minimal failing run: " << r.shrunk->decisions_before << " fault decisions → "
+             << r.shrunk->minimal.size() << " (" << r.shrunk->replays << " replays"
+             << (r.shrunk->budget_exhausted ? ", budget exhausted" : "") << ")</summary>"
+             << sequence_svg(r.shrunk->transcript, std::to_string(++diagrams)) << "</details>";
       }
       html << "</div>";
     }

@@ -85,6 +85,7 @@ RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFault
     : context_(context), room_(sim_room::SimRoomConfig{.seed = context.seed()}),
       login_host_(room_.simulation().add_host(login_host_name)), faults_(faults),
       login_(std::make_unique<LoginService>(room_.network(), login_host_, sim_room::clock_origin_unix_ms)) {
+  context_.name_host(sim_room::SimRoom::server_host_name, "server");
   context_.attach(room_.simulation());
   if (kind == ServerKind::reference) {
     const auto error = room_.start_reference_server();

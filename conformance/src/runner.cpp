@@ -170,12 +170,13 @@ void shrink_failure(const Case& c, const TransportUnderTest& transport, std::uin
     shrink_options.progress = [&](std::size_t replays, std::size_t decisions) { options.on_shrink(c.id, replays, decisions); };
   }
   const sim::ShrinkResult shrunk = sim::shrink_fault_schedule(recorded, same_failure, shrink_options);
-  result.shrunk = ShrunkFaults{shrunk.decisions_before, shrunk.minimal, shrunk.replays, shrunk.budget_exhausted, shrunk.reproduced};
+  result.shrunk = ShrunkFaults{shrunk.decisions_before, shrunk.minimal, shrunk.replays, shrunk.budget_exhausted, shrunk.reproduced, {}};
   if (!shrunk.reproduced) {
     result.detail += "\nshrinking: the failing run's " + std::to_string(shrunk.decisions_before) +
                      " fault decisions do not replay to the same failure (it does not come from link faults alone)";
     return;
   }
+  result.shrunk->transcript = attempt(c, transport, seed, nullptr, &shrunk.minimal).transcript;
   result.detail += "\nshrunk: " + std::to_string(shrunk.decisions_before) + " fault decisions -> " +
                    std::to_string(shrunk.minimal.size()) + " (" + std::to_string(shrunk.replays) + " replays" +
                    (shrunk.budget_exhausted ? ", budget exhausted: the best found" : "") + ")";

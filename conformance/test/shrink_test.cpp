@@ -57,6 +57,16 @@ TEST(Shrink, AWeatherFailureShrinksToTheFaultThatCausesIt) {
                                std::to_string(shrunk.minimal.size())),
             std::string::npos)
       << result.detail;
+  // The minimal run's transcript carries the fault where it happened, between the transcript's
+  // own parties: what the HTML report draws as a red dashed arrow.
+  std::vector<TraceLine> fault_lines;
+  for (const auto& line : shrunk.transcript) {
+    if (line.label.starts_with("fault: ")) fault_lines.push_back(line);
+  }
+  ASSERT_EQ(fault_lines.size(), 1u);
+  EXPECT_EQ(fault_lines[0].from, "server");
+  EXPECT_EQ(fault_lines[0].to, "tut");
+  EXPECT_EQ(fault_lines[0].label, "fault: segment 12: dropped (loss)");
   ASSERT_FALSE(progress.empty());
   EXPECT_EQ(progress.front(), 0u) << "told before the first replay";
 

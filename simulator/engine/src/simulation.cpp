@@ -253,9 +253,8 @@ void Simulation::send_datagram(HostId from, HostId to, Bytes payload, Port port)
     loss = path->decide_loss();
     if (loss.empty()) duplicate = path->chance(path->faults().duplication);
   }
-  if (fault_record_) {
-    fault_record_->record(fault_key(from, to, FaultUnit::datagram, number, 0),
-                          FaultDecision{.drop = std::string(loss), .duplicate = duplicate});
+  if (decisions_watched()) {
+    note_decision(from, to, FaultUnit::datagram, number, 0, FaultDecision{.drop = std::string(loss), .duplicate = duplicate});
   }
   if (!loss.empty()) return drop(loss);
   auto shared = std::make_shared<const Bytes>(std::move(payload));
@@ -268,6 +267,14 @@ void Simulation::send_datagram(HostId from, HostId to, Bytes payload, Port port)
 
 FaultKey Simulation::fault_key(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy) const {
   return FaultKey{host(from).name, host(to).name, unit, number, copy};
+}
+
+void Simulation::note_decision(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy,
+                               const FaultDecision& decision) {
+  if (!decision.is_fault()) return;
+  const FaultKey key = fault_key(from, to, unit, number, copy);
+  if (fault_record_) fault_record_->record(key, decision);
+  if (fault_observer_) fault_observer_(now_, key, decision);
 }
 
 void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
@@ -289,9 +296,9 @@ void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::
     if (path->chance(faults.reordering)) delay += faults.reorder_delay;
     if (!payload->empty() && path->chance(faults.corruption)) corrupt_bit = path->uniform_below(payload->size() * 8);
   }
-  if (fault_record_) {
-    fault_record_->record(fault_key(from, to, FaultUnit::datagram, number, copy_index),
-                          FaultDecision{.extra_delay = delay - faults.latency, .corrupt_bit = corrupt_bit});
+  if (decisions_watched()) {
+    note_decision(from, to, FaultUnit::datagram, number, copy_index,
+                  FaultDecision{.extra_delay = delay - faults.latency, .corrupt_bit = corrupt_bit});
   }
   // Copies share the sent bytes; only a corrupted copy gets bytes of its own.
   std::shared_ptr<const Bytes> copy = payload;
@@ -581,10 +588,10 @@ void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32
         loss = path->decide_loss();
         if (loss.empty()) delay = path->sample_delay();
       }
-      if (fault_record_) {
+      if (decisions_watched()) {
         FaultDecision decided{.drop = std::string(loss)};
         if (loss.empty()) decided.extra_delay = delay - path->faults().latency;
-        fault_record_->record(fault_key(message->from, message->to, FaultUnit::segment, number, 0), decided);
+        note_decision(message->from, message->to, FaultUnit::segment, number, 0, decided);
       }
       if (!loss.empty()) {
         ++lost;

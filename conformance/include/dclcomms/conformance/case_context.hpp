@@ -4,6 +4,7 @@
 // fault schedules a simulated world records into or replays (docs/fault-schedule.md).
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,16 @@ class CaseContext {
     record_faults_ = record;
     replay_faults_ = replay;
   }
-  /// A world calls it on its Simulation as soon as it exists, before any traffic.
-  void attach(sim::Simulation& simulation) const;
+  /// A world calls it on its Simulation as soon as it exists, before any traffic. When the world
+  /// replays a schedule, each fault it applies becomes a transcript line ("fault: …"), so that the
+  /// report draws a shrunk failure's faults on its sequence diagram.
+  void attach(sim::Simulation& simulation);
+  /// The transcript's name for a simulated host ("room-server" is the transcript's "server"), so
+  /// that a replayed fault is drawn between the parties the transcript already shows.
+  void name_host(std::string host, std::string party) { parties_[std::move(host)] = std::move(party); }
 
  private:
+  std::map<std::string, std::string> parties_;  // simulated host -> transcript party
   sim::FaultSchedule* record_faults_ = nullptr;
   const sim::FaultSchedule* replay_faults_ = nullptr;
   const TransportUnderTest& transport_;

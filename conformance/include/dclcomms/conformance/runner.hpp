@@ -35,6 +35,7 @@ struct ShrunkFaults {
   /// False when the recorded schedule did not replay to the same failure (nothing was shrunk):
   /// the failure does not depend on link faults alone, or the transport is nondeterministic.
   bool reproduced = false;
+  std::vector<TraceLine> transcript;  // the case replaying `minimal`, its faults as "fault: …" lines
 };
 
 struct CaseResult {

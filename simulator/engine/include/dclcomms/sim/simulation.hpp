@@ -200,6 +200,10 @@ class Simulation {
   /// does not name is delivered after exactly the latency, intact, once (fault_schedule.hpp).
   /// Replaying the schedule a run recorded from its start reproduces that run's trace.
   void replay_faults(FaultSchedule schedule) { fault_replay_ = std::move(schedule); }
+  /// Told of every link decision that is a fault (drawn or replayed), when it is made: reports
+  /// draw them on their runs (a shrunk failure's few faults). Empty: nobody is told.
+  using FaultObserver = std::function<void(core::TimePoint at, const FaultKey& key, const FaultDecision& decision)>;
+  void observe_faults(FaultObserver observer) { fault_observer_ = std::move(observer); }
 
   std::size_t events_pending() const { return queue_.pending(); }
   /// When the earliest pending event is due; TimePoint::max() when none is (so an owner that
@@ -230,6 +234,9 @@ class Simulation {
                               std::shared_ptr<const Bytes> payload, core::TimePoint departure,
                               std::uint64_t number, std::uint8_t copy);
   FaultKey fault_key(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy) const;
+  /// Whether anyone records or observes decisions (else no key is built: the hot path stays lean).
+  bool decisions_watched() const { return fault_record_ != nullptr || static_cast<bool>(fault_observer_); }
+  void note_decision(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy, const FaultDecision& decision);
   void arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id,
                        std::shared_ptr<const Bytes> payload);
   /// The handlers of `host` on `port`, or null when none were set.
@@ -262,6 +269,7 @@ class Simulation {
   EventId current_event_id_ = 0;  // the event being run, for work held by a paused host
   FaultSchedule* fault_record_ = nullptr;
   std::optional<FaultSchedule> fault_replay_;
+  FaultObserver fault_observer_;
 };
 
 }  // namespace dclcomms::sim
