@@ -47,8 +47,8 @@ void sign_without_metadata(transport::TransportContext& context) {
 void ignore_status(transport::TransportContext& context) {
   auto inner = context.http;
   context.http = [inner](transport::HttpRequest request, const transport::HttpClientOptions& options,
-                         std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
-    inner(std::move(request), options, [done](core::Result<transport::HttpResult, std::string> result) {
+                         std::function<void(core::Result<transport::HttpResult, transport::HttpError>)> done) {
+    inner(std::move(request), options, [done](core::Result<transport::HttpResult, transport::HttpError> result) {
       if (result) {
         const auto body = nlohmann::json::parse(result->body, nullptr, false);
         if (body.is_object() && body.contains("fixedAdapter")) result->status = 200;

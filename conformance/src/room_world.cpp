@@ -183,7 +183,7 @@ Endpoint& RoomWorld::add_peer() {
 // (headers in the order sent, the response body as received).
 transport::HttpFetcher RoomWorld::recording_http(transport::HttpFetcher fetcher) {
   return [this, fetcher](transport::HttpRequest request, const transport::HttpClientOptions& options,
-                         std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
+                         std::function<void(core::Result<transport::HttpResult, transport::HttpError>)> done) {
     ++tut_http_requests_;
     tut_urls_.push_back(request.url);
     // The party is the URL's host (the world's hosts are plain names, e.g. "login-server").
@@ -194,11 +194,11 @@ transport::HttpFetcher RoomWorld::recording_http(transport::HttpFetcher fetcher)
     for (const auto& [name, value] : request.headers) headers[name] = value;
     context_.trace({core::to_ns(room_.simulation().now()), "tut", host, request.method + " " + request.url, "",
                     headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    fetcher(std::move(request), options, [this, host, done](core::Result<transport::HttpResult, std::string> result) {
+    fetcher(std::move(request), options, [this, host, done](core::Result<transport::HttpResult, transport::HttpError> result) {
       if (result) {
         context_.trace({core::to_ns(room_.simulation().now()), host, "tut", "HTTP " + std::to_string(result->status), "", result->body});
       } else {
-        context_.trace({core::to_ns(room_.simulation().now()), host, "tut", "HTTP request failed", "", result.error()});
+        context_.trace({core::to_ns(room_.simulation().now()), host, "tut", "HTTP request failed", "", result.error().message});
       }
       done(std::move(result));
     });

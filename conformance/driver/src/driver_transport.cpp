@@ -161,9 +161,10 @@ void DriverTransport::perform_http_request(driver::HttpRequestAction action) {
   if (!context_.http) return driver_failed("the driver asked for an HTTP request and the harness has no HTTP network");
   const std::weak_ptr<int> alive = alive_;
   const std::int64_t request = action.request;
-  context_.http(std::move(action.http), context_.http_options, [this, alive, request](core::Result<transport::HttpResult, std::string> result) {
+  context_.http(std::move(action.http), context_.http_options, [this, alive, request](core::Result<transport::HttpResult, transport::HttpError> result) {
     if (alive.expired()) return;
-    if (!result) return report(driver::HttpFailed{request, result.error()});
+    // The protocol's http_failed carries the detail only (docs/driver-protocol.md): the class stays here.
+    if (!result) return report(driver::HttpFailed{request, result.error().message});
     report(driver::HttpResponse{request, std::move(result).value()});
   });
 }

@@ -121,8 +121,9 @@ Json VirtualTimeDriver::handle_report(const Report& report) {
       if (on_closed) on_closed(r.detail);
     }
     void operator()(const HttpResponse& r) const { answer(r.request, r.result); }
-    void operator()(const HttpFailed& r) const { answer(r.request, core::Unexpected<std::string>{r.detail}); }
-    void answer(std::int64_t request, core::Result<transport::HttpResult, std::string> result) const {
+    // http_failed says only what went wrong, not which class of failure it was.
+    void operator()(const HttpFailed& r) const { answer(r.request, core::fail(transport::HttpErrorCode::unclassified, r.detail)); }
+    void answer(std::int64_t request, core::Result<transport::HttpResult, transport::HttpError> result) const {
       const auto pending = self.http_pending_.find(request);
       if (pending == self.http_pending_.end()) return;  // an answer we no longer wait for
       auto done = std::move(pending->second);
@@ -174,7 +175,7 @@ Json VirtualTimeDriver::create(const Json& request) {
     return std::make_unique<HarnessStream>(act, id);
   };
   context.http = [this, act](transport::HttpRequest http, const transport::HttpClientOptions&,
-                             std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
+                             std::function<void(core::Result<transport::HttpResult, transport::HttpError>)> done) {
     const std::int64_t id = next_http_request_++;
     http_pending_[id] = std::move(done);
     act(HttpRequestAction{id, std::move(http)});

@@ -43,16 +43,16 @@ transport::Status SignedLoginTransport::connect() {
   }
   transport::HttpRequest request{.method = "POST", .url = uri_.endpoint, .headers = std::move(headers).value(), .body = ""};
   context_.http(std::move(request), context_.http_options,
-                [this, alive = std::weak_ptr<int>(alive_)](core::Result<transport::HttpResult, std::string> response) {
+                [this, alive = std::weak_ptr<int>(alive_)](core::Result<transport::HttpResult, transport::HttpError> response) {
                   if (alive.expired()) return;  // the transport is gone
                   on_response(std::move(response));
                 });
   return core::Ok{};
 }
 
-void SignedLoginTransport::on_response(core::Result<transport::HttpResult, std::string> response) {
+void SignedLoginTransport::on_response(core::Result<transport::HttpResult, transport::HttpError> response) {
   if (ended_) return;  // disconnected while waiting
-  if (!response) return end(transport::TransportErrorCode::io_error, "signed-login request to " + uri_.endpoint + " failed: " + response.error());
+  if (!response) return end(transport::TransportErrorCode::io_error, "signed-login request to " + uri_.endpoint + " failed: " + response.error().message);
   auto resolved = read_signed_login_response(*response);
   if (!resolved) {
     const auto code = resolved.error().code == SignedLoginErrorCode::bad_response ||

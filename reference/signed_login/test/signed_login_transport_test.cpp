@@ -15,7 +15,7 @@ namespace {
 transport::HttpFetcher in_process(core::ManualRuntime& runtime, std::function<transport::HttpResponse(const transport::HttpServerRequest&)> serve,
                                   std::vector<transport::HttpRequest>& seen) {
   return [&runtime, serve, &seen](transport::HttpRequest request, const transport::HttpClientOptions&,
-                                  std::function<void(core::Result<transport::HttpResult, std::string>)> done) {
+                                  std::function<void(core::Result<transport::HttpResult, transport::HttpError>)> done) {
     seen.push_back(request);
     transport::HttpServerRequest server_side;
     server_side.method = request.method;

@@ -24,7 +24,8 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
-using Done = std::function<void(core::Result<transport::HttpResult, std::string>)>;
+using Done = std::function<void(core::Result<transport::HttpResult, transport::HttpError>)>;
+using transport::HttpErrorCode;
 
 template <class Stream>
 class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
@@ -37,10 +38,14 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
   void start() {
     resolver_.async_resolve(host_, port_, [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
-      if (ec) return self->finish_error("cannot resolve " + self->host_ + ": " + ec.message());
+      if (ec) return self->finish_error(HttpErrorCode::dns, "cannot resolve " + self->host_ + ": " + ec.message());
       beast::get_lowest_layer(self->stream_).expires_after(std::chrono::nanoseconds(self->options_.timeout.count()));
       beast::get_lowest_layer(self->stream_).async_connect(r, [self](beast::error_code ec, const tcp::endpoint&) {
-        if (ec) return self->finish_error("cannot connect to " + self->host_ + ":" + self->port_ + ": " + ec.message());
+        if (ec) {
+          // The connect timer is HttpClientOptions::timeout too: running out of it is a timeout.
+          return self->finish_error(ec == beast::error::timeout ? HttpErrorCode::timeout : HttpErrorCode::connect,
+                                    "cannot connect to " + self->host_ + ":" + self->port_ + ": " + ec.message());
+        }
         self->secure();
       });
     });
@@ -58,7 +63,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
   void secure() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      if (!SSL_set_tlsext_host_name(stream_.native_handle(), host_.c_str())) return finish_error("cannot set the TLS server name");
+      if (!SSL_set_tlsext_host_name(stream_.native_handle(), host_.c_str())) return finish_error(HttpErrorCode::tls, "cannot set the TLS server name");
       if (options_.verify_certificates) {
         stream_.set_verify_mode(ssl::verify_peer);
         stream_.set_verify_callback(ssl::host_name_verification(host_));
@@ -66,7 +71,10 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
         stream_.set_verify_mode(ssl::verify_none);
       }
       stream_.async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) return self->finish_error("TLS handshake with " + self->host_ + " failed: " + ec.message());
+        if (ec) {
+          return self->finish_error(ec == beast::error::timeout ? HttpErrorCode::timeout : HttpErrorCode::tls,
+                                    "TLS handshake with " + self->host_ + " failed: " + ec.message());
+        }
         self->write();
       });
     } else {
@@ -85,7 +93,10 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     http_request_.prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(std::chrono::nanoseconds(options_.timeout.count()));
     http::async_write(stream_, http_request_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->finish_error("sending the request failed: " + ec.message());
+      if (ec) {
+        return self->finish_error(ec == beast::error::timeout ? HttpErrorCode::timeout : HttpErrorCode::io,
+                                  "sending the request failed: " + ec.message());
+      }
       self->read();
     });
   }
@@ -96,10 +107,11 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     parser_->header_limit(16 * 1024);
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec == http::error::body_limit) {
-        return self->finish_error("the response is larger than " + std::to_string(self->options_.response_bytes_max) + " bytes");
+        return self->finish_error(HttpErrorCode::too_large, "the response is larger than " + std::to_string(self->options_.response_bytes_max) + " bytes");
       }
       if (ec) {
-        return self->finish_error(ec == beast::error::timeout ? "no response within the timeout" : "reading the response failed: " + ec.message());
+        if (ec == beast::error::timeout) return self->finish_error(HttpErrorCode::timeout, "no response within the timeout");
+        return self->finish_error(HttpErrorCode::io, "reading the response failed: " + ec.message());
       }
       const auto& response = self->parser_->get();
       transport::HttpResult result;
@@ -117,8 +129,8 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     if (auto done = std::exchange(done_, nullptr)) done(std::move(result));
   }
-  void finish_error(std::string error) {
-    if (auto done = std::exchange(done_, nullptr)) done(core::Unexpected<std::string>{std::move(error)});
+  void finish_error(HttpErrorCode code, std::string message) {
+    if (auto done = std::exchange(done_, nullptr)) done(core::fail(code, std::move(message)));
   }
 
   std::shared_ptr<ssl::context> tls_;  // declared before stream_: destroyed after it
@@ -137,11 +149,11 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
 transport::HttpFetcher make_http_fetcher(AsioRuntime& runtime) {
   return [&runtime](transport::HttpRequest request, const transport::HttpClientOptions& options, Done done) {
-    auto fail_later = [&runtime, &done](std::string error) {
-      runtime.post([done = std::move(done), error = std::move(error)] { done(core::Unexpected<std::string>{error}); });
+    auto fail_later = [&runtime, &done](HttpErrorCode code, std::string message) {
+      runtime.post([done = std::move(done), code, message = std::move(message)] { done(core::fail(code, message)); });
     };
     const auto url = boost::urls::parse_uri(request.url);
-    if (!url || (url->scheme() != "http" && url->scheme() != "https")) return fail_later("not an http(s) URL: " + request.url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https")) return fail_later(HttpErrorCode::bad_url, "not an http(s) URL: " + request.url);
     const bool tls = url->scheme() == "https";
     std::string host(url->encoded_host_address());
     if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
@@ -157,7 +169,7 @@ transport::HttpFetcher make_http_fetcher(AsioRuntime& runtime) {
     boost::system::error_code ec;
     context->set_default_verify_paths(ec);
     if (!options.ca_file.empty() && !ec) context->load_verify_file(options.ca_file, ec);
-    if (ec) return fail_later("cannot load the TLS trust anchors: " + ec.message());
+    if (ec) return fail_later(HttpErrorCode::tls, "cannot load the TLS trust anchors: " + ec.message());
     std::make_shared<Exchange<beast::ssl_stream<beast::tcp_stream>>>(io, std::move(context), std::move(request), options, host,
                                                                      port, target, std::move(done))->start();
   };

@@ -2,6 +2,8 @@
 // limits (timeout, response size, unknown hosts, header injection) — all on the virtual clock.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "dclcomms/carriers/sim_websocket_network.hpp"
 #include "dclcomms/sim/weather.hpp"
 
@@ -9,7 +11,7 @@ namespace dclcomms::carriers {
 namespace {
 
 using namespace std::chrono_literals;
-using Outcome = core::Result<transport::HttpResult, std::string>;
+using Outcome = core::Result<transport::HttpResult, transport::HttpError>;
 
 struct World {
   sim::Simulation simulation{sim::SimulationConfig{.seed = 3}};
@@ -47,7 +49,7 @@ TEST(SimHttp, TheServerSeesTheRequestAndTheClientTheResponse) {
   EXPECT_EQ(*w.seen[0].header("host"), "api:8080");
   EXPECT_EQ(*w.seen[0].header("x-empty"), "");
   EXPECT_EQ(w.seen[0].body, "body\r\n\r\nmore");
-  ASSERT_TRUE(w.outcome && w.outcome->ok()) << (w.outcome ? w.outcome->error() : "no outcome");
+  ASSERT_TRUE(w.outcome && w.outcome->ok()) << (w.outcome ? w.outcome->error().message : "no outcome");
   EXPECT_EQ((*w.outcome)->status, 201u);
   EXPECT_EQ((*w.outcome)->body, R"({"ok":true})");
   EXPECT_EQ((*w.outcome)->header("retry-after"), "7");
@@ -81,7 +83,8 @@ TEST(SimHttp, AHostThatNeverAnswersTimesOutOnTheVirtualClock) {
   w.run(200ms);
   ASSERT_TRUE(w.outcome);
   ASSERT_FALSE(w.outcome->ok());
-  EXPECT_NE(w.outcome->error().find("timeout"), std::string::npos) << w.outcome->error();
+  EXPECT_EQ(w.outcome->error().code, transport::HttpErrorCode::timeout);
+  EXPECT_NE(w.outcome->error().message.find("timeout"), std::string::npos) << w.outcome->error().message;
   EXPECT_LE(w.simulation.now() - started, 2100ms);
 }
 
@@ -95,16 +98,20 @@ TEST(SimHttp, LimitsAndBadInputAreErrorsNotCrashes) {
   w.fetch({"GET", "http://api/big", {}, ""}, small);
   w.run();
   ASSERT_TRUE(w.outcome && !w.outcome->ok());
-  EXPECT_NE(w.outcome->error().find("larger than 99"), std::string::npos) << w.outcome->error();
+  EXPECT_EQ(w.outcome->error().code, transport::HttpErrorCode::too_large);
+  EXPECT_NE(w.outcome->error().message.find("larger than 99"), std::string::npos) << w.outcome->error().message;
 
-  for (const auto& [url, header] : std::vector<std::pair<std::string, std::string>>{
-           {"http://nowhere/x", "ok"}, {"ftp://api/x", "ok"}, {"http://api/x", "a\r\nx-injected: 1"}}) {
+  using Code = transport::HttpErrorCode;
+  for (const auto& [url, header, code] : std::vector<std::tuple<std::string, std::string, Code>>{
+           {"http://nowhere/x", "ok", Code::dns}, {"ftp://api/x", "ok", Code::bad_url},
+           {"http://api/x", "a\r\nx-injected: 1", Code::bad_request}}) {
     w.outcome.reset();
     w.fetch({"GET", url, {{"x-value", header}}, ""});
     EXPECT_FALSE(w.outcome) << "failures are delivered from the loop too";
     w.run(1s);
     ASSERT_TRUE(w.outcome) << url;
-    EXPECT_FALSE(w.outcome->ok()) << url << " " << header;
+    ASSERT_FALSE(w.outcome->ok()) << url << " " << header;
+    EXPECT_EQ(w.outcome->error().code, code) << url << ": " << w.outcome->error().message;
   }
 }
 

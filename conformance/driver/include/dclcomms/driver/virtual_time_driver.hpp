@@ -52,7 +52,7 @@ class VirtualTimeDriver {
   Json actions_ = Json::array();
   std::map<std::int64_t, transport::MessageStreamHandler> streams_;
   std::int64_t next_stream_ = 1;
-  std::map<std::int64_t, std::function<void(core::Result<transport::HttpResult, std::string>)>> http_pending_;
+  std::map<std::int64_t, std::function<void(core::Result<transport::HttpResult, transport::HttpError>)>> http_pending_;
   std::int64_t next_http_request_ = 1;
   std::map<std::int64_t, livekit::SessionHandler> livekit_sessions_;
   std::int64_t next_livekit_session_ = 1;

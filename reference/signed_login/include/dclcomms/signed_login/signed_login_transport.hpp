@@ -28,7 +28,7 @@ class SignedLoginTransport final : public transport::Transport {
   const transport::Transport* delegate() const { return delegate_.get(); }
 
  private:
-  void on_response(core::Result<transport::HttpResult, std::string> response);
+  void on_response(core::Result<transport::HttpResult, transport::HttpError> response);
   void end(transport::TransportErrorCode code, const std::string& message);
 
   transport::TransportUri uri_;
