@@ -40,13 +40,13 @@ WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : 
   options.handshake_step_timeout = std::chrono::seconds(30);
   auto server = ws_room::WsRoomServer::start_on_beast(runtime_, options, harness_server_options());
   if (!server) {
-    error_ = "cannot start the reference ws-room server: " + server.error();
+    error_ = "cannot start the reference ws-room server: " + server.error().message;
     return;
   }
   server_ = std::move(server).value();
   auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = server_->port(), .seed = context.seed(), .faults = faults});
   if (!proxy) {
-    error_ = "cannot start the fault proxy: " + proxy.error();
+    error_ = "cannot start the fault proxy: " + proxy.error().message;
     return;
   }
   proxy_ = std::move(proxy).value();
@@ -93,10 +93,10 @@ std::optional<std::string> WireWorld::serve_login(const wire::FaultSettings& fau
     return response;
   };
   auto server = carriers::WebSocketServer::listen(runtime_, harness_server_options(), std::move(callbacks));
-  if (!server) return "cannot start the reference signed-login endpoint: " + server.error();
+  if (!server) return "cannot start the reference signed-login endpoint: " + server.error().message;
   login_server_ = std::move(server).value();
   auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = login_server_->port(), .seed = context_.seed() + 1, .faults = faults});
-  if (!proxy) return "cannot start the login fault proxy: " + proxy.error();
+  if (!proxy) return "cannot start the login fault proxy: " + proxy.error().message;
   login_proxy_ = std::move(proxy).value();
   return std::nullopt;
 }

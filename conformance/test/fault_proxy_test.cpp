@@ -127,7 +127,7 @@ struct ProxyTest : ::testing::Test {
     ASSERT_NE(upstream.port, 0);
     options.upstream_port = upstream.port;
     auto started = FaultProxy::start(runtime, options);
-    ASSERT_TRUE(started.ok()) << started.error();
+    ASSERT_TRUE(started.ok()) << started.error().message;
     proxy = std::move(started).value();
     ASSERT_NE(proxy->port(), 0);
     client = connect_to(proxy->port());
@@ -293,7 +293,7 @@ TEST_F(ProxyTest, AnUpstreamThatIsNotThereResetsTheClient) {
   const std::uint16_t dead_port = upstream.port;
   upstream.listener = Socket();  // nothing listens there any more
   auto started = FaultProxy::start(runtime, FaultProxyOptions{.upstream_port = dead_port});
-  ASSERT_TRUE(started.ok()) << started.error();
+  ASSERT_TRUE(started.ok()) << started.error().message;
   proxy = std::move(started).value();
   client = connect_to(proxy->port());
   ASSERT_TRUE(client.valid());

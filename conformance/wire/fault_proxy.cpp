@@ -254,18 +254,24 @@ void accept_next(const std::shared_ptr<State>& state) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<FaultProxy>, std::string> FaultProxy::start(carriers::AsioRuntime& runtime, FaultProxyOptions options) {
+core::Result<std::unique_ptr<FaultProxy>, FaultProxyError> FaultProxy::start(carriers::AsioRuntime& runtime, FaultProxyOptions options) {
   auto state = std::make_shared<State>(runtime, std::move(options));
   error_code ec;
   const auto upstream_address = net::ip::make_address(state->options.upstream_host, ec);
-  if (ec) return core::Unexpected<std::string>{"fault proxy: the upstream host must be an IP address, got '" + state->options.upstream_host + "'"};
+  if (ec) {
+    return core::fail(FaultProxyErrorCode::bad_upstream_host,
+                      "fault proxy: the upstream host must be an IP address, got '" + state->options.upstream_host + "'");
+  }
   state->upstream = tcp::endpoint(upstream_address, state->options.upstream_port);
   const tcp::endpoint listen(net::ip::address_v4::loopback(), state->options.listen_port);
   state->acceptor.open(listen.protocol(), ec);
   if (!ec) state->acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) state->acceptor.bind(listen, ec);
   if (!ec) state->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return core::Unexpected<std::string>{"fault proxy: cannot listen on 127.0.0.1:" + std::to_string(state->options.listen_port) + ": " + ec.message()};
+  if (ec) {
+    return core::fail(FaultProxyErrorCode::bind_failed,
+                      "fault proxy: cannot listen on 127.0.0.1:" + std::to_string(state->options.listen_port) + ": " + ec.message());
+  }
   accept_next(state);
   return std::unique_ptr<FaultProxy>(new FaultProxy(std::move(state)));
 }

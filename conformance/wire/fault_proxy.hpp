@@ -59,10 +59,17 @@ struct FaultProxyStats {
   std::size_t resets = 0;           // connections torn down by reset()
 };
 
+/// Why a proxy did not start (the message, "fault proxy: …", names the address and the reason).
+enum class FaultProxyErrorCode : std::uint8_t {
+  bad_upstream_host,  // FaultProxyOptions::upstream_host is not an IP address (the proxy resolves no names)
+  bind_failed,        // the listening socket could not be opened, bound or put to listen
+};
+using FaultProxyError = core::Error<FaultProxyErrorCode>;
+
 class FaultProxy {
  public:
-  /// Listens and starts accepting on `runtime` (which must outlive the proxy). Errors name the reason.
-  static core::Result<std::unique_ptr<FaultProxy>, std::string> start(carriers::AsioRuntime& runtime, FaultProxyOptions options);
+  /// Listens and starts accepting on `runtime` (which must outlive the proxy).
+  static core::Result<std::unique_ptr<FaultProxy>, FaultProxyError> start(carriers::AsioRuntime& runtime, FaultProxyOptions options);
   /// Closes the listener and every connection (abruptly: a case that ends mid-stream needs no drain).
   ~FaultProxy();
   FaultProxy(const FaultProxy&) = delete;

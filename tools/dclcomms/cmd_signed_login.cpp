@@ -44,7 +44,7 @@ ExitCode serve(const SignedLoginServeOptions& options) {
   };
   auto server = carriers::WebSocketServer::listen(runtime, listen, std::move(callbacks));
   if (!server) {
-    report_error("signed-login serve", server.error());
+    report_error("signed-login serve", server.error().message);
     return ExitCode::io_error;
   }
   std::cout << nlohmann::json{{"event", "listening"}, {"address", listen.host + ":" + std::to_string((*server)->port())},

@@ -55,7 +55,7 @@ ExitCode serve(const ServeOptions& options) {
   carriers::AsioRuntime runtime;
   auto server = ws_room::WsRoomServer::start_on_beast(runtime, server_options, listen);
   if (!server) {
-    report_error("ws-room serve", server.error());
+    report_error("ws-room serve", server.error().message);
     return ExitCode::io_error;
   }
   const bool tls = !options.tls_cert_path.empty();

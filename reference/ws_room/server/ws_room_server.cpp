@@ -81,9 +81,9 @@ WsRoomServer::~WsRoomServer() {
   if (carrier_) carrier_->stop();
 }
 
-core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start(core::Runtime& runtime,
-                                                                             WsRoomServerOptions options,
-                                                                             const MessageServerStarter& starter) {
+core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer::start(core::Runtime& runtime,
+                                                                                        WsRoomServerOptions options,
+                                                                                        const MessageServerStarter& starter) {
   std::unique_ptr<WsRoomServer> server(new WsRoomServer(runtime, std::move(options)));
   WsRoomServer* self = server.get();
   transport::MessageServerCallbacks callbacks;
@@ -106,19 +106,19 @@ core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start(cor
     return transport::HttpResponse{};
   };
   auto carrier = starter(std::move(callbacks));
-  if (!carrier) return core::Unexpected<std::string>{carrier.error()};
+  if (!carrier) return core::Unexpected<transport::ListenError>{carrier.error()};
   server->carrier_ = std::move(carrier).value();
   return server;
 }
 
-core::Result<std::unique_ptr<WsRoomServer>, std::string> WsRoomServer::start_on_beast(
+core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer::start_on_beast(
     carriers::AsioRuntime& runtime, WsRoomServerOptions options, carriers::WebSocketServerOptions listen) {
   listen.connections_max = options.connections_max;
   std::uint16_t port = 0;
   auto server = start(runtime, std::move(options), [&](transport::MessageServerCallbacks callbacks)
-                                                       -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
+                                                       -> core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError> {
     auto beast = carriers::WebSocketServer::listen(runtime, listen, std::move(callbacks));
-    if (!beast) return core::Unexpected<std::string>{beast.error()};
+    if (!beast) return core::Unexpected<transport::ListenError>{beast.error()};
     port = (*beast)->port();
     return std::unique_ptr<transport::MessageServer>(std::move(beast).value());
   });

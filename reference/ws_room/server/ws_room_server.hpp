@@ -33,16 +33,17 @@ struct WsRoomServerOptions {
 };
 
 /// Starts the carrier with the callbacks the server needs (e.g. WebSocketServer::listen).
-using MessageServerStarter = std::function<core::Result<std::unique_ptr<transport::MessageServer>, std::string>(
+using MessageServerStarter = std::function<core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError>(
     transport::MessageServerCallbacks callbacks)>;
 
 class WsRoomServer {
  public:
-  static core::Result<std::unique_ptr<WsRoomServer>, std::string> start(core::Runtime& runtime,
-                                                                        WsRoomServerOptions options,
-                                                                        const MessageServerStarter& starter);
+  /// Fails only when the carrier does not start: the starter's error, unchanged.
+  static core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> start(core::Runtime& runtime,
+                                                                                   WsRoomServerOptions options,
+                                                                                   const MessageServerStarter& starter);
   /// The production server: Beast, listening as `listen` says. port() tells the bound port.
-  static core::Result<std::unique_ptr<WsRoomServer>, std::string> start_on_beast(
+  static core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> start_on_beast(
       carriers::AsioRuntime& runtime, WsRoomServerOptions options, carriers::WebSocketServerOptions listen);
   ~WsRoomServer();
   std::uint16_t port() const { return port_; }

@@ -67,7 +67,7 @@ struct Loopback : ::testing::Test {
     options.handshake_step_timeout = handshake_step_timeout;
     options.log = [this](const std::string& line) { server_log.push_back(line); };
     auto started = WsRoomServer::start_on_beast(runtime, options, carriers::WebSocketServerOptions{});
-    ASSERT_TRUE(started.ok()) << started.error();
+    ASSERT_TRUE(started.ok()) << started.error().message;
     server = std::move(started).value();
   }
 
@@ -179,7 +179,7 @@ TEST(LoopbackTls, WssVerifiesCertificatesUnlessToldOtherwise) {
   WsRoomServerOptions options;
   options.challenge_seed = 3;
   auto server = WsRoomServer::start_on_beast(runtime, options, listen);
-  ASSERT_TRUE(server.ok()) << server.error();
+  ASSERT_TRUE(server.ok()) << server.error().message;
 
   auto attempt = [&](transport::MessageStreamOptions stream_options, const std::string& host) {
     transport::TransportContext context{.runtime = &runtime, .identity = identity(9),

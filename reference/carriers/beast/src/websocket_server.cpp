@@ -261,17 +261,17 @@ class BeastServer final : public WebSocketServer {
   BeastServer(AsioRuntime& runtime, std::shared_ptr<ServerState> state, std::shared_ptr<ssl::context> tls)
       : io_(runtime.context().io), state_(std::move(state)), tls_(std::move(tls)), acceptor_(io_) {}
 
-  core::Result<core::Ok, std::string> open() {
+  core::Result<core::Ok, ListenError> open() {
     beast::error_code ec;
     const auto address = net::ip::make_address(state_->options.host, ec);
-    if (ec) return core::Unexpected<std::string>{"bad listen address '" + state_->options.host + "': " + ec.message()};
+    if (ec) return core::fail(ListenErrorCode::bad_address, "bad listen address '" + state_->options.host + "': " + ec.message());
     const tcp::endpoint endpoint(address, state_->options.port);
     const std::string where = state_->options.host + ":" + std::to_string(state_->options.port);
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) return core::Unexpected<std::string>{"cannot listen on " + where + ": " + ec.message()};
+    if (ec) return core::fail(ListenErrorCode::bind_failed, "cannot listen on " + where + ": " + ec.message());
     accept_next();
     return core::Ok{};
   }
@@ -338,7 +338,7 @@ class BeastServer final : public WebSocketServer {
 
 }  // namespace
 
-core::Result<std::unique_ptr<WebSocketServer>, std::string> WebSocketServer::listen(AsioRuntime& runtime,
+core::Result<std::unique_ptr<WebSocketServer>, ListenError> WebSocketServer::listen(AsioRuntime& runtime,
                                                                                     WebSocketServerOptions options,
                                                                                     WebSocketServerCallbacks callbacks) {
   std::shared_ptr<ssl::context> tls;
@@ -346,15 +346,15 @@ core::Result<std::unique_ptr<WebSocketServer>, std::string> WebSocketServer::lis
     tls = std::make_shared<ssl::context>(ssl::context::tls_server);
     boost::system::error_code ec;
     tls->use_certificate_chain(net::buffer(options.tls_certificate_pem), ec);
-    if (ec) return core::Unexpected<std::string>{"bad TLS certificate: " + ec.message()};
+    if (ec) return core::fail(ListenErrorCode::bad_tls_certificate, "bad TLS certificate: " + ec.message());
     tls->use_private_key(net::buffer(options.tls_private_key_pem), ssl::context::pem, ec);
-    if (ec) return core::Unexpected<std::string>{"bad TLS private key: " + ec.message()};
+    if (ec) return core::fail(ListenErrorCode::bad_tls_key, "bad TLS private key: " + ec.message());
   }
   auto state = std::make_shared<ServerState>();
   state->options = std::move(options);
   state->callbacks = std::move(callbacks);
   auto server = std::make_unique<BeastServer>(runtime, std::move(state), std::move(tls));
-  if (auto opened = server->open(); !opened) return core::Unexpected<std::string>{opened.error()};
+  if (auto opened = server->open(); !opened) return core::Unexpected<ListenError>{opened.error()};
   return std::unique_ptr<WebSocketServer>(std::move(server));
 }
 

@@ -20,10 +20,10 @@ std::optional<std::string> SimRoom::start_reference_server() {
   options.unix_ms_now = [] { return clock_origin_unix_ms; };
   auto server = ws_room::WsRoomServer::start(simulation_.runtime(server_host_), options,
                                              [this](transport::MessageServerCallbacks callbacks)
-                                                 -> core::Result<std::unique_ptr<transport::MessageServer>, std::string> {
+                                                 -> core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError> {
                                                return network_.listen(server_host_, std::move(callbacks));
                                              });
-  if (!server) return "the room server did not start: " + server.error();
+  if (!server) return "the room server did not start: " + server.error().message;
   server_ = std::move(server).value();
   return std::nullopt;
 }

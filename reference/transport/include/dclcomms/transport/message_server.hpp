@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "dclcomms/core/result.hpp"
+
 namespace dclcomms::transport {
 
 using ServerConnectionId = std::uint64_t;
@@ -49,6 +51,16 @@ struct MessageServerCallbacks {
   /// Every non-upgrade request, any method; when set, on_http_get is not used.
   std::function<HttpResponse(const HttpServerRequest& request)> on_http_request;
 };
+
+/// Why a MessageServer could not start (the message names the address and the system's reason).
+enum class ListenErrorCode : std::uint8_t {
+  bad_address,          // the host to listen on is not an IP address
+  bind_failed,          // the socket could not be opened, bound or put to listen (port in use, no permission)
+  bad_tls_certificate,  // the PEM certificate chain does not load
+  bad_tls_key,          // the PEM private key does not load (or does not match the certificate)
+};
+std::string_view to_string(ListenErrorCode code);
+using ListenError = core::Error<ListenErrorCode>;
 
 class MessageServer {
  public:

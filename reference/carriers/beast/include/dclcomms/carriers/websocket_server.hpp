@@ -20,6 +20,8 @@ namespace dclcomms::carriers {
 using ServerConnectionId = transport::ServerConnectionId;
 using HttpResponse = transport::HttpResponse;
 using WebSocketServerCallbacks = transport::MessageServerCallbacks;
+using transport::ListenError;
+using transport::ListenErrorCode;
 
 struct WebSocketServerOptions {
   std::string host = "127.0.0.1";
@@ -37,8 +39,9 @@ struct WebSocketServerOptions {
 /// A MessageServer on Beast, listening on a TCP port.
 class WebSocketServer : public transport::MessageServer {
  public:
-  /// Binds and starts accepting on `runtime`. Errors name the address and the reason.
-  static core::Result<std::unique_ptr<WebSocketServer>, std::string> listen(AsioRuntime& runtime,
+  /// Binds and starts accepting on `runtime`. Errors: bad_address, bind_failed, bad_tls_certificate,
+  /// bad_tls_key; the message names the address and the system's reason.
+  static core::Result<std::unique_ptr<WebSocketServer>, ListenError> listen(AsioRuntime& runtime,
                                                                             WebSocketServerOptions options,
                                                                             WebSocketServerCallbacks callbacks);
   virtual std::uint16_t port() const = 0;
