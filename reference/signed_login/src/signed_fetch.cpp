@@ -30,13 +30,16 @@ std::string comms_handshake_metadata(std::string_view origin) {
   return metadata.dump();
 }
 
-core::Result<transport::HttpHeaders, std::string> signed_fetch_headers(const transport::SigningIdentity& identity,
-                                                                       std::string_view method, std::string_view path,
-                                                                       std::int64_t timestamp_ms,
-                                                                       std::string_view metadata_json) {
+core::Result<transport::HttpHeaders, SignedFetchError> signed_fetch_headers(const transport::SigningIdentity& identity,
+                                                                            std::string_view method, std::string_view path,
+                                                                            std::int64_t timestamp_ms,
+                                                                            std::string_view metadata_json) {
   const std::string payload = signed_fetch_payload(method, path, timestamp_ms, metadata_json);
   auto chain = auth::parse_auth_chain(identity.sign_payload(payload));
-  if (!chain) return core::Unexpected<std::string>{"the identity's signer did not return an AuthChain: " + chain.error().message};
+  if (!chain) {
+    return core::fail(SignedFetchErrorCode::not_an_auth_chain,
+                      "the identity's signer did not return an AuthChain: " + chain.error().message);
+  }
   transport::HttpHeaders headers;
   for (std::size_t i = 0; i < chain->size(); ++i) {
     headers.emplace_back("x-identity-auth-chain-" + std::to_string(i), auth::to_json((*chain)[i]));

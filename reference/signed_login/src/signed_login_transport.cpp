@@ -38,7 +38,7 @@ transport::Status SignedLoginTransport::connect() {
   const std::string metadata = comms_handshake_metadata(origin_of(uri_.url));
   auto headers = signed_fetch_headers(*context_.identity, "POST", uri_.url.path, now_ms, metadata);
   if (!headers) {
-    end(transport::TransportErrorCode::denied, "signed-login: " + headers.error());
+    end(transport::TransportErrorCode::denied, "signed-login: " + headers.error().message);
     return core::Ok{};
   }
   transport::HttpRequest request{.method = "POST", .url = uri_.endpoint, .headers = std::move(headers).value(), .body = ""};

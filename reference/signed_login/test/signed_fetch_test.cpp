@@ -40,7 +40,8 @@ TEST(SignedFetch, ASignerThatReturnsGarbageIsAnError) {
   transport::SigningIdentity broken{"0xabc", [](std::string_view) { return std::string("not a chain"); }};
   const auto headers = signed_fetch_headers(broken, "POST", "/x", 1, "{}");
   ASSERT_FALSE(headers.ok());
-  EXPECT_NE(headers.error().find("AuthChain"), std::string::npos);
+  EXPECT_EQ(headers.error().code, SignedFetchErrorCode::not_an_auth_chain);
+  EXPECT_NE(headers.error().message.find("AuthChain"), std::string::npos);
 }
 
 }  // namespace

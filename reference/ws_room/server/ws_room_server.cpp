@@ -22,15 +22,31 @@ std::uint64_t random_seed() {
   return seed;
 }
 
+// reference/auth's fine-grained codes, in the classes a ws-room server tells apart.
+ChallengeErrorCode challenge_error_code(auth::AuthErrorCode code) {
+  switch (code) {
+    case auth::AuthErrorCode::payload_mismatch: return ChallengeErrorCode::wrong_payload;
+    case auth::AuthErrorCode::expired: return ChallengeErrorCode::expired;
+    case auth::AuthErrorCode::signer_mismatch:
+    case auth::AuthErrorCode::onchain_check_failed: return ChallengeErrorCode::bad_signature;
+    case auth::AuthErrorCode::needs_onchain_check: return ChallengeErrorCode::unverifiable;
+    default: return ChallengeErrorCode::bad_chain;  // the chain's shape: JSON, links, formats
+  }
+}
+
+// The message keeps reference/auth's code name in front ("expired: …"): the server's log lines
+// and the conformance transcripts quote it.
+core::Unexpected<ChallengeError> challenge_error(const auth::AuthError& error) {
+  return core::fail(challenge_error_code(error.code), std::string(auth::to_string(error.code)) + ": " + error.message);
+}
+
 ChallengeVerifier make_verifier(std::function<std::int64_t()> unix_ms_now) {
   return [unix_ms_now = std::move(unix_ms_now)](std::string_view chain_json, std::string_view challenge,
-                                               core::TimePoint) -> core::Result<std::string, std::string> {
+                                               core::TimePoint) -> core::Result<std::string, ChallengeError> {
     auto chain = auth::parse_auth_chain(chain_json);
-    if (!chain) return core::Unexpected<std::string>{std::string(auth::to_string(chain.error().code)) + ": " + chain.error().message};
+    if (!chain) return challenge_error(chain.error());
     auto verified = auth::verify_auth_chain(*chain, challenge, unix_ms_now());
-    if (!verified) {
-      return core::Unexpected<std::string>{std::string(auth::to_string(verified.error().code)) + ": " + verified.error().message};
-    }
+    if (!verified) return challenge_error(verified.error());
     return verified->owner_address;
   };
 }

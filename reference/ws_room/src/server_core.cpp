@@ -105,7 +105,7 @@ void WsRoomServerCore::on_signed_challenge(ConnectionId id, Connection& c, const
   }
   auto verified = config_.verify_challenge(packet.signed_challenge_for_server().auth_chain_json(), c.challenge, now);
   if (!verified) {
-    drop(id, CloseReason::auth_failed, "signed challenge rejected: " + verified.error(), std::nullopt);
+    drop(id, CloseReason::auth_failed, "signed challenge rejected: " + verified.error().message, std::nullopt);
     return;
   }
   if (room_is_full(c.room)) {  // the room may have filled while this client was signing

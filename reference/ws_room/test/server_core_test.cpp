@@ -55,8 +55,8 @@ TEST(WsRoomServerCore, IdentityComesFromTheChainNotFromIdentification) {
 
 TEST(WsRoomServerCore, BadSignaturesAreClosedWithoutAMessage) {
   ServerCoreConfig config = server_core_config_default(
-      [](std::string_view, std::string_view, core::TimePoint) -> core::Result<std::string, std::string> {
-        return core::Unexpected<std::string>{"signature does not match"};
+      [](std::string_view, std::string_view, core::TimePoint) -> core::Result<std::string, ChallengeError> {
+        return core::fail(ChallengeErrorCode::bad_signature, "signature does not match");
       },
       1);
   RoomHarness h(config);

@@ -30,10 +30,15 @@ std::string signed_fetch_payload(std::string_view method, std::string_view path,
 /// {"intent":"dcl:explorer:comms-handshake","signer":"dcl:explorer","isGuest":false,"origin":"<origin>"}
 std::string comms_handshake_metadata(std::string_view origin);
 
+enum class SignedFetchErrorCode : std::uint8_t {
+  not_an_auth_chain,  // the identity's signer returned something that does not parse as an AuthChain
+};
+using SignedFetchError = core::Error<SignedFetchErrorCode>;
+
 /// The signed-fetch headers for one request. Fails when the signer's output is not an AuthChain.
-core::Result<transport::HttpHeaders, std::string> signed_fetch_headers(const transport::SigningIdentity& identity,
-                                                                       std::string_view method, std::string_view path,
-                                                                       std::int64_t timestamp_ms,
-                                                                       std::string_view metadata_json);
+core::Result<transport::HttpHeaders, SignedFetchError> signed_fetch_headers(const transport::SigningIdentity& identity,
+                                                                            std::string_view method, std::string_view path,
+                                                                            std::int64_t timestamp_ms,
+                                                                            std::string_view metadata_json);
 
 }  // namespace dclcomms::signed_login

@@ -32,8 +32,19 @@ namespace dclcomms::ws_room {
 
 using ConnectionId = std::uint64_t;
 
+/// Why a signed challenge was refused. The core closes the connection the same way whatever the
+/// class (auth_failed, the message in the log line): the class is for the verifier's other callers.
+enum class ChallengeErrorCode : std::uint8_t {
+  bad_chain,      // not a well-formed AuthChain: JSON, link types and order, signature or address format
+  wrong_payload,  // the chain's final payload is not this connection's challenge
+  expired,        // an ephemeral link has expired
+  bad_signature,  // a signature is not the authority's (or a contract wallet's on-chain check said no)
+  unverifiable,   // the chain needs a check this verifier cannot make (a contract wallet, no chain access)
+};
+using ChallengeError = core::Error<ChallengeErrorCode>;
+
 /// Verifies a signed challenge. Returns the lowercase owner address of the chain, or why not.
-using ChallengeVerifier = std::function<core::Result<std::string, std::string>(
+using ChallengeVerifier = std::function<core::Result<std::string, ChallengeError>(
     std::string_view auth_chain_json, std::string_view challenge, core::TimePoint now)>;
 
 struct ServerCoreConfig {
