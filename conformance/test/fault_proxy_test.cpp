@@ -301,6 +301,19 @@ TEST_F(ProxyTest, AnUpstreamThatIsNotThereResetsTheClient) {
   EXPECT_EQ(client.end_errno, ECONNRESET);
 }
 
+TEST_F(ProxyTest, StartFailuresAreTyped) {
+  auto named = FaultProxy::start(runtime, FaultProxyOptions{.upstream_host = "localhost", .upstream_port = upstream.port});
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(named.error().code, FaultProxyErrorCode::bad_upstream_host);
+  EXPECT_EQ(named.error().message, "fault proxy: the upstream host must be an IP address, got 'localhost'");
+
+  auto first = FaultProxy::start(runtime, FaultProxyOptions{.upstream_port = upstream.port});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = FaultProxy::start(runtime, FaultProxyOptions{.upstream_port = upstream.port, .listen_port = (*first)->port()});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, FaultProxyErrorCode::bind_failed) << second.error().message;
+}
+
 // Wire mode catches what it is for: a transport that misattributes senders fails the wire case
 // that checks delivery over the impaired link (a mutant made for a simulated case, caught on real sockets).
 TEST(WireCases, CatchAMutantOnRealSockets) {

@@ -232,5 +232,34 @@ TEST_F(Loopback, ConnectionFailuresBecomeDisconnected) {
   ASSERT_TRUE(run_until(runtime, [&] { return disconnected; }));
 }
 
+// What stops a server from starting comes back as a class the CLI and the suite can tell apart,
+// with the message they print.
+TEST(LoopbackStart, ListenFailuresAreTyped) {
+  carriers::AsioRuntime runtime;
+  carriers::WebSocketServerOptions listen;
+  listen.host = "not-an-address";
+  auto bad_host = WsRoomServer::start_on_beast(runtime, WsRoomServerOptions{}, listen);
+  ASSERT_FALSE(bad_host.ok());
+  EXPECT_EQ(bad_host.error().code, transport::ListenErrorCode::bad_address);
+  EXPECT_EQ(bad_host.error().message.rfind("bad listen address 'not-an-address': ", 0), 0u) << bad_host.error().message;
+
+  auto first = WsRoomServer::start_on_beast(runtime, WsRoomServerOptions{}, carriers::WebSocketServerOptions{});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  carriers::WebSocketServerOptions taken;
+  taken.port = (*first)->port();
+  auto second = carriers::WebSocketServer::listen(runtime, taken, {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, transport::ListenErrorCode::bind_failed);
+  EXPECT_EQ(second.error().message.rfind("cannot listen on 127.0.0.1:" + std::to_string(taken.port) + ": ", 0), 0u)
+      << second.error().message;
+
+  carriers::WebSocketServerOptions tls;
+  tls.tls_certificate_pem = "not a certificate";
+  tls.tls_private_key_pem = "not a key";
+  auto bad_tls = carriers::WebSocketServer::listen(runtime, tls, {});
+  ASSERT_FALSE(bad_tls.ok());
+  EXPECT_EQ(bad_tls.error().code, transport::ListenErrorCode::bad_tls_certificate) << bad_tls.error().message;
+}
+
 }  // namespace
 }  // namespace dclcomms::ws_room
