@@ -3,8 +3,6 @@
 
 #include <chrono>
 
-#include "dclcomms/signed_login/signed_fetch.hpp"
-
 namespace dclcomms::signed_login {
 namespace {
 
@@ -12,17 +10,11 @@ std::int64_t system_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string origin_of(const transport::UrlParts& url) {
-  std::string origin = url.scheme + "://" + (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host);
-  if (url.port != 0) origin += ":" + std::to_string(url.port);
-  return origin;
-}
-
 }  // namespace
 
 SignedLoginTransport::SignedLoginTransport(const transport::TransportUri& uri, const transport::TransportContext& context,
                                            const transport::TransportFactory& factory)
-    : uri_(uri), context_(context), factory_(factory),
+    : context_(context), factory_(factory), core_(client_core_config(uri, context.identity)),
       events_(*context.runtime, [this](const transport::TransportEvent& event) { emit(event); }) {}
 
 SignedLoginTransport::~SignedLoginTransport() = default;
@@ -30,45 +22,45 @@ SignedLoginTransport::~SignedLoginTransport() = default;
 transport::Status SignedLoginTransport::connect() {
   if (connect_called_) return core::fail(transport::TransportErrorCode::already_connected, "signed-login: connect called twice");
   connect_called_ = true;
-  if (!context_.identity) {
-    end(transport::TransportErrorCode::denied, "signed-login needs an identity to sign the request (use --key)");
-    return core::Ok{};
-  }
-  const std::int64_t now_ms = context_.unix_ms_now ? context_.unix_ms_now() : system_unix_ms();
-  const std::string metadata = comms_handshake_metadata(origin_of(uri_.url));
-  auto headers = signed_fetch_headers(*context_.identity, "POST", uri_.url.path, now_ms, metadata);
-  if (!headers) {
-    end(transport::TransportErrorCode::denied, "signed-login: " + headers.error().message);
-    return core::Ok{};
-  }
-  transport::HttpRequest request{.method = "POST", .url = uri_.endpoint, .headers = std::move(headers).value(), .body = ""};
-  context_.http(std::move(request), context_.http_options,
-                [this, alive = std::weak_ptr<int>(alive_)](core::Result<transport::HttpResult, transport::HttpError> response) {
-                  if (alive.expired()) return;  // the transport is gone
-                  on_response(std::move(response));
-                });
+  // The signed fetch's timestamp is wall-clock time (the server compares it with its own clock):
+  // the caller's clock when it gives one, so simulations sign with theirs.
+  core_.start(context_.unix_ms_now ? context_.unix_ms_now() : system_unix_ms());
+  pump();
   return core::Ok{};
 }
 
-void SignedLoginTransport::on_response(core::Result<transport::HttpResult, transport::HttpError> response) {
-  if (ended_) return;  // disconnected while waiting
-  if (!response) return end(transport::TransportErrorCode::io_error, "signed-login request to " + uri_.endpoint + " failed: " + response.error().message);
-  auto resolved = read_signed_login_response(*response);
-  if (!resolved) {
-    const auto code = resolved.error().code == SignedLoginErrorCode::bad_response ||
-                              resolved.error().code == SignedLoginErrorCode::recursion
-                          ? transport::TransportErrorCode::protocol_error
-                          : transport::TransportErrorCode::denied;
-    return end(code, "signed-login " + std::string(to_string(resolved.error().code)) + ": " + resolved.error().message);
+// Carries what the core asks for: the one request out through the HTTP client, the outcome back
+// in; then acts on the core's event.
+void SignedLoginTransport::pump() {
+  if (auto request = core_.poll_transmit()) {
+    context_.http(std::move(*request), context_.http_options,
+                  [this, alive = std::weak_ptr<int>(alive_)](core::Result<transport::HttpResult, transport::HttpError> response) {
+                    if (alive.expired()) return;  // the transport is gone
+                    core_.handle_response(std::move(response));
+                    pump();
+                  });
   }
-  auto created = factory_.create(*resolved);
+  while (auto event = core_.poll_event()) {
+    if (auto* failed = std::get_if<Failed>(&*event)) {
+      end(failed->code, failed->message);
+    } else {
+      resolve(std::get<Resolved>(*event).connection_string);
+    }
+  }
+}
+
+// The server named the next connection string: it goes through the same factory, and from then on
+// this transport is the transport it made.
+void SignedLoginTransport::resolve(const std::string& connection_string) {
+  if (ended_) return;  // disconnected while waiting
+  auto created = factory_.create(connection_string);
   if (!created) {
     return end(transport::TransportErrorCode::protocol_error,
-               "signed-login answered '" + *resolved + "', which cannot be used: " + created.error().message);
+               "signed-login answered '" + connection_string + "', which cannot be used: " + created.error().message);
   }
   delegate_ = std::move(created).value();
-  // From here on this transport is its delegate: events pass through unchanged (they are already
-  // delivered from the runtime's loop, never re-entrantly).
+  // Events pass through unchanged (they are already delivered from the runtime's loop, never
+  // re-entrantly).
   delegate_->set_event_handler([this](const transport::TransportEvent& event) {
     if (std::holds_alternative<transport::Disconnected>(event)) ended_ = true;
     emit(event);
@@ -87,6 +79,9 @@ void SignedLoginTransport::disconnect() {
   if (delegate_) return delegate_->disconnect();
   if (ended_) return;
   ended_ = true;
+  // A request in flight has no outcome any more. Before connect() there is nothing to cancel: a
+  // connect() after this disconnect() still signs and sends, and its answer is dropped (above).
+  if (core_.state() == LoginState::awaiting_response) core_.cancel();
   events_.post(transport::Disconnected{"client disconnected", false});
 }
 

@@ -3,10 +3,14 @@
 // the answer names another connection string, which goes through the same factory, and from then
 // on this transport delegates to the transport it made — events pass through unchanged. A denial
 // becomes an ErrorReported{denied, server's text} followed by Disconnected.
+//
+// The protocol (the signed request, reading the answer, which failure is which error) is
+// SignedLoginClientCore (client_core.hpp); this class carries it: the wall clock in, the request out
+// through the context's HttpFetcher, the answer back, and the transport the answer names.
 
 #include <memory>
 
-#include "dclcomms/signed_login/signed_login_response.hpp"
+#include "dclcomms/signed_login/client_core.hpp"
 #include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
@@ -28,12 +32,13 @@ class SignedLoginTransport final : public transport::Transport {
   const transport::Transport* delegate() const { return delegate_.get(); }
 
  private:
-  void on_response(core::Result<transport::HttpResult, transport::HttpError> response);
+  void pump();
+  void resolve(const std::string& connection_string);
   void end(transport::TransportErrorCode code, const std::string& message);
 
-  transport::TransportUri uri_;
   transport::TransportContext context_;
   const transport::TransportFactory& factory_;
+  SignedLoginClientCore core_;
   transport::TransportPtr delegate_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // the HTTP callback checks it
   bool connect_called_ = false;
