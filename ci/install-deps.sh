@@ -18,8 +18,8 @@ packages=(
 )
 if ! $cli_only; then
   # Our own tests: fuzzing (clang), benchmarks, the report's browser check, the npm peers, the
-  # recipes' YAML check and the driver messages' JSON Schema check.
-  packages+=(clang libclang-rt-14-dev libbenchmark-dev nodejs npm chromium python3-yaml python3-jsonschema)
+  # recipes' YAML check, the driver messages' JSON Schema check and the format check.
+  packages+=(clang clang-format libclang-rt-14-dev libbenchmark-dev nodejs npm chromium python3-yaml python3-jsonschema)
 fi
 
 missing=()

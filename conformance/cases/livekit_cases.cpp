@@ -9,9 +9,9 @@
 #include <set>
 #include <variant>
 
-#include "../src/livekit_world.hpp"
 #include "../src/arbitrary_packets.hpp"
 #include "../src/delivery_checks.hpp"
+#include "../src/livekit_world.hpp"
 #include "../src/one_tick_calls.hpp"
 #include "../src/sized_packets.hpp"
 #include "dclcomms/codec/json.hpp"
@@ -55,7 +55,8 @@ codec::Bytes chat(const std::string& text) {
 
 // How many copies of `payload` reached `peer`.
 std::size_t copies_at(const Participant& peer, const codec::Bytes& payload) {
-  return static_cast<std::size_t>(std::count_if(peer.received.begin(), peer.received.end(), [&](const auto& d) { return d.payload == payload; }));
+  return static_cast<std::size_t>(
+      std::count_if(peer.received.begin(), peer.received.end(), [&](const auto& d) { return d.payload == payload; }));
 }
 
 // `count` distinct arbitrary packets (distinct, so that each arrival names the packet it is), each
@@ -198,7 +199,9 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
     if (problem == "lost") what += "never arrived byte-identical on a lossless link (lost or altered)";
     if (problem == "twice") what += "arrived " + std::to_string(copies.size()) + " times";
     if (problem == "attributed") what += "arrived attributed to '" + copies[0].sender + "', not " + world.tut_identity();
-    if (problem == "kind") what += "arrived as " + std::string(livekit::to_string(copies[0].kind)) + " data (expected " + std::string(livekit::to_string(kind)) + ")";
+    if (problem == "kind")
+      what += "arrived as " + std::string(livekit::to_string(copies[0].kind)) + " data (expected " + std::string(livekit::to_string(kind)) +
+              ")";
     return fail(what + shrunk_outbound(context, packets[i].packet, unreliable[i], problem));
   }
   if (peer.received.size() != packets.size()) {
@@ -305,21 +308,25 @@ CaseOutcome targeted_sends(CaseContext& context) {
   const auto to_p1_p3 = chat("for " + p1.identity + " and " + p3.identity);
   const auto to_all = chat("for everyone");  // last, reliable: once it is in, the rest had its chance
   if (!world.tut().transport->send(to_p2, {Reliability::reliable, {p2.identity}})) return fail("the targeted reliable send was refused");
-  if (!world.tut().transport->send(to_p1_p3, {Reliability::unreliable, {p1.identity, p3.identity}})) return fail("the targeted unreliable send was refused");
+  if (!world.tut().transport->send(to_p1_p3, {Reliability::unreliable, {p1.identity, p3.identity}}))
+    return fail("the targeted unreliable send was refused");
   if (!world.tut().transport->send(to_all, {Reliability::reliable, {}})) return fail("the broadcast send was refused");
   const auto got = [](const Participant& p, const codec::Bytes& bytes) {
     return std::count_if(p.received.begin(), p.received.end(), [&](const auto& d) { return d.payload == bytes; });
   };
   world.run_until([&] { return got(p1, to_all) && got(p2, to_all) && got(p3, to_all); }, 10s);
   world.run_for(1s);
-  const std::vector<std::pair<const Participant*, std::vector<bool>>> expected{
-      {&p1, {false, true, true}}, {&p2, {true, false, true}}, {&p3, {false, true, true}}};
-  const std::vector<std::pair<std::string, const codec::Bytes*>> packets{
-      {"the reliable packet targeted at " + p2.name, &to_p2}, {"the unreliable packet targeted at peer-1 and peer-3", &to_p1_p3}, {"the broadcast", &to_all}};
+  const std::vector<std::pair<const Participant*, std::vector<bool>>> expected{{&p1, {false, true, true}},
+                                                                               {&p2, {true, false, true}},
+                                                                               {&p3, {false, true, true}}};
+  const std::vector<std::pair<std::string, const codec::Bytes*>> packets{{"the reliable packet targeted at " + p2.name, &to_p2},
+                                                                         {"the unreliable packet targeted at peer-1 and peer-3", &to_p1_p3},
+                                                                         {"the broadcast", &to_all}};
   for (const auto& [participant, wants] : expected) {
     for (std::size_t i = 0; i < packets.size(); ++i) {
       const auto count = got(*participant, *packets[i].second);
-      if (wants[i] && count != 1) return fail(participant->name + " got " + packets[i].first + " " + std::to_string(count) + " times, expected once");
+      if (wants[i] && count != 1)
+        return fail(participant->name + " got " + packets[i].first + " " + std::to_string(count) + " times, expected once");
       if (!wants[i] && count != 0) return fail(participant->name + " got " + packets[i].first + ", which was not addressed to it");
     }
   }
@@ -334,9 +341,11 @@ CaseOutcome duplicate_identity_no_reconnect(CaseContext& context) {
     return fail("the same identity joined from another host and the transport stayed connected (LiveKit evicts the older session)");
   }
   const auto disconnected = world.tut().all<Disconnected>().front();
-  if (!disconnected.kicked) return fail("evicted for DUPLICATE_IDENTITY, but Disconnected.kicked is false (reason: " + disconnected.reason + ")");
+  if (!disconnected.kicked)
+    return fail("evicted for DUPLICATE_IDENTITY, but Disconnected.kicked is false (reason: " + disconnected.reason + ")");
   world.run_for(30s);
-  if (world.tut_join_attempts() != 1) return fail("joined " + std::to_string(world.tut_join_attempts()) + " times: it reconnected after the eviction");
+  if (world.tut_join_attempts() != 1)
+    return fail("joined " + std::to_string(world.tut_join_attempts()) + " times: it reconnected after the eviction");
   if (world.tut().all<Connected>().size() != 1) return fail("Connected again after the eviction");
   if (twin.closed) return fail("the newer session with the same identity was evicted in turn (the transport fought back)");
   return pass();
@@ -393,13 +402,15 @@ CaseOutcome oversize_refused_cleanly(CaseContext& context) {
   if (!world.tut().transport->send(before, {})) return fail("a small packet was refused");
   if (capabilities.payload_bytes_max) {
     const auto at_limit = chat_packet_of_size(limit);
-    if (!world.tut().transport->send(at_limit, {})) return fail("a packet of exactly the declared maximum (" + std::to_string(limit) + " bytes) was refused");
+    if (!world.tut().transport->send(at_limit, {}))
+      return fail("a packet of exactly the declared maximum (" + std::to_string(limit) + " bytes) was refused");
     expected.push_back(at_limit);
   }
   const codec::Bytes huge(limit + 1, 0x00);
   auto status = world.tut().transport->send(huge, {});
   if (status.ok() && capabilities.typed_send_refusals) {
-    return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the maximum) was accepted; the transport declares typed_send_refusals");
+    return fail("a packet of " + std::to_string(huge.size()) +
+                " bytes (over the maximum) was accepted; the transport declares typed_send_refusals");
   }
   if (!status.ok() && status.error().code != transport::TransportErrorCode::packet_too_large) {
     return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected packet_too_large");
@@ -432,7 +443,8 @@ CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
   for (const auto size : sizes) {
     sent.push_back(chat_packet_of_size(size));
     if (auto status = world.tut().transport->send(sent.back(), {Reliability::reliable, {}}); !status) {
-      return fail("a packet of " + std::to_string(size) + " bytes (the declared limit is " + std::to_string(limit) + ") was refused: " + status.error().message);
+      return fail("a packet of " + std::to_string(size) + " bytes (the declared limit is " + std::to_string(limit) +
+                  ") was refused: " + status.error().message);
     }
     peer.session->publish_data(sent.back(), livekit::DataKind::reliable, {});
   }
@@ -441,10 +453,13 @@ CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
   for (const auto& d : peer.received) at_peer.push_back(d.payload);
   for (const auto& m : world.tut().all<MessageReceived>()) at_tut.push_back(m.packet);
   for (std::size_t i = 0; i < sent.size(); ++i) {
-    if (i >= at_peer.size() || at_peer[i] != sent[i]) return fail("the packet of " + std::to_string(sizes[i]) + " bytes it sent did not reach the participant intact");
-    if (i >= at_tut.size() || at_tut[i] != sent[i]) return fail("the packet of " + std::to_string(sizes[i]) + " bytes published to it did not surface intact");
+    if (i >= at_peer.size() || at_peer[i] != sent[i])
+      return fail("the packet of " + std::to_string(sizes[i]) + " bytes it sent did not reach the participant intact");
+    if (i >= at_tut.size() || at_tut[i] != sent[i])
+      return fail("the packet of " + std::to_string(sizes[i]) + " bytes published to it did not surface intact");
   }
-  return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) + " bytes, both ways");
+  return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) +
+              " bytes, both ways");
 }
 
 CaseOutcome no_echo(CaseContext& context) {
@@ -483,7 +498,8 @@ CaseOutcome cut_off_is_reported(CaseContext& context) {
   const auto late = chat("into the void");
   const auto status = world.tut().transport->send(late, {});
   world.run_for(10s);
-  if (auto problem = check_send_after_disconnect(status, copies_at(peer, late), context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  if (auto problem = check_send_after_disconnect(status, copies_at(peer, late), context.transport().capabilities.typed_send_refusals))
+    return fail(*problem);
   return pass();
 }
 
@@ -513,7 +529,8 @@ CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
   if (auto error = world.join_tut(); !error.empty()) return fail(error);
   constexpr int count = 5;
   std::vector<TransportCall> calls;
-  for (int i = 0; i < count; ++i) calls.push_back(TransportCall::send(chat("last words " + std::to_string(i)), {Reliability::reliable, {}}));
+  for (int i = 0; i < count; ++i)
+    calls.push_back(TransportCall::send(chat("last words " + std::to_string(i)), {Reliability::reliable, {}}));
   calls.push_back(TransportCall::disconnect());
   const auto result = call_in_one_tick(*world.tut().transport, calls);
   world.run_until([&] { return !peer.saw_leave.empty(); }, 10s);
@@ -524,9 +541,10 @@ CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
   }
   for (const auto& d : peer.received) got.push_back(d.payload);
   if (got != accepted) {
-    return fail(std::to_string(count) + " reliable packets were sent in the same tick as disconnect() and " + std::to_string(accepted.size()) +
-                " were accepted; the participant got " + std::to_string(got.size()) +
-                (got.size() < accepted.size() ? ": accepted packets were lost without a word" : ", not exactly the accepted ones in order"));
+    return fail(
+        std::to_string(count) + " reliable packets were sent in the same tick as disconnect() and " + std::to_string(accepted.size()) +
+        " were accepted; the participant got " + std::to_string(got.size()) +
+        (got.size() < accepted.size() ? ": accepted packets were lost without a word" : ", not exactly the accepted ones in order"));
   }
   if (auto problem = check_ended_once(world.tut().events, "sends then disconnect() in one tick")) return fail(*problem);
   return passed_in_one_tick(result, accepted.size() == count ? "all " + std::to_string(count) + " arrived before the leave"
@@ -543,11 +561,13 @@ CaseOutcome connect_then_disconnect_in_one_tick(CaseContext& context) {
   world.run_for(10s);  // long enough for a join that outlived the disconnect() to complete
   if (world.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick");
   if (const auto present = world.deployment().sfu().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
-    return fail("connect() and disconnect() in one tick, yet 10 s later the room lists " + list(present) + ", expected only " + peer.identity);
+    return fail("connect() and disconnect() in one tick, yet 10 s later the room lists " + list(present) + ", expected only " +
+                peer.identity);
   }
   if (world.tut_join_attempts() > 1) return fail("joined " + std::to_string(world.tut_join_attempts()) + " times");
   if (auto problem = check_ended_once(world.tut().events, "connect() and disconnect() in one tick")) return fail(*problem);
-  return passed_in_one_tick(result, world.tut_join_attempts() == 0 ? "joined nothing; one Disconnected" : "the join it started was left; one Disconnected");
+  return passed_in_one_tick(result, world.tut_join_attempts() == 0 ? "joined nothing; one Disconnected"
+                                                                   : "the join it started was left; one Disconnected");
 }
 
 CaseOutcome send_before_connected(CaseContext& context) {
@@ -564,7 +584,8 @@ CaseOutcome send_before_connected(CaseContext& context) {
   }
   world.run_for(2s);  // a queued packet goes out now
   std::string how;
-  if (auto problem = check_send_before_connected(result.statuses[1], copies_at(peer, early), context.transport().capabilities.typed_send_refusals, how)) {
+  if (auto problem = check_send_before_connected(result.statuses[1], copies_at(peer, early),
+                                                 context.transport().capabilities.typed_send_refusals, how)) {
     return fail(*problem);
   }
   return passed_in_one_tick(result, how);
@@ -580,7 +601,8 @@ CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weathe
     CaseContext scratch(context.transport(), context.seed());
     LivekitWorld clean(scratch, lan());
     if (auto clean_error = clean.join_tut(); !clean_error.empty()) {
-      return fail("the join did not finish under this weather, and it does not finish without it either (" + clean_error + "): the weather is not why");
+      return fail("the join did not finish under this weather, and it does not finish without it either (" + clean_error +
+                  "): the weather is not why");
     }
     return unsupported("the join did not finish under this weather (it does without it): " + error);
   }
@@ -603,8 +625,12 @@ CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weathe
     if (m.sender != peer.identity) return fail("a packet was attributed to '" + m.sender + "'");
     at_tut.push_back(m.packet);
   }
-  if (at_peer != sent) return fail("the participant got " + std::to_string(at_peer.size()) + " reliable packets, expected the " + std::to_string(count) + " sent, once each, in order");
-  if (at_tut != sent) return fail("the application got " + std::to_string(at_tut.size()) + " reliable packets, expected the " + std::to_string(count) + " sent, once each, in order");
+  if (at_peer != sent)
+    return fail("the participant got " + std::to_string(at_peer.size()) + " reliable packets, expected the " + std::to_string(count) +
+                " sent, once each, in order");
+  if (at_tut != sent)
+    return fail("the application got " + std::to_string(at_tut.size()) + " reliable packets, expected the " + std::to_string(count) +
+                " sent, once each, in order");
   return pass();
 }
 
@@ -613,44 +639,58 @@ CaseOutcome reliable_under_weather(CaseContext& context, std::string_view weathe
 void add_livekit_cases(std::vector<Case>& cases) {
   const std::string type = "livekit";
   cases.push_back({"livekit.join.connected_lists_participants", Level::must,
-                   "Joining gives Connected listing the participants already in the room (and not itself).", s6 + ".4 (initial list on connect)", type,
-                   connected_lists_participants});
-  cases.push_back({"livekit.peers.leave_reported", Level::must,
-                   "A participant leaving becomes PeerLeft carrying its LiveKit identity; a PeerJoined, if reported at all, names that participant.",
-                   s6 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, peer_leave_reported});
-  cases.push_back(Case{.id = "livekit.peers.join_reported", .level = Level::capability,
+                   "Joining gives Connected listing the participants already in the room (and not itself).",
+                   s6 + ".4 (initial list on connect)", type, connected_lists_participants});
+  cases.push_back(
+      {"livekit.peers.leave_reported", Level::must,
+       "A participant leaving becomes PeerLeft carrying its LiveKit identity; a PeerJoined, if reported at all, names that participant.",
+       s6 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, peer_leave_reported});
+  cases.push_back(Case{.id = "livekit.peers.join_reported",
+                       .level = Level::capability,
                        .proves = "A participant joining becomes one PeerJoined carrying its LiveKit identity.",
                        .spec = "comms-transports.md §1.1 (join/leave events are an expected addition), §1.2 (the reference shape has no "
                                "PEER_CONNECTED), §6.4 (ParticipantConnected)",
-                       .requires_type = type, .run = peer_join_reported, .capability = Capability::peer_joined_events});
+                       .requires_type = type,
+                       .run = peer_join_reported,
+                       .capability = Capability::peer_joined_events});
   cases.push_back({"livekit.pack.outbound_byte_identical", Level::must,
                    "Arbitrary Packets reach a participant byte-identical as bare payloads: reliable as RELIABLE data, unreliable as LOSSY.",
                    s6 + ".3", type, outbound_byte_identical});
   cases.push_back({"livekit.pack.inbound_byte_identical", Level::must,
                    "Arbitrary Packets published by participants surface byte-identical, attributed to their senders.", s6 + ".3, §1.4",
                    type, inbound_byte_identical});
-  cases.push_back(Case{.id = "livekit.targeted.reach_only_targets", .level = Level::capability,
+  cases.push_back(Case{.id = "livekit.targeted.reach_only_targets",
+                       .level = Level::capability,
                        .proves = "Sends with targets reach exactly the destination identities, for both data kinds.",
                        .spec = "comms-transports.md §6.3 (destination identities), §1.1 (targeted sends are an expected addition)",
-                       .requires_type = type, .run = targeted_sends, .capability = Capability::targeted_sends});
+                       .requires_type = type,
+                       .run = targeted_sends,
+                       .capability = Capability::targeted_sends});
   cases.push_back({"livekit.kick.duplicate_identity_no_reconnect", Level::must,
                    "A second session with the same identity evicts the transport: Disconnected with kicked=true, and no reconnection.",
                    s6 + ".4 (DUPLICATE_IDENTITY), §9.1", type, duplicate_identity_no_reconnect});
   cases.push_back({"livekit.token.expired_refused", Level::must,
-                   "An expired access token is refused at connect with an error naming the expiry, and nothing joins.", s6 + ".2 (exp, checked at connect)", type,
-                   [](CaseContext& c) { return token_outside_window(c, true); }});
+                   "An expired access token is refused at connect with an error naming the expiry, and nothing joins.",
+                   s6 + ".2 (exp, checked at connect)", type, [](CaseContext& c) { return token_outside_window(c, true); }});
   cases.push_back({"livekit.token.not_yet_valid_refused", Level::must,
                    "An access token not valid yet (nbf in the future) is refused at connect with an error saying so, and nothing joins.",
                    s6 + ".2 (nbf)", type, [](CaseContext& c) { return token_outside_window(c, false); }});
   cases.push_back({"livekit.oversize_refused_cleanly", Level::must,
-                   "A packet over the limit (declared, else LiveKit's 65535 bytes) is never sent: refused with packet_too_large or dropped; the packets around it all arrive.",
-                   s6 + ".3 (kernel drops over 65000 bytes, hammurabi over 30000; SCTP maximum 64 KiB - 1), §9.2", type, oversize_refused_cleanly});
-  cases.push_back(Case{.id = "livekit.pack.sizes_up_to_the_limit", .level = Level::capability,
-                       .proves = "Packets from 16 KiB up to the declared limit (exactly it, and one byte under) go both ways byte-identical.",
-                       .spec = s6 + ".3 (LiveKit carries 64 KiB - 1; the kernel caps at 65000 bytes, hammurabi at 30000: only a declared "
-                                    "limit says what this transport carries), §8.4",
-                       .requires_type = type, .run = sizes_up_to_the_limit, .capability = Capability::payload_limit});
-  cases.push_back({"livekit.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s6 + ".3, §1.2 (message: a packet from a peer)", type, no_echo});
+                   "A packet over the limit (declared, else LiveKit's 65535 bytes) is never sent: refused with packet_too_large or "
+                   "dropped; the packets around it all arrive.",
+                   s6 + ".3 (kernel drops over 65000 bytes, hammurabi over 30000; SCTP maximum 64 KiB - 1), §9.2", type,
+                   oversize_refused_cleanly});
+  cases.push_back(
+      Case{.id = "livekit.pack.sizes_up_to_the_limit",
+           .level = Level::capability,
+           .proves = "Packets from 16 KiB up to the declared limit (exactly it, and one byte under) go both ways byte-identical.",
+           .spec = s6 + ".3 (LiveKit carries 64 KiB - 1; the kernel caps at 65000 bytes, hammurabi at 30000: only a declared "
+                        "limit says what this transport carries), §8.4",
+           .requires_type = type,
+           .run = sizes_up_to_the_limit,
+           .capability = Capability::payload_limit});
+  cases.push_back({"livekit.no_echo", Level::must, "The transport never surfaces its own packets as messages.",
+                   s6 + ".3, §1.2 (message: a packet from a peer)", type, no_echo});
   cases.push_back({"livekit.lifecycle.disconnect_leaves_room", Level::must,
                    "disconnect() ends the session with Disconnected (not a kick) and the others see the identity leave.", s6 + ".4, §1.2",
                    type, disconnect_leaves_room});
@@ -661,19 +701,22 @@ void add_livekit_cases(std::vector<Case>& cases) {
   cases.push_back({"livekit.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
                    "connect() and disconnect() in one tick: no Connected ever, the identity not left in the room, exactly one "
                    "Disconnected (not a kick) and nothing after it.",
-                   s6 + ".4, §1.2 (disconnect() closes; DISCONNECTION: our own connection ended)", type, connect_then_disconnect_in_one_tick});
+                   s6 + ".4, §1.2 (disconnect() closes; DISCONNECTION: our own connection ended)", type,
+                   connect_then_disconnect_in_one_tick});
   cases.push_back({"livekit.lifecycle.send_before_connected", Level::must,
                    "A send in the tick of connect(), before Connected, is refused or queued and delivered once; with typed_send_refusals "
                    "it is never accepted and lost.",
                    "comms-transports.md §1.2 (connect() resolves when the adapter can send: earlier sends are outside the contract), §6.3",
                    type, send_before_connected});
   cases.push_back({"livekit.faults.cut_off_is_reported", Level::must,
-                   "Cut off from the SFU, the session ends with one Disconnected (not a kick) and the room sees it leave; a later send is refused or dropped, never delivered.",
+                   "Cut off from the SFU, the session ends with one Disconnected (not a kick) and the room sees it leave; a later send is "
+                   "refused or dropped, never delivered.",
                    s6 + ".4, §1.2", type, cut_off_is_reported});
   for (const char* weather : {"wifi", "congested-venue", "lossy-5pct"}) {
     cases.push_back({std::string("livekit.faults.reliable_exactly_once.") + weather, Level::must,
                      std::string("Reliable data arrives exactly once, in order, both ways, under '") + weather + "' weather.",
-                     s6 + ".3 (RELIABLE: ordered, retransmitted)", type, [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
+                     s6 + ".3 (RELIABLE: ordered, retransmitted)", type,
+                     [weather](CaseContext& c) { return reliable_under_weather(c, weather); }});
   }
 }
 

@@ -98,7 +98,8 @@ CaseOutcome after_disconnect(CaseContext& context) {
   // offline has nobody to deliver to: what is left to check is the refusal, where declared.
   if (auto problem = check_send_after_disconnect(status, 0, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
   if (!status.ok() && status.error().code != transport::TransportErrorCode::not_connected) {
-    return fail("send after disconnect() refused with " + std::string(transport::to_string(status.error().code)) + ", expected not_connected");
+    return fail("send after disconnect() refused with " + std::string(transport::to_string(status.error().code)) +
+                ", expected not_connected");
   }
   w.tut().transport->disconnect();  // a second disconnect: no second Disconnected
   w.world.run_for(5s);
@@ -112,16 +113,19 @@ CaseOutcome after_disconnect(CaseContext& context) {
 void add_offline_cases(std::vector<Case>& cases) {
   const std::string s71 = "comms-transports.md §7.1";
   const std::string type = "offline";
-  cases.push_back({"offline.connect.connected_without_peers", Level::must, "connect() gives exactly one event, Connected with no peers, and touches no network.",
+  cases.push_back({"offline.connect.connected_without_peers", Level::must,
+                   "connect() gives exactly one event, Connected with no peers, and touches no network.",
                    s71 + ", §1.2 (connect() resolves)", type, connect_gives_connected_alone});
-  cases.push_back({"offline.send.discarded_silently", Level::must, "Sends while connected are accepted and discarded: no event, nothing on any network.",
-                   s71, type, sends_discarded_silently});
-  cases.push_back({"offline.disconnect.not_kicked", Level::must, "disconnect() gives Disconnected with kicked=false, after Connected and nothing else.",
-                   s71 + ", §1.2", type, disconnect_not_kicked});
+  cases.push_back({"offline.send.discarded_silently", Level::must,
+                   "Sends while connected are accepted and discarded: no event, nothing on any network.", s71, type,
+                   sends_discarded_silently});
+  cases.push_back({"offline.disconnect.not_kicked", Level::must,
+                   "disconnect() gives Disconnected with kicked=false, after Connected and nothing else.", s71 + ", §1.2", type,
+                   disconnect_not_kicked});
   cases.push_back({"offline.lifecycle.after_disconnect", Level::must,
-                   "After disconnect() a send is discarded (refused with not_connected under typed_send_refusals) and a second disconnect() gives no second event.",
-                   s71 + " (send discards: kernel, bevy, godot), §1.2", type,
-                   after_disconnect});
+                   "After disconnect() a send is discarded (refused with not_connected under typed_send_refusals) and a second "
+                   "disconnect() gives no second event.",
+                   s71 + " (send discards: kernel, bevy, godot), §1.2", type, after_disconnect});
 }
 
 }  // namespace dclcomms::conformance

@@ -54,7 +54,8 @@ std::string describe_events(const Endpoint& endpoint) {
   for (const auto& e : endpoint.events) {
     out += (out.empty() ? "" : ", ") + std::string(transport::event_name(e));
     if (const auto* d = std::get_if<Disconnected>(&e)) out += "(\"" + d->reason + "\")";
-    if (const auto* r = std::get_if<ErrorReported>(&e)) out += "(" + std::string(transport::to_string(r->error.code)) + ": \"" + r->error.message + "\")";
+    if (const auto* r = std::get_if<ErrorReported>(&e))
+      out += "(" + std::string(transport::to_string(r->error.code)) + ": \"" + r->error.message + "\")";
   }
   return out.empty() ? "no events" : out;
 }
@@ -66,7 +67,8 @@ CaseOutcome signed_headers_verify(CaseContext& context) {
   if (w.error) return fail(*w.error);
   w.world.connect_tut();
   const auto& requests = w.world.login().requests();
-  if (!w.world.run_until([&] { return !requests.empty(); }, 10s)) return fail("no HTTP request reached the endpoint within 10 s of connect()");
+  if (!w.world.run_until([&] { return !requests.empty(); }, 10s))
+    return fail("no HTTP request reached the endpoint within 10 s of connect()");
   const transport::HttpServerRequest& request = requests.front();
   if (request.method != "POST") return fail("the request's method is " + request.method + ", expected POST");
   if (!request.body.empty()) return fail("the request has a body of " + std::to_string(request.body.size()) + " bytes, expected none");
@@ -76,8 +78,10 @@ CaseOutcome signed_headers_verify(CaseContext& context) {
   while (const std::string* link = request.header(chain_header_prefix + std::to_string(links.size()))) links.push_back(*link);
   std::size_t chain_headers = 0;
   for (const auto& [name, value] : request.headers) chain_headers += name.rfind(chain_header_prefix, 0) == 0 ? 1 : 0;
-  if (links.size() < 2) return fail("expected x-identity-auth-chain-0 and -1 at least, got " + std::to_string(links.size()) + " consecutive links");
-  if (chain_headers != links.size()) return fail("the x-identity-auth-chain-N headers are not consecutive from 0 (a server ignores links after a gap)");
+  if (links.size() < 2)
+    return fail("expected x-identity-auth-chain-0 and -1 at least, got " + std::to_string(links.size()) + " consecutive links");
+  if (chain_headers != links.size())
+    return fail("the x-identity-auth-chain-N headers are not consecutive from 0 (a server ignores links after a gap)");
 
   const std::string* timestamp = request.header("x-identity-timestamp");
   const std::string world_ms = std::to_string(sim_room::clock_origin_unix_ms);
@@ -105,7 +109,8 @@ CaseOutcome signed_headers_verify(CaseContext& context) {
   }
   // And the reference endpoint (middleware rules: chain, timestamp window, metadata) accepts it.
   const auto verdict = w.world.login().reference_verdict(request);
-  if (verdict.status != 200) return fail("the reference endpoint refuses the request: HTTP " + std::to_string(verdict.status) + " " + verdict.body);
+  if (verdict.status != 200)
+    return fail("the reference endpoint refuses the request: HTTP " + std::to_string(verdict.status) + " " + verdict.body);
   return pass(std::to_string(links.size()) + " links; the final one signs '" + expected + "'");
 }
 
@@ -113,7 +118,8 @@ CaseOutcome no_request_before_connect(CaseContext& context) {
   LoginWorld w(context);
   if (w.error) return fail(*w.error);
   w.world.run_for(5s);
-  if (w.world.tut_http_requests() != 0 || !w.world.login().requests().empty()) return fail("creating the transport sent an HTTP request before connect()");
+  if (w.world.tut_http_requests() != 0 || !w.world.login().requests().empty())
+    return fail("creating the transport sent an HTTP request before connect()");
   if (w.world.tut_connection_attempts() != 0) return fail("creating the transport opened a websocket before connect()");
   // The same observation must see the request once connect() is called, or it proved nothing.
   w.world.connect_tut();
@@ -148,13 +154,16 @@ CaseOutcome joins_named_room(CaseContext& context) {
   w.world.run_until([&] { return w.tut().all<MessageReceived>().size() >= count && peer.all<MessageReceived>().size() >= count; }, 10s);
   const auto at_tut = w.tut().all<MessageReceived>();
   const auto at_peer = peer.all<MessageReceived>();
-  if (at_peer.size() != count) return fail("the peer in the named room got " + std::to_string(at_peer.size()) + " of " + std::to_string(count) + " packets");
-  if (at_tut.size() != count) return fail("the transport got " + std::to_string(at_tut.size()) + " of " + std::to_string(count) + " packets from the peer");
+  if (at_peer.size() != count)
+    return fail("the peer in the named room got " + std::to_string(at_peer.size()) + " of " + std::to_string(count) + " packets");
+  if (at_tut.size() != count)
+    return fail("the transport got " + std::to_string(at_tut.size()) + " of " + std::to_string(count) + " packets from the peer");
   for (int i = 0; i < count; ++i) {
     if (at_tut[i].sender != peer.address) return fail("a packet from the peer was attributed to '" + at_tut[i].sender + "'");
     if (at_peer[i].sender != w.tut().address) return fail("the peer saw a packet from '" + at_peer[i].sender + "'");
     const auto packet = codec::decode_packet(at_tut[i].packet);
-    if (!packet || packet->chat().message() != "to signed-login " + std::to_string(i)) return fail("packet #" + std::to_string(i) + " arrived altered or out of order");
+    if (!packet || packet->chat().message() != "to signed-login " + std::to_string(i))
+      return fail("packet #" + std::to_string(i) + " arrived altered or out of order");
   }
   return pass(std::to_string(count) + " packets each way through the room the endpoint named");
 }
@@ -177,11 +186,13 @@ std::optional<std::string> ends_without_connecting(CaseContext& context, const R
   const std::string events = describe_events(w.tut());
   if (w.tut().connected()) return "surfaced Connected; events: " + events;
   if (w.world.tut_connection_attempts() != 0) return "opened a websocket anyway";
-  if (w.world.login().requests().size() != 1) return "sent " + std::to_string(w.world.login().requests().size()) + " HTTP requests, expected one";
+  if (w.world.login().requests().size() != 1)
+    return "sent " + std::to_string(w.world.login().requests().size()) + " HTTP requests, expected one";
   if (!w.tut().disconnected()) return "no Disconnected; events: " + events;
   const auto errors = w.tut().all<ErrorReported>();
   if (errors.empty()) return "no error event saying why; events: " + events;
-  if (expect_denied && errors.front().error.code != transport::TransportErrorCode::denied) return "the error is not typed 'denied'; events: " + events;
+  if (expect_denied && errors.front().error.code != transport::TransportErrorCode::denied)
+    return "the error is not typed 'denied'; events: " + events;
   if (!refusal.server_text.empty() && errors.front().error.message.find(refusal.server_text) == std::string::npos &&
       w.tut().all<Disconnected>().front().reason.find(refusal.server_text) == std::string::npos) {
     return "neither the error nor Disconnected names the server's reason \"" + refusal.server_text + "\"; events: " + events;
@@ -199,34 +210,44 @@ CaseOutcome run_refusals(CaseContext& context, const std::vector<Refusal>& refus
 }
 
 Refusal scripted(std::string what, unsigned status, std::string body, std::string server_text = "") {
-  return Refusal{std::move(what), [status, body](LoginService& login) {
+  return Refusal{std::move(what),
+                 [status, body](LoginService& login) {
                    login.answer_with([status, body](const transport::HttpServerRequest&) { return json_answer(status, body); });
-                 }, std::move(server_text)};
+                 },
+                 std::move(server_text)};
 }
 
 CaseOutcome denial_ends_without_connecting(CaseContext& context) {
-  return run_refusals(context, {
-      // The reference endpoint's own refusal: its clock is 2 minutes past the signed timestamp.
-      Refusal{"the endpoint finds the signature expired",
-              [](LoginService& login) { login.set_server_clock(sim_room::clock_origin_unix_ms + 120'000); }, "Expired signature"},
-      scripted("401 not allowed", 401, R"({"error":"Not allowed","message":"You are not allowed to access this world"})", "You are not allowed to access this world"),
-      scripted("403 wrong secret", 403, R"({"error":"Invalid shared secret"})", "Invalid shared secret"),
-      scripted("200 with valid=false and a message", 200, R"({"valid":false,"message":"Access denied: the world is private"})", "the world is private"),
-      // bevy/godot accept status 200 only, the kernel 2xx: a refusal's body naming an adapter is no invitation.
-      scripted("403 whose body also names an adapter", 403, R"({"error":"Banned","fixedAdapter":"ws-room:ws://room-server/rooms/conformance"})", "Banned"),
-  }, true);
+  return run_refusals(
+      context,
+      {
+          // The reference endpoint's own refusal: its clock is 2 minutes past the signed timestamp.
+          Refusal{"the endpoint finds the signature expired",
+                  [](LoginService& login) { login.set_server_clock(sim_room::clock_origin_unix_ms + 120'000); }, "Expired signature"},
+          scripted("401 not allowed", 401, R"({"error":"Not allowed","message":"You are not allowed to access this world"})",
+                   "You are not allowed to access this world"),
+          scripted("403 wrong secret", 403, R"({"error":"Invalid shared secret"})", "Invalid shared secret"),
+          scripted("200 with valid=false and a message", 200, R"({"valid":false,"message":"Access denied: the world is private"})",
+                   "the world is private"),
+          // bevy/godot accept status 200 only, the kernel 2xx: a refusal's body naming an adapter is no invitation.
+          scripted("403 whose body also names an adapter", 403,
+                   R"({"error":"Banned","fixedAdapter":"ws-room:ws://room-server/rooms/conformance"})", "Banned"),
+      },
+      true);
 }
 
 CaseOutcome malformed_answer_fails_cleanly(CaseContext& context) {
-  return run_refusals(context, {
-      scripted("200 with an HTML body", 200, "<html><body>502 Bad Gateway</body></html>"),
-      scripted("200 with a JSON array", 200, "[]"),
-      scripted("200 with an empty object", 200, "{}"),
-      scripted("200 whose fixedAdapter is a number", 200, R"({"fixedAdapter":42})"),
-      scripted("200 naming an unsupported type", 200, R"({"fixedAdapter":"p2p:wss://peer.example.org/rooms/1"})"),
-      scripted("200 naming a malformed connection string", 200, R"({"fixedAdapter":"ws-room:"})"),
-      scripted("200 naming another signed-login (recursion)", 200, R"({"fixedAdapter":")" + login_uri + R"("})"),
-  }, false);
+  return run_refusals(context,
+                      {
+                          scripted("200 with an HTML body", 200, "<html><body>502 Bad Gateway</body></html>"),
+                          scripted("200 with a JSON array", 200, "[]"),
+                          scripted("200 with an empty object", 200, "{}"),
+                          scripted("200 whose fixedAdapter is a number", 200, R"({"fixedAdapter":42})"),
+                          scripted("200 naming an unsupported type", 200, R"({"fixedAdapter":"p2p:wss://peer.example.org/rooms/1"})"),
+                          scripted("200 naming a malformed connection string", 200, R"({"fixedAdapter":"ws-room:"})"),
+                          scripted("200 naming another signed-login (recursion)", 200, R"({"fixedAdapter":")" + login_uri + R"("})"),
+                      },
+                      false);
 }
 
 CaseOutcome silent_endpoint_times_out(CaseContext& context) {
@@ -254,12 +275,15 @@ CaseOutcome login_then_disconnect_in_one_tick(CaseContext& context) {
   // Long enough for the endpoint's answer to come back: a transport that forgot the disconnect()
   // would now open the room it names.
   w.world.run_for(10s);
-  if (w.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick; events: " + describe_events(w.tut()));
+  if (w.tut().connected())
+    return fail("reported Connected after connect() and disconnect() in one tick; events: " + describe_events(w.tut()));
   if (const auto held = w.world.reference_server()->core().connection_count(); held > 0) {
-    return fail("connect() and disconnect() in one tick, yet 10 s later the room server holds " + std::to_string(held) + " connection(s) from it");
+    return fail("connect() and disconnect() in one tick, yet 10 s later the room server holds " + std::to_string(held) +
+                " connection(s) from it");
   }
   if (w.world.tut_connection_attempts() > 1) return fail("opened " + std::to_string(w.world.tut_connection_attempts()) + " websockets");
-  if (auto problem = check_ended_once(w.tut().events, "connect() and disconnect() in one tick")) return fail(*problem + "; events: " + describe_events(w.tut()));
+  if (auto problem = check_ended_once(w.tut().events, "connect() and disconnect() in one tick"))
+    return fail(*problem + "; events: " + describe_events(w.tut()));
   return passed_in_one_tick(result, w.world.tut_connection_attempts() == 0 ? "no room opened; one Disconnected"
                                                                            : "the room it opened was closed; one Disconnected");
 }
@@ -272,7 +296,8 @@ CaseOutcome login_disconnect_leaves_room(CaseContext& context) {
   if (w.error) return fail(*w.error);
   w.world.connect_tut();
   Endpoint& peer = w.world.add_peer();
-  if (!w.world.run_until([&] { return (w.tut().connected() && peer.connected()) || w.tut().disconnected(); }, 30s) || !w.tut().connected()) {
+  if (!w.world.run_until([&] { return (w.tut().connected() && peer.connected()) || w.tut().disconnected(); }, 30s) ||
+      !w.tut().connected()) {
     return fail("could not join the named room; events: " + describe_events(w.tut()));
   }
   if (auto problem = check_disconnect_leaves_room(context, w.world, peer, "disconnect() in the named room")) {
@@ -285,18 +310,22 @@ void add_signed_login_cases(std::vector<Case>& cases) {
   const std::string s5 = "comms-transports.md §5";
   const std::string type = "signed-login";
   cases.push_back({"signedlogin.request.signed_headers_verify", Level::must,
-                   "The POST carries x-identity-auth-chain-0.., x-identity-timestamp (the world's clock) and x-identity-metadata, and the chain verifies to the identity over lowercase(method:path:timestamp:metadata).",
+                   "The POST carries x-identity-auth-chain-0.., x-identity-timestamp (the world's clock) and x-identity-metadata, and the "
+                   "chain verifies to the identity over lowercase(method:path:timestamp:metadata).",
                    s5 + ".1, §5.2, §4.4", type, signed_headers_verify});
-  cases.push_back({"signedlogin.request.none_before_connect", Level::must, "Creating the transport sends no request and opens no websocket; connect() does.",
+  cases.push_back({"signedlogin.request.none_before_connect", Level::must,
+                   "Creating the transport sends no request and opens no websocket; connect() does.",
                    "comms-transports.md §5.1, §1.2 (connect() opens the connection)", type, no_request_before_connect});
   cases.push_back({"signedlogin.connect.joins_named_room", Level::must,
-                   "A 200 naming a ws-room leads into that room: Connected, then packets flow both ways with a peer there.", s5 + ".3 (clients connect to fixedAdapter)", type,
-                   joins_named_room});
+                   "A 200 naming a ws-room leads into that room: Connected, then packets flow both ways with a peer there.",
+                   s5 + ".3 (clients connect to fixedAdapter)", type, joins_named_room});
   cases.push_back({"signedlogin.denial.no_connection", Level::must,
-                   "A refusal (401/403, or a message without an adapter) ends with a 'denied' error naming the server's reason, Disconnected, and no websocket.",
+                   "A refusal (401/403, or a message without an adapter) ends with a 'denied' error naming the server's reason, "
+                   "Disconnected, and no websocket.",
                    s5 + ".3 (the kernel shows the message; bevy and godot accept status 200 only)", type, denial_ends_without_connecting});
   cases.push_back({"signedlogin.response.malformed_fails_cleanly", Level::must,
-                   "A non-JSON or malformed answer, or one naming an unusable connection string, ends with an error and Disconnected, and no websocket.",
+                   "A non-JSON or malformed answer, or one naming an unusable connection string, ends with an error and Disconnected, and "
+                   "no websocket.",
                    s5 + ".3", type, malformed_answer_fails_cleanly});
   cases.push_back({"signedlogin.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
                    "connect() and disconnect() in one tick: whatever the login answers, no Connected, no room connection left open, "
@@ -308,7 +337,8 @@ void add_signed_login_cases(std::vector<Case>& cases) {
                    "server no longer holds the connection, the other member sees it leave, a later send is refused or dropped.",
                    "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §5.3, §3.4", type,
                    login_disconnect_leaves_room});
-  cases.push_back({"signedlogin.request.timeout", Level::should, "An endpoint that never answers ends the attempt with an error in bounded time.",
+  cases.push_back({"signedlogin.request.timeout", Level::should,
+                   "An endpoint that never answers ends the attempt with an error in bounded time.",
                    s5 + ".1 (no normative limit: bevy waits 5 s, the kernel sets none)", type, silent_endpoint_times_out});
 }
 

@@ -100,9 +100,11 @@ CaseOutcome join_and_leave(CaseContext& context) {
   for (const auto& event : crowd.world.tut().events) {
     if (auto wrong = presence.apply(event); !wrong.empty()) return fail(wrong);
   }
-  if (presence.joins() == 0) return fail("no virtual peer joined (PeerJoined) in 120 s with 20 peers: peers are documented to arrive and return");
+  if (presence.joins() == 0)
+    return fail("no virtual peer joined (PeerJoined) in 120 s with 20 peers: peers are documented to arrive and return");
   if (presence.leaves() == 0) return fail("no virtual peer left (PeerLeft) in 120 s with 20 peers: sessions are documented to end");
-  return pass(std::to_string(presence.joins()) + " joins and " + std::to_string(presence.leaves()) + " leaves, each consistent with presence");
+  return pass(std::to_string(presence.joins()) + " joins and " + std::to_string(presence.leaves()) +
+              " leaves, each consistent with presence");
 }
 
 CaseOutcome packets_decode_from_present_peers(CaseContext& context) {
@@ -118,12 +120,15 @@ CaseOutcome packets_decode_from_present_peers(CaseContext& context) {
     if (!m) continue;
     ++messages;
     auto packet = codec::decode_packet(m->packet);
-    if (!packet) return fail("a packet from " + m->sender + " does not decode as an RFC-4 Packet (" + packet.error().message + "): " + core::to_hex(m->packet));
+    if (!packet)
+      return fail("a packet from " + m->sender + " does not decode as an RFC-4 Packet (" + packet.error().message +
+                  "): " + core::to_hex(m->packet));
     if (packet->message_case() == codec::Packet::MESSAGE_NOT_SET) return fail("a packet from " + m->sender + " carries no message");
     kinds.insert(static_cast<int>(packet->message_case()));
   }
   if (messages == 0) return fail("no packet from 6 virtual explorers in 20 s");
-  return pass(std::to_string(messages) + " packets of " + std::to_string(kinds.size()) + " message types, all decodable, all from present peers");
+  return pass(std::to_string(messages) + " packets of " + std::to_string(kinds.size()) +
+              " message types, all decodable, all from present peers");
 }
 
 CaseOutcome positions_at_documented_rate(CaseContext& context) {
@@ -157,10 +162,12 @@ CaseOutcome positions_at_documented_rate(CaseContext& context) {
     // Documented: one Position per 100 ms while walking (the kernel's SimulationRoom: 60 ms).
     const double per_second = static_cast<double>(seen.size()) / 10.0;
     if (per_second < 9.0 || per_second > 17.5) {
-      return fail(peer + " sent " + std::to_string(seen.size()) + " Positions in 10 s; expected about 100 (10 Hz), at most 167 (the kernel's 60 ms)");
+      return fail(peer + " sent " + std::to_string(seen.size()) +
+                  " Positions in 10 s; expected about 100 (10 Hz), at most 167 (the kernel's 60 ms)");
     }
     for (std::size_t k = 1; k < seen.size(); ++k) {
-      if (seen[k] <= seen[k - 1]) return fail(peer + "'s Position index went from " + std::to_string(seen[k - 1]) + " to " + std::to_string(seen[k]));
+      if (seen[k] <= seen[k - 1])
+        return fail(peer + "'s Position index went from " + std::to_string(seen[k - 1]) + " to " + std::to_string(seen[k]));
     }
   }
   if (measured == 0) return unsupported("no peer stayed in the room for the whole window with this seed");
@@ -193,7 +200,8 @@ CaseOutcome same_seed_same_events(CaseContext& context) {
   if (!error.empty()) return fail(error);
   if (first.size() < 10) return fail("only " + std::to_string(first.size()) + " events in 10 s: nothing to compare");
   for (std::size_t i = 0; i < std::min(first.size(), second.size()); ++i) {
-    if (first[i] != second[i]) return fail("the same URI diverged at event #" + std::to_string(i) + ": '" + first[i] + "' then '" + second[i] + "'");
+    if (first[i] != second[i])
+      return fail("the same URI diverged at event #" + std::to_string(i) + ": '" + first[i] + "' then '" + second[i] + "'");
   }
   if (first.size() != second.size()) {
     return fail("the same URI gave " + std::to_string(first.size()) + " then " + std::to_string(second.size()) + " events");
@@ -209,7 +217,8 @@ CaseOutcome disconnect_stops_events(CaseContext& context) {
   if (!crowd.error.empty()) return fail(crowd.error);
   crowd.world.run_for(3s);
   crowd.world.tut().transport->disconnect();
-  if (!crowd.world.run_until([&] { return crowd.world.tut().disconnected(); }, 5s)) return fail("no Disconnected within 5 s of disconnect()");
+  if (!crowd.world.run_until([&] { return crowd.world.tut().disconnected(); }, 5s))
+    return fail("no Disconnected within 5 s of disconnect()");
   const std::size_t at_disconnect = crowd.world.tut().events.size();
   crowd.world.run_for(30s);
   const auto& events = crowd.world.tut().events;
@@ -224,7 +233,8 @@ CaseOutcome disconnect_stops_events(CaseContext& context) {
   // The crowd lives inside the transport: an answer to the late send would be an event after
   // Disconnected, which the check above already rules out. What is left is the refusal, where declared.
   crowd.world.run_for(1s);
-  if (events.size() != at_disconnect) return fail("a send after Disconnected produced " + std::string(transport::event_name(events[at_disconnect])));
+  if (events.size() != at_disconnect)
+    return fail("a send after Disconnected produced " + std::string(transport::event_name(events[at_disconnect])));
   if (auto problem = check_send_after_disconnect(status, 0, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
   return pass();
 }
@@ -245,17 +255,20 @@ CaseOutcome nothing_on_harness_network(CaseContext& context) {
     if (!crowd.world.tut().transport->send(codec::encode_packet(request), {})) return fail("the ProfileRequest was refused");
   }
   crowd.world.run_for(10s);
-  if (crowd.world.tut_connection_attempts() != 0) return fail("the transport opened " + std::to_string(crowd.world.tut_connection_attempts()) + " connections on the harness's network");
+  if (crowd.world.tut_connection_attempts() != 0)
+    return fail("the transport opened " + std::to_string(crowd.world.tut_connection_attempts()) + " connections on the harness's network");
   const auto& stats = crowd.world.simulation().stats();
   if (stats.messages_sent != 0 || stats.datagrams_sent != 0) {
-    return fail("the harness's network carried " + std::to_string(stats.messages_sent) + " messages and " + std::to_string(stats.datagrams_sent) + " datagrams");
+    return fail("the harness's network carried " + std::to_string(stats.messages_sent) + " messages and " +
+                std::to_string(stats.datagrams_sent) + " datagrams");
   }
   if (asked.empty()) return pass("no peer present to ask for a profile; nothing on the harness's network");
   for (const auto& m : crowd.world.tut().all<MessageReceived>()) {
     auto packet = codec::decode_packet(m.packet);
     if (m.sender == asked && packet && packet->has_profile_response()) {
       if (packet->profile_response().base_url() != "https://peer.decentraland.org") {
-        return fail("the ProfileResponse names base_url '" + packet->profile_response().base_url() + "', expected https://peer.decentraland.org");
+        return fail("the ProfileResponse names base_url '" + packet->profile_response().base_url() +
+                    "', expected https://peer.decentraland.org");
       }
       return pass("nothing on the harness's network; the ProfileRequest was answered from inside the crowd");
     }
@@ -266,23 +279,24 @@ CaseOutcome nothing_on_harness_network(CaseContext& context) {
 }  // namespace
 
 void add_simulator_cases(std::vector<Case>& cases) {
-  cases.push_back({"simulator.connect.connected", Level::must, "connect() gives Connected listing distinct virtual peers by lowercase address.", s72,
-                   "simulator", connect_gives_connected});
+  cases.push_back({"simulator.connect.connected", Level::must,
+                   "connect() gives Connected listing distinct virtual peers by lowercase address.", s72, "simulator",
+                   connect_gives_connected});
   cases.push_back({"simulator.peers.join_and_leave", Level::must,
-                   "Virtual explorers arrive and leave over time as PeerJoined / PeerLeft consistent with who is present.", s72, "simulator",
-                   join_and_leave});
+                   "Virtual explorers arrive and leave over time as PeerJoined / PeerLeft consistent with who is present.", s72,
+                   "simulator", join_and_leave});
   cases.push_back({"simulator.packets.decodable_from_present_peers", Level::must,
                    "Every packet is a decodable RFC-4 Packet attributed to a peer the transport has said is present.", s72 + ", §8.1",
                    "simulator", packets_decode_from_present_peers});
   cases.push_back({"simulator.positions.documented_rate", Level::should,
-                   "Walking peers send Positions at the documented 10 Hz (the kernel's 16.7 Hz at most) with increasing index.", s72, "simulator",
-                   positions_at_documented_rate});
+                   "Walking peers send Positions at the documented 10 Hz (the kernel's 16.7 Hz at most) with increasing index.", s72,
+                   "simulator", positions_at_documented_rate});
   cases.push_back({"simulator.determinism.same_seed_same_events", Level::must,
                    "The same URI and seed give the same event sequence at the same times; another seed gives another.", s72, "simulator",
                    same_seed_same_events});
   cases.push_back({"simulator.lifecycle.disconnect_stops_events", Level::must,
-                   "After disconnect() and its Disconnected, no event follows and a send is refused or dropped.", s72 + ", §1.2", "simulator",
-                   disconnect_stops_events});
+                   "After disconnect() and its Disconnected, no event follows and a send is refused or dropped.", s72 + ", §1.2",
+                   "simulator", disconnect_stops_events});
   cases.push_back({"simulator.network.nothing_on_harness_network", Level::must,
                    "The crowd lives inside the transport: nothing goes on the harness's network, and ProfileRequests are answered locally.",
                    s72, "simulator", nothing_on_harness_network});

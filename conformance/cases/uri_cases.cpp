@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../src/room_world.hpp"
+#include "cases.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/sim/weather.hpp"
-#include "cases.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -94,12 +94,15 @@ std::string endpoint_difference(const std::string& opened, const std::string& ex
     const std::string scheme = lower_ascii(url.scheme());
     return scheme == "wss" || scheme == "https" ? 443 : 80;
   };
-  const auto path = [](const boost::urls::url_view& url) { return url.encoded_path().empty() ? std::string("/") : std::string(url.encoded_path()); };
+  const auto path = [](const boost::urls::url_view& url) {
+    return url.encoded_path().empty() ? std::string("/") : std::string(url.encoded_path());
+  };
   if (lower_ascii(a->scheme()) != lower_ascii(b->scheme())) return "scheme '" + std::string(a->scheme()) + "'";
   if (lower_ascii(a->encoded_host()) != lower_ascii(b->encoded_host())) return "host '" + std::string(a->encoded_host()) + "'";
   if (port(*a) != port(*b)) return "port " + std::to_string(port(*a));
   if (path(*a) != path(*b)) return "path '" + path(*a) + "'";
-  if (a->has_query() != b->has_query() || a->encoded_query() != b->encoded_query()) return "query '" + std::string(a->encoded_query()) + "'";
+  if (a->has_query() != b->has_query() || a->encoded_query() != b->encoded_query())
+    return "query '" + std::string(a->encoded_query()) + "'";
   return "";
 }
 
@@ -113,7 +116,8 @@ CaseOutcome opens_the_endpoint(CaseContext& context, const std::string& type) {
     if (auto refused = world.create_tut(line.uri)) return fail("refused the valid connection string '" + line.uri + "': " + *refused);
     world.connect_tut();
     world.run_until([&] { return world.tut_urls().size() > urls_before; }, std::chrono::seconds(10));
-    if (world.tut_urls().size() == urls_before) return fail("'" + line.uri + "': connect() opened no connection and requested nothing within 10 s");
+    if (world.tut_urls().size() == urls_before)
+      return fail("'" + line.uri + "': connect() opened no connection and requested nothing within 10 s");
     const std::string& opened = world.tut_urls()[urls_before];
     if (const auto difference = endpoint_difference(opened, line.endpoint); !difference.empty()) {
       return fail("'" + line.uri + "' opened " + opened + " (" + difference + "), expected " + line.endpoint);
@@ -129,8 +133,8 @@ CaseOutcome opens_the_endpoint(CaseContext& context, const std::string& type) {
 void add_uri_cases(std::vector<Case>& cases) {
   cases.push_back({"uri.fail_fast.rejects_corpus", Level::must,
                    "Every bad connection string in the corpus is refused at creation, before any connection.",
-                   "comms-transports.md §2.1, §2.3 (the kernel throws when it creates the adapter)",
-                   "", rejects_corpus, /*real_time=*/false, /*needs_virtual_time=*/false});
+                   "comms-transports.md §2.1, §2.3 (the kernel throws when it creates the adapter)", "", rejects_corpus,
+                   /*real_time=*/false, /*needs_virtual_time=*/false});
   cases.push_back({"uri.accepts_real_world_forms", Level::must,
                    "The real-world connection strings of the declared types are accepted, and creating does no I/O.",
                    "comms-transports.md §2.1, §2.2", "", accepts_real_world_forms, /*real_time=*/false,

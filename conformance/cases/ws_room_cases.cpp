@@ -9,13 +9,13 @@
 #include "../src/arbitrary_packets.hpp"
 #include "../src/delivery_checks.hpp"
 #include "../src/one_tick_calls.hpp"
-#include "../src/sized_packets.hpp"
 #include "../src/room_lifecycle_checks.hpp"
 #include "../src/room_world.hpp"
+#include "../src/sized_packets.hpp"
 #include "dclcomms/auth/auth_chain.hpp"
 #include "dclcomms/codec/json.hpp"
-#include "dclcomms/core/prng.hpp"
 #include "dclcomms/core/hex.hpp"
+#include "dclcomms/core/prng.hpp"
 #include "dclcomms/sim/weather.hpp"
 #include "dclcomms/sim_room/clock_origin.hpp"
 
@@ -169,13 +169,16 @@ CaseOutcome kick_before_welcome(CaseContext& context) {
   // What a full world answers an identification with (spec §3.3): a kick, then the close.
   s.send(kicked("This world is full. Try again later."));
   s.world.scripted().carrier->close(s.connection, "world full");
-  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s)) return fail("no Disconnected within 5 s of a WsKicked during the handshake");
+  if (!s.world.run_until([&] { return s.world.tut().disconnected(); }, 5s))
+    return fail("no Disconnected within 5 s of a WsKicked during the handshake");
   s.world.run_for(30s);  // long enough for any retry loop (bevy's, godot's) to show
   if (s.world.tut().connected()) return fail("reported Connected after being kicked during the handshake");
   const auto disconnected = s.world.tut().all<Disconnected>();
   if (disconnected.size() != 1) return fail("Disconnected was reported " + std::to_string(disconnected.size()) + " times for one kick");
   if (!disconnected.front().kicked) {
-    return fail("a WsKicked before the welcome was reported with kicked=false (a protocol error, not a kick: the kernel's fall-through, spec §9.11)");
+    return fail(
+        "a WsKicked before the welcome was reported with kicked=false (a protocol error, not a kick: the kernel's fall-through, spec "
+        "§9.11)");
   }
   if (s.world.tut_connection_attempts() > 1) return fail("reconnected after being kicked during the handshake");
   return pass();
@@ -221,7 +224,8 @@ std::optional<JoinThenLeave> join_then_leave(Scripted& s, const std::string& add
   s.send(join(11, address));
   s.send(leave(11));
   s.world.run_until([&] { return !s.world.tut().all<transport::PeerLeft>().empty(); }, 5s);
-  return JoinThenLeave{s.world.tut().all<transport::PeerJoined>(), s.world.tut().all<transport::PeerLeft>(), ws_room::to_lower_ascii(address)};
+  return JoinThenLeave{s.world.tut().all<transport::PeerJoined>(), s.world.tut().all<transport::PeerLeft>(),
+                       ws_room::to_lower_ascii(address)};
 }
 
 CaseOutcome leave_reported(CaseContext& context) {
@@ -254,7 +258,8 @@ CaseOutcome mixed_case_join_lowercased(CaseContext& context) {
   s.world.run_until([&] { return !s.world.tut().all<transport::PeerLeft>().empty(); }, 5s);
   const std::string lower = ws_room::to_lower_ascii(mixed);
   for (const auto& m : s.world.tut().all<MessageReceived>()) {
-    if (m.sender != lower) return fail("a message from the member announced as " + mixed + " was attributed to '" + m.sender + "', not " + lower);
+    if (m.sender != lower)
+      return fail("a message from the member announced as " + mixed + " was attributed to '" + m.sender + "', not " + lower);
   }
   for (const auto& l : s.world.tut().all<transport::PeerLeft>()) {
     if (l.address != lower) return fail("PeerLeft for '" + l.address + "', not the lowercase " + lower);
@@ -276,8 +281,10 @@ CaseOutcome join_reported(CaseContext& context) {
   if (seen->joined.size() != 1 || seen->joined[0].address != seen->address) return fail("no PeerJoined with the member's address");
   // The join must come before the leave of the same member.
   const auto& events = s.world.tut().events;
-  const auto joined_at = std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerJoined>(e); });
-  const auto left_at = std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerLeft>(e); });
+  const auto joined_at =
+      std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerJoined>(e); });
+  const auto left_at =
+      std::find_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<transport::PeerLeft>(e); });
   if (left_at < joined_at) {
     return fail("PeerLeft was reported before PeerJoined");
   }
@@ -290,7 +297,7 @@ CaseOutcome stale_leave_and_unknown_alias(CaseContext& context) {
   if (!s.joined_after_welcome()) return fail("could not join");
   codec::Packet chat;
   chat.mutable_chat()->set_message("from nowhere");
-  s.send(leave(999));                          // a leave for an alias never seen (mini-comms does this)
+  s.send(leave(999));                               // a leave for an alias never seen (mini-comms does this)
   s.send(update(998, codec::encode_packet(chat)));  // an update from an alias never announced
   s.world.run_for(1s);
   if (s.world.tut().disconnected()) return fail("disconnected on a stale leave or an unknown alias");
@@ -332,7 +339,8 @@ CaseOutcome undecodable_frame_after_welcome(CaseContext& context) {
   if (s.world.tut().disconnected()) {
     // The choice the server makes for its side (spec §3.4): close. Then it must be a clean end.
     const auto disconnected = s.world.tut().all<Disconnected>();
-    if (disconnected.size() != 1) return fail("an undecodable frame gave " + std::to_string(disconnected.size()) + " Disconnected events, not one");
+    if (disconnected.size() != 1)
+      return fail("an undecodable frame gave " + std::to_string(disconnected.size()) + " Disconnected events, not one");
     if (disconnected.front().kicked) return fail("an undecodable frame was reported as a kick");
     if (!s.world.run_until([&] { return s.world.scripted().closed.contains(s.connection); }, 5s)) {
       return fail("reported Disconnected after an undecodable frame but left the socket open for 5 s");
@@ -340,7 +348,9 @@ CaseOutcome undecodable_frame_after_welcome(CaseContext& context) {
     return pass("closed cleanly on the undecodable frame (Disconnected, not a kick)");
   }
   if (!delivered()) {
-    return fail("after an undecodable frame it neither disconnected nor delivered the valid update that followed (everything after the frame is lost)");
+    return fail(
+        "after an undecodable frame it neither disconnected nor delivered the valid update that followed (everything after the frame is "
+        "lost)");
   }
   return pass("ignored the undecodable frame; the update after it arrived");
 }
@@ -370,10 +380,12 @@ std::vector<codec::rfc5::WsPeerUpdate> updates_received(Scripted& s) {
 // Why one outbound packet was framed wrong, or "" when it was framed right.
 std::string outbound_mismatch(const codec::Bytes& sent, bool unreliable, const codec::rfc5::WsPeerUpdate& update) {
   if (update.body() != std::string(sent.begin(), sent.end())) {
-    return "arrived altered: sent " + core::to_hex(sent) + ", framed " + core::to_hex(std::vector<std::uint8_t>(update.body().begin(), update.body().end()));
+    return "arrived altered: sent " + core::to_hex(sent) + ", framed " +
+           core::to_hex(std::vector<std::uint8_t>(update.body().begin(), update.body().end()));
   }
   if (update.unreliable() != unreliable) {
-    return std::string("was sent ") + (unreliable ? "unreliable" : "reliable") + " but framed with unreliable=" + (update.unreliable() ? "true" : "false");
+    return std::string("was sent ") + (unreliable ? "unreliable" : "reliable") +
+           " but framed with unreliable=" + (update.unreliable() ? "true" : "false");
   }
   return "";
 }
@@ -396,24 +408,30 @@ CaseOutcome outbound_byte_identical(CaseContext& context) {
     auto packet = packets.next(count);
     const codec::Bytes bytes = codec::encode_packet(packet.value());
     const bool unreliable = lossy_capable && prng.uniform_below(2) == 1;
-    auto status = s.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}});
+    auto status =
+        s.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}});
     if (!status) return fail("send #" + std::to_string(i) + " refused: " + status.error().message);
     sent.push_back({std::move(packet), bytes, unreliable});
   }
   s.world.run_until([&] { return s.frames().size() >= 1 + sent.size(); }, 10s);
   const auto updates = updates_received(s);
-  if (updates.size() != sent.size()) return fail("sent " + std::to_string(sent.size()) + " packets, the server got " + std::to_string(updates.size()) + " updates");
+  if (updates.size() != sent.size())
+    return fail("sent " + std::to_string(sent.size()) + " packets, the server got " + std::to_string(updates.size()) + " updates");
   for (std::size_t i = 0; i < sent.size(); ++i) {
     const std::string mismatch = outbound_mismatch(sent[i].bytes, sent[i].unreliable, updates[i]);
     if (mismatch.empty()) continue;
     const bool unreliable = sent[i].unreliable;
-    return fail("packet #" + std::to_string(i) + " " + mismatch + shrunk(context, sent[i].packet, [unreliable](Scripted& alone, const codec::Packet& p) {
-                  const auto bytes = codec::encode_packet(p);
-                  if (!alone.world.tut().transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}})) return true;
-                  alone.world.run_until([&] { return !updates_received(alone).empty(); }, 5s);
-                  const auto got = updates_received(alone);
-                  return got.size() != 1 || !outbound_mismatch(bytes, unreliable, got[0]).empty();
-                }));
+    return fail(
+        "packet #" + std::to_string(i) + " " + mismatch +
+        shrunk(context, sent[i].packet, [unreliable](Scripted& alone, const codec::Packet& p) {
+          const auto bytes = codec::encode_packet(p);
+          if (!alone.world.tut().transport->send(bytes,
+                                                 {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}}))
+            return true;
+          alone.world.run_until([&] { return !updates_received(alone).empty(); }, 5s);
+          const auto got = updates_received(alone);
+          return got.size() != 1 || !outbound_mismatch(bytes, unreliable, got[0]).empty();
+        }));
   }
   return pass(std::to_string(sent.size()) + " packets framed as WsPeerUpdate, byte-identical");
 }
@@ -436,14 +454,16 @@ CaseOutcome inbound_byte_identical(CaseContext& context) {
   }
   s.world.run_until([&] { return s.world.tut().all<MessageReceived>().size() >= sent.size(); }, 10s);
   const auto got = s.world.tut().all<MessageReceived>();
-  if (got.size() != sent.size()) return fail("the server sent " + std::to_string(sent.size()) + " updates, the application got " + std::to_string(got.size()));
+  if (got.size() != sent.size())
+    return fail("the server sent " + std::to_string(sent.size()) + " updates, the application got " + std::to_string(got.size()));
   for (std::size_t i = 0; i < sent.size(); ++i) {
     std::string mismatch;
     if (got[i].sender != peer_a) mismatch = "attributed to '" + got[i].sender + "', not " + peer_a;
     if (mismatch.empty() && got[i].packet != sent[i]) mismatch = "surfaced altered: " + core::to_hex(got[i].packet);
     if (mismatch.empty()) continue;
     const bool lossy = unreliable[i];
-    return fail("update #" + std::to_string(i) + " " + mismatch + shrunk(context, packets[i], [lossy](Scripted& alone, const codec::Packet& p) {
+    return fail("update #" + std::to_string(i) + " " + mismatch +
+                shrunk(context, packets[i], [lossy](Scripted& alone, const codec::Packet& p) {
                   const auto bytes = codec::encode_packet(p);
                   alone.send(update(3, bytes, lossy));
                   alone.world.run_until([&] { return !alone.world.tut().all<MessageReceived>().empty(); }, 5s);
@@ -512,8 +532,10 @@ CaseOutcome targeted_send_not_broadcast(CaseContext& context) {
     return fail("a send addressed to one peer went out as a WsPeerUpdate to the whole room (ws-room cannot target)");
   }
   if (status.ok()) {
-    if (!context.transport().capabilities.typed_send_refusals) return pass("dropped without an error (the transport does not declare typed_send_refusals)");
-    return fail("a targeted send was accepted and silently dropped; the transport declares typed_send_refusals, so expected an unsupported error");
+    if (!context.transport().capabilities.typed_send_refusals)
+      return pass("dropped without an error (the transport does not declare typed_send_refusals)");
+    return fail(
+        "a targeted send was accepted and silently dropped; the transport declares typed_send_refusals, so expected an unsupported error");
   }
   if (status.error().code != transport::TransportErrorCode::unsupported) {
     return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected unsupported");
@@ -544,9 +566,11 @@ CaseOutcome golden_inbound(CaseContext& context) {
   for (const auto& [name, bytes] : golden) s.send(update(3, bytes));
   s.world.run_until([&] { return s.world.tut().all<MessageReceived>().size() >= golden.size(); }, 10s);
   const auto got = s.world.tut().all<MessageReceived>();
-  if (got.size() != golden.size()) return fail("got " + std::to_string(got.size()) + " of " + std::to_string(golden.size()) + " golden packets");
+  if (got.size() != golden.size())
+    return fail("got " + std::to_string(got.size()) + " of " + std::to_string(golden.size()) + " golden packets");
   for (std::size_t i = 0; i < golden.size(); ++i) {
-    if (got[i].packet != golden[i].second) return fail("golden packet '" + golden[i].first + "' (upstream bytes) surfaced re-encoded or altered");
+    if (got[i].packet != golden[i].second)
+      return fail("golden packet '" + golden[i].first + "' (upstream bytes) surfaced re-encoded or altered");
   }
   return pass(std::to_string(golden.size()) + " upstream-encoded packets passed through untouched");
 }
@@ -557,14 +581,17 @@ CaseOutcome golden_outbound(CaseContext& context) {
   if (s.error) return fail(*s.error);
   if (!s.joined_after_welcome()) return fail("could not join");
   for (const auto& [name, bytes] : golden) {
-    if (auto status = s.world.tut().transport->send(bytes, {}); !status) return fail("golden packet '" + name + "' refused: " + status.error().message);
+    if (auto status = s.world.tut().transport->send(bytes, {}); !status)
+      return fail("golden packet '" + name + "' refused: " + status.error().message);
   }
   s.world.run_until([&] { return updates_received(s).size() >= golden.size(); }, 10s);
   const auto updates = updates_received(s);
-  if (updates.size() != golden.size()) return fail("sent " + std::to_string(golden.size()) + " golden packets, the server got " + std::to_string(updates.size()));
+  if (updates.size() != golden.size())
+    return fail("sent " + std::to_string(golden.size()) + " golden packets, the server got " + std::to_string(updates.size()));
   for (std::size_t i = 0; i < golden.size(); ++i) {
     const auto& bytes = golden[i].second;
-    if (updates[i].body() != std::string(bytes.begin(), bytes.end())) return fail("golden packet '" + golden[i].first + "' left re-encoded or altered");
+    if (updates[i].body() != std::string(bytes.begin(), bytes.end()))
+      return fail("golden packet '" + golden[i].first + "' left re-encoded or altered");
   }
   return pass(std::to_string(golden.size()) + " upstream-encoded packets left untouched");
 }
@@ -578,7 +605,8 @@ CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
   const codec::Bytes huge(limit + 1, 0x00);
   auto status = s.world.tut().transport->send(huge, {});
   if (status.ok() && context.transport().capabilities.typed_send_refusals) {
-    return fail("a packet of " + std::to_string(huge.size()) + " bytes (over the declared maximum) was accepted; the transport declares typed_send_refusals");
+    return fail("a packet of " + std::to_string(huge.size()) +
+                " bytes (over the declared maximum) was accepted; the transport declares typed_send_refusals");
   }
   if (!status.ok() && status.error().code != transport::TransportErrorCode::packet_too_large) {
     return fail("refused with " + std::string(transport::to_string(status.error().code)) + ", expected packet_too_large");
@@ -592,7 +620,8 @@ CaseOutcome oversize_is_refused_cleanly(CaseContext& context) {
   std::vector<std::string> bodies;
   for (const auto& update : updates_received(s)) bodies.push_back(update.body());
   if (bodies != std::vector<std::string>{std::string(bytes.begin(), bytes.end())}) {
-    return fail("expected exactly the one normal packet on the wire after the refused one, got " + std::to_string(bodies.size()) + " updates");
+    return fail("expected exactly the one normal packet on the wire after the refused one, got " + std::to_string(bodies.size()) +
+                " updates");
   }
   if (s.world.tut().disconnected()) return fail("the refused packet ended the connection");
   return pass(status.ok() ? "dropped without an error, nothing else lost" : "refused with packet_too_large, nothing else lost");
@@ -610,11 +639,13 @@ CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
   for (const auto size : sizes) {
     sent.push_back(chat_packet_of_size(size));
     if (auto status = s.world.tut().transport->send(sent.back(), {}); !status) {
-      return fail("a packet of " + std::to_string(size) + " bytes (the declared limit is " + std::to_string(limit) + ") was refused: " + status.error().message);
+      return fail("a packet of " + std::to_string(size) + " bytes (the declared limit is " + std::to_string(limit) +
+                  ") was refused: " + status.error().message);
     }
     s.send(update(3, sent.back()));
   }
-  s.world.run_until([&] { return updates_received(s).size() >= sent.size() && s.world.tut().all<MessageReceived>().size() >= sent.size(); }, 10s);
+  s.world.run_until([&] { return updates_received(s).size() >= sent.size() && s.world.tut().all<MessageReceived>().size() >= sent.size(); },
+                    10s);
   const auto updates = updates_received(s);
   const auto surfaced = s.world.tut().all<MessageReceived>();
   for (std::size_t i = 0; i < sent.size(); ++i) {
@@ -622,9 +653,11 @@ CaseOutcome sizes_up_to_the_limit(CaseContext& context) {
       return fail("the packet of " + std::to_string(sizes[i]) + " bytes it sent did not reach the server intact" +
                   (i < updates.size() ? " (" + std::to_string(updates[i].body().size()) + " bytes arrived)" : ""));
     }
-    if (i >= surfaced.size() || surfaced[i].packet != sent[i]) return fail("the update of " + std::to_string(sizes[i]) + " bytes from the server did not surface intact");
+    if (i >= surfaced.size() || surfaced[i].packet != sent[i])
+      return fail("the update of " + std::to_string(sizes[i]) + " bytes from the server did not surface intact");
   }
-  return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) + " bytes, both ways");
+  return pass(std::to_string(sizes.size()) + " sizes from " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) +
+              " bytes, both ways");
 }
 
 // Welcomes every connection of the scripted server at its first frame (no challenge): a server
@@ -652,7 +685,8 @@ struct WelcomingServer {
 std::size_t copies_at_server(ScriptedServer& server, const codec::Bytes& body) {
   std::size_t copies = 0;
   for (const auto& [id, frames] : server.received) {
-    for (const auto& f : frames) copies += f.has_peer_update_message() && f.peer_update_message().body() == std::string(body.begin(), body.end());
+    for (const auto& f : frames)
+      copies += f.has_peer_update_message() && f.peer_update_message().body() == std::string(body.begin(), body.end());
   }
   return copies;
 }
@@ -677,7 +711,8 @@ CaseOutcome server_close_is_reported(CaseContext& context) {
     s.world.run_for(100ms);
     server.step();
   }
-  if (auto problem = check_send_after_disconnect(status, copies_at_server(s.world.scripted(), packet), context.transport().capabilities.typed_send_refusals)) {
+  if (auto problem = check_send_after_disconnect(status, copies_at_server(s.world.scripted(), packet),
+                                                 context.transport().capabilities.typed_send_refusals)) {
     return fail(*problem);
   }
   return pass(status.ok() ? "Disconnected (not a kick); a later send was dropped" : "Disconnected (not a kick); a later send was refused");
@@ -707,9 +742,10 @@ CaseOutcome sends_before_disconnect_arrive(CaseContext& context) {
     if (f.has_peer_update_message()) got.push_back(f.peer_update_message().body());
   }
   if (got != accepted) {
-    return fail(std::to_string(count) + " reliable packets were sent in the same tick as disconnect() and " + std::to_string(accepted.size()) +
-                " were accepted; the server got " + std::to_string(got.size()) + " updates" +
-                (got.size() < accepted.size() ? ": accepted packets were lost without a word" : ", not exactly the accepted ones in order"));
+    return fail(
+        std::to_string(count) + " reliable packets were sent in the same tick as disconnect() and " + std::to_string(accepted.size()) +
+        " were accepted; the server got " + std::to_string(got.size()) + " updates" +
+        (got.size() < accepted.size() ? ": accepted packets were lost without a word" : ", not exactly the accepted ones in order"));
   }
   if (auto problem = check_ended_once(s.world.tut().events, "sends then disconnect() in one tick")) return fail(*problem);
   return passed_in_one_tick(result, accepted.size() == count ? "all " + std::to_string(count) + " arrived before the close"
@@ -722,13 +758,16 @@ CaseOutcome connect_then_disconnect_in_one_tick(CaseContext& context) {
   const std::vector<TransportCall> calls{TransportCall::connect(), TransportCall::disconnect()};
   const auto result = call_in_one_tick(*world.tut().transport, calls);
   WelcomingServer server{world.scripted(), {}};
-  world.run_until([&] {
-    server.step();
-    return false;
-  }, 5s);  // long enough for a connection that outlived the disconnect() to open and join
+  world.run_until(
+      [&] {
+        server.step();
+        return false;
+      },
+      5s);  // long enough for a connection that outlived the disconnect() to open and join
   if (world.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick");
   if (const auto open = server.open_connections(); open > 0) {
-    return fail("connect() and disconnect() in one tick, yet the server still holds " + std::to_string(open) + " open connection(s) 5 s later");
+    return fail("connect() and disconnect() in one tick, yet the server still holds " + std::to_string(open) +
+                " open connection(s) 5 s later");
   }
   if (world.tut_connection_attempts() > 1) return fail("opened " + std::to_string(world.tut_connection_attempts()) + " connections");
   if (auto problem = check_ended_once(world.tut().events, "connect() and disconnect() in one tick")) return fail(*problem);
@@ -746,11 +785,14 @@ CaseOutcome send_before_connected(CaseContext& context) {
   const auto result = call_in_one_tick(*world.tut().transport, calls);
   if (!result.statuses[0]) return fail("connect() refused: " + result.statuses[0].error().message);
   WelcomingServer server{world.scripted(), {}};
-  const bool settled = world.run_until([&] {
-    server.step();
-    return world.tut().connected() || world.tut().disconnected();
-  }, 10s);
-  if (!settled || !world.tut().connected()) return fail("a send before Connected kept the transport from joining (no Connected within 10 s)");
+  const bool settled = world.run_until(
+      [&] {
+        server.step();
+        return world.tut().connected() || world.tut().disconnected();
+      },
+      10s);
+  if (!settled || !world.tut().connected())
+    return fail("a send before Connected kept the transport from joining (no Connected within 10 s)");
   world.run_for(2s);  // a queued packet goes out now
   std::string how;
   if (auto problem = check_send_before_connected(result.statuses[1], copies_at_server(world.scripted(), packet),
@@ -793,13 +835,18 @@ CaseOutcome no_echo(CaseContext& context) {
 void add_ws_room_cases(std::vector<Case>& cases) {
   const std::string s3 = "comms-transports.md §3";
   const std::string type = "ws-room";
-  cases.push_back({"wsroom.handshake.identifies_first", Level::must, "The first frame is WsIdentification with the identity's address.", s3 + ".3", type, identifies_first});
-  cases.push_back({"wsroom.handshake.signs_dcl_challenge", Level::must, "A \"dcl-\" challenge is answered with an AuthChain that verifies to the identity.", s3 + ".3, §4.4", type, signs_dcl_challenge});
-  cases.push_back({"wsroom.handshake.refuses_foreign_challenge", Level::should, "A challenge without the \"dcl-\" prefix is never signed (anti signing-oracle).",
+  cases.push_back({"wsroom.handshake.identifies_first", Level::must, "The first frame is WsIdentification with the identity's address.",
+                   s3 + ".3", type, identifies_first});
+  cases.push_back({"wsroom.handshake.signs_dcl_challenge", Level::must,
+                   "A \"dcl-\" challenge is answered with an AuthChain that verifies to the identity.", s3 + ".3, §4.4", type,
+                   signs_dcl_challenge});
+  cases.push_back({"wsroom.handshake.refuses_foreign_challenge", Level::should,
+                   "A challenge without the \"dcl-\" prefix is never signed (anti signing-oracle).",
                    s3 + ".3 (a client check, not a protocol rule: bevy and godot refuse such a challenge, the digest names no other "
                         "client that does, and no server sends one; good practice against a signing oracle, so SHOULD)",
                    type, refuses_foreign_challenge});
-  cases.push_back({"wsroom.handshake.welcome_without_challenge", Level::must, "A welcome straight after identification joins the room with the listed peers.",
+  cases.push_back({"wsroom.handshake.welcome_without_challenge", Level::must,
+                   "A welcome straight after identification joins the room with the listed peers.",
                    s3 + ".3 (clients must tolerate a skipped challenge: kernel, hammurabi)", type, welcome_without_challenge});
   cases.push_back({"wsroom.handshake.timeout", Level::must,
                    "A server that never answers the identification does not leave the transport waiting forever: the attempt ends "
@@ -811,9 +858,10 @@ void add_ws_room_cases(std::vector<Case>& cases) {
   cases.push_back({"wsroom.kick.no_reconnect", Level::must, "WsKicked ends the session with kicked=true and no reconnection.",
                    s3 + ".5, §1.2 (DISCONNECTION.kicked: do not retry), §9.1", type, kick_no_reconnect});
   cases.push_back({"wsroom.handshake.kicked_before_welcome", Level::must,
-                   "A WsKicked answering the identification (a full world) ends the attempt with one Disconnected, kicked=true, no Connected and no reconnection.",
+                   "A WsKicked answering the identification (a full world) ends the attempt with one Disconnected, kicked=true, no "
+                   "Connected and no reconnection.",
                    s3 + ".3 (kicked at identification), §3.5 (proto: a kicked client does not reconnect; godot: DisconnectReason::Kicked), "
-                   "§9.11 (the kernel's kicked=false here is a known bug)",
+                        "§9.11 (the kernel's kicked=false here is a known bug)",
                    type, kick_before_welcome});
   for (const bool after_challenge : {false, true}) {
     const std::string stage = after_challenge ? "challenge" : "identification";
@@ -824,79 +872,103 @@ void add_ws_room_cases(std::vector<Case>& cases) {
                      "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.3", type,
                      [after_challenge](CaseContext& context) { return disconnect_during_handshake(context, after_challenge); }});
   }
-  cases.push_back({"wsroom.peers.leave_reported", Level::must,
-                   "WsPeerLeave becomes PeerLeft with the member's address; a PeerJoined, if reported at all, names the member that joined.",
-                   s3 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, leave_reported});
-  cases.push_back(Case{.id = "wsroom.peers.join_reported", .level = Level::capability,
+  cases.push_back(
+      {"wsroom.peers.leave_reported", Level::must,
+       "WsPeerLeave becomes PeerLeft with the member's address; a PeerJoined, if reported at all, names the member that joined.",
+       s3 + ".4, §1.2 (PEER_DISCONNECTED), §1.4", type, leave_reported});
+  cases.push_back(Case{.id = "wsroom.peers.join_reported",
+                       .level = Level::capability,
                        .proves = "WsPeerJoin becomes one PeerJoined with the member's address, before that member's PeerLeft.",
                        .spec = "comms-transports.md §1.1 (join/leave events are an expected addition), §1.2 (the reference shape has no "
                                "PEER_CONNECTED: the kernel records a peer from its first message), §3.4",
-                       .requires_type = type, .run = join_reported, .capability = Capability::peer_joined_events});
+                       .requires_type = type,
+                       .run = join_reported,
+                       .capability = Capability::peer_joined_events});
   cases.push_back({"wsroom.peers.mixed_case_join_lowercased", Level::should,
                    "A member a server announces in mixed case surfaces with the lowercase address, in messages and PeerLeft.",
                    "comms-transports.md §4.3 (all address comparisons are lowercase; servers normalise to lowercase), §9 (mini-comms "
                    "keys the room on the identified address as given); the digest's interface sketch (§1.4) reports lowercase — a "
                    "conformant server never sends mixed case, so SHOULD",
                    type, mixed_case_join_lowercased});
-  cases.push_back({"wsroom.peers.stale_leave_and_unknown_alias", Level::must, "A leave or update for an unknown alias is tolerated and never misattributed.",
-                   "comms-transports.md §1.4 (kernel and bevy drop updates from unknown aliases), §3.4", type, stale_leave_and_unknown_alias});
-  cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must, "Packet types it does not expect after the handshake are ignored, not fatal.",
+  cases.push_back({"wsroom.peers.stale_leave_and_unknown_alias", Level::must,
+                   "A leave or update for an unknown alias is tolerated and never misattributed.",
+                   "comms-transports.md §1.4 (kernel and bevy drop updates from unknown aliases), §3.4", type,
+                   stale_leave_and_unknown_alias});
+  cases.push_back({"wsroom.unknown_packet_types_ignored", Level::must,
+                   "Packet types it does not expect after the handshake are ignored, not fatal.",
                    s3 + ".4 (accept unknown messages for extensibility), §3.2", type, unknown_packet_types_ignored});
   cases.push_back({"wsroom.undecodable_frame_after_welcome", Level::must,
                    "An undecodable frame after the welcome ends the session cleanly (one Disconnected, not a kick, socket closed) "
                    "or is skipped with the next update delivered; it never wedges the session silently.",
                    s3 + ".4 (the server closes on a frame that fails decoding), §1.2 (DISCONNECTION, or a non-fatal error event); "
-                   "the digest is silent on clients: both endings are allowed", type, undecodable_frame_after_welcome});
-  cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must, "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.",
+                        "the digest is silent on clients: both endings are allowed",
+                   type, undecodable_frame_after_welcome});
+  cases.push_back({"wsroom.pack.outbound_byte_identical", Level::must,
+                   "Arbitrary Packets leave as WsPeerUpdate bodies, byte-identical, with the right unreliable flag.",
                    s3 + ".4, §1.1 (bare Packet bytes cross the interface)", type, outbound_byte_identical});
-  cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must, "Arbitrary Packets from a member surface byte-identical with the member's address.",
-                   s3 + ".4, §1.4", type, inbound_byte_identical});
+  cases.push_back({"wsroom.pack.inbound_byte_identical", Level::must,
+                   "Arbitrary Packets from a member surface byte-identical with the member's address.", s3 + ".4, §1.4", type,
+                   inbound_byte_identical});
   cases.push_back({"wsroom.pack.interleaved_senders_attributed", Level::must,
                    "Updates from several members, interleaved (one joining mid-stream), each surface with their own member's lowercase "
                    "address, every member's in the order sent.",
                    s3 + ".4 (the server stamps from_alias), §1.4 (alias → address from the welcome and WsPeerJoin)", type,
                    interleaved_senders_attributed});
   cases.push_back({"wsroom.pack.targeted_send_not_broadcast", Level::must,
-                   "A send addressed to some peers is never broadcast to the room (RFC-5 has no targets); with typed_send_refusals it is refused with unsupported.",
+                   "A send addressed to some peers is never broadcast to the room (RFC-5 has no targets); with typed_send_refusals it is "
+                   "refused with unsupported.",
                    "comms-transports.md §1.2 (send broadcasts to every peer), §3.2 (WsPeerUpdate has no destination)", type,
                    targeted_send_not_broadcast});
   cases.push_back({"wsroom.pack.golden_outbound", Level::must, "Packets encoded by the upstream codecs leave untouched (no re-encoding).",
                    "comms-transports.md §1.1, §8.1 (fixtures/golden)", type, golden_outbound});
   cases.push_back({"wsroom.pack.golden_inbound", Level::must, "Packets encoded by the upstream codecs surface untouched (no re-encoding).",
                    "comms-transports.md §1.1, §8.1 (fixtures/golden)", type, golden_inbound});
-  cases.push_back(Case{.id = "wsroom.oversize_refused_cleanly", .level = Level::capability,
-                       .proves = "A packet over the declared limit is never sent (refused with packet_too_large, or dropped) and nothing else is lost.",
-                       .spec = "comms-transports.md §3.4 (ws-room documents no size limit; the explorer's send() checks none), §8.4, §9.2",
-                       .requires_type = type, .run = oversize_is_refused_cleanly, .capability = Capability::payload_limit});
-  cases.push_back(Case{.id = "wsroom.pack.sizes_up_to_the_limit", .level = Level::capability,
-                       .proves = "Packets from 16 KiB up to the declared limit (exactly it, and one byte under) go both ways byte-identical.",
-                       .spec = "comms-transports.md §3.4 (no documented limit; ws-room-service keeps uWS's 16 KiB per message), §8.4",
-                       .requires_type = type, .run = sizes_up_to_the_limit, .capability = Capability::payload_limit});
-  cases.push_back({"wsroom.lifecycle.server_close_is_reported", Level::must,
-                   "A close by the server ends the session with Disconnected (not a kick); a later send is refused or dropped, never delivered.",
-                   s3 + ".5 (socket close: DISCONNECTION{kicked:false}, kernel), §1.2", type, server_close_is_reported});
+  cases.push_back(
+      Case{.id = "wsroom.oversize_refused_cleanly",
+           .level = Level::capability,
+           .proves = "A packet over the declared limit is never sent (refused with packet_too_large, or dropped) and nothing else is lost.",
+           .spec = "comms-transports.md §3.4 (ws-room documents no size limit; the explorer's send() checks none), §8.4, §9.2",
+           .requires_type = type,
+           .run = oversize_is_refused_cleanly,
+           .capability = Capability::payload_limit});
+  cases.push_back(
+      Case{.id = "wsroom.pack.sizes_up_to_the_limit",
+           .level = Level::capability,
+           .proves = "Packets from 16 KiB up to the declared limit (exactly it, and one byte under) go both ways byte-identical.",
+           .spec = "comms-transports.md §3.4 (no documented limit; ws-room-service keeps uWS's 16 KiB per message), §8.4",
+           .requires_type = type,
+           .run = sizes_up_to_the_limit,
+           .capability = Capability::payload_limit});
+  cases.push_back(
+      {"wsroom.lifecycle.server_close_is_reported", Level::must,
+       "A close by the server ends the session with Disconnected (not a kick); a later send is refused or dropped, never delivered.",
+       s3 + ".5 (socket close: DISCONNECTION{kicked:false}, kernel), §1.2", type, server_close_is_reported});
   cases.push_back({"wsroom.lifecycle.sends_before_disconnect_arrive", Level::must,
                    "Reliable packets sent in the same tick as disconnect() reach the server before the close, or are refused; none is lost "
                    "without a word.",
-                   s3 + ".4, §1.2 (send on a connected adapter; reliable delivery); the explorer's adapter loses them (its write waits on a "
-                   "promise that disconnect() overtakes)",
+                   s3 +
+                       ".4, §1.2 (send on a connected adapter; reliable delivery); the explorer's adapter loses them (its write waits on a "
+                       "promise that disconnect() overtakes)",
                    type, sends_before_disconnect_arrive});
-  cases.push_back({"wsroom.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
-                   "connect() and disconnect() in one tick: no Connected ever, no connection left open, exactly one Disconnected (not a kick).",
-                   "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.3", type,
-                   connect_then_disconnect_in_one_tick});
+  cases.push_back(
+      {"wsroom.lifecycle.connect_then_disconnect_in_one_tick", Level::must,
+       "connect() and disconnect() in one tick: no Connected ever, no connection left open, exactly one Disconnected (not a kick).",
+       "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.3", type,
+       connect_then_disconnect_in_one_tick});
   cases.push_back({"wsroom.lifecycle.send_before_connected", Level::must,
                    "A send in the tick of connect(), before Connected, is refused or queued and delivered once; with typed_send_refusals "
                    "it is never accepted and lost.",
                    "comms-transports.md §1.2 (connect() resolves when the adapter can send: earlier sends are outside the contract, so "
-                   "refusing them is fine; godot's send_rfc4 answers false), §3.4", type, send_before_connected});
+                   "refusing them is fine; godot's send_rfc4 answers false), §3.4",
+                   type, send_before_connected});
   cases.push_back({"wsroom.lifecycle.disconnect_leaves_room", Level::must,
                    "disconnect() after joining: exactly one Disconnected (not a kick) and nothing after it, the server no longer "
                    "holds the connection, the other member sees it leave, and a later send is refused or dropped, never delivered.",
                    "comms-transports.md §1.2 (disconnect() closes; DISCONNECTION: our own connection ended), §3.4 (a closed socket "
                    "becomes WsPeerLeave for the others)",
                    type, disconnect_leaves_room});
-  cases.push_back({"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4 (no echo)", type, no_echo});
+  cases.push_back(
+      {"wsroom.no_echo", Level::must, "The transport never surfaces its own packets as messages.", s3 + ".4 (no echo)", type, no_echo});
 }
 
 }  // namespace dclcomms::conformance

@@ -70,7 +70,7 @@ struct JoinedRoom {
     peer = &world.add_peer();
     if (!world.run_until([&] { return world.tut().connected() && peer->connected(); }, 30s)) {
       error = world.tut().disconnected() || peer->disconnected() ? handshake_failed_under_faults(context)
-                                                                : fail("could not join the room within 30 s");
+                                                                 : fail("could not join the room within 30 s");
     }
   }
   Endpoint& tut() { return world.tut(); }
@@ -78,8 +78,8 @@ struct JoinedRoom {
 
 // Sends `count` packets each way, spaced by `gap`, while `during(i)` may inject a fault before
 // packet i; then waits `settle` for the room to drain and checks delivery both ways.
-CaseOutcome exchange(CaseContext& context, JoinedRoom& room, int count, std::size_t size_bytes, core::Duration gap,
-                     core::Duration settle, const std::function<void(int)>& during = {}) {
+CaseOutcome exchange(CaseContext& context, JoinedRoom& room, int count, std::size_t size_bytes, core::Duration gap, core::Duration settle,
+                     const std::function<void(int)>& during = {}) {
   std::vector<codec::Bytes> from_tut, from_peer;
   for (int i = 0; i < count; ++i) {
     if (during) during(i);
@@ -120,8 +120,8 @@ CaseOutcome bandwidth_cap(CaseContext& context) {
   JoinedRoom room(context, *sim::weather_profile("lan"));
   if (room.error) return *room.error;
   sim::LinkFaults capped = *sim::weather_profile("lan");
-  capped.rate_bits_per_s = 256'000;       // 32 KB/s
-  capped.queue_bytes_max = 16 * 1024;     // a shallow buffer: bursts overflow and are tail-dropped
+  capped.rate_bits_per_s = 256'000;    // 32 KB/s
+  capped.queue_bytes_max = 16 * 1024;  // a shallow buffer: bursts overflow and are tail-dropped
   room.world.set_tut_link(capped);
   // 120 packets of 1 KiB each way in one burst: four seconds of serialisation, most of it queued.
   return exchange(context, room, 120, 1024, 0ms, 120s);
@@ -131,8 +131,8 @@ CaseOutcome fragmentation(CaseContext& context) {
   JoinedRoom room(context, *sim::weather_profile("lan"));
   if (room.error) return *room.error;
   sim::LinkFaults tiny = *sim::weather_profile("lan");
-  tiny.mtu_bytes = 64;                 // every frame arrives in dozens of segments…
-  tiny.loss = core::Ratio{1, 100};     // …some of which are lost and resent
+  tiny.mtu_bytes = 64;              // every frame arrives in dozens of segments…
+  tiny.loss = core::Ratio{1, 100};  // …some of which are lost and resent
   room.world.set_tut_link(tiny);
   return exchange(context, room, 24, 6000, 20ms, 120s);
 }
@@ -198,8 +198,10 @@ CaseOutcome server_crash(CaseContext& context) {
   const auto status = room.tut().transport->send(late, {});
   room.world.run_for(5s);
   const auto at_peer = room.peer->all<MessageReceived>();
-  const auto delivered = static_cast<std::size_t>(std::count_if(at_peer.begin(), at_peer.end(), [&](const auto& m) { return m.packet == late; }));
-  if (auto problem = check_send_after_disconnect(status, delivered, context.transport().capabilities.typed_send_refusals)) return fail(*problem);
+  const auto delivered =
+      static_cast<std::size_t>(std::count_if(at_peer.begin(), at_peer.end(), [&](const auto& m) { return m.packet == late; }));
+  if (auto problem = check_send_after_disconnect(status, delivered, context.transport().capabilities.typed_send_refusals))
+    return fail(*problem);
   return pass();
 }
 
@@ -241,12 +243,16 @@ void add_ws_room_fault_cases(std::vector<Case>& cases) {
                    "Across a 20 s partition, reliable packets arrive exactly once in order after it heals, or the disconnect is reported.",
                    spec, "ws-room", partition});
   cases.push_back({"wsroom.faults.server_crash_reported", Level::must,
-                   "A server that dies (connection reset) ends the session with one Disconnected, not a kick; a later send is refused or dropped, never delivered.",
+                   "A server that dies (connection reset) ends the session with one Disconnected, not a kick; a later send is refused or "
+                   "dropped, never delivered.",
                    "comms-transports.md §3.5 (socket error: DISCONNECTION{kicked:false}, kernel), §1.2", "ws-room", server_crash});
-  cases.push_back(Case{.id = "wsroom.faults.unreliable_never_duplicated_or_corrupted", .level = Level::capability,
+  cases.push_back(Case{.id = "wsroom.faults.unreliable_never_duplicated_or_corrupted",
+                       .level = Level::capability,
                        .proves = "Unreliable packets under 5 % loss may be dropped but never arrive twice, out of order or altered.",
                        .spec = "comms-transports.md §1.2 (reliable is a hint transports may ignore), §3.4 (unreliable)",
-                       .requires_type = "ws-room", .run = unreliable_never_duplicated_or_corrupted, .capability = Capability::unreliable});
+                       .requires_type = "ws-room",
+                       .run = unreliable_never_duplicated_or_corrupted,
+                       .capability = Capability::unreliable});
 }
 
 }  // namespace dclcomms::conformance

@@ -12,14 +12,26 @@
 namespace dclcomms::conformance {
 namespace {
 
-enum class Flaw { unreliable_as_reliable, ignore_targets, echo_own_packets, reconnect_after_kick, hides_lost_connection,
-                  misattribute_sender, defers_publish, connect_outlives_disconnect, loses_sends_before_connected,
-                  truncates_over_32k };
+enum class Flaw {
+  unreliable_as_reliable,
+  ignore_targets,
+  echo_own_packets,
+  reconnect_after_kick,
+  hides_lost_connection,
+  misattribute_sender,
+  defers_publish,
+  connect_outlives_disconnect,
+  loses_sends_before_connected,
+  truncates_over_32k
+};
 
 class LivekitMutant final : public transport::Transport {
  public:
   LivekitMutant(Flaw flaw, std::string uri, transport::TransportContext context, const HarnessServices& services)
-      : flaw_(flaw), uri_(std::move(uri)), context_(std::move(context)), services_(services),
+      : flaw_(flaw),
+        uri_(std::move(uri)),
+        context_(std::move(context)),
+        services_(services),
         events_(*context_.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
 
   /// The reference transport for `uri_` (the factory's validation included).
@@ -110,8 +122,8 @@ class LivekitMutant final : public transport::Transport {
   transport::TransportPtr inner_;
   bool stopping_ = false;
   DeferredConnect deferred_connect_;  // connect_outlives_disconnect
-  bool connected_ = false;        // between Connected and Disconnected
-  bool ended_ = false;            // a Disconnected was reported
+  bool connected_ = false;            // between Connected and Disconnected
+  bool ended_ = false;                // a Disconnected was reported
   std::string last_joined_;
   transport::EventPoster events_;
 };
@@ -125,12 +137,16 @@ Capabilities livekit_capabilities() {
 
 TransportUnderTest mutant(const std::string& name, Flaw flaw) {
   return TransportUnderTest{name, livekit_capabilities(), [flaw](transport::TransportFactory& factory, const HarnessServices& services) {
-                              factory.register_type("livekit", [flaw, services](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                                                   -> core::Result<transport::TransportPtr, transport::UriError> {
-                                auto made = std::make_unique<LivekitMutant>(flaw, uri.type + ":" + uri.params, context, services);
-                                if (auto inner = made->make_inner(); !inner) return core::fail(inner.error().code, inner.error().message);
-                                return transport::TransportPtr(std::move(made));
-                              });
+                              factory.register_type("livekit",
+                                                    [flaw, services](const transport::TransportUri& uri,
+                                                                     const transport::TransportContext& context)
+                                                        -> core::Result<transport::TransportPtr, transport::UriError> {
+                                                      auto made = std::make_unique<LivekitMutant>(flaw, uri.type + ":" + uri.params,
+                                                                                                  context, services);
+                                                      if (auto inner = made->make_inner(); !inner)
+                                                        return core::fail(inner.error().code, inner.error().message);
+                                                      return transport::TransportPtr(std::move(made));
+                                                    });
                             }};
 }
 
@@ -156,7 +172,8 @@ std::vector<Mutant> livekit_mutants() {
       {mutant("mutant-livekit-truncates-over-32k", Flaw::truncates_over_32k), "livekit.pack.sizes_up_to_the_limit",
        "cuts every packet it publishes to 32 KiB (a fixed buffer)"},
       {mutant("mutant-livekit-connect-outlives-disconnect", Flaw::connect_outlives_disconnect),
-       "livekit.lifecycle.connect_then_disconnect_in_one_tick", "starts its join on the next turn of the loop; a disconnect() before that is ignored"},
+       "livekit.lifecycle.connect_then_disconnect_in_one_tick",
+       "starts its join on the next turn of the loop; a disconnect() before that is ignored"},
   };
 }
 

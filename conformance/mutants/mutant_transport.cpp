@@ -11,34 +11,55 @@
 #include <vector>
 
 #include "../src/reference_capabilities.hpp"
-#include "deferred_connect.hpp"
-#include "signed_login_mutants.hpp"
-#include "livekit_mutants.hpp"
-#include "timer_mutants.hpp"
+#include "dclcomms/codec/codec.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/core/assert.hpp"
-#include "dclcomms/codec/codec.hpp"
-#include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/offline/offline_transport.hpp"
+#include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 #include "dclcomms/ws_room/ws_room_uri.hpp"
+#include "deferred_connect.hpp"
+#include "livekit_mutants.hpp"
+#include "signed_login_mutants.hpp"
+#include "timer_mutants.hpp"
 
 namespace dclcomms::conformance {
 namespace {
 
-enum class Flaw { echo_own_packets, swap_reliability, reencode_packets, misattribute_sender, reconnect_after_kick,
-                  drop_sends_on_disconnect, validates_uri_at_connect, mishandles_unknown_aliases, broadcasts_targeted_sends,
-                  truncates_at_zero_byte, reencode_outbound, delivers_sends_after_disconnect, ignores_disconnect_during_handshake,
-                  kick_before_welcome_not_kicked, case_sensitive_scheme,
-                  wedged_by_undecodable_frame, connect_outlives_disconnect, loses_sends_before_connected,
-                  stale_sender_cache, signs_wrong_payload, truncates_over_32k, keeps_join_address_case,
-                  abandons_socket_on_disconnect, one_message_per_tick };
+enum class Flaw {
+  echo_own_packets,
+  swap_reliability,
+  reencode_packets,
+  misattribute_sender,
+  reconnect_after_kick,
+  drop_sends_on_disconnect,
+  validates_uri_at_connect,
+  mishandles_unknown_aliases,
+  broadcasts_targeted_sends,
+  truncates_at_zero_byte,
+  reencode_outbound,
+  delivers_sends_after_disconnect,
+  ignores_disconnect_during_handshake,
+  kick_before_welcome_not_kicked,
+  case_sensitive_scheme,
+  wedged_by_undecodable_frame,
+  connect_outlives_disconnect,
+  loses_sends_before_connected,
+  stale_sender_cache,
+  signs_wrong_payload,
+  truncates_over_32k,
+  keeps_join_address_case,
+  abandons_socket_on_disconnect,
+  one_message_per_tick
+};
 
 class MutantTransport final : public transport::Transport {
  public:
   MutantTransport(Flaw flaw, transport::TransportUri uri, transport::TransportContext context)
-      : flaw_(flaw), uri_(std::move(uri)), context_(std::move(context)),
+      : flaw_(flaw),
+        uri_(std::move(uri)),
+        context_(std::move(context)),
         events_(*context_.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {
     make_inner();
   }
@@ -91,16 +112,15 @@ class MutantTransport final : public transport::Transport {
     if (flaw_ == Flaw::drop_sends_on_disconnect) {
       // The flaw: sends are deferred to the next turn of the loop, and a disconnect() in between
       // closes first — so the last packets before a disconnect are lost.
-      context_.runtime->post([this, bytes = transport::PacketBytes(packet.begin(), packet.end()), options] {
-        (void)inner_->send(bytes, options);
-      });
+      context_.runtime->post(
+          [this, bytes = transport::PacketBytes(packet.begin(), packet.end()), options] { (void)inner_->send(bytes, options); });
       return core::Ok{};
     }
     transport::SendOptions effective = options;
     if (flaw_ == Flaw::broadcasts_targeted_sends) effective.targets.clear();  // the flaw: a whisper to everyone
     if (flaw_ == Flaw::swap_reliability) {
       effective.reliability = options.reliability == transport::Reliability::reliable ? transport::Reliability::unreliable
-                                                                                       : transport::Reliability::reliable;
+                                                                                      : transport::Reliability::reliable;
     }
     if (flaw_ == Flaw::truncates_at_zero_byte) {
       // The flaw: the packet went through a C string somewhere (a binding's char*), so it ends at
@@ -188,7 +208,8 @@ class MutantTransport final : public transport::Transport {
   // "WSS://Host/rooms/x" opens wss://WSS://Host/rooms/x, a connection to a host named "wss".
   transport::TransportContext case_sensitive_scheme_context() {
     transport::TransportContext context = context_;
-    context.websocket = [params = uri_.params, connector = context_.websocket](const std::string&, const transport::MessageStreamOptions& options,
+    context.websocket = [params = uri_.params, connector = context_.websocket](const std::string&,
+                                                                               const transport::MessageStreamOptions& options,
                                                                                transport::MessageStreamHandler handler) {
       const bool has_scheme = params.starts_with("ws://") || params.starts_with("wss://");
       return connector(has_scheme ? params : "wss://" + params, options, std::move(handler));
@@ -239,7 +260,8 @@ class MutantTransport final : public transport::Transport {
   void on_event(const transport::TransportEvent& event) {
     if (abandoned_) return;  // abandons_socket_on_disconnect: the application was told it is over
     if (std::holds_alternative<transport::Connected>(event)) connected_ = true;
-    if (const auto* d = std::get_if<transport::Disconnected>(&event); d && d->kicked && !connected_ && flaw_ == Flaw::kick_before_welcome_not_kicked) {
+    if (const auto* d = std::get_if<transport::Disconnected>(&event);
+        d && d->kicked && !connected_ && flaw_ == Flaw::kick_before_welcome_not_kicked) {
       // The flaw (the kernel's handshake, spec §9.11): a kick before the welcome falls through to
       // "the server did not provide a challenge", a protocol error rather than a kick.
       transport::Disconnected changed = *d;
@@ -302,15 +324,15 @@ class MutantTransport final : public transport::Transport {
   std::unique_ptr<transport::Transport> inner_;
   bool stopping_ = false;
   bool session_ended_ = false;
-  bool connected_ = false;  // a Connected was reported
+  bool connected_ = false;            // a Connected was reported
   DeferredConnect deferred_connect_;  // connect_outlives_disconnect
-  bool abandoned_ = false;        // abandons_socket_on_disconnect: Disconnected reported, socket left open
-  bool wedged_ = false;     // wedged_by_undecodable_frame: frames are discarded from now on
+  bool abandoned_ = false;            // abandons_socket_on_disconnect: Disconnected reported, socket left open
+  bool wedged_ = false;               // wedged_by_undecodable_frame: frames are discarded from now on
   std::vector<std::pair<transport::PacketBytes, transport::SendOptions>> late_sends_;
   std::set<std::uint32_t> known_aliases_;
-  std::map<std::uint32_t, std::string> members_;  // stale_sender_cache: alias -> lowercase address
-  std::string cached_sender_;                     // stale_sender_cache: the memo
-  std::deque<std::string> senders_;               // stale_sender_cache: the sender of each update, in order
+  std::map<std::uint32_t, std::string> members_;   // stale_sender_cache: alias -> lowercase address
+  std::string cached_sender_;                      // stale_sender_cache: the memo
+  std::deque<std::string> senders_;                // stale_sender_cache: the sender of each update, in order
   std::map<std::string, std::string> as_written_;  // keeps_join_address_case: lowercase -> as the join wrote it
   std::string last_member_;
   std::optional<core::TimePoint> last_message_at_;  // one_message_per_tick
@@ -340,9 +362,12 @@ TransportUnderTest mutant(const std::string& name, Flaw flaw) {
 std::vector<Mutant> mutants() {
   std::vector<Mutant> all = {
       {mutant("mutant-echo-own-packets", Flaw::echo_own_packets), "wsroom.no_echo", "surfaces its own packets as messages"},
-      {mutant("mutant-swap-reliability", Flaw::swap_reliability), "wsroom.pack.outbound_byte_identical", "sends reliable as unreliable and back"},
-      {mutant("mutant-reencode-packets", Flaw::reencode_packets), "wsroom.pack.golden_inbound", "re-encodes received packets, altering their bytes"},
-      {mutant("mutant-misattribute-sender", Flaw::misattribute_sender), "wsroom.pack.inbound_byte_identical", "attributes packets to the wrong sender"},
+      {mutant("mutant-swap-reliability", Flaw::swap_reliability), "wsroom.pack.outbound_byte_identical",
+       "sends reliable as unreliable and back"},
+      {mutant("mutant-reencode-packets", Flaw::reencode_packets), "wsroom.pack.golden_inbound",
+       "re-encodes received packets, altering their bytes"},
+      {mutant("mutant-misattribute-sender", Flaw::misattribute_sender), "wsroom.pack.inbound_byte_identical",
+       "attributes packets to the wrong sender"},
       {mutant("mutant-reconnect-after-kick", Flaw::reconnect_after_kick), "wsroom.kick.no_reconnect", "reconnects after being kicked"},
       {mutant("mutant-drop-sends-on-disconnect", Flaw::drop_sends_on_disconnect), "wsroom.lifecycle.sends_before_disconnect_arrive",
        "loses the reliable packets sent just before disconnect()"},
@@ -359,14 +384,16 @@ std::vector<Mutant> mutants() {
       {mutant("mutant-delivers-sends-after-disconnect", Flaw::delivers_sends_after_disconnect), "wsroom.lifecycle.server_close_is_reported",
        "accepts a send after Disconnected and delivers it through a new session it opens for it"},
       {mutant("mutant-ignores-disconnect-during-handshake", Flaw::ignores_disconnect_during_handshake),
-       "wsroom.lifecycle.disconnect_after_identification", "ignores a disconnect() before the welcome: the socket stays open and Connected follows"},
+       "wsroom.lifecycle.disconnect_after_identification",
+       "ignores a disconnect() before the welcome: the socket stays open and Connected follows"},
       {mutant("mutant-kick-before-welcome-not-kicked", Flaw::kick_before_welcome_not_kicked), "wsroom.handshake.kicked_before_welcome",
        "reports a kick that answers the identification as kicked=false"},
       {mutant("mutant-case-sensitive-scheme", Flaw::case_sensitive_scheme), "uri.opens_the_endpoint.ws_room",
        "takes an upper-case scheme for a host name: WSS://Host/x opens wss://WSS://Host/x"},
       {mutant("mutant-wedged-by-undecodable-frame", Flaw::wedged_by_undecodable_frame), "wsroom.undecodable_frame_after_welcome",
        "discards every frame after one it cannot decode, silently, and stays connected"},
-      {mutant("mutant-connect-outlives-disconnect", Flaw::connect_outlives_disconnect), "wsroom.lifecycle.connect_then_disconnect_in_one_tick",
+      {mutant("mutant-connect-outlives-disconnect", Flaw::connect_outlives_disconnect),
+       "wsroom.lifecycle.connect_then_disconnect_in_one_tick",
        "opens its socket on the next turn of the loop; a disconnect() before that is ignored and the session joins anyway"},
       {mutant("mutant-loses-sends-before-connected", Flaw::loses_sends_before_connected), "wsroom.lifecycle.send_before_connected",
        "accepts a send before Connected and drops it without a word"},

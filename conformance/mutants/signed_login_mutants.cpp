@@ -19,13 +19,16 @@ TransportUnderTest signed_login_mutant(const std::string& name, ContextChange ch
   capabilities.types = {"signed-login"};
   capabilities.targeted_sends = false;
   return TransportUnderTest{name, capabilities, [change](transport::TransportFactory& factory, const HarnessServices&) {
-                              factory.register_type("signed-login", [change, &factory](const transport::TransportUri& uri,
-                                                                                       const transport::TransportContext& context)
-                                                                        -> core::Result<transport::TransportPtr, transport::UriError> {
-                                transport::TransportContext changed = context;
-                                change(changed);
-                                return transport::TransportPtr(std::make_unique<signed_login::SignedLoginTransport>(uri, changed, factory));
-                              }, signed_login::validate_signed_login_uri);  // the flaw is elsewhere: its URIs follow the type's rules
+                              factory.register_type(
+                                  "signed-login",
+                                  [change, &factory](const transport::TransportUri& uri, const transport::TransportContext& context)
+                                      -> core::Result<transport::TransportPtr, transport::UriError> {
+                                    transport::TransportContext changed = context;
+                                    change(changed);
+                                    return transport::TransportPtr(
+                                        std::make_unique<signed_login::SignedLoginTransport>(uri, changed, factory));
+                                  },
+                                  signed_login::validate_signed_login_uri);  // the flaw is elsewhere: its URIs follow the type's rules
                               ws_room::register_ws_room(factory);
                             }};
 }
@@ -90,11 +93,14 @@ class IgnoresDisconnectWhileLoggingIn final : public transport::Transport {
 TransportUnderTest ignores_disconnect_while_logging_in(const std::string& name) {
   auto made = signed_login_mutant(name, [](transport::TransportContext&) {});
   made.register_types = [](transport::TransportFactory& factory, const HarnessServices&) {
-    factory.register_type("signed-login", [&factory](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                              -> core::Result<transport::TransportPtr, transport::UriError> {
-      return transport::TransportPtr(std::make_unique<IgnoresDisconnectWhileLoggingIn>(
-          std::make_unique<signed_login::SignedLoginTransport>(uri, context, factory)));
-    }, signed_login::validate_signed_login_uri);
+    factory.register_type(
+        "signed-login",
+        [&factory](const transport::TransportUri& uri,
+                   const transport::TransportContext& context) -> core::Result<transport::TransportPtr, transport::UriError> {
+          return transport::TransportPtr(std::make_unique<IgnoresDisconnectWhileLoggingIn>(
+              std::make_unique<signed_login::SignedLoginTransport>(uri, context, factory)));
+        },
+        signed_login::validate_signed_login_uri);
     ws_room::register_ws_room(factory);
   };
   return made;
@@ -109,7 +115,8 @@ std::vector<Mutant> signed_login_mutants() {
       {signed_login_mutant("mutant-signed-login-ignores-status", ignore_status), "signedlogin.denial.no_connection",
        "connects to an adapter named in a refusal (403)"},
       {ignores_disconnect_while_logging_in("mutant-signed-login-ignores-disconnect-while-logging-in"),
-       "signedlogin.lifecycle.connect_then_disconnect_in_one_tick", "ignores a disconnect() made while the signed POST is in flight and joins the room anyway"},
+       "signedlogin.lifecycle.connect_then_disconnect_in_one_tick",
+       "ignores a disconnect() made while the signed POST is in flight and joins the room anyway"},
   };
 }
 

@@ -68,8 +68,7 @@ class TimerStoppingTransport final : public transport::Transport {
   }
 
  private:
-  TimerStoppingTransport(core::Runtime& runtime, TimersStop when)
-      : runtime_(std::make_unique<TimerStoppingRuntime>(runtime)), when_(when) {
+  TimerStoppingTransport(core::Runtime& runtime, TimersStop when) : runtime_(std::make_unique<TimerStoppingRuntime>(runtime)), when_(when) {
     if (when_ == TimersStop::from_the_start) runtime_->stop_timers();
   }
 

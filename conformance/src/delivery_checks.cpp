@@ -11,10 +11,12 @@ std::optional<std::string> check_reliable(const std::vector<codec::Bytes>& sent,
   for (std::size_t i = 0; i < std::min(got.size(), sent.size()); ++i) {
     if (got[i].sender != sender) return where + ": packet #" + std::to_string(i) + " attributed to '" + got[i].sender + "'";
     if (got[i].packet != sent[i]) {
-      return where + ": packet #" + std::to_string(i) + " is not the one sent #" + std::to_string(i) + " (lost, reordered, duplicated or altered)";
+      return where + ": packet #" + std::to_string(i) + " is not the one sent #" + std::to_string(i) +
+             " (lost, reordered, duplicated or altered)";
     }
   }
-  if (got.size() > sent.size()) return where + " got " + std::to_string(got.size()) + " packets, " + std::to_string(sent.size()) + " were sent (duplicates)";
+  if (got.size() > sent.size())
+    return where + " got " + std::to_string(got.size()) + " packets, " + std::to_string(sent.size()) + " were sent (duplicates)";
   if (got.size() < sent.size() && !disconnect_reported) {
     return where + " got " + std::to_string(got.size()) + " of " + std::to_string(sent.size()) +
            " reliable packets and no disconnect was reported";
@@ -74,7 +76,8 @@ std::optional<std::string> check_ended_once(const std::vector<transport::Transpo
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto* d = std::get_if<transport::Disconnected>(&events[i]);
     if (!d) {
-      if (disconnected > 0) return "an event came after Disconnected (event #" + std::to_string(i) + ", " + after_what + "): the session had ended";
+      if (disconnected > 0)
+        return "an event came after Disconnected (event #" + std::to_string(i) + ", " + after_what + "): the session had ended";
       continue;
     }
     if (d->kicked) return "the application's own disconnect() was reported as a kick (" + after_what + ")";

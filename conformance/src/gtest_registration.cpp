@@ -24,8 +24,8 @@ class CaseTest : public ::testing::Test {
  public:
   CaseTest(TransportUnderTest transport, std::string id) : transport_(std::move(transport)), id_(std::move(id)) {}
   void TestBody() override {
-    const auto summary = run_catalogue(transport_, RunOptions{.seed = seed_from_environment(), .cases_glob = id_,
-                                                              .transport_name = transport_.name});
+    const auto summary =
+        run_catalogue(transport_, RunOptions{.seed = seed_from_environment(), .cases_glob = id_, .transport_name = transport_.name});
     ASSERT_EQ(summary.results.size(), 1u);
     const auto& r = summary.results.front();
     switch (r.verdict) {

@@ -28,9 +28,9 @@ std::int64_t LivekitDeployment::unix_seconds_now() const {
 
 std::string LivekitDeployment::token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at,
                                      const std::string& room) const {
-  return livekit::mint_livekit_token(
-      livekit::decentraland_claims(world_livekit_credentials.api_key, identity, room, not_before, expires_at),
-      world_livekit_credentials.api_secret);
+  return livekit::mint_livekit_token(livekit::decentraland_claims(world_livekit_credentials.api_key, identity, room, not_before,
+                                                                  expires_at),
+                                     world_livekit_credentials.api_secret);
 }
 
 std::string LivekitDeployment::fresh_token(const std::string& identity) const {
@@ -38,6 +38,8 @@ std::string LivekitDeployment::fresh_token(const std::string& identity) const {
   return token(identity, now, now + 300);
 }
 
-std::string LivekitDeployment::uri(const std::string& token) { return std::string("livekit:") + world_livekit_url + "?access_token=" + token; }
+std::string LivekitDeployment::uri(const std::string& token) {
+  return std::string("livekit:") + world_livekit_url + "?access_token=" + token;
+}
 
 }  // namespace dclcomms::conformance

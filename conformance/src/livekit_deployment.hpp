@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "dclcomms/carriers/sim_livekit_sfu.hpp"
 #include "dclcomms/carriers/sim_livekit_network.hpp"
+#include "dclcomms/carriers/sim_livekit_sfu.hpp"
 #include "dclcomms/sim/simulation.hpp"
 
 namespace dclcomms::conformance {

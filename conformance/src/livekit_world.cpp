@@ -35,7 +35,6 @@ std::string joined_list(const std::vector<std::string>& identities) {
 
 }  // namespace
 
-
 LivekitWorld::LivekitWorld(CaseContext& context, const sim::LinkFaults& faults)
     : context_(context), simulation_(sim::SimulationConfig{.seed = context.seed()}), deployment_(simulation_, faults) {
   context_.name_host("livekit-sfu", "sfu");
@@ -63,7 +62,7 @@ std::optional<std::string> LivekitWorld::create_tut(std::optional<std::string> u
   HarnessServices services;
   services.unix_seconds_now = [this] { return deployment_.unix_seconds_now(); };
   services.livekit = [this, inner = deployment_.connector(tut_.host)](const livekit::JoinRequest& request,
-                                                                       livekit::SessionHandler handler) {
+                                                                      livekit::SessionHandler handler) {
     ++tut_join_attempts_;
     context_.trace({core::to_ns(simulation_.now()), "tut", "sfu", "join " + request.url, "", ""});
     auto on_data = std::move(handler.on_data);
@@ -71,9 +70,10 @@ std::optional<std::string> LivekitWorld::create_tut(std::optional<std::string> u
       record_data("sfu", "tut", std::string(livekit::to_string(kind)) + " data from " + sender, payload);
       if (on_data) on_data(std::move(sender), std::move(payload), kind);
     };
-    return std::unique_ptr<livekit::LivekitSession>(std::make_unique<RecordingSession>(
-        inner(request, std::move(handler)),
-        [this](const std::vector<std::uint8_t>& payload, livekit::DataKind kind, const std::vector<std::string>& destinations) {
+    return std::unique_ptr<livekit::LivekitSession>(
+        std::make_unique<RecordingSession>(inner(request, std::move(handler)), [this](const std::vector<std::uint8_t>& payload,
+                                                                                      livekit::DataKind kind,
+                                                                                      const std::vector<std::string>& destinations) {
           record_data("tut", "sfu",
                       "publish " + std::string(livekit::to_string(kind)) + (destinations.empty() ? "" : " to " + joined_list(destinations)),
                       payload);

@@ -34,7 +34,8 @@ OneTickResult call_one_by_one(transport::Transport& transport, std::span<const T
 
 CaseOutcome passed_in_one_tick(const OneTickResult& result, std::string detail) {
   if (result.settled_between) {
-    return unsupported(detail + "; but the driver speaks protocol 1.0, so the calls went one request each with its settling in "
+    return unsupported(detail +
+                       "; but the driver speaks protocol 1.0, so the calls went one request each with its settling in "
                        "between, not in one tick: answer hello with \"protocol\": \"1.1\" and serve `calls` (docs/driver-protocol.md)");
   }
   return pass(std::move(detail));

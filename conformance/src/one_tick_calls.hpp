@@ -21,7 +21,7 @@ namespace dclcomms::conformance {
 struct TransportCall {
   enum class Kind { connect, send, disconnect };
   Kind kind = Kind::send;
-  transport::PacketBytes packet;  // send only
+  transport::PacketBytes packet;   // send only
   transport::SendOptions options;  // send only
 
   static TransportCall connect() { return {Kind::connect, {}, {}}; }

@@ -1,8 +1,8 @@
 // The registry: our reference transports (each must pass every case of its types), the driver
 // lookup, and find_transport over both reference transports and mutants.
-#include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/registry/reference_transports.hpp"
 #include "../driver/src/driver_transport.hpp"
+#include "dclcomms/conformance/registry.hpp"
 #include "reference_capabilities.hpp"
 
 namespace dclcomms::conformance {

@@ -99,12 +99,14 @@ std::string sequence_svg(const std::vector<TraceLine>& lines, const std::string&
       svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"fault\"/>";
       svg << "<text x=\"" << (x1 + x2) / 2 << "\" y=\"" << y + 5 << "\" text-anchor=\"middle\" class=\"faultmark\">✗</text>";
     } else {
-      svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"msg\" marker-end=\"url(#arrow-" << id << ")\"/>";
+      svg << "<line x1=\"" << x1 << "\" y1=\"" << y << "\" x2=\"" << x2 << "\" y2=\"" << y << "\" class=\"msg\" marker-end=\"url(#arrow-"
+          << id << ")\"/>";
     }
     svg << "<text x=\"" << std::min(x1, x2) + 6 << "\" y=\"" << y - 4 << "\" class=\"label\">" << escape_xml(l.label) << "</text>";
     svg << "<text x=\"" << 4 << "\" y=\"" << y + 4 << "\" class=\"time\">" << ms(l.time_ns) << "</text>";
   }
-  svg << "<defs><marker id=\"arrow-" << id << "\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
+  svg << "<defs><marker id=\"arrow-" << id
+      << "\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
          "<path d=\"M0,0 L8,4 L0,8 z\" fill=\"#2d5bd7\"/></marker></defs></svg>";
   if (lines.size() > shown) svg << "<p class=\"muted\">" << lines.size() - shown << " more lines in report.json.</p>";
   return svg.str();
@@ -119,7 +121,8 @@ std::string report_json(const std::vector<RunSummary>& runs) {
     const auto transcript_json = [](const std::vector<TraceLine>& lines) {
       nlohmann::json transcript = nlohmann::json::array();
       for (const auto& l : lines) {
-        transcript.push_back({{"time_ns", l.time_ns}, {"from", l.from}, {"to", l.to}, {"label", l.label}, {"hex", l.hex}, {"json", l.json}});
+        transcript.push_back(
+            {{"time_ns", l.time_ns}, {"from", l.from}, {"to", l.to}, {"label", l.label}, {"hex", l.hex}, {"json", l.json}});
       }
       return transcript;
     };
@@ -127,13 +130,22 @@ std::string report_json(const std::vector<RunSummary>& runs) {
       const nlohmann::json transcript = transcript_json(r.transcript);
       char digest[17];
       std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(r.digest));
-      nlohmann::json entry = {{"id", r.id}, {"level", to_string(r.level)}, {"verdict", to_string(r.verdict)}, {"proves", r.proves},
-                              {"spec", r.spec}, {"detail", r.detail}, {"digest", digest}, {"reproduce", r.reproduce},
-                              {"mode", r.real_time ? "wire" : "simulated"}, {"applicable", r.applicable}, {"transcript", transcript}};
+      nlohmann::json entry = {{"id", r.id},
+                              {"level", to_string(r.level)},
+                              {"verdict", to_string(r.verdict)},
+                              {"proves", r.proves},
+                              {"spec", r.spec},
+                              {"detail", r.detail},
+                              {"digest", digest},
+                              {"reproduce", r.reproduce},
+                              {"mode", r.real_time ? "wire" : "simulated"},
+                              {"applicable", r.applicable},
+                              {"transcript", transcript}};
       if (r.level == Level::capability) entry["capability"] = to_string(r.capability);
       if (r.sweep) {
-        entry["sweep"] = {{"seed_first", r.sweep->seed_first}, {"seed_last", r.sweep->seed_last}, {"seeds_run", r.sweep->seeds_run},
-                          {"seeds_failed", r.sweep->seeds_failed}, {"shown_seed", r.sweep->shown_seed}, {"shown_detail", r.sweep->shown_detail}};
+        entry["sweep"] = {{"seed_first", r.sweep->seed_first}, {"seed_last", r.sweep->seed_last},
+                          {"seeds_run", r.sweep->seeds_run},   {"seeds_failed", r.sweep->seeds_failed},
+                          {"shown_seed", r.sweep->shown_seed}, {"shown_detail", r.sweep->shown_detail}};
       }
       if (r.shrunk) {
         nlohmann::json faults = nlohmann::json::array();
@@ -150,8 +162,12 @@ std::string report_json(const std::vector<RunSummary>& runs) {
       cases.push_back(std::move(entry));
     }
     // "conformant" stays the exit-code predicate (true with warnings); "conformance" says which.
-    out.push_back({{"transport", run.transport}, {"seed", run.seed}, {"shard", {{"index", run.shard.index}, {"count", run.shard.count}}},
-                   {"conformant", run.conformant()}, {"conformance", json_name(run.conformance())}, {"warnings", run.warnings()},
+    out.push_back({{"transport", run.transport},
+                   {"seed", run.seed},
+                   {"shard", {{"index", run.shard.index}, {"count", run.shard.count}}},
+                   {"conformant", run.conformant()},
+                   {"conformance", json_name(run.conformance())},
+                   {"warnings", run.warnings()},
                    {"cases", cases}});
   }
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -193,10 +209,11 @@ core::Result<std::vector<RunSummary>, ConformanceError> read_report_json(std::st
         for (const Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::unsupported, Verdict::nondeterministic}) {
           if (to_string(v) == verdict) r.verdict = v, known_verdict = true;
         }
-        if (!known_level || !known_verdict) return bad_report("case " + r.id + ": unknown level '" + level + "' or verdict '" + verdict + "'");
+        if (!known_level || !known_verdict)
+          return bad_report("case " + r.id + ": unknown level '" + level + "' or verdict '" + verdict + "'");
         if (const auto cap = c.find("capability"); cap != c.end()) {
-          for (const Capability k : {Capability::unreliable, Capability::targeted_sends, Capability::payload_limit, Capability::peer_joined_events,
-                                     Capability::typed_send_refusals}) {
+          for (const Capability k : {Capability::unreliable, Capability::targeted_sends, Capability::payload_limit,
+                                     Capability::peer_joined_events, Capability::typed_send_refusals}) {
             if (to_string(k) == cap->get<std::string>()) r.capability = k;
           }
         }
@@ -213,7 +230,7 @@ core::Result<std::vector<RunSummary>, ConformanceError> read_report_json(std::st
         }
         if (const auto sweep = c.find("sweep"); sweep != c.end()) {
           r.sweep = SweepStats{sweep->at("seed_first").get<std::uint64_t>(), sweep->at("seed_last").get<std::uint64_t>(),
-                               sweep->at("seeds_run").get<std::uint64_t>(), sweep->at("seeds_failed").get<std::vector<std::uint64_t>>(),
+                               sweep->at("seeds_run").get<std::uint64_t>(),  sweep->at("seeds_failed").get<std::vector<std::uint64_t>>(),
                                sweep->at("shown_seed").get<std::uint64_t>(), sweep->at("shown_detail").get<std::string>()};
         }
         summary.results.push_back(std::move(r));
@@ -313,8 +330,8 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
            << to_string(it->second->verdict) << "</a></td>";
     }
     const CaseResult& any = *any_result.at(id);
-    html << "<td class=\"muted\">" << escape_xml(level_label(any.level, any.capability)) << "</td><td class=\"muted\">" << escape_xml(any.spec)
-         << "</td></tr>";
+    html << "<td class=\"muted\">" << escape_xml(level_label(any.level, any.capability)) << "</td><td class=\"muted\">"
+         << escape_xml(any.spec) << "</td></tr>";
   }
   html << "</table>";
   int diagrams = 0;
@@ -323,7 +340,8 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
          << escape_xml(conformance_summary(run)) << "</span></h2>";
     const auto not_applicable = std::count_if(run.results.begin(), run.results.end(), [](const CaseResult& r) { return !r.applicable; });
     if (not_applicable > 0) {
-      html << "<p class=\"muted\">" << not_applicable << " cases of types this transport does not declare are not applicable (— in the summary).</p>";
+      html << "<p class=\"muted\">" << not_applicable
+           << " cases of types this transport does not declare are not applicable (— in the summary).</p>";
     }
     for (const auto& r : run.results) {
       if (!r.applicable) continue;
@@ -336,7 +354,8 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
       html << "<p><b>Reproduce:</b> <code>" << escape_xml(r.reproduce) << "</code></p>";
       if (!r.transcript.empty()) {
         html << "<details" << (r.verdict == Verdict::fail || r.verdict == Verdict::nondeterministic ? " open" : "")
-             << "><summary>Message sequence (" << r.transcript.size() << " lines)</summary>" << sequence_svg(r.transcript, std::to_string(++diagrams))
+             << "><summary>Message sequence (" << r.transcript.size() << " lines)</summary>"
+             << sequence_svg(r.transcript, std::to_string(++diagrams))
              << "<table><tr><th>ms</th><th>from → to</th><th>what</th><th>hex</th><th>decoded</th></tr>";
         const std::size_t shown = std::min(r.transcript.size(), transcript_lines_shown_max);
         for (std::size_t i = 0; i < shown; ++i) {

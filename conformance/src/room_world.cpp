@@ -42,7 +42,8 @@ std::string event_json(const transport::TransportEvent& event) {
     std::string operator()(const transport::PeerLeft& e) const { return "{\"address\":\"" + e.address + "\"}"; }
     // The reason and message are the transport's own words: the report shows them (denials).
     std::string operator()(const transport::Disconnected& e) const {
-      return nlohmann::ordered_json{{"kicked", e.kicked}, {"reason", e.reason}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return nlohmann::ordered_json{{"kicked", e.kicked}, {"reason", e.reason}}.dump(-1, ' ', false,
+                                                                                     nlohmann::json::error_handler_t::replace);
     }
     std::string operator()(const transport::ErrorReported& e) const {
       return nlohmann::ordered_json{{"code", std::string(transport::to_string(e.error.code))}, {"message", e.error.message}}.dump(
@@ -53,11 +54,11 @@ std::string event_json(const transport::TransportEvent& event) {
 }
 
 transport::MessageStreamConnector recording_connector(transport::MessageStreamConnector inner,
-                                                     std::function<void(const std::vector<std::uint8_t>&)> on_sent,
-                                                     std::function<void(const std::vector<std::uint8_t>&)> on_received) {
-  return [inner = std::move(inner), on_sent = std::move(on_sent), on_received = std::move(on_received)](
-             const std::string& url, const transport::MessageStreamOptions& options,
-             transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
+                                                      std::function<void(const std::vector<std::uint8_t>&)> on_sent,
+                                                      std::function<void(const std::vector<std::uint8_t>&)> on_received) {
+  return [inner = std::move(inner), on_sent = std::move(on_sent),
+          on_received = std::move(on_received)](const std::string& url, const transport::MessageStreamOptions& options,
+                                                transport::MessageStreamHandler handler) -> std::unique_ptr<transport::MessageStream> {
     auto on_frame = handler.on_frame;
     handler.on_frame = [on_received, on_frame](std::vector<std::uint8_t> frame) {
       on_received(frame);
@@ -82,8 +83,10 @@ TraceLine frame_line(std::int64_t time_ns, std::string from, std::string to, con
 std::string describe(const codec::WsPacket& packet) { return codec::to_json(packet); }
 
 RoomWorld::RoomWorld(CaseContext& context, ServerKind kind, const sim::LinkFaults& faults)
-    : context_(context), room_(sim_room::SimRoomConfig{.seed = context.seed()}),
-      login_host_(room_.simulation().add_host(login_host_name)), faults_(faults),
+    : context_(context),
+      room_(sim_room::SimRoomConfig{.seed = context.seed()}),
+      login_host_(room_.simulation().add_host(login_host_name)),
+      faults_(faults),
       login_(std::make_unique<LoginService>(room_.network(), login_host_, sim_room::clock_origin_unix_ms)) {
   context_.name_host(sim_room::SimRoom::server_host_name, "server");
   context_.attach(room_.simulation());

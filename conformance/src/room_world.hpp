@@ -127,8 +127,8 @@ class RoomWorld {
 /// transport sends goes out, `on_received` before a frame it receives reaches it. Whatever carries
 /// the frames (the simulator, or real sockets in wire mode), the transcript sees the same thing.
 transport::MessageStreamConnector recording_connector(transport::MessageStreamConnector inner,
-                                                     std::function<void(const std::vector<std::uint8_t>&)> on_sent,
-                                                     std::function<void(const std::vector<std::uint8_t>&)> on_received);
+                                                      std::function<void(const std::vector<std::uint8_t>&)> on_sent,
+                                                      std::function<void(const std::vector<std::uint8_t>&)> on_received);
 
 /// A ws-room frame as a transcript line (decoded when it decodes).
 TraceLine frame_line(std::int64_t time_ns, std::string from, std::string to, const std::vector<std::uint8_t>& frame);

@@ -73,14 +73,13 @@ std::string outcome_text(const CaseOutcome& outcome) {
 }
 
 bool same_line(const TraceLine& a, const TraceLine& b) {
-  return a.time_ns == b.time_ns && a.from == b.from && a.to == b.to && a.label == b.label && a.hex == b.hex &&
-         a.json == b.json;
+  return a.time_ns == b.time_ns && a.from == b.from && a.to == b.to && a.label == b.label && a.hex == b.hex && a.json == b.json;
 }
 
 }  // namespace
 
-std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest,
-                                const std::vector<TraceLine>& second, std::uint64_t second_digest) {
+std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest, const std::vector<TraceLine>& second,
+                                std::uint64_t second_digest) {
   const std::size_t common = std::min(first.size(), second.size());
   std::size_t index = 0;
   while (index < common && same_line(first[index], second[index])) ++index;
@@ -92,8 +91,8 @@ std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64
   if (first.size() != second.size()) {
     const bool first_longer = first.size() > second.size();
     const auto& longer = first_longer ? first : second;
-    return "the transcripts agree for " + std::to_string(common) + " lines, then only the " +
-           (first_longer ? "first" : "second") + " run goes on" + sizes + ", with " + quote_line(longer[common]);
+    return "the transcripts agree for " + std::to_string(common) + " lines, then only the " + (first_longer ? "first" : "second") +
+           " run goes on" + sizes + ", with " + quote_line(longer[common]);
   }
   if (first_digest != second_digest) {
     return "the transcripts agree line for line" + sizes +
@@ -138,8 +137,8 @@ struct Attempt {
   std::uint64_t digest = 0;
 };
 
-Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_t seed,
-                sim::FaultSchedule* record_faults = nullptr, const sim::FaultSchedule* replay_faults = nullptr) {
+Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_t seed, sim::FaultSchedule* record_faults = nullptr,
+                const sim::FaultSchedule* replay_faults = nullptr) {
   CaseContext context(transport, seed);
   context.set_fault_schedules(record_faults, replay_faults);
   Attempt a;
@@ -177,8 +176,8 @@ void shrink_failure(const Case& c, const TransportUnderTest& transport, std::uin
     return;
   }
   result.shrunk->transcript = attempt(c, transport, seed, nullptr, &shrunk.minimal).transcript;
-  result.detail += "\nshrunk: " + std::to_string(shrunk.decisions_before) + " fault decisions -> " +
-                   std::to_string(shrunk.minimal.size()) + " (" + std::to_string(shrunk.replays) + " replays" +
+  result.detail += "\nshrunk: " + std::to_string(shrunk.decisions_before) + " fault decisions -> " + std::to_string(shrunk.minimal.size()) +
+                   " (" + std::to_string(shrunk.replays) + " replays" +
                    (shrunk.budget_exhausted ? ", budget exhausted: the best found" : "") + ")";
   if (shrunk.minimal.size() == 0) result.detail += ": it fails on a perfect network";
   for (const auto& [key, decision] : shrunk.minimal.decisions()) result.detail += "\n  " + sim::describe_fault(key, decision);
@@ -224,8 +223,8 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
     // A wire case runs once: its second run could not match the first bit for bit (real sockets,
     // real clock), and comparing only pass/fail would double its real-time cost to report a flaky
     // transport as "nondeterministic", which names the wrong thing.
-    const std::optional<Attempt> second =
-        c.real_time ? std::nullopt : std::optional<Attempt>(attempt(c, transport, seed, nullptr, options.replay_faults));
+    const std::optional<Attempt> second = c.real_time ? std::nullopt
+                                                      : std::optional<Attempt>(attempt(c, transport, seed, nullptr, options.replay_faults));
     result.transcript = first.transcript;
     result.digest = first.digest;
     result.detail = first.outcome.detail;

@@ -27,7 +27,8 @@ std::string seed_list(const std::vector<std::uint64_t>& seeds) {
 // The detail people read: the counts, then what the shown seed found.
 void describe(CaseResult& result) {
   const SweepStats& s = *result.sweep;
-  std::string line = "seeds " + std::to_string(s.seed_first) + "-" + std::to_string(s.seed_last) + ": " + std::to_string(s.seeds_run) + " run, ";
+  std::string line = "seeds " + std::to_string(s.seed_first) + "-" + std::to_string(s.seed_last) + ": " + std::to_string(s.seeds_run) +
+                     " run, ";
   line += s.seeds_failed.empty() ? "none failed" : std::to_string(s.seeds_failed.size()) + " failed (" + seed_list(s.seeds_failed) + ")";
   line += "; seed " + std::to_string(s.shown_seed) + (s.shown_detail.empty() ? "" : ": " + s.shown_detail);
   result.detail = std::move(line);
@@ -80,8 +81,11 @@ std::vector<std::pair<const Case*, std::uint64_t>> sweep_pairs(const SweepOption
 }
 
 RunSummary run_sweep(const TransportUnderTest& transport, const SweepOptions& options) {
-  RunOptions run_options{.seed = options.seeds.first, .cases_glob = options.cases_glob, .transport_name = options.transport_name,
-                         .reproduce_selector = options.reproduce_selector, .on_case = {}};
+  RunOptions run_options{.seed = options.seeds.first,
+                         .cases_glob = options.cases_glob,
+                         .transport_name = options.transport_name,
+                         .reproduce_selector = options.reproduce_selector,
+                         .on_case = {}};
   const auto pairs = sweep_pairs(options);
   RunSummary summary;
   summary.transport = transport.name;
@@ -124,15 +128,18 @@ core::Result<RunSummary, ConformanceError> merge_sweeps(const std::vector<RunSum
   std::vector<bool> seen(count + 1, false);
   std::map<std::string, std::size_t> index_of;
   for (const auto& shard : shards) {
-    if (shard.transport != merged.transport) return mismatch("shards of two transports: '" + merged.transport + "' and '" + shard.transport + "'");
+    if (shard.transport != merged.transport)
+      return mismatch("shards of two transports: '" + merged.transport + "' and '" + shard.transport + "'");
     if (shard.shard.count != count || shard.shard.index < 1 || shard.shard.index > count) {
       return mismatch("shard " + std::to_string(shard.shard.index) + "/" + std::to_string(shard.shard.count) + " of " + shard.transport +
-                   " is not one of the " + std::to_string(count) + " shards of the first");
+                      " is not one of the " + std::to_string(count) + " shards of the first");
     }
-    if (seen[shard.shard.index]) return mismatch("shard " + std::to_string(shard.shard.index) + "/" + std::to_string(count) + " of " + shard.transport + " twice");
+    if (seen[shard.shard.index])
+      return mismatch("shard " + std::to_string(shard.shard.index) + "/" + std::to_string(count) + " of " + shard.transport + " twice");
     seen[shard.shard.index] = true;
     for (const auto& r : shard.results) {
-      if (!r.sweep) return mismatch("case " + r.id + " of " + shard.transport + " has no sweep counts: not a report of `conformance run --seeds`");
+      if (!r.sweep)
+        return mismatch("case " + r.id + " of " + shard.transport + " has no sweep counts: not a report of `conformance run --seeds`");
       const auto [it, inserted] = index_of.try_emplace(r.id, merged.results.size());
       if (inserted) {
         merged.results.push_back(r);

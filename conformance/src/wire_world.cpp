@@ -44,7 +44,8 @@ WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : 
     return;
   }
   server_ = std::move(server).value();
-  auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = server_->port(), .seed = context.seed(), .faults = faults});
+  auto proxy = wire::FaultProxy::start(runtime_,
+                                       wire::FaultProxyOptions{.upstream_port = server_->port(), .seed = context.seed(), .faults = faults});
   if (!proxy) {
     error_ = "cannot start the fault proxy: " + proxy.error().message;
     return;
@@ -57,10 +58,14 @@ WireWorld::~WireWorld() {
   if (proxy_) {
     const auto s = proxy_->stats();
     context_.trace({elapsed_ns(), "proxy", "proxy", "fault proxy totals", "",
-                    nlohmann::json{{"connections", s.connections_accepted}, {"bytes_to_server", s.bytes_to_upstream},
-                                   {"bytes_to_tut", s.bytes_to_downstream}, {"writes", s.writes},
-                                   {"largest_write_bytes", s.largest_write_bytes}, {"held_bytes_peak", s.held_bytes_peak},
-                                   {"resets", s.resets}}.dump()});
+                    nlohmann::json{{"connections", s.connections_accepted},
+                                   {"bytes_to_server", s.bytes_to_upstream},
+                                   {"bytes_to_tut", s.bytes_to_downstream},
+                                   {"writes", s.writes},
+                                   {"largest_write_bytes", s.largest_write_bytes},
+                                   {"held_bytes_peak", s.held_bytes_peak},
+                                   {"resets", s.resets}}
+                        .dump()});
   }
   // Transports first (their streams live on the runtime), then the proxy and the server; the
   // runtime goes last and drops whatever handlers are still queued.
@@ -83,19 +88,22 @@ std::string WireWorld::room_uri(std::uint16_t port) const {
 std::optional<std::string> WireWorld::serve_login(const wire::FaultSettings& faults) {
   if (error_) return error_;
   // The endpoint names the room behind the first proxy: the login and the room both cross faults.
-  const auto endpoint = std::make_shared<signed_login::SignedLoginEndpoint>(
-      signed_login::SignedLoginEndpointConfig{.adapter_template = "ws-room:ws://127.0.0.1:" + std::to_string(proxy_->port()) + "/rooms/{world}"});
+  const auto endpoint = std::make_shared<signed_login::SignedLoginEndpoint>(signed_login::SignedLoginEndpointConfig{
+      .adapter_template = "ws-room:ws://127.0.0.1:" + std::to_string(proxy_->port()) + "/rooms/{world}"});
   transport::MessageServerCallbacks callbacks;
   callbacks.on_http_request = [this, endpoint](const transport::HttpServerRequest& request) {
     auto response = endpoint->handle(request, sim_room::clock_origin_unix_ms);  // the world's fixed clock, as the room's
     context_.trace({elapsed_ns(), "login-server", "login-server", "answered " + request.method + " " + request.target, "",
-                    nlohmann::json{{"status", response.status}, {"body", response.body}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+                    nlohmann::json{{"status", response.status}, {"body", response.body}}.dump(-1, ' ', false,
+                                                                                              nlohmann::json::error_handler_t::replace)});
     return response;
   };
   auto server = carriers::WebSocketServer::listen(runtime_, harness_server_options(), std::move(callbacks));
   if (!server) return "cannot start the reference signed-login endpoint: " + server.error().message;
   login_server_ = std::move(server).value();
-  auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = login_server_->port(), .seed = context_.seed() + 1, .faults = faults});
+  auto proxy = wire::FaultProxy::start(runtime_, wire::FaultProxyOptions{.upstream_port = login_server_->port(),
+                                                                         .seed = context_.seed() + 1,
+                                                                         .faults = faults});
   if (!proxy) return "cannot start the login fault proxy: " + proxy.error().message;
   login_proxy_ = std::move(proxy).value();
   return std::nullopt;

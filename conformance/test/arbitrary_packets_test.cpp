@@ -67,7 +67,8 @@ TEST(ArbitraryPackets, ANeverFailingPredicateKeepsTheOriginal) {
 TEST(ArbitraryPackets, ShrinkingStaysWithinItsBudget) {
   int calls = 0;
   const auto original = first_failing([](const codec::Packet& p) { return codec::encode_packet(p).size() > 50; });
-  const auto result = shrink(original, [&](const codec::Packet&) { return ++calls % 2 == 0; }, 15);
+  const auto result = shrink(
+      original, [&](const codec::Packet&) { return ++calls % 2 == 0; }, 15);
   EXPECT_LE(calls, 15);
   EXPECT_EQ(result.attempts, calls);
 }

@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <cerrno>
 #include <functional>
-#include <gtest/gtest.h>
 #include <optional>
 #include <vector>
 
@@ -195,7 +195,8 @@ TEST_F(ProxyTest, StallHoldsEverythingThenReleasesItInOrder) {
   EXPECT_TRUE(client.received.empty()) << "bytes crossed during the stall";
 
   proxy->resume();
-  ASSERT_TRUE(pump_until([&] { return server.received.size() == before.size() + during_up.size() && client.received.size() == during_down.size(); }));
+  ASSERT_TRUE(pump_until(
+      [&] { return server.received.size() == before.size() + during_up.size() && client.received.size() == during_down.size(); }));
   Bytes expected_up = before;
   expected_up.insert(expected_up.end(), during_up.begin(), during_up.end());
   EXPECT_EQ(server.received, expected_up);
@@ -242,11 +243,14 @@ TEST_F(ProxyTest, HeldBytesNeverExceedTheBufferBound) {
   ASSERT_TRUE(pump_until([&] {
     write_more();
     return proxy->held_bytes() >= bound;
-  })) << "the proxy should fill up to its bound during the stall; it holds " << proxy->held_bytes();
-  pump_until([&] {  // keep pushing: the proxy must not take more
-    write_more();
-    return false;
-  }, 100ms);
+  })) << "the proxy should fill up to its bound during the stall; it holds "
+      << proxy->held_bytes();
+  pump_until(
+      [&] {  // keep pushing: the proxy must not take more
+        write_more();
+        return false;
+      },
+      100ms);
   EXPECT_EQ(proxy->held_bytes(), bound) << "the proxy should fill up to its bound during the stall, and no further";
   EXPECT_TRUE(server.received.empty()) << "bytes crossed during the stall";
   proxy->resume();
@@ -270,10 +274,12 @@ TEST_F(ProxyTest, LatencyJitterAndBandwidthDelayButNeverReorder) {
     const Bytes piece = pattern(400, i);
     ASSERT_EQ(client.write_some(piece), piece.size());
     all.insert(all.end(), piece.begin(), piece.end());
-    pump_until([&] {
-      note_first_arrival();
-      return false;
-    }, 5ms);
+    pump_until(
+        [&] {
+          note_first_arrival();
+          return false;
+        },
+        5ms);
   }
   ASSERT_TRUE(pump_until([&] {
     note_first_arrival();

@@ -13,11 +13,11 @@
 #include <sstream>
 
 #include "dclcomms/conformance/registry.hpp"
-#include "wrapped_reference.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
 #include "dclcomms/core/result.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
+#include "wrapped_reference.hpp"
 
 namespace dclcomms::conformance {
 namespace {
@@ -127,7 +127,8 @@ TEST(Levels, FailedShouldCasesOnlyMakeTheRunConformantWithWarnings) {
 TEST(Levels, ReportsShowEachCasesLevelAndClause) {
   RunSummary run;
   run.transport = "t";
-  CaseResult gated{"wsroom.peers.join_reported", Level::capability, "p", "comms-transports.md §1.2", Verdict::unsupported, "", {}, 1, "r", false};
+  CaseResult gated{
+      "wsroom.peers.join_reported", Level::capability, "p", "comms-transports.md §1.2", Verdict::unsupported, "", {}, 1, "r", false};
   gated.capability = Capability::peer_joined_events;
   run.results = {gated};
   const auto json = nlohmann::json::parse(report_json({run}));
@@ -135,7 +136,8 @@ TEST(Levels, ReportsShowEachCasesLevelAndClause) {
   EXPECT_EQ(json[0]["cases"][0]["capability"], "peer_joined_events");
   EXPECT_EQ(json[0]["cases"][0]["spec"], "comms-transports.md §1.2");
   const std::string junit = report_junit({run});
-  EXPECT_NE(junit.find("<property name=\"level\" value=\"CAPABILITY(peer_joined_events)\"/><property name=\"spec\" value=\"comms-transports.md §1.2\"/>"),
+  EXPECT_NE(junit.find("<property name=\"level\" value=\"CAPABILITY(peer_joined_events)\"/><property name=\"spec\" "
+                       "value=\"comms-transports.md §1.2\"/>"),
             std::string::npos)
       << junit;
   const std::string html = report_html({run});
@@ -174,13 +176,15 @@ TransportUnderTest explorer_shaped(bool declares_typed_send_refusals) {
   capabilities.peer_joined_events = false;
   capabilities.payload_bytes_max = std::nullopt;
   capabilities.typed_send_refusals = declares_typed_send_refusals;
-  return test_support::wrapped_reference_ws_room("explorer-shaped", capabilities, [](transport::TransportPtr reference, const transport::TransportContext&) {
-    return transport::TransportPtr(std::make_unique<ExplorerShaped>(std::move(reference)));
-  });
+  return test_support::wrapped_reference_ws_room("explorer-shaped", capabilities,
+                                                 [](transport::TransportPtr reference, const transport::TransportContext&) {
+                                                   return transport::TransportPtr(std::make_unique<ExplorerShaped>(std::move(reference)));
+                                                 });
 }
 
-const std::vector<std::string> sends_after_disconnect_cases = {"wsroom.lifecycle.server_close_is_reported", "wsroom.faults.server_crash_reported",
-                                                                "wire.wsroom.reset_reports_disconnected"};
+const std::vector<std::string> sends_after_disconnect_cases = {"wsroom.lifecycle.server_close_is_reported",
+                                                               "wsroom.faults.server_crash_reported",
+                                                               "wire.wsroom.reset_reports_disconnected"};
 
 TEST(ExplorerShapedTransport, SendsDroppedAfterTheDisconnectPass) {
   const auto transport = explorer_shaped(false);
@@ -203,9 +207,10 @@ TEST(ExplorerShapedTransport, DeclaringTypedSendRefusalsHoldsItToRefusing) {
 
 TEST(ExplorerShapedTransport, NoPeerJoinedAndNoPayloadLimitAreUnsupportedNotFailures) {
   const auto transport = explorer_shaped(false);
-  for (const auto& [id, expected] : std::vector<std::pair<std::string, Verdict>>{{"wsroom.peers.join_reported", Verdict::unsupported},
-                                                                                 {"wsroom.peers.leave_reported", Verdict::pass},
-                                                                                 {"wsroom.oversize_refused_cleanly", Verdict::unsupported}}) {
+  for (const auto& [id, expected] :
+       std::vector<std::pair<std::string, Verdict>>{{"wsroom.peers.join_reported", Verdict::unsupported},
+                                                    {"wsroom.peers.leave_reported", Verdict::pass},
+                                                    {"wsroom.oversize_refused_cleanly", Verdict::unsupported}}) {
     const auto summary = run_catalogue(transport, RunOptions{.seed = 1, .cases_glob = id});
     ASSERT_EQ(summary.results.size(), 1u) << id;
     EXPECT_EQ(summary.results[0].verdict, expected) << id << ": " << summary.results[0].detail;

@@ -24,7 +24,8 @@ TEST_P(MutantIsCaught, ByItsCase) {
       << mutant.transport.name << " (" << mutant.flaw << ") was not caught by " << mutant.caught_by << ": " << summary.results[0].detail;
   EXPECT_EQ(summary.conformance(), should ? Conformance::conformant_with_warnings : Conformance::not_conformant);
   EXPECT_FALSE(summary.results[0].detail.empty());
-  if (mutant.caught_by.ends_with("_byte_identical") && (mutant.caught_by.starts_with("wsroom.pack.") || mutant.caught_by.starts_with("livekit.pack."))) {
+  if (mutant.caught_by.ends_with("_byte_identical") &&
+      (mutant.caught_by.starts_with("wsroom.pack.") || mutant.caught_by.starts_with("livekit.pack."))) {
     // Property cases shrink what they found to the smallest packet that still fails.
     EXPECT_NE(summary.results[0].detail.find("minimal failing packet"), std::string::npos) << summary.results[0].detail;
   }
@@ -47,12 +48,13 @@ TEST(Mutants, ShrinkingNarrowsAContentDependentFailure) {
   EXPECT_TRUE(has_zero_byte) << detail;
 }
 
-INSTANTIATE_TEST_SUITE_P(All, MutantIsCaught, ::testing::Range<std::size_t>(0, mutants().size()),
-                         [](const auto& info) { return mutants().at(info.param).transport.name.substr(7) == "" ? std::string("x") : [&] {
-                           std::string name = mutants().at(info.param).transport.name.substr(7);
-                           for (char& c : name) c = c == '-' ? '_' : c;
-                           return name;
-                         }(); });
+INSTANTIATE_TEST_SUITE_P(All, MutantIsCaught, ::testing::Range<std::size_t>(0, mutants().size()), [](const auto& info) {
+  return mutants().at(info.param).transport.name.substr(7) == "" ? std::string("x") : [&] {
+    std::string name = mutants().at(info.param).transport.name.substr(7);
+    for (char& c : name) c = c == '-' ? '_' : c;
+    return name;
+  }();
+});
 
 // These mutants each break one thing no earlier case looked at: every ws-room, livekit,
 // signed-login and connection-string case but their own lets them pass, so those cases add to the catalogue rather
@@ -87,7 +89,8 @@ TEST(Mutants, NewMutantsFailOnlyTheirOwnCases) {
     std::set<std::string> failed_ids;
     for (const char* glob : {"wsroom.*", "uri.*", "livekit.*", "signedlogin.*"}) {
       for (const auto& result : run_catalogue(*mutant, RunOptions{.seed = 1, .cases_glob = glob}).results) {
-        if (result.verdict != Verdict::pass && result.verdict != Verdict::unsupported) failed.insert(result.id + " (" + result.detail + ")");
+        if (result.verdict != Verdict::pass && result.verdict != Verdict::unsupported)
+          failed.insert(result.id + " (" + result.detail + ")");
         if (result.verdict == Verdict::fail || result.verdict == Verdict::non_strict) failed_ids.insert(result.id);
       }
     }

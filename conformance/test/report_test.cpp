@@ -34,7 +34,8 @@ TEST(Report, HtmlIsSelfContainedWithMatrixDiagramAndReproduceCommand) {
   const std::string html = report_html(small_runs());
   EXPECT_NE(html.find("<table id=\"matrix\">"), std::string::npos);
   EXPECT_NE(html.find("<svg class=\"seq\""), std::string::npos);
-  EXPECT_NE(html.find("dclcomms conformance run --transport mutant-reconnect-after-kick --cases &#39;wsroom.kick.no_reconnect&#39; --seed 2"),
+  EXPECT_NE(html.find(
+                "dclcomms conformance run --transport mutant-reconnect-after-kick --cases &#39;wsroom.kick.no_reconnect&#39; --seed 2"),
             std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos) << "no external resources";
   EXPECT_EQ(html.find("https://"), std::string::npos) << "no external resources";

@@ -113,8 +113,7 @@ class ConnectedTwiceEverySecondRun final : public transport::Transport {
 TEST(Runner, NondeterminismNamesTheFirstLineWhereTheRunsPart) {
   auto instances = std::make_shared<int>(0);
   const auto leaky = test_support::wrapped_reference_ws_room(
-      "leaky", find_transport("ws-room")->capabilities,
-      [instances](transport::TransportPtr reference, const transport::TransportContext&) {
+      "leaky", find_transport("ws-room")->capabilities, [instances](transport::TransportPtr reference, const transport::TransportContext&) {
         const bool twice = (*instances)++ % 2 == 1;
         return transport::TransportPtr(std::make_unique<ConnectedTwiceEverySecondRun>(std::move(reference), twice));
       });

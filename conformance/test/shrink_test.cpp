@@ -29,8 +29,7 @@ TEST(Shrink, AWeatherFailureShrinksToTheFaultThatCausesIt) {
   const auto transport = one_message_per_tick();
   ASSERT_EQ(run(transport, {}).results.at(0).verdict, Verdict::fail) << "lossy weather breaks it with seed 1";
   sim::FaultSchedule none;
-  EXPECT_EQ(run(transport, RunOptions{.replay_faults = &none}).results.at(0).verdict, Verdict::pass)
-      << "a perfect network does not";
+  EXPECT_EQ(run(transport, RunOptions{.replay_faults = &none}).results.at(0).verdict, Verdict::pass) << "a perfect network does not";
 
   std::vector<std::size_t> progress;
   RunOptions shrinking{.shrink = true};

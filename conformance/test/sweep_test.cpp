@@ -35,10 +35,11 @@ class SometimesEchoes final : public transport::Transport {
 
 TransportUnderTest sometimes_echoes() {
   return test_support::wrapped_reference_ws_room("sometimes-echoes", find_transport("ws-room")->capabilities,
-                                            [](transport::TransportPtr reference, const transport::TransportContext& context) {
-                                              const bool echoes = context.identity && context.identity->address.back() <= '3';
-                                              return transport::TransportPtr(std::make_unique<SometimesEchoes>(std::move(reference), echoes));
-                                            });
+                                                 [](transport::TransportPtr reference, const transport::TransportContext& context) {
+                                                   const bool echoes = context.identity && context.identity->address.back() <= '3';
+                                                   return transport::TransportPtr(
+                                                       std::make_unique<SometimesEchoes>(std::move(reference), echoes));
+                                                 });
 }
 
 TEST(Sweep, ShardsCoverEveryPairExactlyOnce) {

@@ -13,14 +13,15 @@ using Wrap = std::function<transport::TransportPtr(transport::TransportPtr refer
 inline TransportUnderTest wrapped_reference_ws_room(std::string name, Capabilities capabilities, Wrap wrap) {
   TransportUnderTest t{std::move(name), std::move(capabilities), {}};
   t.register_types = [wrap](transport::TransportFactory& factory, const HarnessServices& services) {
-    factory.register_type("ws-room", [wrap, services](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                         -> core::Result<transport::TransportPtr, transport::UriError> {
-      transport::TransportFactory reference(context);
-      find_transport("ws-room")->register_types(reference, services);
-      auto inner = reference.create(uri.type + ":" + uri.params);
-      if (!inner) return core::fail(inner.error().code, inner.error().message);
-      return wrap(std::move(inner).value(), context);
-    });
+    factory.register_type("ws-room",
+                          [wrap, services](const transport::TransportUri& uri, const transport::TransportContext& context)
+                              -> core::Result<transport::TransportPtr, transport::UriError> {
+                            transport::TransportFactory reference(context);
+                            find_transport("ws-room")->register_types(reference, services);
+                            auto inner = reference.create(uri.type + ":" + uri.params);
+                            if (!inner) return core::fail(inner.error().code, inner.error().message);
+                            return wrap(std::move(inner).value(), context);
+                          });
   };
   return t;
 }

@@ -31,8 +31,12 @@ class Link;
 
 struct FaultProxy::State {
   State(carriers::AsioRuntime& runtime_in, FaultProxyOptions options_in)
-      : runtime(runtime_in), io(runtime_in.context().io), options(std::move(options_in)), faults(options.faults),
-        jitter(core::Prng::derive(options.seed, "fault-proxy:jitter")), acceptor(io) {}
+      : runtime(runtime_in),
+        io(runtime_in.context().io),
+        options(std::move(options_in)),
+        faults(options.faults),
+        jitter(core::Prng::derive(options.seed, "fault-proxy:jitter")),
+        acceptor(io) {}
 
   carriers::AsioRuntime& runtime;
   net::io_context& io;
@@ -67,7 +71,7 @@ struct Direction {
   std::array<std::uint8_t, read_chunk_bytes_max> read_buffer{};
   std::deque<Chunk> held;
   std::size_t held_bytes = 0;
-  core::TimePoint last_release{};       // release times never go backwards: order is kept
+  core::TimePoint last_release{};        // release times never go backwards: order is kept
   core::TimePoint next_write_allowed{};  // bandwidth pacing
   net::steady_timer wake;
   bool reading = false;
@@ -81,14 +85,17 @@ struct Direction {
 class Link : public std::enable_shared_from_this<Link> {
  public:
   Link(std::shared_ptr<State> state, tcp::socket downstream)
-      : state_(std::move(state)), downstream_(std::move(downstream)), upstream_(state_->io),
-        to_upstream_(state_->io, downstream_, upstream_, true), to_downstream_(state_->io, upstream_, downstream_, false) {}
+      : state_(std::move(state)),
+        downstream_(std::move(downstream)),
+        upstream_(state_->io),
+        to_upstream_(state_->io, downstream_, upstream_, true),
+        to_downstream_(state_->io, upstream_, downstream_, false) {}
 
   void start() {
     upstream_.async_connect(state_->upstream, [self = shared_from_this()](const error_code& ec) {
       if (self->dead_) return;
       if (ec) return self->abort();  // nothing upstream: the client sees an RST, as without a proxy
-      error_code ignored;  // pieces must leave as written, not be coalesced by Nagle's algorithm
+      error_code ignored;            // pieces must leave as written, not be coalesced by Nagle's algorithm
       self->downstream_.set_option(tcp::no_delay(true), ignored);
       self->upstream_.set_option(tcp::no_delay(true), ignored);
       self->read(self->to_upstream_);
@@ -153,7 +160,8 @@ class Link : public std::enable_shared_from_this<Link> {
     if (f.jitter_ms > 0) delay_ms += static_cast<std::int64_t>(state_->jitter.uniform_below(static_cast<std::uint64_t>(f.jitter_ms) + 1));
     const core::TimePoint release = std::max(state_->runtime.now() + std::chrono::milliseconds(delay_ms), d.last_release);
     d.last_release = release;
-    d.held.push_back(Chunk{std::vector<std::uint8_t>(d.read_buffer.begin(), d.read_buffer.begin() + static_cast<std::ptrdiff_t>(n)), 0, release});
+    d.held.push_back(
+        Chunk{std::vector<std::uint8_t>(d.read_buffer.begin(), d.read_buffer.begin() + static_cast<std::ptrdiff_t>(n)), 0, release});
     d.held_bytes += n;
     state_->stats.held_bytes_peak = std::max(state_->stats.held_bytes_peak, d.held_bytes);
   }

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <fstream>
-#include <iterator>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,8 +21,8 @@
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
-#include "dclcomms/sim/fault_schedule.hpp"
 #include "dclcomms/conformance/sweep.hpp"
+#include "dclcomms/sim/fault_schedule.hpp"
 
 namespace dclcomms::cli {
 namespace {
@@ -32,16 +32,15 @@ struct ConformanceOptions {
   std::vector<std::string> drivers;
   std::string cases = "*";
   std::uint64_t seed = 1;
-  std::string seeds;  // "A-B": a sweep (sweep.hpp)
-  std::string shard;  // "I/N": this machine's slice of the sweep
+  std::string seeds;        // "A-B": a sweep (sweep.hpp)
+  std::string shard;        // "I/N": this machine's slice of the sweep
   bool list_pairs = false;  // print the sweep's (case, seed) pairs of this shard, run nothing
   std::string report_dir = "conformance-report";
-  std::string faults_path;          // simulated cases take their link decisions from this schedule
-  bool shrink = false;              // shrink each failing simulated case's fault schedule
+  std::string faults_path;  // simulated cases take their link decisions from this schedule
+  bool shrink = false;      // shrink each failing simulated case's fault schedule
   std::size_t shrink_replays = 500;
-  double shrink_seconds = 120;      // per failing case
+  double shrink_seconds = 120;  // per failing case
 };
-
 
 // One shell word: single-quoted, each ' inside written as the four characters '\''.
 std::string shell_quote(const std::string& text) {
@@ -96,7 +95,8 @@ void print_run(const conformance::RunSummary& summary) {
     }
   }
   if (not_applicable > 0) {
-    std::cout << "  (" << not_applicable << (not_applicable == 1 ? " case" : " cases") << " of types it does not declare: not applicable)\n";
+    std::cout << "  (" << not_applicable << (not_applicable == 1 ? " case" : " cases")
+              << " of types it does not declare: not applicable)\n";
   }
   std::cout << "  => " << conformance::conformance_summary(summary) << '\n';
 }
@@ -105,8 +105,7 @@ void print_run(const conformance::RunSummary& summary) {
 ExitCode report_runs(const std::vector<conformance::RunSummary>& runs, const std::string& report_dir, const std::string& command) {
   std::filesystem::create_directories(report_dir);
   const std::filesystem::path dir(report_dir);
-  if (!write_file(dir / "report.json", conformance::report_json(runs)) ||
-      !write_file(dir / "junit.xml", conformance::report_junit(runs)) ||
+  if (!write_file(dir / "report.json", conformance::report_json(runs)) || !write_file(dir / "junit.xml", conformance::report_junit(runs)) ||
       !write_file(dir / "report.html", conformance::report_html(runs))) {
     report_error(command, "cannot write the reports to '" + report_dir + "'");
     return ExitCode::io_error;
@@ -132,8 +131,8 @@ ExitCode report_runs(const std::vector<conformance::RunSummary>& runs, const std
   }
   std::cout << "\nreports: " << (dir / "report.html").string() << ", " << (dir / "report.json").string() << ", "
             << (dir / "junit.xml").string() << '\n';
-  std::cout << "conformance: " << conformance::to_string(overall) << " — " << passed << " passed, " << failed << " failed (MUST), " << warnings
-            << " non-strict (SHOULD), " << unsupported << " unsupported, " << not_applicable << " not applicable\n";
+  std::cout << "conformance: " << conformance::to_string(overall) << " — " << passed << " passed, " << failed << " failed (MUST), "
+            << warnings << " non-strict (SHOULD), " << unsupported << " unsupported, " << not_applicable << " not applicable\n";
   // Warnings (failed SHOULD cases) do not fail the run: only a MUST or a declared capability does.
   return overall == conformance::Conformance::not_conformant ? ExitCode::failed : ExitCode::ok;
 }
@@ -185,7 +184,8 @@ ExitCode run(const ConformanceOptions& options) {
     }
     std::cout << "seeds=" << range->first << "-" << range->last << " shard=" << shard->index << "/" << shard->count << '\n';
   } else if (!options.shard.empty() || options.list_pairs) {
-    report_error("conformance run", std::string(options.list_pairs ? "--list-pairs lists" : "--shard slices") + " a sweep: give --seeds A-B too");
+    report_error("conformance run",
+                 std::string(options.list_pairs ? "--list-pairs lists" : "--shard slices") + " a sweep: give --seeds A-B too");
     return ExitCode::bad_input;
   } else {
     std::cout << "seed=" << options.seed << '\n';
@@ -229,8 +229,11 @@ ExitCode run(const ConformanceOptions& options) {
       };
       runs.push_back(conformance::run_sweep(transport, *sweep));
     } else {
-      conformance::RunOptions run_options{.seed = options.seed, .cases_glob = options.cases, .transport_name = transport.name,
-                                          .reproduce_selector = selector, .on_case = {}};
+      conformance::RunOptions run_options{.seed = options.seed,
+                                          .cases_glob = options.cases,
+                                          .transport_name = transport.name,
+                                          .reproduce_selector = selector,
+                                          .on_case = {}};
       if (replayed) run_options.replay_faults = &*replayed;
       run_options.shrink = options.shrink;
       run_options.shrink_options.replays_max = options.shrink_replays;
@@ -342,9 +345,10 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
                       "An out-of-process transport: the command that starts its driver (docs/driver-protocol.md)");
   run_cmd->add_option("--cases", options->cases, "Glob over case ids, e.g. 'wsroom.pack.*'")->capture_default_str();
   run_cmd->add_option("--seed", options->seed, "Seed of every simulated world and generated packet")->capture_default_str();
-  run_cmd->add_option("--seeds", options->seeds,
-                      "A sweep: every simulated case once per seed of the range A-B (wire cases once); per case the report gives "
-                      "the seeds run, the seeds that failed and the first failing seed's reproduce command")
+  run_cmd
+      ->add_option("--seeds", options->seeds,
+                   "A sweep: every simulated case once per seed of the range A-B (wire cases once); per case the report gives "
+                   "the seeds run, the seeds that failed and the first failing seed's reproduce command")
       ->excludes("--seed");
   run_cmd->add_option("--shard", options->shard,
                       "With --seeds: run only shard I of N of the (case, seed) pairs (pair k goes to shard k mod N + 1); merge the "
@@ -360,14 +364,18 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
                                    "fail it the same way; writes the minimal schedule under REPORT/faults/ and a reproduce command "
                                    "that replays it");
   run_cmd->add_option("--shrink-replays", options->shrink_replays, "Budget: replays per failing case")->capture_default_str();
-  run_cmd->add_option("--shrink-seconds", options->shrink_seconds, "Budget: wall seconds per failing case (the best schedule so "
-                                                                   "far is kept)")->capture_default_str();
+  run_cmd
+      ->add_option("--shrink-seconds", options->shrink_seconds,
+                   "Budget: wall seconds per failing case (the best schedule so "
+                   "far is kept)")
+      ->capture_default_str();
   faults->excludes("--seeds");
   shrink->excludes("--seeds");
   run_cmd->callback([options, &exit_code] { exit_code = run(*options); });
   auto* merge_cmd = conformance->add_subcommand(
-      "merge", "Merge the reports of a sweep's shards (each a --report DIR of `conformance run --seeds A-B --shard I/N`) into one: "
-               "per case the seeds run, the seeds that failed and the first failing seed, as if it had run unsharded");
+      "merge",
+      "Merge the reports of a sweep's shards (each a --report DIR of `conformance run --seeds A-B --shard I/N`) into one: "
+      "per case the seeds run, the seeds that failed and the first failing seed, as if it had run unsharded");
   auto merge_dirs = std::make_shared<std::vector<std::string>>();
   auto merge_report = std::make_shared<std::string>("conformance-report");
   merge_cmd->add_option("dirs", *merge_dirs, "The shards' report folders")->required();

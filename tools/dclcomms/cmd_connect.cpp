@@ -58,8 +58,7 @@ std::optional<transport::SigningIdentity> make_identity(const ConnectOptions& op
     failure = ExitCode::io_error;
     return std::nullopt;
   }
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto identity = identity::make_signing_identity(owner, ephemeral, now_ms + 30LL * 24 * 3600 * 1000);
   if (!identity) {
     report_error("connect", "--key is not a valid secp256k1 private key: " + identity.error().message);
@@ -75,7 +74,8 @@ ExitCode run_connect(const ConnectOptions& options) {
   if (failure != ExitCode::ok) return failure;
 
   carriers::AsioRuntime runtime;
-  transport::TransportContext context{.runtime = &runtime, .identity = std::move(identity),
+  transport::TransportContext context{.runtime = &runtime,
+                                      .identity = std::move(identity),
                                       .websocket = carriers::make_websocket_connector(runtime),
                                       .websocket_options = {}};
   context.websocket_options.verify_certificates = !options.insecure;
@@ -116,8 +116,7 @@ ExitCode run_connect(const ConnectOptions& options) {
         auto outgoing = parse_outgoing_line(line);
         if (!outgoing) return report_error("connect: input line skipped", outgoing.error().message);
         if (auto status = transport.send(outgoing->bytes, outgoing->options); !status) {
-          report_error("connect: send failed",
-                       std::string(transport::to_string(status.error().code)) + ": " + status.error().message);
+          report_error("connect: send failed", std::string(transport::to_string(status.error().code)) + ": " + status.error().message);
         }
       },
       [&transport, &stdin_done] {
@@ -137,12 +136,11 @@ ExitCode run_connect(const ConnectOptions& options) {
 
 void register_connect_command(CLI::App& app, ExitCode& exit_code) {
   auto options = std::make_shared<ConnectOptions>();
-  auto* connect = app.add_subcommand(
-      "connect",
-      "Create a transport for URI and connect. Prints every event as one JSON line on stdout; sends "
-      "each JSON line of stdin as a Packet (proto3 JSON, or {\"packet\":…,\"reliable\":false,"
-      "\"targets\":[…]}); EOF or SIGINT disconnects. Exit 0 after a disconnect we asked for, 1 when "
-      "kicked, 4 when the connection failed or was lost");
+  auto* connect = app.add_subcommand("connect",
+                                     "Create a transport for URI and connect. Prints every event as one JSON line on stdout; sends "
+                                     "each JSON line of stdin as a Packet (proto3 JSON, or {\"packet\":…,\"reliable\":false,"
+                                     "\"targets\":[…]}); EOF or SIGINT disconnects. Exit 0 after a disconnect we asked for, 1 when "
+                                     "kicked, 4 when the connection failed or was lost");
   connect->add_option("uri", options->uri, "Connection string, e.g. ws-room:ws://127.0.0.1:5555/rooms/1")->required();
   auto* key = connect->add_option("--key", options->key_hex, "Wallet private key that signs the login (32 bytes hex)");
   connect->add_flag("--random-key", options->random_key, "Use a fresh random wallet")->excludes(key);

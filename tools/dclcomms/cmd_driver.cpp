@@ -38,15 +38,17 @@ void register_driver_command(CLI::App& app, ExitCode& exit_code) {
                     "Real-time mode (virtual_time: false): the transports open their own sockets and report events as they "
                     "happen; livekit is not served (no WebRTC engine)");
   static std::string protocol = "1.1";
-  command->add_option("--protocol", protocol,
-                      "The highest driver-protocol version to speak: 1.1 (default; several calls in one request) or 1.0 (plays an "
-                      "older driver, for testing the harness's fallback)")
+  command
+      ->add_option("--protocol", protocol,
+                   "The highest driver-protocol version to speak: 1.1 (default; several calls in one request) or 1.0 (plays an "
+                   "older driver, for testing the harness's fallback)")
       ->check(CLI::IsMember({"1.0", "1.1"}));
   static std::string transport_name;
-  command->add_option("--transport", transport_name,
-                      "Serve this one transport of the suite (a reference transport or a mutant, see `dclcomms conformance list`) "
-                      "instead of every reference type (ws-room, livekit, signed-login, offline, simulator): its verdicts through the "
-                      "protocol can then be set beside its in-process ones")
+  command
+      ->add_option("--transport", transport_name,
+                   "Serve this one transport of the suite (a reference transport or a mutant, see `dclcomms conformance list`) "
+                   "instead of every reference type (ws-room, livekit, signed-login, offline, simulator): its verdicts through the "
+                   "protocol can then be set beside its in-process ones")
       ->excludes("--real-time");
   command->callback([&exit_code] { exit_code = real_time ? run_real_time_driver() : run_driver(protocol, transport_name); });
 }

@@ -55,8 +55,7 @@ ExitCode encode(const PacketOptions& options) {
 }
 
 void add_common_options(CLI::App& command, PacketOptions& options) {
-  command.add_option("--schema", options.schema, "rfc4 (Packet, the default) or rfc5 (WsPacket)")
-      ->check(CLI::IsMember({"rfc4", "rfc5"}));
+  command.add_option("--schema", options.schema, "rfc4 (Packet, the default) or rfc5 (WsPacket)")->check(CLI::IsMember({"rfc4", "rfc5"}));
 }
 
 }  // namespace
@@ -66,16 +65,14 @@ void register_packet_commands(CLI::App& app, ExitCode& exit_code) {
   packet->require_subcommand(1);
   auto options = std::make_shared<PacketOptions>();
 
-  auto* decode_cmd = packet->add_subcommand(
-      "decode", "Hex bytes -> standard proto3 JSON (one line). Exit 2 with the error class on bad bytes");
+  auto* decode_cmd =
+      packet->add_subcommand("decode", "Hex bytes -> standard proto3 JSON (one line). Exit 2 with the error class on bad bytes");
   add_common_options(*decode_cmd, *options);
   decode_cmd->add_option("hex", options->input, "Hex bytes, or - to read stdin")->required();
-  decode_cmd->add_option("--bytes-max", options->bytes_max,
-                         "Size limit (default 65535 for rfc4, 65599 for rfc5)");
+  decode_cmd->add_option("--bytes-max", options->bytes_max, "Size limit (default 65535 for rfc4, 65599 for rfc5)");
   decode_cmd->callback([options, &exit_code] { exit_code = decode(*options); });
 
-  auto* encode_cmd = packet->add_subcommand(
-      "encode", "Standard proto3 JSON -> hex of the deterministic encoding. Exit 2 on bad JSON");
+  auto* encode_cmd = packet->add_subcommand("encode", "Standard proto3 JSON -> hex of the deterministic encoding. Exit 2 on bad JSON");
   add_common_options(*encode_cmd, *options);
   encode_cmd->add_option("json", options->input, "JSON text, or - to read stdin")->required();
   encode_cmd->callback([options, &exit_code] { exit_code = encode(*options); });

@@ -125,12 +125,13 @@ ExitCode packet_bench(const PacketBenchOptions& options) {
   std::cerr << "ours…\n";
   std::cout << "packet bench: ns per packet, " << options.iterations << " iterations over the golden packets of each type; "
             << "ratio = upstream / ours (higher is better for us)\n";
-  std::cout << std::left << std::setw(22) << "type" << std::right << std::setw(8) << "packets" << std::setw(12) << "encode us" << std::setw(14)
-            << "encode JS" << std::setw(9) << "ratio" << std::setw(12) << "decode us" << std::setw(14) << "decode JS" << std::setw(9) << "ratio"
-            << '\n';
+  std::cout << std::left << std::setw(22) << "type" << std::right << std::setw(8) << "packets" << std::setw(12) << "encode us"
+            << std::setw(14) << "encode JS" << std::setw(9) << "ratio" << std::setw(12) << "decode us" << std::setw(14) << "decode JS"
+            << std::setw(9) << "ratio" << '\n';
   std::cout << std::fixed << std::setprecision(1);
   for (const auto& [type, packets] : corpus) {
-    const double encode_ns = ns_per_packet(packets, options.iterations, [](const BenchPacket& p) { return codec::encode_packet(p.message).size(); });
+    const double encode_ns =
+        ns_per_packet(packets, options.iterations, [](const BenchPacket& p) { return codec::encode_packet(p.message).size(); });
     const double decode_ns = ns_per_packet(packets, options.iterations, [](const BenchPacket& p) {
       return codec::decode_packet(p.bytes) ? std::size_t{1} : std::size_t{0};
     });
@@ -141,7 +142,8 @@ ExitCode packet_bench(const PacketBenchOptions& options) {
       std::cout << std::setw(14) << js_encode << std::setw(8) << js_encode / encode_ns << "x" << std::setw(12) << decode_ns << std::setw(14)
                 << js_decode << std::setw(8) << js_decode / decode_ns << "x\n";
     } else {
-      std::cout << std::setw(14) << "-" << std::setw(9) << "-" << std::setw(12) << decode_ns << std::setw(14) << "-" << std::setw(9) << "-" << '\n';
+      std::cout << std::setw(14) << "-" << std::setw(9) << "-" << std::setw(12) << decode_ns << std::setw(14) << "-" << std::setw(9) << "-"
+                << '\n';
     }
   }
   return ExitCode::ok;
@@ -151,12 +153,16 @@ ExitCode packet_bench(const PacketBenchOptions& options) {
 
 void register_packet_bench_command(CLI::App& packet, ExitCode& exit_code) {
   auto options = std::make_shared<PacketBenchOptions>();
-  auto* bench = packet.add_subcommand("bench",
-                                      "Encode/decode time per RFC-4 message type, ours against the upstream @dcl/protocol codec on the same "
-                                      "golden packets in the same run (ratios; run on a Release build)");
-  bench->add_option("--golden", options->golden, "Folder of RFC-4 golden cases (…_basic/_typical/_all_fields are used)")->capture_default_str();
+  auto* bench =
+      packet.add_subcommand("bench",
+                            "Encode/decode time per RFC-4 message type, ours against the upstream @dcl/protocol codec on the same "
+                            "golden packets in the same run (ratios; run on a Release build)");
+  bench->add_option("--golden", options->golden, "Folder of RFC-4 golden cases (…_basic/_typical/_all_fields are used)")
+      ->capture_default_str();
   bench->add_option("--upstream", options->upstream, "The Node script timing the upstream codec; empty: ours only")->capture_default_str();
-  bench->add_option("--iterations", options->iterations, "Passes over each type's packets")->capture_default_str()->check(CLI::Range(1, 100000000));
+  bench->add_option("--iterations", options->iterations, "Passes over each type's packets")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
   bench->callback([options, &exit_code] { exit_code = packet_bench(*options); });
 }
 

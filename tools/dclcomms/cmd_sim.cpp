@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -88,8 +88,8 @@ sim::FaultSchedule read_fault_schedule(const std::string& path) {
 }
 
 void print_divergence(const sim::Divergence& divergence) {
-  std::cout << "nondeterminism: first differing event line " << divergence.event_index + 2
-            << " of the trace (event " << divergence.event_index << ")\n";
+  std::cout << "nondeterminism: first differing event line " << divergence.event_index + 2 << " of the trace (event "
+            << divergence.event_index << ")\n";
   std::cout << "  run 1: " << divergence.first.value_or("<end of trace>") << "\n";
   std::cout << "  run 2: " << divergence.second.value_or("<end of trace>") << "\n";
 }
@@ -97,7 +97,9 @@ void print_divergence(const sim::Divergence& divergence) {
 void run_command(const RunArgs& args) {
   const sim::Scenario scenario = load_or_fail(args.scenario);
   const std::uint64_t seed = args.seed.value_or(scenario.seed);
-  std::cout << "seed=" << seed << "\n" << "scenario=" << scenario.name << "\n" << std::flush;
+  std::cout << "seed=" << seed << "\n"
+            << "scenario=" << scenario.name << "\n"
+            << std::flush;
 
   std::ofstream trace_file;
   std::unique_ptr<sim::StreamTraceSink> sink;
@@ -128,8 +130,7 @@ void run_command(const RunArgs& args) {
     out.close();
     if (!out) fail(ExitCode::io_error, "sim run", "failed writing " + args.record_faults_path);
   }
-  const auto wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::steady_clock::now() - wall_start).count();
+  const auto wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - wall_start).count();
   if (trace_file.is_open()) {
     trace_file << sim::trace_footer_line(result) << '\n';
     trace_file.close();
@@ -175,7 +176,8 @@ void replay_command(const std::string& path) {
   auto scenario = sim::parse_scenario(file->header.scenario_json, path + " header");
   if (!scenario) fail(ExitCode::bad_input, "sim replay", scenario.error().message);
   const std::uint64_t seed = file->header.seed;
-  std::cout << "seed=" << seed << "\n" << "scenario=" << scenario->name << "\n";
+  std::cout << "seed=" << seed << "\n"
+            << "scenario=" << scenario->name << "\n";
   sim::MemoryTraceSink lines;
   const sim::RunResult result = sim::run_scenario(*scenario, sim::RunOptions{seed, &lines, {}});
   std::cout << "recorded_digest=" << sim::format_digest(file->footer->digest) << "\n"
@@ -231,9 +233,10 @@ void register_sim_commands(CLI::App& app) {
                 "Run again twice with the same seed; exit 3 naming the first differing line if traces differ");
   run->add_option("--record-faults", run_args->record_faults_path,
                   "Write every link decision (drops, duplicates, delays, corruptions) as a fault schedule (docs/fault-schedule.md)");
-  auto* faults_option = run->add_option("--faults", run_args->faults_path,
-                  "Take every link decision from this fault schedule instead of the seed: a packet it does not name is "
-                  "delivered after exactly the latency (docs/fault-schedule.md)");
+  auto* faults_option =
+      run->add_option("--faults", run_args->faults_path,
+                      "Take every link decision from this fault schedule instead of the seed: a packet it does not name is "
+                      "delivered after exactly the latency (docs/fault-schedule.md)");
   // The determinism check reruns the scenario from its seed alone.
   faults_option->excludes("--check-determinism");
   run->callback([run_args]() { run_command(*run_args); });

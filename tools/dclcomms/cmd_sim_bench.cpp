@@ -129,7 +129,8 @@ Row bench_room(const SimBenchOptions& options) {
   const long rss_end = rss_kib();
   const std::string note = std::to_string(decoded) + " packets decoded; RSS " + std::to_string(rss_start / 1024) + " -> " +
                            std::to_string(rss_half / 1024) + " -> " + std::to_string(rss_end / 1024) + " MiB (start, half, end)";
-  return Row{std::to_string(options.peers) + "-peer ws-room room, " + std::to_string(static_cast<int>(options.rate_hz)) + " Hz, codec in the loop",
+  return Row{std::to_string(options.peers) + "-peer ws-room room, " + std::to_string(static_cast<int>(options.rate_hz)) +
+                 " Hz, codec in the loop",
              simulation.stats().events_run - events_before, wall, options.sim_seconds, note};
 }
 
@@ -154,12 +155,17 @@ ExitCode run_bench(const SimBenchOptions& options) {
 void register_sim_bench_command(CLI::App& app, ExitCode& exit_code) {
   CLI::App* sim = app.get_subcommand("sim");
   auto options = std::make_shared<SimBenchOptions>();
-  auto* bench = sim->add_subcommand("bench", "Print a table of simulator speed: the bare scheduler, and a ws-room room with transports "
-                                             "and the packet codec in the loop");
+  auto* bench = sim->add_subcommand("bench",
+                                    "Print a table of simulator speed: the bare scheduler, and a ws-room room with transports "
+                                    "and the packet codec in the loop");
   bench->add_option("--seed", options->seed, "Seed")->capture_default_str();
   bench->add_option("--peers", options->peers, "Peers in the room")->capture_default_str()->check(CLI::Range(2, 1000));
-  bench->add_option("--rate-hz", options->rate_hz, "Position updates per peer per second")->capture_default_str()->check(CLI::Range(0.1, 100.0));
-  bench->add_option("--sim-seconds", options->sim_seconds, "Simulated seconds of the room run")->capture_default_str()->check(CLI::Range(0.5, 3600.0));
+  bench->add_option("--rate-hz", options->rate_hz, "Position updates per peer per second")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 100.0));
+  bench->add_option("--sim-seconds", options->sim_seconds, "Simulated seconds of the room run")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 3600.0));
   bench->callback([options, &exit_code] { exit_code = run_bench(*options); });
 }
 

@@ -68,8 +68,7 @@ ExitCode check_each(const std::vector<std::string>& uris) {
       std::cout << "valid " << parsed->type << (parsed->endpoint.empty() ? "" : " " + parsed->endpoint) << '\n';
     } else {
       all_ok = false;
-      report_error("invalid URI", std::string(transport::to_string(parsed.error().code)) + ": " +
-                                      parsed.error().message);
+      report_error("invalid URI", std::string(transport::to_string(parsed.error().code)) + ": " + parsed.error().message);
     }
   }
   return all_ok ? ExitCode::ok : ExitCode::bad_input;
@@ -81,10 +80,9 @@ void register_uri_commands(CLI::App& app, ExitCode& exit_code) {
   auto* uri = app.add_subcommand("uri", "Connection strings (transport URIs)");
   uri->require_subcommand(1);
   auto options = std::make_shared<UriCheckOptions>();
-  auto* check = uri->add_subcommand(
-      "check",
-      "Validate connection strings. Exit 0 when all are valid, 2 otherwise. With --batch, one JSON "
-      "line per input line: {\"uri\", \"ok\", \"type\", \"endpoint\"|\"error\", \"error_code\"}");
+  auto* check = uri->add_subcommand("check",
+                                    "Validate connection strings. Exit 0 when all are valid, 2 otherwise. With --batch, one JSON "
+                                    "line per input line: {\"uri\", \"ok\", \"type\", \"endpoint\"|\"error\", \"error_code\"}");
   check->add_option("uris", options->uris, "Connection strings, e.g. ws-room:wss://host/rooms/1");
   check->add_option("--batch", options->batch_path, "File with one URI per line ('-' = stdin)");
   check->callback([options, &exit_code] {

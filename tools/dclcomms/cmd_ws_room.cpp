@@ -43,8 +43,7 @@ ExitCode serve(const ServeOptions& options) {
     return ExitCode::bad_input;
   }
   if (!options.tls_cert_path.empty() &&
-      (!read_file(options.tls_cert_path, listen.tls_certificate_pem) ||
-       !read_file(options.tls_key_path, listen.tls_private_key_pem))) {
+      (!read_file(options.tls_cert_path, listen.tls_certificate_pem) || !read_file(options.tls_key_path, listen.tls_private_key_pem))) {
     report_error("ws-room serve", "cannot read --tls-cert or --tls-key");
     return ExitCode::io_error;
   }
@@ -60,7 +59,8 @@ ExitCode serve(const ServeOptions& options) {
   }
   const bool tls = !options.tls_cert_path.empty();
   const std::string where = listen.host + ":" + std::to_string((*server)->port());
-  log_line({{"event", "listening"}, {"address", where},
+  log_line({{"event", "listening"},
+            {"address", where},
             {"rooms_url", std::string(tls ? "wss://" : "ws://") + where + "/rooms/<room>"},
             {"status_url", std::string(tls ? "https://" : "http://") + where + "/status"}});
   runtime.on_termination_signal([&](int signal_number) {
@@ -79,12 +79,11 @@ void register_ws_room_commands(CLI::App& app, ExitCode& exit_code) {
   auto* ws_room = app.add_subcommand("ws-room", "The reference ws-room server (RFC-5)");
   ws_room->require_subcommand(1);
   auto options = std::make_shared<ServeOptions>();
-  auto* serve_cmd = ws_room->add_subcommand(
-      "serve",
-      "Serve ws-room: websockets at /rooms/<id>, GET /status. Logs one JSON line per event on stdout; "
-      "SIGINT/SIGTERM stop it cleanly");
-  serve_cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 = any free port)")
-      ->capture_default_str();
+  auto* serve_cmd =
+      ws_room->add_subcommand("serve",
+                              "Serve ws-room: websockets at /rooms/<id>, GET /status. Logs one JSON line per event on stdout; "
+                              "SIGINT/SIGTERM stop it cleanly");
+  serve_cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 = any free port)")->capture_default_str();
   serve_cmd->add_option("--tls-cert", options->tls_cert_path, "PEM certificate chain: serve wss:// and https://");
   serve_cmd->add_option("--tls-key", options->tls_key_path, "PEM private key of --tls-cert");
   serve_cmd->add_flag("--no-challenge", options->no_challenge,

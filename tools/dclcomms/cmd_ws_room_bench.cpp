@@ -86,8 +86,10 @@ BenchResult run_swarm(const std::string& name, const std::string& url, const Ben
     auto id = identity::make_signing_identity(owner, ephemeral, 4102444800000).value();
     auto client = std::make_unique<Client>();
     client->address = id.address;
-    transport::TransportContext context{.runtime = &runtime, .identity = std::move(id),
-                                        .websocket = carriers::make_websocket_connector(runtime), .websocket_options = {}};
+    transport::TransportContext context{.runtime = &runtime,
+                                        .identity = std::move(id),
+                                        .websocket = carriers::make_websocket_connector(runtime),
+                                        .websocket_options = {}};
     transport::TransportFactory factory(context);
     ws_room::register_ws_room(factory);
     client->transport = factory.create(url).value();
@@ -171,8 +173,7 @@ BenchResult bench_ours(const BenchOptions& options) {
 BenchResult bench_mini_comms(const BenchOptions& options) {
   // A free port: bind port 0 through our own server would need Asio here; pick from our PID instead.
   const std::string port = std::to_string(20000 + getpid() % 20000);
-  auto server = ChildProcess::spawn({"node", options.mini_comms},
-                                    {"HTTP_SERVER_PORT=" + port, "HTTP_SERVER_HOST=127.0.0.1"});
+  auto server = ChildProcess::spawn({"node", options.mini_comms}, {"HTTP_SERVER_PORT=" + port, "HTTP_SERVER_HOST=127.0.0.1"});
   if (!server) return failed("mini-comms", "cannot start node " + options.mini_comms);
   if (!server->wait_for_line("Listening", 20s)) return failed("mini-comms", "mini-comms did not start on port " + port);
   return run_swarm("mini-comms", "ws-room:ws://127.0.0.1:" + port + "/rooms/bench", options, *server);
@@ -182,24 +183,23 @@ void print_table(const std::vector<BenchResult>& results, const BenchOptions& op
   std::cout << "ws-room bench: " << options.clients << " clients in one room, " << options.rate_hz << " Hz "
             << (options.unreliable ? "unreliable" : "reliable") << " position updates, " << options.seconds
             << " s measured after 1 s warm-up; clients and servers share this machine's cores\n\n";
-  std::cout << std::left << std::setw(12) << "server" << std::right << std::setw(10) << "sent/s" << std::setw(14)
-            << "delivered/s" << std::setw(13) << "expected/s" << std::setw(10) << "p50 ms" << std::setw(10) << "p99 ms"
-            << std::setw(14) << "peak RSS MiB" << '\n';
+  std::cout << std::left << std::setw(12) << "server" << std::right << std::setw(10) << "sent/s" << std::setw(14) << "delivered/s"
+            << std::setw(13) << "expected/s" << std::setw(10) << "p50 ms" << std::setw(10) << "p99 ms" << std::setw(14) << "peak RSS MiB"
+            << '\n';
   for (const auto& r : results) {
     if (!r.ok) {
       std::cout << std::left << std::setw(12) << r.server << "  failed: " << r.error << '\n';
       continue;
     }
-    std::cout << std::left << std::setw(12) << r.server << std::right << std::fixed << std::setprecision(0)
-              << std::setw(10) << r.sent_per_s << std::setw(14) << r.delivered_per_s << std::setw(13) << r.expected_per_s
-              << std::setprecision(2) << std::setw(10) << r.p50_ms << std::setw(10) << r.p99_ms << std::setprecision(1)
-              << std::setw(14) << static_cast<double>(r.rss_peak_kib) / 1024.0 << '\n';
+    std::cout << std::left << std::setw(12) << r.server << std::right << std::fixed << std::setprecision(0) << std::setw(10) << r.sent_per_s
+              << std::setw(14) << r.delivered_per_s << std::setw(13) << r.expected_per_s << std::setprecision(2) << std::setw(10)
+              << r.p50_ms << std::setw(10) << r.p99_ms << std::setprecision(1) << std::setw(14)
+              << static_cast<double>(r.rss_peak_kib) / 1024.0 << '\n';
   }
   if (results.size() == 2 && results[0].ok && results[1].ok && results[1].delivered_per_s > 0 && results[1].p99_ms > 0) {
     std::cout << std::setprecision(2) << "\nratio dclcomms / mini-comms: delivered/s "
-              << results[0].delivered_per_s / results[1].delivered_per_s << "x, p99 latency "
-              << results[0].p99_ms / results[1].p99_ms << "x, peak RSS "
-              << static_cast<double>(results[0].rss_peak_kib) / static_cast<double>(results[1].rss_peak_kib) << "x\n";
+              << results[0].delivered_per_s / results[1].delivered_per_s << "x, p99 latency " << results[0].p99_ms / results[1].p99_ms
+              << "x, peak RSS " << static_cast<double>(results[0].rss_peak_kib) / static_cast<double>(results[1].rss_peak_kib) << "x\n";
   }
 }
 
@@ -220,10 +220,9 @@ ExitCode run_bench(const BenchOptions& options) {
 
 void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code) {
   auto options = std::make_shared<BenchOptions>();
-  auto* bench = ws_room.add_subcommand(
-      "bench",
-      "N clients in one room send position updates at R Hz over loopback; prints delivered messages/s, "
-      "p50/p99 relay latency and server peak RSS for our server and, with --mini-comms, the upstream one");
+  auto* bench = ws_room.add_subcommand("bench",
+                                       "N clients in one room send position updates at R Hz over loopback; prints delivered messages/s, "
+                                       "p50/p99 relay latency and server peak RSS for our server and, with --mini-comms, the upstream one");
   bench->add_option("--clients", options->clients, "Clients in the room")->capture_default_str()->check(CLI::Range(2, 1000));
   bench->add_option("--rate-hz", options->rate_hz, "Updates per second per client")->capture_default_str()->check(CLI::Range(0.1, 100.0));
   bench->add_option("--seconds", options->seconds, "Measured window")->capture_default_str()->check(CLI::Range(0.5, 600.0));

@@ -43,8 +43,7 @@ core::Result<OutgoingPacket, codec::CodecError> parse_outgoing_line(const std::s
     }
     if (json.contains("reliable")) {
       if (!json["reliable"].is_boolean()) return bad_line("'reliable' must be true or false");
-      out.options.reliability =
-          json["reliable"].get<bool>() ? transport::Reliability::reliable : transport::Reliability::unreliable;
+      out.options.reliability = json["reliable"].get<bool>() ? transport::Reliability::reliable : transport::Reliability::unreliable;
     }
     if (json.contains("targets")) {
       if (!json["targets"].is_array()) return bad_line("'targets' must be an array of addresses");

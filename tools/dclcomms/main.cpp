@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cli_error.hpp"
-#include "commands.hpp"
 #include "cmd_sim.hpp"
+#include "commands.hpp"
 
 int main(int argc, char** argv) {
   using dclcomms::cli::ExitCode;

@@ -36,7 +36,11 @@ void keep_idle_process(const std::string& command, std::unique_ptr<DriverProcess
 
 DriverTransport::DriverTransport(std::unique_ptr<DriverProcess> process, std::string type, const transport::TransportContext& context,
                                  const HarnessServices& services, const DriverProtocol& protocol)
-    : process_(std::move(process)), type_(std::move(type)), context_(context), origin_(context.runtime->now()), services_(services),
+    : process_(std::move(process)),
+      type_(std::move(type)),
+      context_(context),
+      origin_(context.runtime->now()),
+      services_(services),
       protocol_(protocol),
       events_(*context.runtime, [this](const transport::TransportEvent& e) { emit(e); }) {}
 
@@ -161,12 +165,13 @@ void DriverTransport::perform_http_request(driver::HttpRequestAction action) {
   if (!context_.http) return driver_failed("the driver asked for an HTTP request and the harness has no HTTP network");
   const std::weak_ptr<int> alive = alive_;
   const std::int64_t request = action.request;
-  context_.http(std::move(action.http), context_.http_options, [this, alive, request](core::Result<transport::HttpResult, transport::HttpError> result) {
-    if (alive.expired()) return;
-    // The protocol's http_failed carries the detail only (docs/driver-protocol.md): the class stays here.
-    if (!result) return report(driver::HttpFailed{request, result.error().message});
-    report(driver::HttpResponse{request, std::move(result).value()});
-  });
+  context_.http(std::move(action.http), context_.http_options,
+                [this, alive, request](core::Result<transport::HttpResult, transport::HttpError> result) {
+                  if (alive.expired()) return;
+                  // The protocol's http_failed carries the detail only (docs/driver-protocol.md): the class stays here.
+                  if (!result) return report(driver::HttpFailed{request, result.error().message});
+                  report(driver::HttpResponse{request, std::move(result).value()});
+                });
 }
 
 // One LiveKit participant session on the driver's behalf, through the harness's LiveKit network

@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
+#include "../../src/one_tick_calls.hpp"
 #include "dclcomms/conformance/case.hpp"
 #include "dclcomms/conformance/conformance_error.hpp"
-#include "dclcomms/transport/event_poster.hpp"
-#include "../../src/one_tick_calls.hpp"
 #include "dclcomms/driver/protocol.hpp"
+#include "dclcomms/transport/event_poster.hpp"
 #include "driver_process.hpp"
 
 namespace dclcomms::conformance {

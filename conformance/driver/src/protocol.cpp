@@ -35,7 +35,8 @@ core::Result<std::vector<std::string>, DriverError> strings_field(const Json& ob
   if (it == object.end() || it->is_null()) return out;
   if (!it->is_array()) return violation(std::string(what) + ": \"" + key + "\" must be an array of strings");
   for (const auto& item : *it) {
-    if (!item.is_string()) return violation(std::string(what) + ": \"" + key + "\" must be an array of strings, has " + item.dump().substr(0, 80));
+    if (!item.is_string())
+      return violation(std::string(what) + ": \"" + key + "\" must be an array of strings, has " + item.dump().substr(0, 80));
     out.push_back(item.get<std::string>());
   }
   return out;
@@ -78,8 +79,8 @@ core::Result<livekit::DataKind, DriverError> kind_field(const Json& object, std:
 }
 
 // Unwraps a field reader's result inside a function returning Result<_, DriverError>.
-#define DCL_FIELD(var, expr)                   \
-  auto var##_read = (expr);                    \
+#define DCL_FIELD(var, expr)                           \
+  auto var##_read = (expr);                            \
   if (!var##_read) return Problem{var##_read.error()}; \
   auto var = std::move(var##_read).value()
 
@@ -90,9 +91,7 @@ core::Result<livekit::DataKind, DriverError> kind_field(const Json& object, std:
 
 Json ok() { return {{"ok", true}}; }
 
-Json refused(std::string_view code, std::string_view message) {
-  return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
-}
+Json refused(std::string_view code, std::string_view message) { return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}}; }
 
 Json status_to_json(const transport::Status& status) {
   return status ? ok() : refused(transport::to_string(status.error().code), status.error().message);
@@ -100,8 +99,8 @@ Json status_to_json(const transport::Status& status) {
 
 transport::TransportErrorCode transport_error_code_from(std::string_view code) {
   using C = transport::TransportErrorCode;
-  for (const C c : {C::not_connected, C::already_connected, C::packet_too_large, C::unsupported, C::protocol_error, C::io_error,
-                    C::timeout, C::denied}) {
+  for (const C c : {C::not_connected, C::already_connected, C::packet_too_large, C::unsupported, C::protocol_error, C::io_error, C::timeout,
+                    C::denied}) {
     if (transport::to_string(c) == code) return c;
   }
   return C::protocol_error;
@@ -219,7 +218,9 @@ core::Result<HelloAnswer, DriverError> hello_answer_from_json(const Json& answer
   if (!caps.is_object()) return violation("hello: capabilities must be an object");
   DCL_FIELD(types, strings_field(caps, "types", "hello capabilities"));
   out.capabilities.types = std::set<std::string>(types.begin(), types.end());
-  const auto flag = [&caps](const char* key, bool absent) { return caps.contains(key) && caps[key].is_boolean() ? caps[key].get<bool>() : absent; };
+  const auto flag = [&caps](const char* key, bool absent) {
+    return caps.contains(key) && caps[key].is_boolean() ? caps[key].get<bool>() : absent;
+  };
   out.capabilities.unreliable = flag("unreliable", true);
   out.capabilities.targeted_sends = flag("targeted_sends", false);
   // Absent: 65535, what version 1 meant before the field could be null; null: no limit declared.
@@ -318,7 +319,8 @@ std::optional<Json> serve_transport_call(transport::Transport& transport, const 
   const auto targets = strings_field(request, "targets", "send");
   if (!targets) return refused("protocol_error", targets.error().message);
   transport::SendOptions options;
-  options.reliability = request.value("reliable", Json(true)) == Json(false) ? transport::Reliability::unreliable : transport::Reliability::reliable;
+  options.reliability = request.value("reliable", Json(true)) == Json(false) ? transport::Reliability::unreliable
+                                                                             : transport::Reliability::reliable;
   options.targets = *targets;
   return status_to_json(transport.send(*bytes, options));
 }
@@ -328,17 +330,26 @@ std::optional<Json> serve_transport_call(transport::Transport& transport, const 
 
 Json to_json(const Action& action) {
   struct Printer {
-    Json operator()(const WsOpen& a) const { return {{"do", "ws_open"}, {"stream", a.stream}, {"url", a.url}, {"subprotocols", a.subprotocols}}; }
+    Json operator()(const WsOpen& a) const {
+      return {{"do", "ws_open"}, {"stream", a.stream}, {"url", a.url}, {"subprotocols", a.subprotocols}};
+    }
     Json operator()(const WsSend& a) const { return {{"do", "ws_send"}, {"stream", a.stream}, {"hex", core::to_hex(a.frame)}}; }
     Json operator()(const WsClose& a) const { return {{"do", "ws_close"}, {"stream", a.stream}, {"reason", a.reason}}; }
     Json operator()(const SetTimer& a) const { return {{"do", "set_timer"}, {"at_ms", a.at_ms ? Json(*a.at_ms) : Json(nullptr)}}; }
     Json operator()(const HttpRequestAction& a) const {
-      return {{"do", "http_request"}, {"request", a.request}, {"method", a.http.method}, {"url", a.http.url},
-              {"headers", headers_json(a.http.headers)}, {"body", a.http.body}};
+      return {{"do", "http_request"},
+              {"request", a.request},
+              {"method", a.http.method},
+              {"url", a.http.url},
+              {"headers", headers_json(a.http.headers)},
+              {"body", a.http.body}};
     }
     Json operator()(const LkJoin& a) const { return {{"do", "lk_join"}, {"session", a.session}, {"url", a.url}, {"token", a.token}}; }
     Json operator()(const LkPublish& a) const {
-      return {{"do", "lk_publish"}, {"session", a.session}, {"hex", core::to_hex(a.payload)}, {"kind", livekit::to_string(a.kind)},
+      return {{"do", "lk_publish"},
+              {"session", a.session},
+              {"hex", core::to_hex(a.payload)},
+              {"kind", livekit::to_string(a.kind)},
               {"destinations", a.destinations}};
     }
     Json operator()(const LkLeave& a) const { return {{"do", "lk_leave"}, {"session", a.session}}; }
@@ -378,7 +389,8 @@ core::Result<Action, DriverError> action_from_json(const Json& action) {
     DCL_FIELD(url, string_field(action, "url", what));
     DCL_FIELD(headers, headers_field(action, what));
     DCL_FIELD(body, string_field(action, "body", what));
-    return Action{HttpRequestAction{request, transport::HttpRequest{method.empty() ? "GET" : method, std::move(url), std::move(headers), std::move(body)}}};
+    return Action{HttpRequestAction{request, transport::HttpRequest{method.empty() ? "GET" : method, std::move(url), std::move(headers),
+                                                                    std::move(body)}}};
   }
   if (what == "lk_join") {
     DCL_FIELD(session, integer_field(action, "session", what));
@@ -399,16 +411,16 @@ core::Result<Action, DriverError> action_from_json(const Json& action) {
   }
   if (what == "event") {
     auto event = event_from_json(action.value("event", Json::object()));
-    if (!event) return violation("event: \"event\" is not one of the six transport events: " + action.value("event", Json()).dump().substr(0, 120));
+    if (!event)
+      return violation("event: \"event\" is not one of the six transport events: " + action.value("event", Json()).dump().substr(0, 120));
     return Action{EmitEvent{std::move(*event)}};
   }
-  return violation("unknown action \"" + what.substr(0, 40) + "\" (docs/driver-protocol.md lists ws_open, ws_send, ws_close, set_timer, "
-                 "http_request, lk_join, lk_publish, lk_leave, event)");
+  return violation("unknown action \"" + what.substr(0, 40) +
+                   "\" (docs/driver-protocol.md lists ws_open, ws_send, ws_close, set_timer, "
+                   "http_request, lk_join, lk_publish, lk_leave, event)");
 }
 
-bool is_io(const Action& action) {
-  return !std::holds_alternative<SetTimer>(action) && !std::holds_alternative<EmitEvent>(action);
-}
+bool is_io(const Action& action) { return !std::holds_alternative<SetTimer>(action) && !std::holds_alternative<EmitEvent>(action); }
 
 std::string_view to_string(DriverErrorCode code) {
   switch (code) {
@@ -419,7 +431,8 @@ std::string_view to_string(DriverErrorCode code) {
 }
 
 std::string_view action_name(const Action& action) {
-  constexpr std::string_view names[] = {"ws_open", "ws_send", "ws_close", "set_timer", "http_request", "lk_join", "lk_publish", "lk_leave", "event"};
+  constexpr std::string_view names[] = {"ws_open", "ws_send",    "ws_close", "set_timer", "http_request",
+                                        "lk_join", "lk_publish", "lk_leave", "event"};
   static_assert(std::size(names) == std::variant_size_v<Action>);
   return names[action.index()];
 }
@@ -434,17 +447,28 @@ Json to_json(const Report& report) {
     Json operator()(const WsFrame& r) const { return {{"cmd", "ws_frame"}, {"stream", r.stream}, {"hex", core::to_hex(r.frame)}}; }
     Json operator()(const WsClosed& r) const { return {{"cmd", "ws_closed"}, {"stream", r.stream}, {"detail", r.detail}}; }
     Json operator()(const HttpResponse& r) const {
-      return {{"cmd", "http_response"}, {"request", r.request}, {"status", r.result.status}, {"headers", headers_json(r.result.headers)},
+      return {{"cmd", "http_response"},
+              {"request", r.request},
+              {"status", r.result.status},
+              {"headers", headers_json(r.result.headers)},
               {"body", r.result.body}};
     }
     Json operator()(const HttpFailed& r) const { return {{"cmd", "http_failed"}, {"request", r.request}, {"detail", r.detail}}; }
     Json operator()(const LkJoined& r) const {
       return {{"cmd", "lk_joined"}, {"session", r.session}, {"identity", r.identity}, {"participants", r.participants}};
     }
-    Json operator()(const LkParticipantJoined& r) const { return {{"cmd", "lk_participant_joined"}, {"session", r.session}, {"identity", r.identity}}; }
-    Json operator()(const LkParticipantLeft& r) const { return {{"cmd", "lk_participant_left"}, {"session", r.session}, {"identity", r.identity}}; }
+    Json operator()(const LkParticipantJoined& r) const {
+      return {{"cmd", "lk_participant_joined"}, {"session", r.session}, {"identity", r.identity}};
+    }
+    Json operator()(const LkParticipantLeft& r) const {
+      return {{"cmd", "lk_participant_left"}, {"session", r.session}, {"identity", r.identity}};
+    }
     Json operator()(const LkData& r) const {
-      return {{"cmd", "lk_data"}, {"session", r.session}, {"sender", r.sender}, {"hex", core::to_hex(r.payload)}, {"kind", livekit::to_string(r.kind)}};
+      return {{"cmd", "lk_data"},
+              {"session", r.session},
+              {"sender", r.sender},
+              {"hex", core::to_hex(r.payload)},
+              {"kind", livekit::to_string(r.kind)}};
     }
     Json operator()(const LkClosed& r) const {
       return {{"cmd", "lk_closed"}, {"session", r.session}, {"reason", livekit::to_string(r.reason)}, {"detail", r.detail}};
@@ -511,8 +535,17 @@ std::optional<core::Result<Report, DriverError>> report_from_json(const Json& re
     const auto known = livekit::disconnect_reason_from_string(reason);
     return Report{LkClosed{session, known.value_or(livekit::DisconnectReason::connection_lost), std::move(detail)}};
   };
-  static constexpr std::string_view reports[] = {"timer", "ws_opened", "ws_frame", "ws_closed", "http_response", "http_failed",
-                                                 "lk_joined", "lk_participant_joined", "lk_participant_left", "lk_data", "lk_closed"};
+  static constexpr std::string_view reports[] = {"timer",
+                                                 "ws_opened",
+                                                 "ws_frame",
+                                                 "ws_closed",
+                                                 "http_response",
+                                                 "http_failed",
+                                                 "lk_joined",
+                                                 "lk_participant_joined",
+                                                 "lk_participant_left",
+                                                 "lk_data",
+                                                 "lk_closed"};
   for (const std::string_view name : reports) {
     if (cmd == name) return parse();
   }

@@ -184,7 +184,8 @@ Json VirtualTimeDriver::create(const Json& request) {
   factory_ = std::make_unique<transport::TransportFactory>(context);
 
   conformance::HarnessServices services;
-  services.livekit = [this, act](const livekit::JoinRequest& join, livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
+  services.livekit = [this, act](const livekit::JoinRequest& join,
+                                 livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
     const std::int64_t id = next_livekit_session_++;
     livekit_sessions_[id] = std::move(handler);
     act(LkJoin{id, join.url, join.token});

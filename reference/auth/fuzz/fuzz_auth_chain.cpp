@@ -24,8 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Verify at a time before and after the usual vector expiration, against the chain's own final
   // payload (the only expectation that can succeed) and with a verifier that accepts everything.
-  const Eip1654Verifier accept_all = [](std::string_view, std::string_view,
-                                        std::string_view) -> dclcomms::core::Result<bool, AuthError> { return true; };
+  const Eip1654Verifier accept_all = [](std::string_view, std::string_view, std::string_view) -> dclcomms::core::Result<bool, AuthError> {
+    return true;
+  };
   for (const std::int64_t now : {std::int64_t{1'874'966'400'000}, std::int64_t{1'924'992'000'000}}) {
     for (const Eip1654Verifier* verifier : {static_cast<const Eip1654Verifier*>(nullptr), &accept_all}) {
       auto verdict = verify_auth_chain(*chain, chain->back().payload, now, verifier);

@@ -89,8 +89,7 @@ core::Result<AuthChain, AuthError> parse_auth_chain(std::string_view json) {
     return core::fail(AuthErrorCode::malformed_json, std::string("not valid JSON: ") + e.what());
   }
   if (!root.is_array()) {
-    return core::fail(AuthErrorCode::malformed_json,
-                      std::string("an AuthChain is a JSON array, got ") + root.type_name());
+    return core::fail(AuthErrorCode::malformed_json, std::string("an AuthChain is a JSON array, got ") + root.type_name());
   }
   if (root.empty()) return core::fail(AuthErrorCode::empty_chain, "the AuthChain array has no links");
 

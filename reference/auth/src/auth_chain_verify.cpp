@@ -33,17 +33,15 @@ Failure fail_at(std::size_t index, AuthLinkType type, const AuthError& inner) {
   return core::fail(inner.code, where(index, type) + inner.message);
 }
 
-bool is_ephemeral(AuthLinkType type) {
-  return type == AuthLinkType::ecdsa_ephemeral || type == AuthLinkType::ecdsa_eip_1654_ephemeral;
-}
+bool is_ephemeral(AuthLinkType type) { return type == AuthLinkType::ecdsa_ephemeral || type == AuthLinkType::ecdsa_eip_1654_ephemeral; }
 
 bool is_eip1654(AuthLinkType type) {
   return type == AuthLinkType::ecdsa_eip_1654_ephemeral || type == AuthLinkType::ecdsa_eip_1654_signed_entity;
 }
 
 // Checks that `authority` signed `message` with the link's signature; nothing on success.
-std::optional<Failure> check_signed_by(std::size_t index, const AuthLink& link, std::string_view authority,
-                                       std::string_view message, const Eip1654Verifier* eip1654) {
+std::optional<Failure> check_signed_by(std::size_t index, const AuthLink& link, std::string_view authority, std::string_view message,
+                                       const Eip1654Verifier* eip1654) {
   if (is_eip1654(link.type)) {
     if (eip1654 == nullptr || !*eip1654) {
       return fail_at(index, link.type, AuthErrorCode::needs_onchain_check,
@@ -61,8 +59,7 @@ std::optional<Failure> check_signed_by(std::size_t index, const AuthLink& link, 
   if (!signer.ok()) return fail_at(index, link.type, signer.error());
   if (detail::ascii_lower(*signer) != detail::ascii_lower(authority)) {
     return fail_at(index, link.type, AuthErrorCode::signer_mismatch,
-                   "signed by " + detail::ascii_lower(*signer) + " but the current authority is " +
-                       quoted(detail::ascii_lower(authority)));
+                   "signed by " + detail::ascii_lower(*signer) + " but the current authority is " + quoted(detail::ascii_lower(authority)));
   }
   return std::nullopt;
 }
@@ -70,7 +67,7 @@ std::optional<Failure> check_signed_by(std::size_t index, const AuthLink& link, 
 }  // namespace
 
 core::Result<VerifiedChain, AuthError> verify_auth_chain(const AuthChain& chain, std::string_view expected_payload,
-                                                          std::int64_t now_unix_ms, const Eip1654Verifier* eip1654) {
+                                                         std::int64_t now_unix_ms, const Eip1654Verifier* eip1654) {
   // 1. Structure, before any cryptography (as upstream's isValidAuthChain).
   if (chain.empty()) return core::fail(AuthErrorCode::empty_chain, "the AuthChain has no links");
   if (chain[0].type != AuthLinkType::signer) {
@@ -83,13 +80,11 @@ core::Result<VerifiedChain, AuthError> verify_auth_chain(const AuthChain& chain,
   }
   const AuthLink& root = chain[0];
   if (!detail::is_address(root.payload)) {
-    return fail_at(0, root.type, AuthErrorCode::bad_address,
-                   "payload " + quoted(root.payload) + " is not 0x followed by 40 hex digits");
+    return fail_at(0, root.type, AuthErrorCode::bad_address, "payload " + quoted(root.payload) + " is not 0x followed by 40 hex digits");
   }
   if (chain.size() == 1) {
     // Upstream accepts [SIGNER x] for expected == x: nothing was signed, so we refuse it.
-    return fail_at(0, root.type, AuthErrorCode::payload_mismatch,
-                   "a chain of only SIGNER proves nothing; a signed link must follow");
+    return fail_at(0, root.type, AuthErrorCode::payload_mismatch, "a chain of only SIGNER proves nothing; a signed link must follow");
   }
 
   // 2. Walk the delegations.
@@ -103,8 +98,7 @@ core::Result<VerifiedChain, AuthError> verify_auth_chain(const AuthChain& chain,
       if (delegation->expiration_unix_ms <= now_unix_ms) {
         return fail_at(i, link.type, AuthErrorCode::expired,
                        "ephemeral key expired at " + format_iso8601_ms(delegation->expiration_unix_ms) + " (" +
-                           std::to_string(delegation->expiration_unix_ms) + " ms), validating at " +
-                           std::to_string(now_unix_ms) + " ms");
+                           std::to_string(delegation->expiration_unix_ms) + " ms), validating at " + std::to_string(now_unix_ms) + " ms");
       }
       if (auto failure = check_signed_by(i, link, authority, message, eip1654)) return *failure;
       authority = std::string(delegation->address);
@@ -117,9 +111,8 @@ core::Result<VerifiedChain, AuthError> verify_auth_chain(const AuthChain& chain,
 
   // 3. The chain must end in exactly the expected payload (case-sensitive).
   if (authority != expected_payload) {
-    return core::fail(AuthErrorCode::payload_mismatch,
-                      "link " + std::to_string(chain.size() - 1) + ": final authority " + quoted(authority) +
-                          " is not the expected payload " + quoted(expected_payload));
+    return core::fail(AuthErrorCode::payload_mismatch, "link " + std::to_string(chain.size() - 1) + ": final authority " +
+                                                           quoted(authority) + " is not the expected payload " + quoted(expected_payload));
   }
   return VerifiedChain{detail::ascii_lower(root.payload)};
 }

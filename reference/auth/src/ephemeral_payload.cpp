@@ -30,23 +30,20 @@ core::Result<EphemeralPayload, AuthError> parse_ephemeral_payload(std::string_vi
   const std::string_view address_line = payload.substr(first_nl + 1, second_nl - first_nl - 1);
   const std::string_view expiration_line = payload.substr(second_nl + 1);
   if (!address_line.starts_with(ephemeral_address_prefix)) {
-    return core::fail(AuthErrorCode::bad_ephemeral_payload,
-                      "ephemeral payload line 2 does not start with \"Ephemeral address: \"");
+    return core::fail(AuthErrorCode::bad_ephemeral_payload, "ephemeral payload line 2 does not start with \"Ephemeral address: \"");
   }
   if (!expiration_line.starts_with(expiration_prefix)) {
     return core::fail(AuthErrorCode::bad_ephemeral_payload, "ephemeral payload line 3 does not start with \"Expiration: \"");
   }
   const std::string_view address = address_line.substr(ephemeral_address_prefix.size());
   if (!is_address(address)) {
-    return core::fail(AuthErrorCode::bad_address, "ephemeral address \"" + std::string(address) +
-                                                      "\" is not 0x followed by 40 hex digits");
+    return core::fail(AuthErrorCode::bad_address, "ephemeral address \"" + std::string(address) + "\" is not 0x followed by 40 hex digits");
   }
   const std::string_view expiration_text = expiration_line.substr(expiration_prefix.size());
   const std::optional<std::int64_t> expiration = parse_iso8601_ms(expiration_text);
   if (!expiration) {
     return core::fail(AuthErrorCode::bad_ephemeral_payload,
-                      "expiration \"" + std::string(expiration_text) +
-                          "\" is not an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SS[.sss]Z");
+                      "expiration \"" + std::string(expiration_text) + "\" is not an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SS[.sss]Z");
   }
   return EphemeralPayload{purpose, address, *expiration};
 }

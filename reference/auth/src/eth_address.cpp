@@ -26,8 +26,7 @@ std::string checksum_address(std::span<const std::uint8_t, 20> address) {
 std::string address_of(const secp256k1_pubkey& pubkey) {
   std::array<std::uint8_t, 65> serialized{};
   std::size_t len = serialized.size();
-  const int ok = secp256k1_ec_pubkey_serialize(secp256k1_ctx(), serialized.data(), &len, &pubkey,
-                                               SECP256K1_EC_UNCOMPRESSED);
+  const int ok = secp256k1_ec_pubkey_serialize(secp256k1_ctx(), serialized.data(), &len, &pubkey, SECP256K1_EC_UNCOMPRESSED);
   DCL_ASSERT(ok == 1 && len == 65 && serialized[0] == 0x04);
   const Hash32 hash = keccak256(std::span<const std::uint8_t>(serialized).subspan(1));
   return checksum_address(std::span<const std::uint8_t, 20>(hash.data() + 12, 20));

@@ -49,8 +49,6 @@ core::Result<Signature65, AuthError> parse_signature(std::string_view text) {
   return sig;
 }
 
-std::string signature_to_hex(const Signature65& signature) {
-  return "0x" + core::to_hex(signature);
-}
+std::string signature_to_hex(const Signature65& signature) { return "0x" + core::to_hex(signature); }
 
 }  // namespace dclcomms::auth::detail

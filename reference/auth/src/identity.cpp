@@ -18,8 +18,7 @@ Identity make_identity(const PrivateKey& owner, const PrivateKey& ephemeral, std
 
 AuthChain sign_payload(const Identity& identity, std::string_view payload) {
   AuthChain chain = identity.base_chain;
-  chain.push_back(AuthLink{AuthLinkType::ecdsa_signed_entity, std::string(payload),
-                           personal_sign(identity.ephemeral_key, payload)});
+  chain.push_back(AuthLink{AuthLinkType::ecdsa_signed_entity, std::string(payload), personal_sign(identity.ephemeral_key, payload)});
   return chain;
 }
 

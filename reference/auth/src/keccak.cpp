@@ -17,13 +17,13 @@ Hash32 keccak256(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-Hash32 keccak256(std::string_view bytes) {
-  return keccak256(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
-}
+Hash32 keccak256(std::string_view bytes) { return keccak256(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size())); }
 
 Hash32 personal_message_hash(std::string_view message) {
   // Split literal: "\x19E" would otherwise be read as a single (out of range) hex escape.
-  std::string prefixed = "\x19" "Ethereum Signed Message:\n";
+  std::string prefixed =
+      "\x19"
+      "Ethereum Signed Message:\n";
   prefixed += std::to_string(message.size());  // the UTF-8 *byte* length, in decimal
   prefixed.append(message);
   return keccak256(std::string_view(prefixed));

@@ -14,13 +14,11 @@ std::string personal_sign(const PrivateKey& key, std::string_view message) {
   secp256k1_ecdsa_recoverable_signature sig;
   // NULL nonce function = RFC 6979, so signatures are deterministic and byte-identical to ethers;
   // libsecp256k1 always produces low-s.
-  const int signed_ok = secp256k1_ecdsa_sign_recoverable(detail::secp256k1_ctx(), &sig, hash.data(),
-                                                         key.bytes().data(), nullptr, nullptr);
+  const int signed_ok = secp256k1_ecdsa_sign_recoverable(detail::secp256k1_ctx(), &sig, hash.data(), key.bytes().data(), nullptr, nullptr);
   DCL_ASSERT(signed_ok == 1);  // only fails for invalid keys, which PrivateKey cannot hold
   detail::Signature65 out{};
   int recid = -1;
-  const int serialized = secp256k1_ecdsa_recoverable_signature_serialize_compact(detail::secp256k1_ctx(),
-                                                                                 out.data(), &recid, &sig);
+  const int serialized = secp256k1_ecdsa_recoverable_signature_serialize_compact(detail::secp256k1_ctx(), out.data(), &recid, &sig);
   DCL_ASSERT(serialized == 1);
   DCL_ASSERT(recid == 0 || recid == 1);  // 2/3 need r >= n - p: practically unreachable, never by RFC 6979 here
   out[64] = static_cast<std::uint8_t>(27 + recid);
@@ -34,8 +32,7 @@ core::Result<std::string, AuthError> recover_personal_signer(std::string_view me
   secp256k1_ecdsa_recoverable_signature rsig;
   // parse_compact rejects r or s >= n. High s (s > n/2) is accepted here and by recover, as upstream
   // @dcl/crypto does: see docs/authchain.md.
-  if (secp256k1_ecdsa_recoverable_signature_parse_compact(detail::secp256k1_ctx(), &rsig, sig.data(),
-                                                          sig[64] - 27) != 1) {
+  if (secp256k1_ecdsa_recoverable_signature_parse_compact(detail::secp256k1_ctx(), &rsig, sig.data(), sig[64] - 27) != 1) {
     return core::fail(AuthErrorCode::bad_signature_format, "signature r or s is not below the group order");
   }
   const detail::Hash32 hash = detail::personal_message_hash(message);

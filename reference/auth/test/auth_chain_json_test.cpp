@@ -52,9 +52,9 @@ TEST(AuthChainJson, AcceptsLongTypeSpellingsButWritesShortOnes) {
 }
 
 TEST(AuthChainJson, SignerSignatureMayBeNullEmptyOrAbsent) {
-  for (const char* json : {R"([{"type":"SIGNER","payload":"a","signature":null}])",
-                           R"([{"type":"SIGNER","payload":"a","signature":""}])", R"([{"type":"SIGNER","payload":"a"}])",
-                           R"( [ {"signature":"", "payload":"a", "type":"SIGNER", "extra": 1} ] )"}) {
+  for (const char* json :
+       {R"([{"type":"SIGNER","payload":"a","signature":null}])", R"([{"type":"SIGNER","payload":"a","signature":""}])",
+        R"([{"type":"SIGNER","payload":"a"}])", R"( [ {"signature":"", "payload":"a", "type":"SIGNER", "extra": 1} ] )"}) {
     auto chain = parse_auth_chain(json);
     ASSERT_TRUE(chain.ok()) << json << ": " << chain.error().message;
     EXPECT_EQ((*chain)[0].signature, "");
@@ -63,14 +63,21 @@ TEST(AuthChainJson, SignerSignatureMayBeNullEmptyOrAbsent) {
 
 TEST(AuthChainJson, RejectsMalformedInput) {
   for (const char* json : {
-           "", "nul", "{}", R"({"type":"SIGNER"})", "[1]", "[[]]", R"(["SIGNER"])", "[null]",
-           R"([{"payload":"a","signature":""}])",                              // no type
-           R"([{"type":1,"payload":"a","signature":""}])",                     // type not a string
-           R"([{"type":"SIGNER","signature":""}])",                            // no payload
-           R"([{"type":"SIGNER","payload":5,"signature":""}])",                // payload not a string
-           R"([{"type":"SIGNER","payload":"a","signature":"0x12"}])",          // SIGNER with a signature
+           "",
+           "nul",
+           "{}",
+           R"({"type":"SIGNER"})",
+           "[1]",
+           "[[]]",
+           R"(["SIGNER"])",
+           "[null]",
+           R"([{"payload":"a","signature":""}])",                      // no type
+           R"([{"type":1,"payload":"a","signature":""}])",             // type not a string
+           R"([{"type":"SIGNER","signature":""}])",                    // no payload
+           R"([{"type":"SIGNER","payload":5,"signature":""}])",        // payload not a string
+           R"([{"type":"SIGNER","payload":"a","signature":"0x12"}])",  // SIGNER with a signature
            R"([{"type":"SIGNER","payload":"a","signature":false}])",
-           R"([{"type":"ECDSA_SIGNED_ENTITY","payload":"a"}])",                // signature required
+           R"([{"type":"ECDSA_SIGNED_ENTITY","payload":"a"}])",  // signature required
            R"([{"type":"ECDSA_SIGNED_ENTITY","payload":"a","signature":null}])",
            R"([{"type":"ECDSA_SIGNED_ENTITY","payload":"a","signature":["0x"]}])",
            R"([{"type":"SIGNER","payload":"a","signature":""}] trailing)",

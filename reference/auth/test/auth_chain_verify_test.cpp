@@ -19,8 +19,8 @@ struct VerifyTest : ::testing::Test {
   Identity identity = make_identity(owner, ephemeral, expiration_2030_ms);
   AuthChain chain = sign_payload(identity, challenge);
 
-  AuthError expect_failure(const AuthChain& c, AuthErrorCode code, std::string_view expected = challenge,
-                           std::int64_t now = june_2029_ms, const Eip1654Verifier* verifier = nullptr) {
+  AuthError expect_failure(const AuthChain& c, AuthErrorCode code, std::string_view expected = challenge, std::int64_t now = june_2029_ms,
+                           const Eip1654Verifier* verifier = nullptr) {
     auto r = verify_auth_chain(c, expected, now, verifier);
     EXPECT_FALSE(r.ok());
     if (r.ok()) return AuthError{};
@@ -36,9 +36,7 @@ struct VerifyTest : ::testing::Test {
   }
 };
 
-bool mentions_link(const AuthError& e, std::size_t index) {
-  return e.message.find("link " + std::to_string(index)) != std::string::npos;
-}
+bool mentions_link(const AuthError& e, std::size_t index) { return e.message.find("link " + std::to_string(index)) != std::string::npos; }
 
 TEST_F(VerifyTest, IdentityHasTheExplorerShape) {
   EXPECT_EQ(identity.owner_address, "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
@@ -134,8 +132,7 @@ TEST_F(VerifyTest, AddressCaseVariantsAreAccepted) {
   }
   expect_ok(c);
   // Ephemeral address written in lowercase, delegation re-signed.
-  const std::string lower_delegation = "Decentraland Login\nEphemeral address: " +
-                                       detail::ascii_lower(ephemeral.address()) +
+  const std::string lower_delegation = "Decentraland Login\nEphemeral address: " + detail::ascii_lower(ephemeral.address()) +
                                        "\nExpiration: 2030-01-01T00:00:00.000Z";
   c = chain;
   c[1] = AuthLink{AuthLinkType::ecdsa_ephemeral, lower_delegation, personal_sign(owner, lower_delegation)};
@@ -184,9 +181,8 @@ TEST_F(VerifyTest, HighSSignaturesAreAccepted) {
   AuthChain c = chain;
   for (std::size_t i : {1u, 2u}) {
     auto bytes = *core::from_hex(c[i].signature);
-    static const std::uint8_t n[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                       0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-                                       0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+    static const std::uint8_t n[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+                                       0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
     int borrow = 0;
     for (int j = 31; j >= 0; --j) {
       const int d = n[j] - bytes[32 + j] - borrow;
@@ -209,10 +205,8 @@ TEST_F(VerifyTest, BadDelegationPayloads) {
       {"Decentraland Login\nEphemeral address: " + eph, AuthErrorCode::bad_ephemeral_payload},
       {"Decentraland Login\nEphemeral address: " + eph + "\nExpiration: 2030-01-01T00:00:00.000Z\nmore",
        AuthErrorCode::bad_ephemeral_payload},
-      {"Decentraland Login\nephemeral address: " + eph + "\nExpiration: 2030-01-01T00:00:00.000Z",
-       AuthErrorCode::bad_ephemeral_payload},
-      {"Decentraland Login\nEphemeral address: " + eph + "\nExpires: 2030-01-01T00:00:00.000Z",
-       AuthErrorCode::bad_ephemeral_payload},
+      {"Decentraland Login\nephemeral address: " + eph + "\nExpiration: 2030-01-01T00:00:00.000Z", AuthErrorCode::bad_ephemeral_payload},
+      {"Decentraland Login\nEphemeral address: " + eph + "\nExpires: 2030-01-01T00:00:00.000Z", AuthErrorCode::bad_ephemeral_payload},
       {"Decentraland Login\nEphemeral address: " + eph + "\nExpiration: soon", AuthErrorCode::bad_ephemeral_payload},
       {"Decentraland Login\nEphemeral address: " + eph + "\nExpiration: 2030-01-01", AuthErrorCode::bad_ephemeral_payload},
       {"Decentraland Login\nEphemeral address: 0x1234\nExpiration: 2030-01-01T00:00:00.000Z", AuthErrorCode::bad_address},
@@ -277,8 +271,7 @@ TEST_F(VerifyTest, Eip1654VerifierIsAskedWithTheLinkData) {
   expect_failure(c, AuthErrorCode::expired, challenge, jan_2031_ms, &verifier);
   EXPECT_TRUE(calls.empty());
   // Verifier errors pass through with the link named.
-  const Eip1654Verifier failing = [](std::string_view, std::string_view,
-                                     std::string_view) -> core::Result<bool, AuthError> {
+  const Eip1654Verifier failing = [](std::string_view, std::string_view, std::string_view) -> core::Result<bool, AuthError> {
     return core::fail(AuthErrorCode::onchain_check_failed, "rpc unreachable");
   };
   e = expect_failure(c, AuthErrorCode::onchain_check_failed, challenge, june_2029_ms, &failing);

@@ -23,8 +23,8 @@ rc::Gen<PrivateKey> arbitrary_key() {
 // Messages mixing ASCII, newlines, carriage returns and multi-byte UTF-8 (valid UTF-8 throughout,
 // since JS strings cannot carry anything else).
 rc::Gen<std::string> arbitrary_message() {
-  static const std::vector<std::string> pieces = {"a", "Z", "0", " ", "\n", "\r", "\r\n", "\t", ":", "\"", "\\",
-                                                  "é", "ß", "€", "中", "🚀", std::string(1, '\0'), "0x", "{}"};
+  static const std::vector<std::string> pieces = {
+      "a", "Z", "0", " ", "\n", "\r", "\r\n", "\t", ":", "\"", "\\", "é", "ß", "€", "中", "🚀", std::string(1, '\0'), "0x", "{}"};
   return rc::gen::map(rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, pieces.size())),
                       [](const std::vector<std::size_t>& picks) {
                         std::string out;

@@ -20,16 +20,19 @@ TEST(Keccak256, Abc) {
 
 TEST(Keccak256, SpanAndStringViewAgree) {
   const std::string text = "héllo";
-  EXPECT_EQ(keccak256(std::string_view(text)),
-            keccak256(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
+  EXPECT_EQ(keccak256(std::string_view(text)), keccak256(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
 }
 
 TEST(PersonalMessageHash, UsesTheByteLengthInDecimal) {
   // "é" is 2 bytes: the prefix must say 2, not 1.
   const std::string message = "é";
-  const std::string manual = std::string("\x19" "Ethereum Signed Message:\n") + "2" + message;
+  const std::string manual = std::string(
+                                 "\x19"
+                                 "Ethereum Signed Message:\n") +
+                             "2" + message;
   EXPECT_EQ(personal_message_hash(message), keccak256(std::string_view(manual)));
-  EXPECT_EQ(hex(personal_message_hash("")), hex(keccak256(std::string_view("\x19" "Ethereum Signed Message:\n0"))));
+  EXPECT_EQ(hex(personal_message_hash("")), hex(keccak256(std::string_view("\x19"
+                                                                           "Ethereum Signed Message:\n0"))));
 }
 
 }  // namespace

@@ -19,9 +19,8 @@ std::string with_v(std::string signature, const char* v) { return signature.repl
 std::string malleate(const std::string& signature) {
   auto bytes = core::from_hex(signature);
   DCL_ASSERT(bytes && bytes->size() == 65);
-  static const std::uint8_t n[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                     0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-                                     0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+  static const std::uint8_t n[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+                                     0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
   int borrow = 0;
   for (int i = 31; i >= 0; --i) {
     int d = n[i] - (*bytes)[32 + i] - borrow;
@@ -32,9 +31,7 @@ std::string malleate(const std::string& signature) {
   return "0x" + core::to_hex(*bytes);
 }
 
-TEST(PersonalSign, BuildNotesSomeDataVector) {
-  EXPECT_EQ(personal_sign(test::key(notes_key), "Some data"), some_data_signature);
-}
+TEST(PersonalSign, BuildNotesSomeDataVector) { EXPECT_EQ(personal_sign(test::key(notes_key), "Some data"), some_data_signature); }
 
 TEST(PersonalSign, EmptyAndHelloStartLikeTheBuildNotes) {
   EXPECT_EQ(personal_sign(test::key(notes_key), "hello").substr(0, 10), "0xa5d58782");
@@ -81,11 +78,11 @@ TEST(RecoverPersonalSigner, RejectsOtherV) {
 TEST(RecoverPersonalSigner, RejectsBadText) {
   const std::string sig = some_data_signature;
   const std::string cases[] = {
-      sig.substr(2),                       // no 0x
-      "0X" + sig.substr(2),                // wrong prefix case
-      sig.substr(0, 130),                  // 64 bytes
-      sig + "00",                          // 66 bytes
-      sig.substr(0, 131),                  // odd digit count
+      sig.substr(2),         // no 0x
+      "0X" + sig.substr(2),  // wrong prefix case
+      sig.substr(0, 130),    // 64 bytes
+      sig + "00",            // 66 bytes
+      sig.substr(0, 131),    // odd digit count
       sig.substr(0, 20) + "zz" + sig.substr(22),
       sig.substr(0, 20) + " " + sig.substr(21),
       "",

@@ -68,8 +68,7 @@ TEST(UpstreamVectors, ChainsByteForByteAndVerdicts) {
     const std::int64_t expiration = c.at("expiration_ms");
     EXPECT_EQ(format_iso8601_ms(expiration), c.at("expiration_iso").get<std::string>());
     const Identity identity =
-        make_identity(test::key(c.at("owner_key").get<std::string>()), test::key(c.at("ephemeral_key").get<std::string>()),
-                      expiration);
+        make_identity(test::key(c.at("owner_key").get<std::string>()), test::key(c.at("ephemeral_key").get<std::string>()), expiration);
     const AuthChain ours = sign_payload(identity, c.at("payload").get<std::string>());
     EXPECT_EQ(to_json(ours), c.at("json").get<std::string>());
     ASSERT_EQ(ours.size(), c.at("link_json").size());
@@ -80,8 +79,8 @@ TEST(UpstreamVectors, ChainsByteForByteAndVerdicts) {
     EXPECT_EQ(to_json(*theirs), to_json(ours));
     for (const auto& v : c.at("verdicts")) {
       auto r = verify_auth_chain(*theirs, v.at("expected").get<std::string>(), v.at("now_ms").get<std::int64_t>());
-      EXPECT_EQ(r.ok(), v.at("ok").get<bool>()) << (r.ok() ? "" : r.error().message) << " | upstream: "
-                                                 << v.at("upstream_message").get<std::string>();
+      EXPECT_EQ(r.ok(), v.at("ok").get<bool>())
+          << (r.ok() ? "" : r.error().message) << " | upstream: " << v.at("upstream_message").get<std::string>();
     }
   }
 }
@@ -114,8 +113,8 @@ TEST(UpstreamVectors, VerdictsOnBrokenAndUnusualChains) {
       EXPECT_FALSE(upstream_ok);
       EXPECT_TRUE(r.ok()) << r.error().message;
     } else {
-      EXPECT_EQ(r.ok(), upstream_ok) << (r.ok() ? "ok" : r.error().message) << " | upstream: "
-                                     << v.at("upstream_message").get<std::string>();
+      EXPECT_EQ(r.ok(), upstream_ok) << (r.ok() ? "ok" : r.error().message)
+                                     << " | upstream: " << v.at("upstream_message").get<std::string>();
       if (!r.ok()) {
         EXPECT_NE(r.error().message.find("link"), std::string::npos) << r.error().message;
       }

@@ -22,8 +22,8 @@ Float arbitrary_float() {
   using L = std::numeric_limits<Float>;
   return *rc::gen::weightedOneOf<Float>({
       {6, rc::gen::arbitrary<Float>()},
-      {1, rc::gen::element<Float>(L::quiet_NaN(), L::infinity(), -L::infinity(), Float(-0.0),
-                                  L::max(), L::lowest(), L::denorm_min(), L::min())},
+      {1, rc::gen::element<Float>(L::quiet_NaN(), L::infinity(), -L::infinity(), Float(-0.0), L::max(), L::lowest(), L::denorm_min(),
+                                  L::min())},
   });
 }
 
@@ -69,9 +69,9 @@ void set_scalar(Message& m, const FieldDescriptor& f) {
     case FieldDescriptor::CPPTYPE_BOOL: r.SetBool(&m, &f, *rc::gen::arbitrary<bool>()); break;
     case FieldDescriptor::CPPTYPE_ENUM:
       // proto3 enums are open: unknown numbers must survive a round trip too.
-      r.SetEnumValue(&m, &f, *rc::gen::weightedOneOf<int>({
-                                 {4, rc::gen::inRange(0, f.enum_type()->value_count())},
-                                 {1, rc::gen::arbitrary<int>()}}));
+      r.SetEnumValue(&m, &f,
+                     *rc::gen::weightedOneOf<int>(
+                         {{4, rc::gen::inRange(0, f.enum_type()->value_count())}, {1, rc::gen::arbitrary<int>()}}));
       break;
     case FieldDescriptor::CPPTYPE_STRING:
       if (f.type() == FieldDescriptor::TYPE_BYTES) {

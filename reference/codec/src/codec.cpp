@@ -45,14 +45,12 @@ Bytes encode_message(const google::protobuf::Message& message) {
   return out;
 }
 
-core::Result<core::Ok, CodecError> decode_message(ByteView bytes, const DecodeLimits& limits,
-                                                  google::protobuf::Message& message) {
+core::Result<core::Ok, CodecError> decode_message(ByteView bytes, const DecodeLimits& limits, google::protobuf::Message& message) {
   message.Clear();
   const auto& descriptor = *message.GetDescriptor();
   if (bytes.size() > limits.bytes_max) {
-    return core::fail(CodecErrorCode::oversized,
-                      std::to_string(bytes.size()) + " bytes exceed the limit of " +
-                          std::to_string(limits.bytes_max) + " for " + descriptor.full_name());
+    return core::fail(CodecErrorCode::oversized, std::to_string(bytes.size()) + " bytes exceed the limit of " +
+                                                     std::to_string(limits.bytes_max) + " for " + descriptor.full_name());
   }
   if (auto problem = check_wire(bytes, descriptor)) {
     return core::Unexpected<CodecError>{std::move(*problem)};

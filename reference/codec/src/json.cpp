@@ -19,14 +19,12 @@ constexpr std::string_view type_url_prefix = "type.googleapis.com";
 
 google::protobuf::util::TypeResolver& generated_type_resolver() {
   static const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
-      google::protobuf::util::NewTypeResolverForDescriptorPool(
-          std::string(type_url_prefix), google::protobuf::DescriptorPool::generated_pool()));
+      google::protobuf::util::NewTypeResolverForDescriptorPool(std::string(type_url_prefix),
+                                                               google::protobuf::DescriptorPool::generated_pool()));
   return *resolver;
 }
 
-bool is_json_delimiter(char c) {
-  return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool is_json_delimiter(char c) { return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // protobuf's JSON parser reads the number token -0 as the integer 0 and so loses the sign of an
 // explicitly-set -0.0 float (which the binary encoding keeps, and which its own printer prints as
@@ -46,8 +44,7 @@ std::string with_signed_zeros_as_floats(std::string_view json) {
       }
     } else if (c == '"') {
       in_string = true;
-    } else if (c == '-' && i + 1 < json.size() && json[i + 1] == '0' &&
-               (i + 2 == json.size() || is_json_delimiter(json[i + 2]))) {
+    } else if (c == '-' && i + 1 < json.size() && json[i + 1] == '0' && (i + 2 == json.size() || is_json_delimiter(json[i + 2]))) {
       out += "0.0";
       ++i;
     }
@@ -62,10 +59,10 @@ std::string to_json(const google::protobuf::Message& message) {
   // binary encoding gives key order, so equal values always print the same text.
   const Bytes binary = encode_message(message);
   std::string out;
-  const auto status = google::protobuf::util::BinaryToJsonString(
-      &generated_type_resolver(),
-      std::string(type_url_prefix) + "/" + message.GetDescriptor()->full_name(),
-      std::string(binary.begin(), binary.end()), &out, google::protobuf::util::JsonPrintOptions{});
+  const auto status = google::protobuf::util::BinaryToJsonString(&generated_type_resolver(),
+                                                                 std::string(type_url_prefix) + "/" + message.GetDescriptor()->full_name(),
+                                                                 std::string(binary.begin(), binary.end()), &out,
+                                                                 google::protobuf::util::JsonPrintOptions{});
   DCL_ASSERT(status.ok());  // Our own encoding of a valid message always converts.
   return out;
 }
@@ -79,8 +76,7 @@ core::Result<core::Ok, CodecError> from_json(std::string_view json, google::prot
   if (!status.ok()) {
     message.Clear();
     return core::fail(CodecErrorCode::invalid_json,
-                      "JSON does not fit " + message.GetDescriptor()->full_name() + ": " +
-                          std::string(status.message()));
+                      "JSON does not fit " + message.GetDescriptor()->full_name() + ": " + std::string(status.message()));
   }
   return core::Ok{};
 }

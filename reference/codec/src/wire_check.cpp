@@ -60,7 +60,7 @@ struct FieldPlan;
 constexpr int dense_number_max = 1024;
 struct MessagePlan {
   const Descriptor* descriptor = nullptr;
-  std::vector<const FieldPlan*> by_number;  // index = field number; null: unknown (only framed)
+  std::vector<const FieldPlan*> by_number;           // index = field number; null: unknown (only framed)
   std::map<std::uint64_t, const FieldPlan*> sparse;  // numbers above dense_number_max (none of ours)
   const FieldPlan* find(std::uint64_t number) const {
     if (number < by_number.size()) return by_number[static_cast<std::size_t>(number)];
@@ -73,7 +73,7 @@ struct FieldPlan {
   const FieldDescriptor* field = nullptr;  // for messages, which name the field
   int expected_wire_type = varint;
   bool packable = false;
-  bool utf8 = false;                   // a string: checked
+  bool utf8 = false;                     // a string: checked
   const MessagePlan* message = nullptr;  // a sub-message: walked
 };
 
@@ -84,7 +84,6 @@ class SchemaPlan {
   const MessagePlan& root() const { return *root_; }
 
  private:
-
   const MessagePlan* plan(const Descriptor& descriptor) {
     if (const auto it = messages_.find(&descriptor); it != messages_.end()) return it->second.get();
     auto& message = *messages_.emplace(&descriptor, std::make_unique<MessagePlan>()).first->second;
@@ -172,8 +171,7 @@ class WireWalker {
       const int wire_type = static_cast<int>(tag & 7);
       if (number == 0 || number > field_number_max) {
         return fail(CodecErrorCode::invalid_field_number, tag_pos,
-                    "field number " + std::to_string(number) + " is out of range 1.." +
-                        std::to_string(field_number_max));
+                    "field number " + std::to_string(number) + " is out of range 1.." + std::to_string(field_number_max));
       }
       if (wire_type == group_start || wire_type == group_end || wire_type > fixed32) {
         return fail(CodecErrorCode::invalid_wire_type, tag_pos,
@@ -181,12 +179,11 @@ class WireWalker {
                         std::string(wire_type_name(wire_type)) + "), which these schemas never use");
       }
       const FieldPlan* field = message.find(number);
-      if (field != nullptr && wire_type != field->expected_wire_type &&
-          !(field->packable && wire_type == length_delimited)) {
+      if (field != nullptr && wire_type != field->expected_wire_type && !(field->packable && wire_type == length_delimited)) {
         return fail(CodecErrorCode::wrong_wire_type, tag_pos,
-                    "field " + std::to_string(number) + " (" + field->field->full_name() + ", " +
-                        field->field->type_name() + ") arrived as " + std::string(wire_type_name(wire_type)) +
-                        ", expected " + std::string(wire_type_name(field->expected_wire_type)));
+                    "field " + std::to_string(number) + " (" + field->field->full_name() + ", " + field->field->type_name() +
+                        ") arrived as " + std::string(wire_type_name(wire_type)) + ", expected " +
+                        std::string(wire_type_name(field->expected_wire_type)));
       }
       if (!skip_value(pos, end, number, wire_type, field, depth)) return false;
     }
@@ -196,8 +193,7 @@ class WireWalker {
   std::optional<CodecError>& problem() { return problem_; }
 
  private:
-  bool skip_value(std::size_t& pos, std::size_t end, std::uint64_t number, int wire_type,
-                  const FieldPlan* field, std::size_t depth) {
+  bool skip_value(std::size_t& pos, std::size_t end, std::uint64_t number, int wire_type, const FieldPlan* field, std::size_t depth) {
     switch (wire_type) {
       case varint: {
         std::uint64_t ignored = 0;
@@ -213,19 +209,17 @@ class WireWalker {
     if (!read_varint(pos, end, Reading{Reading::length, number}, length)) return false;
     if (length > end - pos) {
       return fail(CodecErrorCode::truncated, length_pos,
-                  Reading{Reading::value, number}.field() + " declares " + std::to_string(length) +
-                      " bytes but only " + std::to_string(end - pos) + " remain");
+                  Reading{Reading::value, number}.field() + " declares " + std::to_string(length) + " bytes but only " +
+                      std::to_string(end - pos) + " remain");
     }
     const std::size_t value_begin = pos;
     pos += static_cast<std::size_t>(length);
     if (field == nullptr) return true;
     if (field->utf8) {
-      const std::string_view text(reinterpret_cast<const char*>(whole_.data() + value_begin),
-                                  static_cast<std::size_t>(length));
+      const std::string_view text(reinterpret_cast<const char*>(whole_.data() + value_begin), static_cast<std::size_t>(length));
       if (const auto bad = core::find_invalid_utf8(text)) {
         return fail(CodecErrorCode::invalid_utf8, value_begin + *bad,
-                    Reading{Reading::value, number}.field() + " (" + field->field->full_name() +
-                        ") is not valid UTF-8");
+                    Reading{Reading::value, number}.field() + " (" + field->field->full_name() + ") is not valid UTF-8");
       }
     } else if (field->message) {
       return walk(value_begin, pos, *field->message, depth + 1);
@@ -236,8 +230,8 @@ class WireWalker {
   bool skip_fixed(std::size_t& pos, std::size_t end, std::size_t size, std::uint64_t number) {
     if (end - pos < size) {
       return fail(CodecErrorCode::truncated, pos,
-                  Reading{Reading::value, number}.field() + " needs " + std::to_string(size) +
-                      " bytes but only " + std::to_string(end - pos) + " remain");
+                  Reading{Reading::value, number}.field() + " needs " + std::to_string(size) + " bytes but only " +
+                      std::to_string(end - pos) + " remain");
     }
     pos += size;
     return true;

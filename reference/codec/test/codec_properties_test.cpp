@@ -74,7 +74,7 @@ RC_GTEST_PROP(CodecProperties, UnknownFieldsReEncodeByteIdentically, (const Pack
   for (int i = 0; i < count; ++i) {
     const auto number = *rc::gen::inRange<std::uint32_t>(16, 1000);
     const std::uint64_t tag = (std::uint64_t{number} << 3) | 0;  // varint field
-    for (std::uint64_t v = tag; ; v >>= 7) {
+    for (std::uint64_t v = tag;; v >>= 7) {
       bytes.push_back(static_cast<std::uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
       if (v < 0x80) break;
     }

@@ -29,8 +29,7 @@ TEST(Codec, DecodesTheSpecChatExample) {
 TEST(Codec, EncodesTheSpecWsWelcomeExample) {
   WsPacket packet;
   packet.mutable_welcome_message()->set_alias(7);
-  (*packet.mutable_welcome_message()->mutable_peer_identities())[3] =
-      "0x1234567890abcdef1234567890abcdef12345678";
+  (*packet.mutable_welcome_message()->mutable_peer_identities())[3] = "0x1234567890abcdef1234567890abcdef12345678";
   EXPECT_EQ(core::to_hex(encode_ws_packet(packet)),
             "0a320807122e0803122a307831323334353637383930616263646566313233343536373839306162636465"
             "663132333435363738");
@@ -45,7 +44,13 @@ TEST(Codec, MapEntriesAreEncodedInKeyOrderWhateverTheInsertionOrder) {
 
 TEST(Codec, UnknownFieldsSurviveARoundTripByteForByte) {
   // Position{index=1} + protocol_version=100 + unknown field 16 (varint 5) + 100 (LEN "ab")
-  const Bytes bytes = hex("0a020801" "5864" "8001" "05" "a206" "026162");
+  const Bytes bytes =
+      hex("0a020801"
+          "5864"
+          "8001"
+          "05"
+          "a206"
+          "026162");
   auto packet = decode_packet(bytes);
   ASSERT_TRUE(packet.ok()) << packet.error().message;
   EXPECT_EQ(packet->position().index(), 1u);

@@ -15,9 +15,8 @@ TEST(Json, PrintsTheStandardMappingInFieldNumberOrder) {
   packet.mutable_movement_compressed()->set_movement_data(std::numeric_limits<std::int64_t>::max());
   packet.mutable_movement_compressed()->set_temporal_data(-1);
   packet.set_protocol_version(100);
-  EXPECT_EQ(to_json(packet),
-            R"({"protocolVersion":100,)"
-            R"("movementCompressed":{"temporalData":-1,"movementData":"9223372036854775807"}})");
+  EXPECT_EQ(to_json(packet), R"({"protocolVersion":100,)"
+                             R"("movementCompressed":{"temporalData":-1,"movementData":"9223372036854775807"}})");
 }
 
 TEST(Json, PrintsSpecialFloatsBytesAndEnums) {
@@ -37,8 +36,7 @@ TEST(Json, MapKeysPrintInKeyOrder) {
   WsPacket packet;
   auto& peers = *packet.mutable_welcome_message()->mutable_peer_identities();
   for (std::uint32_t k : {30u, 2u, 1000u, 7u}) peers[k] = "0x" + std::to_string(k);
-  EXPECT_EQ(to_json(packet),
-            R"({"welcomeMessage":{"peerIdentities":{"2":"0x2","7":"0x7","30":"0x30","1000":"0x1000"}}})");
+  EXPECT_EQ(to_json(packet), R"({"welcomeMessage":{"peerIdentities":{"2":"0x2","7":"0x7","30":"0x30","1000":"0x1000"}}})");
 }
 
 TEST(Json, ParsesBackAndAcceptsSnakeCaseNames) {
@@ -62,8 +60,8 @@ TEST(Json, KeepsTheSignOfNegativeZero) {
 
 TEST(Json, RejectsUnknownKeysBadTypesAndBadText) {
   Packet packet;
-  for (const char* bad : {R"({"nope":1})", R"({"chat":{"message":5}})", "{", "[]",
-                          R"({"position":{"index":-1}})", R"({"chat":{},"position":{}})"}) {
+  for (const char* bad :
+       {R"({"nope":1})", R"({"chat":{"message":5}})", "{", "[]", R"({"position":{"index":-1}})", R"({"chat":{},"position":{}})"}) {
     auto status = from_json(bad, packet);
     ASSERT_FALSE(status.ok()) << bad;
     EXPECT_EQ(status.error().code, CodecErrorCode::invalid_json) << bad;

@@ -18,7 +18,7 @@ transport::SigningIdentity make_signing_identity(auth::Identity identity) {
 }
 
 core::Result<transport::SigningIdentity, auth::AuthError> signing_identity_from_parts(std::string_view base_chain_json,
-                                                                                     std::string_view ephemeral_key_hex) {
+                                                                                      std::string_view ephemeral_key_hex) {
   auto chain = auth::parse_auth_chain(base_chain_json);
   if (!chain) return core::Unexpected<auth::AuthError>{chain.error()};
   const auto key_bytes = core::from_hex(ephemeral_key_hex);
@@ -33,9 +33,9 @@ core::Result<transport::SigningIdentity, auth::AuthError> signing_identity_from_
   return make_signing_identity(auth::Identity{std::move(owner), *key, std::move(chain).value()});
 }
 
-core::Result<transport::SigningIdentity, auth::AuthError> make_signing_identity(
-    const std::array<std::uint8_t, 32>& owner_key, const std::array<std::uint8_t, 32>& ephemeral_key,
-    std::int64_t expiration_unix_ms) {
+core::Result<transport::SigningIdentity, auth::AuthError> make_signing_identity(const std::array<std::uint8_t, 32>& owner_key,
+                                                                                const std::array<std::uint8_t, 32>& ephemeral_key,
+                                                                                std::int64_t expiration_unix_ms) {
   auto owner = auth::PrivateKey::from_bytes(owner_key);
   if (!owner) return core::Unexpected<auth::AuthError>{owner.error()};
   auto ephemeral = auth::PrivateKey::from_bytes(ephemeral_key);

@@ -19,8 +19,8 @@ void LivekitClientCore::join(const std::string& token, core::TimePoint now) {
   send_signal(wire::Join{token});
 }
 
-void LivekitClientCore::publish(std::span<const std::uint8_t> payload, DataKind kind,
-                                const std::vector<std::string>& destinations, core::TimePoint) {
+void LivekitClientCore::publish(std::span<const std::uint8_t> payload, DataKind kind, const std::vector<std::string>& destinations,
+                                core::TimePoint) {
   if (state_ != ClientState::joined || payload.size() > data_payload_bytes_max) {
     ++stats_.publishes_ignored;
     return;

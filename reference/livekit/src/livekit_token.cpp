@@ -35,9 +35,7 @@ constexpr std::array<std::pair<TokenErrorCode, std::string_view>, 15> code_names
     {TokenErrorCode::cannot_subscribe, "cannot_subscribe"},
 }};
 
-bool is_base64url(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
+bool is_base64url(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
 
 struct Segments {
   std::string_view header, payload, signature;
@@ -47,8 +45,7 @@ struct Segments {
 Segments split_segments(std::string_view token) {
   const std::size_t first_dot = token.find('.');
   const std::size_t second_dot = token.find('.', first_dot + 1);
-  return Segments{token.substr(0, first_dot), token.substr(first_dot + 1, second_dot - first_dot - 1),
-                  token.substr(second_dot + 1)};
+  return Segments{token.substr(0, first_dot), token.substr(first_dot + 1, second_dot - first_dot - 1), token.substr(second_dot + 1)};
 }
 
 core::Result<Json, TokenError> decode_object(std::string_view segment, std::string_view what) {
@@ -225,13 +222,12 @@ core::Result<core::Ok, TokenError> check_livekit_token_time(const LivekitClaims&
   // Written as now - leeway so that a hostile exp near INT64_MAX cannot overflow.
   if (unix_seconds_now - leeway_seconds >= *claims.expires_at) {
     return core::fail(TokenErrorCode::expired, "expired at " + std::to_string(*claims.expires_at) + " (now " +
-                                                   std::to_string(unix_seconds_now) + ", leeway " +
-                                                   std::to_string(leeway_seconds) + " s)");
+                                                   std::to_string(unix_seconds_now) + ", leeway " + std::to_string(leeway_seconds) + " s)");
   }
   if (claims.not_before && unix_seconds_now + leeway_seconds < *claims.not_before) {
     return core::fail(TokenErrorCode::not_yet_valid, "not valid before " + std::to_string(*claims.not_before) + " (now " +
-                                                         std::to_string(unix_seconds_now) + ", leeway " +
-                                                         std::to_string(leeway_seconds) + " s)");
+                                                         std::to_string(unix_seconds_now) + ", leeway " + std::to_string(leeway_seconds) +
+                                                         " s)");
   }
   return core::Ok{};
 }
@@ -283,9 +279,10 @@ std::string mint_livekit_token(const LivekitClaims& claims, std::string_view api
     out.resize(jwt::base64_uri_encode(out.data(), out.size()));
     return out;
   };
-  const std::string signing_input = encode(R"({"alg":"HS256"})") + "." + encode(payload.dump(-1, ' ', false, Json::error_handler_t::replace));
-  const auto [signature, error] = jwt::HMACSign<jwt::algo::HS256>::sign(
-      jwt::string_view(api_secret.data(), api_secret.size()), jwt::string_view(signing_input.data(), signing_input.size()));
+  const std::string signing_input = encode(R"({"alg":"HS256"})") + "." +
+                                    encode(payload.dump(-1, ' ', false, Json::error_handler_t::replace));
+  const auto [signature, error] = jwt::HMACSign<jwt::algo::HS256>::sign(jwt::string_view(api_secret.data(), api_secret.size()),
+                                                                        jwt::string_view(signing_input.data(), signing_input.size()));
   DCL_ASSERT(!error);
   return signing_input + "." + encode(signature);
 }

@@ -7,9 +7,11 @@ namespace dclcomms::livekit {
 
 static_assert(data_payload_bytes_max == transport::packet_bytes_max);
 
-LivekitTransport::LivekitTransport(LivekitUri uri, LivekitClaims claims,
-                                   const transport::TransportContext& context, LivekitTransportOptions options)
-    : uri_(std::move(uri)), claims_(std::move(claims)), options_(std::move(options)),
+LivekitTransport::LivekitTransport(LivekitUri uri, LivekitClaims claims, const transport::TransportContext& context,
+                                   LivekitTransportOptions options)
+    : uri_(std::move(uri)),
+      claims_(std::move(claims)),
+      options_(std::move(options)),
       events_(*context.runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
   DCL_ASSERT(options_.connector);
 }
@@ -24,9 +26,8 @@ transport::Status LivekitTransport::connect() {
     // the round trip and says exactly what is wrong.
     const auto in_time = check_livekit_token_time(claims_, options_.unix_seconds_now(), options_.leeway_seconds);
     if (!in_time) {
-      finish(transport::Disconnected{"access_token " + std::string(to_string(in_time.error().code)) + ": " +
-                                         in_time.error().message,
-                                     false});
+      finish(
+          transport::Disconnected{"access_token " + std::string(to_string(in_time.error().code)) + ": " + in_time.error().message, false});
       return core::Ok{};
     }
   }
@@ -42,8 +43,7 @@ transport::Status LivekitTransport::connect() {
     events_.post(transport::MessageReceived{std::move(sender), std::move(payload)});
   };
   handler.on_closed = [this](DisconnectReason reason, std::string detail) {
-    finish(transport::Disconnected{std::string(to_string(reason)) + ": " + detail,
-                                   reason == DisconnectReason::duplicate_identity});
+    finish(transport::Disconnected{std::string(to_string(reason)) + ": " + detail, reason == DisconnectReason::duplicate_identity});
   };
   session_ = options_.connector(JoinRequest{uri_.endpoint, uri_.access_token}, std::move(handler));
   DCL_ASSERT(session_ != nullptr);
@@ -85,24 +85,24 @@ void register_livekit(transport::TransportFactory& factory, LivekitTransportOpti
       "livekit",
       [options = std::move(options)](const transport::TransportUri& generic, const transport::TransportContext& context)
           -> core::Result<transport::TransportPtr, transport::UriError> {
-    auto uri = parse_livekit_uri(generic);
-    if (!uri) return core::Unexpected<transport::UriError>{uri.error()};
-    auto claims = decode_livekit_token(uri->access_token);
-    core::Result<core::Ok, TokenError> usable = core::Ok{};
-    if (claims) usable = check_livekit_claims(*claims, TokenRequirements{});
-    const auto* error = !claims ? &claims.error() : !usable ? &usable.error() : nullptr;
-    if (error) {
-      return core::fail(transport::UriErrorCode::bad_token,
-                        "access_token " + std::string(to_string(error->code)) + ": " + error->message);
-    }
-    if (!options.connector) {
-      return core::fail(transport::UriErrorCode::unsupported_type,
-                        "livekit: the URI and token are valid, but this build has no LiveKit engine to join with "
-                        "(no WebRTC stack; see docs/livekit.md)");
-    }
-    return transport::TransportPtr(
-        std::make_unique<LivekitTransport>(std::move(uri).value(), std::move(claims).value(), context, options));
-  },
+        auto uri = parse_livekit_uri(generic);
+        if (!uri) return core::Unexpected<transport::UriError>{uri.error()};
+        auto claims = decode_livekit_token(uri->access_token);
+        core::Result<core::Ok, TokenError> usable = core::Ok{};
+        if (claims) usable = check_livekit_claims(*claims, TokenRequirements{});
+        const auto* error = !claims ? &claims.error() : !usable ? &usable.error() : nullptr;
+        if (error) {
+          return core::fail(transport::UriErrorCode::bad_token,
+                            "access_token " + std::string(to_string(error->code)) + ": " + error->message);
+        }
+        if (!options.connector) {
+          return core::fail(transport::UriErrorCode::unsupported_type,
+                            "livekit: the URI and token are valid, but this build has no LiveKit engine to join with "
+                            "(no WebRTC stack; see docs/livekit.md)");
+        }
+        return transport::TransportPtr(
+            std::make_unique<LivekitTransport>(std::move(uri).value(), std::move(claims).value(), context, options));
+      },
       validate_livekit_uri);
 }
 

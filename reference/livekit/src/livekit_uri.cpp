@@ -30,17 +30,16 @@ core::Result<LivekitUri, transport::UriError> parse_livekit_uri(const transport:
     uri.access_token = std::move(value);
   }
   if (tokens == 0) {
-    return core::fail(transport::UriErrorCode::missing_token,
-                      "livekit URL " + transport::uri_text::quote(checked->origin + checked->encoded_path) +
-                          " has no access_token query parameter; expected ?access_token=<JWT>");
+    return core::fail(transport::UriErrorCode::missing_token, "livekit URL " +
+                                                                  transport::uri_text::quote(checked->origin + checked->encoded_path) +
+                                                                  " has no access_token query parameter; expected ?access_token=<JWT>");
   }
   if (tokens > 1) {
     return core::fail(transport::UriErrorCode::bad_token,
                       "access_token appears " + std::to_string(tokens) + " times in the livekit URL; give exactly one");
   }
   if (uri.access_token.empty()) {
-    return core::fail(transport::UriErrorCode::missing_token,
-                      "access_token is empty in the livekit URL; expected access_token=<JWT>");
+    return core::fail(transport::UriErrorCode::missing_token, "access_token is empty in the livekit URL; expected access_token=<JWT>");
   }
   if (auto problem = jwt_shape_problem(uri.access_token)) {
     return core::fail(transport::UriErrorCode::bad_token, "access_token is not a well-formed JWT: " + problem->message);

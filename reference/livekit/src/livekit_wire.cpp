@@ -225,8 +225,7 @@ std::optional<ServerFrame> decode_server_frame(std::span<const std::uint8_t> byt
     case tag_closed: {
       Closed f;
       std::uint8_t reason = 0;
-      if (!r.u8(reason) || reason > static_cast<std::uint8_t>(DisconnectReason::connection_lost) || !r.str(f.detail) ||
-          !r.done()) {
+      if (!r.u8(reason) || reason > static_cast<std::uint8_t>(DisconnectReason::connection_lost) || !r.str(f.detail) || !r.done()) {
         return std::nullopt;
       }
       f.reason = static_cast<DisconnectReason>(reason);

@@ -242,11 +242,17 @@ RC_GTEST_PROP(LivekitClientCoreProperties, ArbitraryInputNeverBreaksTheCloseCont
   for (int i = 0; i < steps; ++i) {
     ms += *rc::gen::inRange(0, 6'000);
     switch (*rc::gen::inRange(0, 6)) {
-      case 0: core.handle_signal_frame(*rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>()), at_ms(ms)); break;
+      case 0:
+        core.handle_signal_frame(*rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>()), at_ms(ms));
+        break;
       case 1: receive(core, wire::Welcome{*rc::gen::arbitrary<std::uint64_t>(), "0xa", {}}, at_ms(ms)); break;
-      case 2: receive(core, wire::DataDown{"0xb", *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>())}, at_ms(ms)); break;
-      case 3: core.publish(*rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>()),
-                           *rc::gen::element(DataKind::reliable, DataKind::lossy), {}, at_ms(ms)); break;
+      case 2:
+        receive(core, wire::DataDown{"0xb", *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>())}, at_ms(ms));
+        break;
+      case 3:
+        core.publish(*rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>()),
+                     *rc::gen::element(DataKind::reliable, DataKind::lossy), {}, at_ms(ms));
+        break;
       case 4: core.handle_timeout(at_ms(ms)); break;
       default: receive(core, wire::Pong{}, at_ms(ms)); break;
     }

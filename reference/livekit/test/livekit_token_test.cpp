@@ -32,9 +32,7 @@ TokenCheck check_at(std::int64_t now, bool with_secret = true) {
   return check;
 }
 
-std::string good_token() {
-  return mint_livekit_token(decentraland_claims("APIkey", "0xabc", "I1", t0, t0 + 300), credentials.api_secret);
-}
+std::string good_token() { return mint_livekit_token(decentraland_claims("APIkey", "0xabc", "I1", t0, t0 + 300), credentials.api_secret); }
 
 std::string b64url(std::string_view text) {
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -50,9 +48,7 @@ std::string b64url(std::string_view text) {
   return out;
 }
 
-std::string unsigned_token(std::string_view header, std::string_view payload) {
-  return b64url(header) + "." + b64url(payload) + ".c2ln";
-}
+std::string unsigned_token(std::string_view header, std::string_view payload) { return b64url(header) + "." + b64url(payload) + ".c2ln"; }
 
 TEST(LivekitTokenFixture, EveryCaseGivesTheRecordedVerdict) {
   const auto fixture = load_fixture();
@@ -130,8 +126,8 @@ TEST(LivekitToken, MalformedStructures) {
 
 TEST(LivekitToken, HeaderMustSayHs256) {
   EXPECT_TRUE(decode_livekit_token(unsigned_token(R"({"alg":"HS256","typ":"JWT"})", "{}")).ok());
-  for (const std::string header : {R"({})", R"({"alg":"none"})", R"({"alg":"RS256"})", R"({"alg":5})",
-                                   R"({"alg":"HS256","typ":"JWS"})", R"({"alg":"HS256","typ":1})"}) {
+  for (const std::string header : {R"({})", R"({"alg":"none"})", R"({"alg":"RS256"})", R"({"alg":5})", R"({"alg":"HS256","typ":"JWS"})",
+                                   R"({"alg":"HS256","typ":1})"}) {
     SCOPED_TRACE(header);
     EXPECT_EQ(decode_livekit_token(unsigned_token(header, "{}")).error().code, TokenErrorCode::bad_header);
   }
@@ -206,7 +202,8 @@ TEST(LivekitToken, SignatureAndIssuer) {
   const auto claims = decentraland_claims("APIkey", "0xabd", "I1", t0, t0 + 300);
   const auto forged_payload = mint_livekit_token(claims, "whatever");
   const auto dot1 = token.find('.'), dot2 = token.rfind('.');
-  const auto forged = token.substr(0, dot1) + forged_payload.substr(forged_payload.find('.'), forged_payload.rfind('.') - forged_payload.find('.')) +
+  const auto forged = token.substr(0, dot1) +
+                      forged_payload.substr(forged_payload.find('.'), forged_payload.rfind('.') - forged_payload.find('.')) +
                       token.substr(dot2);
   EXPECT_EQ(verdict(validate_livekit_token(forged, check_at(t0))), "bad_signature");
 }

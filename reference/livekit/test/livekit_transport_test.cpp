@@ -68,9 +68,7 @@ TEST(LivekitTransport, UriErrorsComeFromTheUriParser) {
   EXPECT_EQ(f->create("livekit:wss://lk.example.org").error().code, transport::UriErrorCode::missing_token);
   EXPECT_EQ(f->create("livekit:lk.example.org?access_token=" + good_token()).error().code, transport::UriErrorCode::bad_scheme);
   EXPECT_EQ(f->create("livekit:wss://lk.example.org?access_token=abc").error().code, transport::UriErrorCode::bad_token);
-  EXPECT_EQ(f->create("livekit:wss://lk.example.org?access_token=" + good_token() + "&access_token=" + good_token())
-                .error()
-                .code,
+  EXPECT_EQ(f->create("livekit:wss://lk.example.org?access_token=" + good_token() + "&access_token=" + good_token()).error().code,
             transport::UriErrorCode::bad_token);
 }
 
@@ -169,8 +167,8 @@ TEST(LivekitTransport, ConnectJoinsTheEndpointWithoutTheQueryAndMapsEvents) {
 }
 
 TEST(LivekitTransport, OtherDisconnectReasonsAreNotKicks) {
-  for (const auto reason : {DisconnectReason::server_shutdown, DisconnectReason::participant_removed,
-                            DisconnectReason::join_failure, DisconnectReason::connection_lost}) {
+  for (const auto reason : {DisconnectReason::server_shutdown, DisconnectReason::participant_removed, DisconnectReason::join_failure,
+                            DisconnectReason::connection_lost}) {
     Harness h;
     auto t = h.make("livekit:ws://localhost:7880?access_token=" + good_token());
     ASSERT_TRUE(t->connect().ok());

@@ -9,9 +9,13 @@ namespace dclcomms::livekit::wire {
 namespace {
 
 TEST(LivekitWire, FramesRoundTripAndTruncationsAreRejected) {
-  const std::vector<ServerFrame> server{Welcome{7, "0xa", {"0xb", "0xc"}}, Rejected{"invalid token"},
-                                        ParticipantJoined{"0xb"}, ParticipantLeft{"0xb"}, DataDown{"0xb", {1, 2, 3}},
-                                        Closed{DisconnectReason::duplicate_identity, "again"}, Pong{}};
+  const std::vector<ServerFrame> server{Welcome{7, "0xa", {"0xb", "0xc"}},
+                                        Rejected{"invalid token"},
+                                        ParticipantJoined{"0xb"},
+                                        ParticipantLeft{"0xb"},
+                                        DataDown{"0xb", {1, 2, 3}},
+                                        Closed{DisconnectReason::duplicate_identity, "again"},
+                                        Pong{}};
   for (const auto& frame : server) {
     const auto bytes = encode(frame);
     const auto back = decode_server_frame(bytes);

@@ -8,8 +8,7 @@ namespace dclcomms::offline {
 
 using namespace transport;  // the interface this file implements
 
-OfflineTransport::OfflineTransport(core::Runtime& runtime)
-    : events_(runtime, [this](const TransportEvent& event) { emit(event); }) {}
+OfflineTransport::OfflineTransport(core::Runtime& runtime) : events_(runtime, [this](const TransportEvent& event) { emit(event); }) {}
 
 Status OfflineTransport::connect() {
   if (state_ != State::idle) {
@@ -24,8 +23,7 @@ void OfflineTransport::disconnect() {
   if (state_ == State::closed) return;
   const bool was_connected = state_ == State::connected;
   state_ = State::closed;
-  events_.post(Disconnected{was_connected ? "client disconnected" : "client disconnected before connect",
-                          false});
+  events_.post(Disconnected{was_connected ? "client disconnected" : "client disconnected before connect", false});
 }
 
 Status OfflineTransport::send(std::span<const std::uint8_t> packet, const SendOptions&) {
@@ -34,8 +32,7 @@ Status OfflineTransport::send(std::span<const std::uint8_t> packet, const SendOp
   }
   if (packet.size() > packet_bytes_max) {
     return core::fail(TransportErrorCode::packet_too_large,
-                      "packet of " + std::to_string(packet.size()) + " bytes exceeds the limit of " +
-                          std::to_string(packet_bytes_max));
+                      "packet of " + std::to_string(packet.size()) + " bytes exceeds the limit of " + std::to_string(packet_bytes_max));
   }
   ++discarded_count_;
   return core::Ok{};

@@ -17,11 +17,11 @@
 #include <string>
 #include <string_view>
 
-#include "dclcomms/transport/realm_about.hpp"
-#include "dclcomms/simulator_transport/simulator_params.hpp"
 #include "dclcomms/core/utf8.hpp"
 #include "dclcomms/livekit/livekit_uri.hpp"
 #include "dclcomms/registry/reference_transports.hpp"
+#include "dclcomms/simulator_transport/simulator_params.hpp"
+#include "dclcomms/transport/realm_about.hpp"
 #include "dclcomms/transport/transport_uri.hpp"
 
 namespace {
@@ -64,8 +64,7 @@ void check_uri(std::string_view input) {
   if (again.ok()) {
     require(again->endpoint == full->endpoint, "endpoint changed on a second parse");
   } else {
-    require(again.error().code == full.error().code && again.error().message == full.error().message,
-            "error changed on a second parse");
+    require(again.error().code == full.error().code && again.error().message == full.error().message, "error changed on a second parse");
   }
 }
 

@@ -25,8 +25,7 @@ constexpr TypeRegistration reference_types[] = {
 
 std::span<const TypeRegistration> reference_type_registrations() { return reference_types; }
 
-void register_transport_types(TransportFactory& factory, const ReferenceServices& services,
-                              std::span<const TypeRegistration> types) {
+void register_transport_types(TransportFactory& factory, const ReferenceServices& services, std::span<const TypeRegistration> types) {
   for (const TypeRegistration register_type : types) register_type(factory, services);
 }
 

@@ -80,16 +80,14 @@ TEST(TransportFactory, ANewFactoryServesNothing) {
   const auto result = factory.create("offline:offline");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, UriErrorCode::unsupported_type);
-  EXPECT_NE(result.error().message.find("'offline' is not available here (supported: none)"), std::string::npos)
-      << result.error().message;
+  EXPECT_NE(result.error().message.find("'offline' is not available here (supported: none)"), std::string::npos) << result.error().message;
 }
 
 TEST(TransportFactory, RegistersEveryStandardTypeInOnePlace) {
   core::ManualRuntime runtime;
   TransportFactory factory(TransportContext{.runtime = &runtime});
   registry::register_reference_transports(factory);
-  EXPECT_EQ(factory.registered_types(),
-            (std::vector<std::string>{"livekit", "offline", "signed-login", "simulator", "ws-room"}));
+  EXPECT_EQ(factory.registered_types(), (std::vector<std::string>{"livekit", "offline", "signed-login", "simulator", "ws-room"}));
 }
 
 TEST(TransportFactory, CreatesOfflineTransports) {
@@ -117,8 +115,7 @@ TEST(TransportFactory, ClientsRegisterExtraTypesWithGenericValidation) {
   core::ManualRuntime runtime;
   TransportFactory factory(TransportContext{.runtime = &runtime, .identity = {}, .websocket = {}, .websocket_options = {}});
   std::string seen_params;
-  factory.register_type("my-relay", [&](const TransportUri& uri, const TransportContext& ctx)
-                                        -> core::Result<TransportPtr, UriError> {
+  factory.register_type("my-relay", [&](const TransportUri& uri, const TransportContext& ctx) -> core::Result<TransportPtr, UriError> {
     seen_params = uri.params;
     return TransportPtr(std::make_unique<offline::OfflineTransport>(*ctx.runtime));
   });

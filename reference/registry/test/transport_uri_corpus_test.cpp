@@ -87,8 +87,7 @@ TEST(TransportUriCorpus, EveryRejectFailsWithItsCodeAndASpecificMessage) {
   std::map<std::string, int> per_code;
   std::set<std::string> seen_uris;
   for (const auto& [number, line] : lines) {
-    ASSERT_TRUE(line.contains("error") && line.contains("why") && line.contains("mentions"))
-        << "reject.jsonl:" << number;
+    ASSERT_TRUE(line.contains("error") && line.contains("why") && line.contains("mentions")) << "reject.jsonl:" << number;
     const std::string uri = uri_of(line);
     const std::string expected = line.at("error").get<std::string>();
     const std::string mentions = line.at("mentions").get<std::string>();
@@ -103,8 +102,7 @@ TEST(TransportUriCorpus, EveryRejectFailsWithItsCodeAndASpecificMessage) {
         << "reject.jsonl:" << number << " (" << line.at("why") << "): " << parsed.error().message;
     EXPECT_FALSE(parsed.error().message.empty()) << "reject.jsonl:" << number;
     EXPECT_NE(parsed.error().message.find(mentions), std::string::npos)
-        << "reject.jsonl:" << number << ": message \"" << parsed.error().message << "\" does not mention \"" << mentions
-        << "\"";
+        << "reject.jsonl:" << number << ": message \"" << parsed.error().message << "\" does not mention \"" << mentions << "\"";
   }
   for (const UriErrorCode code : all_codes) {
     EXPECT_GE(per_code[std::string(to_string(code))], 1) << "no reject line for " << to_string(code);
@@ -119,8 +117,7 @@ TEST(TransportUriCorpus, EveryAcceptGivesItsTypeAndEndpoint) {
     const std::string uri = uri_of(line);
     const auto parsed = parse_transport_uri(uri);
     if (!parsed.ok()) {
-      ADD_FAILURE() << "accept.jsonl:" << number << " rejected: " << to_string(parsed.error().code) << ": "
-                    << parsed.error().message;
+      ADD_FAILURE() << "accept.jsonl:" << number << " rejected: " << to_string(parsed.error().code) << ": " << parsed.error().message;
       continue;
     }
     EXPECT_EQ(parsed->type, line.at("type").get<std::string>()) << "accept.jsonl:" << number;

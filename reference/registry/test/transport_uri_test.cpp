@@ -101,9 +101,8 @@ TEST(GenericGrammar, InvalidUtf8IsFoundBeforeControlCharacters) {
 }
 
 TEST(GenericGrammar, RejectsEveryKindOfInvalidUtf8) {
-  for (const std::string bad :
-       {"\x80", "\xc0\xaf", "\xc1\x81", "\xe0\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf",
-        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xfe", "\xff", "\xe2\x82", "\xf0\x9f\x98", "\xe2x\x82"}) {
+  for (const std::string bad : {"\x80", "\xc0\xaf", "\xc1\x81", "\xe0\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf",
+                                "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xfe", "\xff", "\xe2\x82", "\xf0\x9f\x98", "\xe2x\x82"}) {
     EXPECT_EQ(error_of("offline:" + bad), UriErrorCode::invalid_utf8) << "offline:" << bad;
   }
 }
@@ -205,8 +204,7 @@ TEST(GenericGrammar, GenericParserAcceptsAnyWellFormedType) {
 
 TEST(GenericGrammar, UnsupportedTypeListsTheSupportedOnes) {
   EXPECT_EQ(error_of("foo:bar"), UriErrorCode::unsupported_type);
-  EXPECT_EQ(message_of("foo:bar"),
-            "unsupported transport type 'foo' (supported: ws-room, livekit, signed-login, offline, simulator)");
+  EXPECT_EQ(message_of("foo:bar"), "unsupported transport type 'foo' (supported: ws-room, livekit, signed-login, offline, simulator)");
   EXPECT_NE(message_of("WS-ROOM:wss://h").find("did you mean 'ws-room'"), std::string::npos);
   EXPECT_NE(message_of("wss://h/x").find("prefix missing"), std::string::npos);
 }
@@ -225,15 +223,14 @@ TEST(WsRoom, PrependsWssWhenThereIsNoWebSocketScheme) {
 }
 
 TEST(WsRoom, KeepsWsAndWssAndLowercasesSchemeAndHost) {
-  EXPECT_EQ(accepted("ws-room:ws://127.0.0.1:8000/mini-comms/room-1").endpoint,
-            "ws://127.0.0.1:8000/mini-comms/room-1");
+  EXPECT_EQ(accepted("ws-room:ws://127.0.0.1:8000/mini-comms/room-1").endpoint, "ws://127.0.0.1:8000/mini-comms/room-1");
   EXPECT_EQ(accepted("ws-room:WSS://Host.Example.ORG/Room").endpoint, "wss://host.example.org/Room");
   EXPECT_EQ(accepted("ws-room:wss://h.example.org").url.path, "/");
 }
 
 TEST(WsRoom, RejectsEveryOtherScheme) {
-  for (const char* uri : {"ws-room:http://h/x", "ws-room:https://h/x", "ws-room:HTTPS://h", "ws-room:ftp://h",
-                          "ws-room:file:///x", "ws-room:http:h", "ws-room:wsx://h"}) {
+  for (const char* uri : {"ws-room:http://h/x", "ws-room:https://h/x", "ws-room:HTTPS://h", "ws-room:ftp://h", "ws-room:file:///x",
+                          "ws-room:http:h", "ws-room:wsx://h"}) {
     EXPECT_EQ(error_of(uri), UriErrorCode::bad_scheme) << uri;
   }
 }
@@ -257,9 +254,8 @@ TEST(WsRoom, HostForms) {
 TEST(WsRoom, Ports) {
   EXPECT_EQ(accepted("ws-room:wss://h:1/r").url.port, 1);
   EXPECT_EQ(accepted("ws-room:wss://h:65535/r").url.port, 65535);
-  for (const char* uri :
-       {"ws-room:wss://h:0/r", "ws-room:wss://h:65536/r", "ws-room:wss://h:/r", "ws-room:h:", "ws-room:wss://h:x/r",
-        "ws-room:wss://h:1x/r", "ws-room:wss://[::1]:/r", "ws-room:wss://h:99999999999999999999/r"}) {
+  for (const char* uri : {"ws-room:wss://h:0/r", "ws-room:wss://h:65536/r", "ws-room:wss://h:/r", "ws-room:h:", "ws-room:wss://h:x/r",
+                          "ws-room:wss://h:1x/r", "ws-room:wss://[::1]:/r", "ws-room:wss://h:99999999999999999999/r"}) {
     EXPECT_EQ(error_of(uri), UriErrorCode::bad_port) << uri;
   }
   EXPECT_NE(message_of("ws-room:wss://h:70000/r").find("'70000'"), std::string::npos);
@@ -304,8 +300,7 @@ TEST(Livekit, EndpointDropsTheQueryAndKeepsPortAndPath) {
   EXPECT_EQ(uri.url.port, 7880);
   EXPECT_EQ(token_of(uri), jwt);
   EXPECT_TRUE(uri.url.query.empty());
-  const auto with_path =
-      accepted("livekit:wss://LK.example.org/rtc/v1?room=I1&access_token=" + std::string(jwt) + "&x");
+  const auto with_path = accepted("livekit:wss://LK.example.org/rtc/v1?room=I1&access_token=" + std::string(jwt) + "&x");
   EXPECT_EQ(with_path.endpoint, "wss://lk.example.org/rtc/v1");
   ASSERT_EQ(with_path.url.query.size(), 2u);
   EXPECT_EQ(with_path.url.query[0].first, "room");
@@ -403,11 +398,9 @@ RC_GTEST_PROP(TransportUriProperty, ArbitraryBytesGiveAValueOrAnError, (const st
 // interesting branches are.
 RC_GTEST_PROP(TransportUriProperty, UrlShapedNoiseGivesAValueOrAnError, ()) {
   static const std::string alphabet = "wsthpkl0123456789:/?#[]@%.-_~=&+,;!*'()$<>\\^`{}|eyJEzAa\xc3\xa9";
-  const auto type =
-      *rc::gen::elementOf(std::vector<std::string>{"ws-room", "livekit", "signed-login", "offline", "simulator"});
+  const auto type = *rc::gen::elementOf(std::vector<std::string>{"ws-room", "livekit", "signed-login", "offline", "simulator"});
   const auto body = *rc::gen::container<std::string>(rc::gen::elementOf(alphabet));
-  const auto prefix =
-      *rc::gen::elementOf(std::vector<std::string>{"", "wss://", "ws://h", "https://h", "?", "wss://h?access_token="});
+  const auto prefix = *rc::gen::elementOf(std::vector<std::string>{"", "wss://", "ws://h", "https://h", "?", "wss://h?access_token="});
   const std::string uri = type + ":" + prefix + body;
   const auto parsed = parse_transport_uri(uri);
   if (parsed.ok()) {
@@ -434,24 +427,23 @@ struct GeneratedHost {
 };
 
 rc::Gen<GeneratedHost> gen_host() {
-  return rc::gen::oneOf(
-      rc::gen::map(rc::gen::container<std::vector<std::string>>(*rc::gen::inRange<std::size_t>(0, 4), gen_label()),
-                   [](std::vector<std::string> labels) {
-                     std::string host;
-                     for (const auto& label : labels) host += label + ".";
-                     host += "example";  // the last label is never all digits
-                     return GeneratedHost{host, host};
-                   }),
-      rc::gen::map(rc::gen::container<std::vector<int>>(4, rc::gen::inRange(0, 256)),
-                   [](const std::vector<int>& octets) {
-                     std::string host;
-                     for (std::size_t i = 0; i < 4; ++i) host += (i ? "." : "") + std::to_string(octets[i]);
-                     return GeneratedHost{host, host};
-                   }),
-      rc::gen::map(rc::gen::elementOf(std::vector<std::string>{"::1", "2001:db8::7", "fe80::1:2", "::ffff:1.2.3.4"}),
-                   [](const std::string& ip) {
-                     return GeneratedHost{"[" + ip + "]", ip};
-                   }));
+  return rc::gen::oneOf(rc::gen::map(rc::gen::container<std::vector<std::string>>(*rc::gen::inRange<std::size_t>(0, 4), gen_label()),
+                                     [](std::vector<std::string> labels) {
+                                       std::string host;
+                                       for (const auto& label : labels) host += label + ".";
+                                       host += "example";  // the last label is never all digits
+                                       return GeneratedHost{host, host};
+                                     }),
+                        rc::gen::map(rc::gen::container<std::vector<int>>(4, rc::gen::inRange(0, 256)),
+                                     [](const std::vector<int>& octets) {
+                                       std::string host;
+                                       for (std::size_t i = 0; i < 4; ++i) host += (i ? "." : "") + std::to_string(octets[i]);
+                                       return GeneratedHost{host, host};
+                                     }),
+                        rc::gen::map(rc::gen::elementOf(std::vector<std::string>{"::1", "2001:db8::7", "fe80::1:2", "::ffff:1.2.3.4"}),
+                                     [](const std::string& ip) {
+                                       return GeneratedHost{"[" + ip + "]", ip};
+                                     }));
 }
 
 rc::Gen<std::string> gen_path() {
@@ -459,8 +451,7 @@ rc::Gen<std::string> gen_path() {
     const auto count = *rc::gen::inRange<std::size_t>(0, 4);
     std::string path;
     for (std::size_t i = 0; i < count; ++i) {
-      path += "/" + *rc::gen::nonEmpty(
-                        rc::gen::container<std::string>(rc::gen::elementOf(std::string("aZ09-_~!$'()*+,;=:@"))));
+      path += "/" + *rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::elementOf(std::string("aZ09-_~!$'()*+,;=:@"))));
     }
     return path;
   });
@@ -512,8 +503,7 @@ rc::Gen<GeneratedUrl> gen_valid_url_uri() {
       out.endpoint = base;
     } else {
       // ws-room without a scheme gets wss:// prepended: generate that form too.
-      const bool bare =
-          out.type == "ws-room" && scheme == "wss" && *rc::gen::arbitrary<bool>() && out.host.in_url.front() != '[';
+      const bool bare = out.type == "ws-room" && scheme == "wss" && *rc::gen::arbitrary<bool>() && out.host.in_url.front() != '[';
       out.uri = out.type + ":" + (bare ? authority + out.path : base);
       out.endpoint = base;
     }
@@ -531,9 +521,8 @@ RC_GTEST_PROP(TransportUriProperty, ValidUrlUrisAreAcceptedAndRoundTripTheirEndp
   RC_ASSERT(parsed->url.port == generated.port);
   RC_ASSERT(parsed->url.path == (generated.path.empty() ? "/" : generated.path));
   // The endpoint, put back behind its type, is a fixed point (livekit needs its token back).
-  const std::string again = generated.type == "livekit"
-                                ? generated.type + ":" + parsed->endpoint + "?access_token=" + token_of(*parsed)
-                                : generated.type + ":" + parsed->endpoint;
+  const std::string again = generated.type == "livekit" ? generated.type + ":" + parsed->endpoint + "?access_token=" + token_of(*parsed)
+                                                        : generated.type + ":" + parsed->endpoint;
   const auto reparsed = parse_transport_uri(again);
   RC_ASSERT(reparsed.ok());
   RC_ASSERT(reparsed->endpoint == parsed->endpoint);
@@ -541,12 +530,11 @@ RC_GTEST_PROP(TransportUriProperty, ValidUrlUrisAreAcceptedAndRoundTripTheirEndp
 
 RC_GTEST_PROP(TransportUriProperty, AControlCharacterAnywhereIsFound, ()) {
   const GeneratedUrl generated = *gen_valid_url_uri();
-  const std::string control =
-      *rc::gen::oneOf(rc::gen::map(rc::gen::oneOf(rc::gen::inRange(0, 0x20), rc::gen::just(0x7F)),
-                                   [](int c) { return std::string(1, static_cast<char>(c)); }),
-                      rc::gen::map(rc::gen::inRange(0x80, 0xA0), [](int c) {
-                        return std::string{static_cast<char>(0xC2), static_cast<char>(c)};
-                      }));
+  const std::string control = *rc::gen::oneOf(rc::gen::map(rc::gen::oneOf(rc::gen::inRange(0, 0x20), rc::gen::just(0x7F)),
+                                                           [](int c) { return std::string(1, static_cast<char>(c)); }),
+                                              rc::gen::map(rc::gen::inRange(0x80, 0xA0), [](int c) {
+                                                return std::string{static_cast<char>(0xC2), static_cast<char>(c)};
+                                              }));
   const auto at = *rc::gen::inRange<std::size_t>(0, generated.uri.size() + 1);
   std::string uri = generated.uri;
   uri.insert(at, control);
@@ -558,8 +546,8 @@ RC_GTEST_PROP(TransportUriProperty, AControlCharacterAnywhereIsFound, ()) {
 
 RC_GTEST_PROP(TransportUriProperty, WhiteSpaceAnywhereIsFound, ()) {
   const GeneratedUrl generated = *gen_valid_url_uri();
-  const std::string space = *rc::gen::elementOf(
-      std::vector<std::string>{" ", "\xc2\xa0", "\xe2\x80\x83", "\xe2\x80\xa8", "\xe3\x80\x80", "\xef\xbb\xbf"});
+  const std::string space =
+      *rc::gen::elementOf(std::vector<std::string>{" ", "\xc2\xa0", "\xe2\x80\x83", "\xe2\x80\xa8", "\xe3\x80\x80", "\xef\xbb\xbf"});
   const auto at = *rc::gen::inRange<std::size_t>(0, generated.uri.size() + 1);
   std::string uri = generated.uri;
   uri.insert(at, space);

@@ -46,7 +46,7 @@ std::optional<transport::HttpRequest> SignedLoginClientCore::poll_transmit() {
 }
 
 void SignedLoginClientCore::handle_response(core::Result<transport::HttpResult, transport::HttpError> response) {
-  if (state_ == LoginState::cancelled) return;  // the carrier may not be able to call the request back
+  if (state_ == LoginState::cancelled) return;          // the carrier may not be able to call the request back
   DCL_ASSERT(state_ == LoginState::awaiting_response);  // one response, to the request handed out
   if (!response) {
     return fail(transport::TransportErrorCode::io_error,

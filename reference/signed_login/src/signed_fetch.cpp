@@ -32,8 +32,7 @@ std::string comms_handshake_metadata(std::string_view origin) {
 
 core::Result<transport::HttpHeaders, SignedFetchError> signed_fetch_headers(const transport::SigningIdentity& identity,
                                                                             std::string_view method, std::string_view path,
-                                                                            std::int64_t timestamp_ms,
-                                                                            std::string_view metadata_json) {
+                                                                            std::int64_t timestamp_ms, std::string_view metadata_json) {
   const std::string payload = signed_fetch_payload(method, path, timestamp_ms, metadata_json);
   auto chain = auth::parse_auth_chain(identity.sign_payload(payload));
   if (!chain) {

@@ -51,7 +51,8 @@ std::string fill_template(std::string text, const std::string& name, const std::
 transport::HttpResponse SignedLoginEndpoint::handle(const transport::HttpServerRequest& request, std::int64_t now_unix_ms) const {
   const std::string path = request.target.substr(0, request.target.find('?'));
   const std::string name = route_name(path);
-  if (name.empty()) return json_response(404, {{"error", "not found"}, {"message", "POST /get-comms-adapter/<room> or /worlds/<world>/comms"}});
+  if (name.empty())
+    return json_response(404, {{"error", "not found"}, {"message", "POST /get-comms-adapter/<room> or /worlds/<world>/comms"}});
   if (request.method != "POST") return json_response(405, {{"error", "method not allowed"}, {"message", "use POST"}});
 
   // 1. The chain: x-identity-auth-chain-0, -1, … up to the first gap.
@@ -98,8 +99,8 @@ transport::HttpResponse SignedLoginEndpoint::handle(const transport::HttpServerR
 
   // 4. Freshness.
   if (timestamp_ms + static_cast<double>(config_.signature_window_ms) < static_cast<double>(now_unix_ms)) {
-    return signed_fetch_error(401, "Expired signature: the timestamp is more than " +
-                                       std::to_string(config_.signature_window_ms / 1000) + " s old");
+    return signed_fetch_error(401, "Expired signature: the timestamp is more than " + std::to_string(config_.signature_window_ms / 1000) +
+                                       " s old");
   }
   return json_response(200, {{"fixedAdapter", fill_template(config_.adapter_template, name, verified->owner_address)}});
 }

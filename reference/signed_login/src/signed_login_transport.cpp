@@ -14,7 +14,9 @@ std::int64_t system_unix_ms() {
 
 SignedLoginTransport::SignedLoginTransport(const transport::TransportUri& uri, const transport::TransportContext& context,
                                            const transport::TransportFactory& factory)
-    : context_(context), factory_(factory), core_(client_core_config(uri, context.identity)),
+    : context_(context),
+      factory_(factory),
+      core_(client_core_config(uri, context.identity)),
       events_(*context.runtime, [this](const transport::TransportEvent& event) { emit(event); }) {}
 
 SignedLoginTransport::~SignedLoginTransport() = default;
@@ -91,13 +93,16 @@ transport::Status SignedLoginTransport::send(std::span<const std::uint8_t> packe
 }
 
 void register_signed_login(transport::TransportFactory& factory) {
-  factory.register_type("signed-login", [&factory](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                            -> core::Result<transport::TransportPtr, transport::UriError> {
-    if (!context.http) {
-      return core::fail(transport::UriErrorCode::unsupported_type, "signed-login needs an HTTP client, and this factory has none");
-    }
-    return transport::TransportPtr(std::make_unique<SignedLoginTransport>(uri, context, factory));
-  }, validate_signed_login_uri);
+  factory.register_type(
+      "signed-login",
+      [&factory](const transport::TransportUri& uri,
+                 const transport::TransportContext& context) -> core::Result<transport::TransportPtr, transport::UriError> {
+        if (!context.http) {
+          return core::fail(transport::UriErrorCode::unsupported_type, "signed-login needs an HTTP client, and this factory has none");
+        }
+        return transport::TransportPtr(std::make_unique<SignedLoginTransport>(uri, context, factory));
+      },
+      validate_signed_login_uri);
 }
 
 }  // namespace dclcomms::signed_login

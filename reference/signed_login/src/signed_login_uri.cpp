@@ -8,8 +8,7 @@ namespace dclcomms::signed_login {
 
 core::Result<transport::TransportUri, transport::UriError> validate_signed_login_uri(transport::TransportUri uri) {
   if (uri.params.empty()) {
-    return transport::empty_params_error(uri.type,
-                              "an http(s) URL to POST to, e.g. signed-login:https://host/worlds/x.dcl.eth/comms");
+    return transport::empty_params_error(uri.type, "an http(s) URL to POST to, e.g. signed-login:https://host/worlds/x.dcl.eth/comms");
   }
   static constexpr transport::UrlRules rules{"signed-login", transport::http_url_schemes, "http:// or https://"};
   auto checked = transport::check_url(uri.params, static_cast<std::ptrdiff_t>(uri.type.size() + 1), rules);

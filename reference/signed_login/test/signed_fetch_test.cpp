@@ -30,8 +30,8 @@ TEST(SignedFetch, HeadersCarryOneLinkEachTheTimestampAndTheMetadataAsSigned) {
   // The three links verify against the lowercased payload.
   const auto chain = auth::parse_auth_chain("[" + headers[0].second + "," + headers[1].second + "," + headers[2].second + "]");
   ASSERT_TRUE(chain.ok());
-  const auto verified = auth::verify_auth_chain(*chain, signed_fetch_payload("POST", "/get-comms-adapter/r1", 1234, metadata),
-                                                testing::now_ms);
+  const auto verified =
+      auth::verify_auth_chain(*chain, signed_fetch_payload("POST", "/get-comms-adapter/r1", 1234, metadata), testing::now_ms);
   ASSERT_TRUE(verified.ok()) << verified.error().message;
   EXPECT_EQ(verified->owner_address, testing::identity_of(1).address);
 }

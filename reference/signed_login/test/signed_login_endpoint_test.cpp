@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "dclcomms/auth/auth_chain.hpp"
 #include "signed_login_test_support.hpp"
@@ -44,7 +44,8 @@ transport::HttpServerRequest signed_with_timestamp_text(const std::string& path,
   const auto chain = auth::parse_auth_chain(
       testing::identity_of(1).sign_payload(signed_fetch_payload("POST", path, std::string_view(timestamp_text.value_or("")), metadata)));
   request.headers.clear();
-  for (std::size_t i = 0; i < chain->size(); ++i) request.headers.emplace_back("x-identity-auth-chain-" + std::to_string(i), auth::to_json((*chain)[i]));
+  for (std::size_t i = 0; i < chain->size(); ++i)
+    request.headers.emplace_back("x-identity-auth-chain-" + std::to_string(i), auth::to_json((*chain)[i]));
   if (timestamp_text) request.headers.emplace_back("x-identity-timestamp", *timestamp_text);
   request.headers.emplace_back("x-identity-metadata", metadata);
   return request;
@@ -67,8 +68,8 @@ TEST(SignedLoginEndpoint, RejectsBadTimestampsAndMetadata) {
   auto request = signed_request("/get-comms-adapter/r");
   request.headers[3].second = "1790000000abc";
   EXPECT_EQ(endpoint.handle(request, now_ms).status, 400u);
-  const auto scene = signed_request("/get-comms-adapter/r", now_ms,
-                                    R"({"intent":"dcl:explorer:comms-handshake","signer":"decentraland-kernel-scene"})");
+  const auto scene =
+      signed_request("/get-comms-adapter/r", now_ms, R"({"intent":"dcl:explorer:comms-handshake","signer":"decentraland-kernel-scene"})");
   EXPECT_EQ(endpoint.handle(scene, now_ms).status, 400u) << "a scene's signed fetch cannot obtain an adapter";
   const auto no_intent = signed_request("/get-comms-adapter/r", now_ms, R"({"signer":"dcl:explorer"})");
   EXPECT_EQ(body_of(endpoint.handle(no_intent, now_ms))["error"], "Invalid metadata");
@@ -81,7 +82,10 @@ TEST(SignedLoginEndpoint, TheSignatureMustCoverThisMethodPathAndMetadata) {
   EXPECT_EQ(response.status, 401u);
   EXPECT_NE(body_of(response)["error"].get<std::string>().find("Invalid signature"), std::string::npos);
   request = signed_request("/get-comms-adapter/r");
-  request.headers[4].second = testing::signed_request("/x", now_ms, R"({"intent":"dcl:explorer:comms-handshake","signer":"dcl:explorer","isGuest":true})").headers[4].second;
+  request.headers[4].second =
+      testing::signed_request("/x", now_ms, R"({"intent":"dcl:explorer:comms-handshake","signer":"dcl:explorer","isGuest":true})")
+          .headers[4]
+          .second;
   EXPECT_EQ(endpoint.handle(request, now_ms).status, 401u) << "metadata changed after signing";
 }
 

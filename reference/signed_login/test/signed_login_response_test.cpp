@@ -43,20 +43,20 @@ TEST_P(SignedLoginDenials, CarryTheServersText) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, SignedLoginDenials,
-    ::testing::Values(
-        Denial{401, R"({"error":"Not allowed"})", SignedLoginErrorCode::denied, "HTTP 401: Not allowed"},
-        Denial{400, R"({"error":"Invalid Auth Chain","message":"This endpoint requires a signed fetch request. See ADR-44."})",
-               SignedLoginErrorCode::denied, "Invalid Auth Chain: This endpoint requires"},
-        Denial{403, R"({"message":"Wrong shared secret"})", SignedLoginErrorCode::denied, "Wrong shared secret"},
-        Denial{404, "no such world", SignedLoginErrorCode::denied, "HTTP 404: no such world"},
-        Denial{429, R"({"error":"Too many attempts"})", SignedLoginErrorCode::rate_limited, "retry after 30 s"},
-        Denial{503, R"({"error":"World is at capacity"})", SignedLoginErrorCode::unavailable, "World is at capacity"},
-        Denial{302, "", SignedLoginErrorCode::redirect, "https://elsewhere.example/"},
-        Denial{200, "not json", SignedLoginErrorCode::bad_response, "not a JSON object"},
-        Denial{200, R"({"other":1})", SignedLoginErrorCode::bad_response, "neither 'fixedAdapter' nor 'adapter'"},
-        Denial{200, R"({"fixedAdapter":7})", SignedLoginErrorCode::bad_response, "not a string"},
-        Denial{200, R"({"message":"banned"})", SignedLoginErrorCode::denied, "banned"},
-        Denial{200, R"({"fixedAdapter":"signed-login:https://a.example/x"})", SignedLoginErrorCode::recursion, "recurse"}));
+    ::testing::Values(Denial{401, R"({"error":"Not allowed"})", SignedLoginErrorCode::denied, "HTTP 401: Not allowed"},
+                      Denial{400,
+                             R"({"error":"Invalid Auth Chain","message":"This endpoint requires a signed fetch request. See ADR-44."})",
+                             SignedLoginErrorCode::denied, "Invalid Auth Chain: This endpoint requires"},
+                      Denial{403, R"({"message":"Wrong shared secret"})", SignedLoginErrorCode::denied, "Wrong shared secret"},
+                      Denial{404, "no such world", SignedLoginErrorCode::denied, "HTTP 404: no such world"},
+                      Denial{429, R"({"error":"Too many attempts"})", SignedLoginErrorCode::rate_limited, "retry after 30 s"},
+                      Denial{503, R"({"error":"World is at capacity"})", SignedLoginErrorCode::unavailable, "World is at capacity"},
+                      Denial{302, "", SignedLoginErrorCode::redirect, "https://elsewhere.example/"},
+                      Denial{200, "not json", SignedLoginErrorCode::bad_response, "not a JSON object"},
+                      Denial{200, R"({"other":1})", SignedLoginErrorCode::bad_response, "neither 'fixedAdapter' nor 'adapter'"},
+                      Denial{200, R"({"fixedAdapter":7})", SignedLoginErrorCode::bad_response, "not a string"},
+                      Denial{200, R"({"message":"banned"})", SignedLoginErrorCode::denied, "banned"},
+                      Denial{200, R"({"fixedAdapter":"signed-login:https://a.example/x"})", SignedLoginErrorCode::recursion, "recurse"}));
 
 TEST(SignedLoginResponse, RetryAfterIsParsed) {
   const auto result = read_signed_login_response(answer(429, "{}", {{"retry-after", "12"}}));

@@ -18,8 +18,7 @@ inline transport::SigningIdentity identity_of(std::uint8_t n) {
   return identity::make_signing_identity(owner, ephemeral, now_ms + 3600'000).value();
 }
 
-inline transport::HttpServerRequest signed_request(const std::string& path, std::int64_t timestamp_ms = now_ms,
-                                                   std::string metadata = "") {
+inline transport::HttpServerRequest signed_request(const std::string& path, std::int64_t timestamp_ms = now_ms, std::string metadata = "") {
   if (metadata.empty()) metadata = comms_handshake_metadata("https://example.org");
   transport::HttpServerRequest request;
   request.method = "POST";

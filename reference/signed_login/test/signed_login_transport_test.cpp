@@ -12,7 +12,8 @@ namespace {
 
 // An HTTP fetcher that hands the request to our own endpoint logic in-process (the network path is
 // covered by the Beast loopback and npm interop tests), answering on the runtime like a real one.
-transport::HttpFetcher in_process(core::ManualRuntime& runtime, std::function<transport::HttpResponse(const transport::HttpServerRequest&)> serve,
+transport::HttpFetcher in_process(core::ManualRuntime& runtime,
+                                  std::function<transport::HttpResponse(const transport::HttpServerRequest&)> serve,
                                   std::vector<transport::HttpRequest>& seen) {
   return [&runtime, serve, &seen](transport::HttpRequest request, const transport::HttpClientOptions&,
                                   std::function<void(core::Result<transport::HttpResult, transport::HttpError>)> done) {
@@ -55,7 +56,8 @@ struct Fixture : ::testing::Test {
 TEST_F(Fixture, ResolvesThenDelegatesToTheNamedTransport) {
   const SignedLoginEndpoint endpoint({.adapter_template = "offline:{room}"});
   transport::TransportFactory* factory = nullptr;
-  auto t = make([&](const transport::HttpServerRequest& r) { return endpoint.handle(r, testing::now_ms); }, testing::identity_of(1), factory);
+  auto t =
+      make([&](const transport::HttpServerRequest& r) { return endpoint.handle(r, testing::now_ms); }, testing::identity_of(1), factory);
   ASSERT_TRUE(t->connect().ok());
   runtime.run_until_idle();
   ASSERT_EQ(seen.size(), 1u);
@@ -74,9 +76,11 @@ TEST_F(Fixture, ResolvesThenDelegatesToTheNamedTransport) {
 
 TEST_F(Fixture, DenialsBecomeTypedErrorsWithTheServersText) {
   transport::TransportFactory* factory = nullptr;
-  auto t = make([](const transport::HttpServerRequest&) {
-    return transport::HttpResponse{503, "application/json", R"({"error":"World is at capacity"})", {}};
-  }, testing::identity_of(1), factory);
+  auto t = make(
+      [](const transport::HttpServerRequest&) {
+        return transport::HttpResponse{503, "application/json", R"({"error":"World is at capacity"})", {}};
+      },
+      testing::identity_of(1), factory);
   ASSERT_TRUE(t->connect().ok());
   EXPECT_TRUE(events.empty()) << "nothing happens inside connect()";
   runtime.run_until_idle();
@@ -90,9 +94,11 @@ TEST_F(Fixture, DenialsBecomeTypedErrorsWithTheServersText) {
 
 TEST_F(Fixture, AnAnswerTheFactoryCannotServeIsAProtocolError) {
   transport::TransportFactory* factory = nullptr;
-  auto t = make([](const transport::HttpServerRequest&) {
-    return transport::HttpResponse{200, "application/json", R"({"fixedAdapter":"p2p:nope"})", {}};
-  }, testing::identity_of(1), factory);
+  auto t = make(
+      [](const transport::HttpServerRequest&) {
+        return transport::HttpResponse{200, "application/json", R"({"fixedAdapter":"p2p:nope"})", {}};
+      },
+      testing::identity_of(1), factory);
   ASSERT_TRUE(t->connect().ok());
   runtime.run_until_idle();
   const auto& error = std::get<transport::ErrorReported>(events.at(0)).error;
@@ -112,7 +118,8 @@ TEST_F(Fixture, WithoutAnIdentityNothingIsSent) {
 TEST_F(Fixture, DisconnectWhileWaitingIgnoresTheLateAnswer) {
   const SignedLoginEndpoint endpoint({.adapter_template = "offline:x"});
   transport::TransportFactory* factory = nullptr;
-  auto t = make([&](const transport::HttpServerRequest& r) { return endpoint.handle(r, testing::now_ms); }, testing::identity_of(1), factory);
+  auto t =
+      make([&](const transport::HttpServerRequest& r) { return endpoint.handle(r, testing::now_ms); }, testing::identity_of(1), factory);
   ASSERT_TRUE(t->connect().ok());
   t->disconnect();
   runtime.run_until_idle();

@@ -29,8 +29,7 @@ void BM_DrivenCrowd(benchmark::State& state) {
   }
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   // Simulated seconds per wall second: 10 simulated seconds per iteration.
-  state.counters["x_realtime"] =
-      benchmark::Counter(10.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["x_realtime"] = benchmark::Counter(10.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_DrivenCrowd)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 

@@ -50,9 +50,7 @@ simulator_transport::PeerBehaviour draw_behaviour(core::Prng& prng, const Behavi
   return simulator_transport::PeerBehaviour::idle;
 }
 
-double unit_draw(core::Prng& prng) {
-  return static_cast<double>(prng.next_u64() >> 32) / 4294967296.0;
-}
+double unit_draw(core::Prng& prng) { return static_cast<double>(prng.next_u64() >> 32) / 4294967296.0; }
 
 core::Duration uniform_duration(core::Prng& prng, core::Duration low, core::Duration high) {
   DCL_ASSERT(low <= high);

@@ -42,16 +42,16 @@ Hosts expand_all(const std::vector<std::string>& names, std::uint32_t peers) {
 }
 
 // The user<->peer directions between two node names; an error for anything else.
-core::Result<std::vector<PlannedLink>, PlanError> expand_link(const sim::LinkSpec& link, std::uint32_t peers,
-                                                                const std::string& where) {
+core::Result<std::vector<PlannedLink>, PlanError> expand_link(const sim::LinkSpec& link, std::uint32_t peers, const std::string& where) {
   std::vector<PlannedLink> out;
   const Hosts from = *expand(link.from, peers);
   const Hosts to = *expand(link.to, peers);
   for (const auto a : from) {
     for (const auto b : to) {
       if ((a == user_host_id) == (b == user_host_id)) {
-        return core::fail(PlanErrorCode::unsupported, where + ": links between '" + link.from + "' and '" + link.to +
-                                 "' are not simulated: every link joins 'user' and a peer ('crowd' or 'peer-<i>')");
+        return core::fail(PlanErrorCode::unsupported,
+                          where + ": links between '" + link.from + "' and '" + link.to +
+                              "' are not simulated: every link joins 'user' and a peer ('crowd' or 'peer-<i>')");
       }
       out.push_back(PlannedLink{.from = a, .to = b, .faults = link.faults});
       if (link.bidirectional) out.push_back(PlannedLink{.from = b, .to = a, .faults = link.faults});
@@ -87,8 +87,8 @@ core::Result<ScenarioPlan, PlanError> plan_scenario(const sim::Scenario& scenari
   std::optional<sim::HostClock> crowd_clock;
   for (const auto& node : scenario.nodes) {
     if (!expand(node.name, peers)) {
-      return core::fail(PlanErrorCode::unsupported, origin + ": node '" + node.name + "' is not 'user', 'crowd' or 'peer-<i>' with i < " +
-                               std::to_string(peers));
+      return core::fail(PlanErrorCode::unsupported,
+                        origin + ": node '" + node.name + "' is not 'user', 'crowd' or 'peer-<i>' with i < " + std::to_string(peers));
     }
     if (node.name == "user") {
       has_user = true;
@@ -123,7 +123,7 @@ core::Result<ScenarioPlan, PlanError> plan_scenario(const sim::Scenario& scenari
       const auto found = links.find(direction);
       if (found == links.end()) {
         return core::fail(PlanErrorCode::unsupported, origin + ": peer-" + std::to_string(i) +
-                                 " has no link to or from 'user'; add a default_link or a link for 'crowd'");
+                                                          " has no link to or from 'user'; add a default_link or a link for 'crowd'");
       }
       plan.links.push_back(PlannedLink{.from = direction.first, .to = direction.second, .faults = found->second});
     }
@@ -140,14 +140,11 @@ core::Result<ScenarioPlan, PlanError> plan_scenario(const sim::Scenario& scenari
         fault.side_a = expand_all(spec.side_a, peers);
         fault.side_b = expand_all(spec.side_b, peers);
         break;
-      case sim::FaultAction::heal:
-        break;
+      case sim::FaultAction::heal: break;
       case sim::FaultAction::crash:
       case sim::FaultAction::restart:
       case sim::FaultAction::pause:
-      case sim::FaultAction::resume:
-        fault.hosts = *expand(spec.host, peers);
-        break;
+      case sim::FaultAction::resume: fault.hosts = *expand(spec.host, peers); break;
       case sim::FaultAction::set_link:
       case sim::FaultAction::hold:
       case sim::FaultAction::release: {

@@ -28,18 +28,17 @@ SimulatedCrowd::SimulatedCrowd(CrowdConfig config, const ScenarioPlan& plan, Emi
     auto address = peer_address(config_.seed, i);
     const bool fresh = by_address_.emplace(address, i).second;
     DCL_ASSERT(fresh);  // 160 bits from distinct PRNG streams: a clash would be a bug
-    peers_.push_back(std::make_unique<VirtualPeer>(*simulation_, config_, peer_host_id(i), user_host_id, i,
-                                                   std::move(address)));
+    peers_.push_back(std::make_unique<VirtualPeer>(*simulation_, config_, peer_host_id(i), user_host_id, i, std::move(address)));
     VirtualPeer& peer = *peers_.back();
     simulation_->set_handlers(peer_host_id(i),
                               sim::HostHandlers{
-                                  .datagram = [&peer](sim::HostId, std::span<const std::uint8_t> payload) {
-                                    peer.receive_from_user(payload);
-                                  },
-                                  .message = [&peer](sim::StreamId, sim::HostId, std::span<const std::uint8_t> payload) {
-                                    const auto frame = decode_frame(payload);
-                                    if (frame && frame->tag == FrameTag::packet) peer.receive_from_user(frame->body);
-                                  },
+                                  .datagram = [&peer](sim::HostId,
+                                                      std::span<const std::uint8_t> payload) { peer.receive_from_user(payload); },
+                                  .message =
+                                      [&peer](sim::StreamId, sim::HostId, std::span<const std::uint8_t> payload) {
+                                        const auto frame = decode_frame(payload);
+                                        if (frame && frame->tag == FrameTag::packet) peer.receive_from_user(frame->body);
+                                      },
                                   .stream_opened = nullptr,
                                   .stream_reset = nullptr,
                                   .restarted = [&peer] { peer.restarted(); },
@@ -49,9 +48,7 @@ SimulatedCrowd::SimulatedCrowd(CrowdConfig config, const ScenarioPlan& plan, Emi
       user_host_id,
       sim::HostHandlers{
           .datagram = [this](sim::HostId from, std::span<const std::uint8_t> payload) { on_user_datagram(from, payload); },
-          .message = [this](sim::StreamId, sim::HostId from, std::span<const std::uint8_t> payload) {
-            on_user_message(from, payload);
-          },
+          .message = [this](sim::StreamId, sim::HostId from, std::span<const std::uint8_t> payload) { on_user_message(from, payload); },
           .stream_opened = nullptr,
           .stream_reset = [this](sim::StreamId, sim::HostId peer) { on_user_stream_reset(peer); },
           .restarted = nullptr,
@@ -91,9 +88,7 @@ std::optional<std::uint32_t> SimulatedCrowd::find_peer(std::string_view address)
 
 // ---- What reaches the user's host -----------------------------------------------------------------
 
-void SimulatedCrowd::on_user_datagram(sim::HostId from, std::span<const std::uint8_t> payload) {
-  deliver(peer_index(from), payload);
-}
+void SimulatedCrowd::on_user_datagram(sim::HostId from, std::span<const std::uint8_t> payload) { deliver(peer_index(from), payload); }
 
 void SimulatedCrowd::on_user_message(sim::HostId from, std::span<const std::uint8_t> payload) {
   const auto index = peer_index(from);
@@ -115,9 +110,7 @@ void SimulatedCrowd::on_user_message(sim::HostId from, std::span<const std::uint
         emit_(transport::PeerLeft{peers_[index]->address()});
       }
       break;
-    case FrameTag::packet:
-      deliver(index, frame->body);
-      break;
+    case FrameTag::packet: deliver(index, frame->body); break;
   }
 }
 
@@ -140,8 +133,7 @@ void SimulatedCrowd::deliver(std::uint32_t index, std::span<const std::uint8_t> 
 
 // ---- What the user sends --------------------------------------------------------------------------
 
-void SimulatedCrowd::send_from_user(std::span<const std::uint8_t> packet, bool reliable,
-                                    const std::vector<std::string>& targets) {
+void SimulatedCrowd::send_from_user(std::span<const std::uint8_t> packet, bool reliable, const std::vector<std::string>& targets) {
   const auto send_to = [&](std::uint32_t index) {
     if (!listed_[index]) return;  // a room forwards only to members
     const sim::HostId host = peer_host_id(index);
@@ -207,20 +199,13 @@ void SimulatedCrowd::apply_fault(const PlannedFault& fault) {
       case sim::FaultAction::resume:
         if (state == sim::HostState::paused) simulation.resume(host);
         break;
-      default:
-        break;
+      default: break;
     }
   }
   switch (fault.action) {
-    case sim::FaultAction::partition:
-      simulation.partition(fault.side_a, fault.side_b);
-      break;
-    case sim::FaultAction::partition_oneway:
-      simulation.partition_oneway(fault.side_a, fault.side_b);
-      break;
-    case sim::FaultAction::heal:
-      simulation.heal();
-      break;
+    case sim::FaultAction::partition: simulation.partition(fault.side_a, fault.side_b); break;
+    case sim::FaultAction::partition_oneway: simulation.partition_oneway(fault.side_a, fault.side_b); break;
+    case sim::FaultAction::heal: simulation.heal(); break;
     case sim::FaultAction::set_link:
       for (const auto& link : fault.links) simulation.set_link(link.from, link.to, link.faults);
       break;
@@ -230,8 +215,7 @@ void SimulatedCrowd::apply_fault(const PlannedFault& fault) {
     case sim::FaultAction::release:
       for (const auto& link : fault.links) simulation.release(link.from, link.to);
       break;
-    default:
-      break;
+    default: break;
   }
 }
 

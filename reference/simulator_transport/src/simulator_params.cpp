@@ -2,9 +2,9 @@
 // Boost.URL splits and percent-decodes the query; each value is then read with std::from_chars,
 // which ignores the locale and rejects anything it cannot consume completely.
 
+#include "dclcomms/simulator_transport/simulator_params.hpp"
 #include "dclcomms/core/ascii.hpp"
 #include "dclcomms/sim/weather.hpp"
-#include "dclcomms/simulator_transport/simulator_params.hpp"
 
 #include <algorithm>
 #include <bitset>
@@ -24,8 +24,7 @@ using transport::UriErrorCode;
 
 namespace {
 
-constexpr std::string_view peer_behaviour_names[peer_behaviour_count] = {"idle", "walker", "runner", "chatter",
-                                                                         "emoter"};
+constexpr std::string_view peer_behaviour_names[peer_behaviour_count] = {"idle", "walker", "runner", "chatter", "emoter"};
 // A single behaviour weight above this is surely a typo, and the bound keeps the sum finite.
 constexpr double behaviour_weight_max = 1'000'000.0;
 constexpr std::size_t simulator_param_count = std::size(simulator_param_keys);
@@ -42,8 +41,8 @@ std::string join(std::span<const std::string_view> names) {
 }
 
 Fail bad_value(std::string_view key, std::string_view value, std::string_view expected) {
-  return core::fail(UriErrorCode::bad_parameter, "bad value " + quote(value) + " for simulator parameter '" +
-                                                     std::string(key) + "': expected " + std::string(expected));
+  return core::fail(UriErrorCode::bad_parameter,
+                    "bad value " + quote(value) + " for simulator parameter '" + std::string(key) + "': expected " + std::string(expected));
 }
 
 template <class Int>
@@ -72,8 +71,7 @@ core::Result<std::optional<std::uint64_t>, UriError> read_seed(std::string_view 
 }
 
 core::Result<ParcelPosition, UriError> read_position(std::string_view value) {
-  const std::string expected = "'x,y' with integer parcel coordinates in -" +
-                               std::to_string(simulator_parcel_coordinate_max) + ".." +
+  const std::string expected = "'x,y' with integer parcel coordinates in -" + std::to_string(simulator_parcel_coordinate_max) + ".." +
                                std::to_string(simulator_parcel_coordinate_max);
   const std::size_t comma = value.find(',');
   if (comma == std::string_view::npos) return bad_value("position", value, expected);
@@ -90,8 +88,7 @@ core::Result<ParcelPosition, UriError> read_position(std::string_view value) {
 
 core::Result<std::array<double, peer_behaviour_count>, UriError> read_behaviour(std::string_view value) {
   const std::string expected = "a comma list of name:weight (names: " + join(peer_behaviour_names) + "; weights 0.." +
-                               std::to_string(static_cast<long>(behaviour_weight_max)) +
-                               ", at least one > 0), e.g. walker:3,idle:1";
+                               std::to_string(static_cast<long>(behaviour_weight_max)) + ", at least one > 0), e.g. walker:3,idle:1";
   std::array<double, peer_behaviour_count> weights{};
   std::bitset<peer_behaviour_count> seen;
   std::size_t item_begin = 0;
@@ -103,14 +100,13 @@ core::Result<std::array<double, peer_behaviour_count>, UriError> read_behaviour(
     if (colon == std::string_view::npos) return bad_value("behaviour", value, expected);
     const auto behaviour = parse_peer_behaviour(item.substr(0, colon));
     if (!behaviour) {
-      return core::fail(UriErrorCode::bad_parameter,
-                        "unknown behaviour " + quote(item.substr(0, colon)) + " in " + quote(value) +
-                            " for simulator parameter 'behaviour' (names: " + join(peer_behaviour_names) + ")");
+      return core::fail(UriErrorCode::bad_parameter, "unknown behaviour " + quote(item.substr(0, colon)) + " in " + quote(value) +
+                                                         " for simulator parameter 'behaviour' (names: " + join(peer_behaviour_names) +
+                                                         ")");
     }
     const auto index = static_cast<std::size_t>(*behaviour);
     if (seen.test(index)) {
-      return core::fail(UriErrorCode::bad_parameter, "behaviour " + quote(item.substr(0, colon)) +
-                                                         " appears twice in " + quote(value) +
+      return core::fail(UriErrorCode::bad_parameter, "behaviour " + quote(item.substr(0, colon)) + " appears twice in " + quote(value) +
                                                          " for simulator parameter 'behaviour'");
     }
     seen.set(index);
@@ -219,17 +215,15 @@ core::Result<core::Ok, UriError> scan_query(std::string_view query) {
     const char c = query[i];
     if (c == '%') {
       if (i + 2 >= query.size() || !is_hex(query[i + 1]) || !is_hex(query[i + 2])) {
-        return core::fail(UriErrorCode::bad_parameter, "malformed percent-encoding " + quote(query.substr(i, 3)) +
-                                                           " at byte " + std::to_string(i) +
-                                                           " of the simulator parameters");
+        return core::fail(UriErrorCode::bad_parameter, "malformed percent-encoding " + quote(query.substr(i, 3)) + " at byte " +
+                                                           std::to_string(i) + " of the simulator parameters");
       }
       i += 2;
       continue;
     }
     if (!is_query_char(c)) {
-      return core::fail(UriErrorCode::bad_parameter,
-                        "character " + quote(query.substr(i, 1)) + " at byte " + std::to_string(i) +
-                            " of the simulator parameters is not allowed in a query string");
+      return core::fail(UriErrorCode::bad_parameter, "character " + quote(query.substr(i, 1)) + " at byte " + std::to_string(i) +
+                                                         " of the simulator parameters is not allowed in a query string");
     }
   }
   return core::Ok{};
@@ -237,9 +231,7 @@ core::Result<core::Ok, UriError> scan_query(std::string_view query) {
 
 }  // namespace
 
-std::string_view to_string(PeerBehaviour behaviour) {
-  return peer_behaviour_names[static_cast<std::size_t>(behaviour)];
-}
+std::string_view to_string(PeerBehaviour behaviour) { return peer_behaviour_names[static_cast<std::size_t>(behaviour)]; }
 
 std::optional<PeerBehaviour> parse_peer_behaviour(std::string_view text) {
   for (std::size_t i = 0; i < peer_behaviour_count; ++i) {
@@ -253,8 +245,7 @@ std::string_view to_string(ClockMode clock) { return clock == ClockMode::driven 
 core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view params) {
   if (params.size() > transport::transport_uri_bytes_max) {
     return core::fail(UriErrorCode::bad_parameter, "simulator parameters are " + std::to_string(params.size()) +
-                                                       " bytes, over the limit of " +
-                                                       std::to_string(transport::transport_uri_bytes_max));
+                                                       " bytes, over the limit of " + std::to_string(transport::transport_uri_bytes_max));
   }
   const std::string_view query = params.starts_with('?') ? params.substr(1) : params;
   SimulatorParams out;
@@ -266,8 +257,8 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
   const std::string terminated(query);
   const auto parsed = boost::urls::parse_query(terminated);
   if (!parsed) {
-    return core::fail(UriErrorCode::bad_parameter, "simulator parameters " + quote(query) +
-                                                       " are not a query string (" + parsed.error().message() + ")");
+    return core::fail(UriErrorCode::bad_parameter,
+                      "simulator parameters " + quote(query) + " are not a query string (" + parsed.error().message() + ")");
   }
   boost::urls::encoding_opts decoding;
   decoding.space_as_plus = true;  // URLSearchParams reads '+' as a space; so do we
@@ -279,8 +270,7 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
     if (key.empty()) {
       return core::fail(UriErrorCode::bad_parameter,
                         param.has_value ? "a value " + quote(value) + " without a key in the simulator parameters"
-                                        : std::string("an empty parameter (a stray '&') in the simulator parameters ") +
-                                              quote(query));
+                                        : std::string("an empty parameter (a stray '&') in the simulator parameters ") + quote(query));
     }
     std::size_t index = simulator_param_count;
     for (std::size_t i = 0; i < simulator_param_count; ++i) {
@@ -291,13 +281,11 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
                         "unknown simulator parameter " + quote(key) + " (known: " + join(simulator_param_keys) + ")");
     }
     if (seen.keys.test(index)) {
-      return core::fail(UriErrorCode::duplicate_parameter,
-                        "simulator parameter '" + key + "' appears more than once; give it once");
+      return core::fail(UriErrorCode::duplicate_parameter, "simulator parameter '" + key + "' appears more than once; give it once");
     }
     seen.keys.set(index);
     if (!param.has_value) {
-      return core::fail(UriErrorCode::bad_parameter,
-                        "simulator parameter '" + key + "' has no value; write " + key + "=<value>");
+      return core::fail(UriErrorCode::bad_parameter, "simulator parameter '" + key + "' has no value; write " + key + "=<value>");
     }
     if (key != "scenario" && value.size() > simulator_value_bytes_max) {
       return bad_value(key, value, "at most " + std::to_string(simulator_value_bytes_max) + " bytes");
@@ -306,14 +294,12 @@ core::Result<SimulatorParams, UriError> parse_simulator_params(std::string_view 
   }
 
   if (seen.has("scenario") && seen.has("profile")) {
-    return core::fail(
-        UriErrorCode::bad_parameter,
-        "simulator parameters 'scenario' and 'profile' are mutually exclusive: a scenario sets its own network");
+    return core::fail(UriErrorCode::bad_parameter,
+                      "simulator parameters 'scenario' and 'profile' are mutually exclusive: a scenario sets its own network");
   }
   if (seen.has("time_scale") && out.clock != ClockMode::realtime) {
-    return core::fail(
-        UriErrorCode::bad_parameter,
-        "simulator parameter 'time_scale' needs clock=realtime (a driven clock has no wall time to scale)");
+    return core::fail(UriErrorCode::bad_parameter,
+                      "simulator parameter 'time_scale' needs clock=realtime (a driven clock has no wall time to scale)");
   }
   return out;
 }

@@ -14,9 +14,7 @@
 namespace dclcomms::simulator_transport {
 
 SimulatorTransport::SimulatorTransport(simulator_transport::SimulatorParams params, core::Runtime& runtime)
-    : params_(std::move(params)),
-      runtime_(runtime),
-      events_(runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
+    : params_(std::move(params)), runtime_(runtime), events_(runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
   DCL_ASSERT(params_.time_scale > 0.0 && params_.time_scale <= simulator_transport::simulator_time_scale_max);
 }
 
@@ -76,15 +74,14 @@ transport::Status SimulatorTransport::connect() {
     plan = plan_weather(*weather, params_.peers);
   }
 
-  crowd_ = std::make_unique<SimulatedCrowd>(make_crowd_config(params_, scenario_seed), plan,
-                                            [this](transport::TransportEvent event) {
-                                              if (state_ != State::connected) return;
-                                              if (auto* disconnected = std::get_if<transport::Disconnected>(&event)) {
-                                                close(std::move(*disconnected));
-                                                return;
-                                              }
-                                              events_.post(std::move(event));
-                                            });
+  crowd_ = std::make_unique<SimulatedCrowd>(make_crowd_config(params_, scenario_seed), plan, [this](transport::TransportEvent event) {
+    if (state_ != State::connected) return;
+    if (auto* disconnected = std::get_if<transport::Disconnected>(&event)) {
+      close(std::move(*disconnected));
+      return;
+    }
+    events_.post(std::move(event));
+  });
   start_ = runtime_.now();
   events_.post(transport::Connected{crowd_->start()});
   arm();
@@ -133,9 +130,9 @@ transport::Status SimulatorTransport::send(std::span<const std::uint8_t> packet,
     return core::fail(transport::TransportErrorCode::not_connected, "simulator transport: send while not connected");
   }
   if (packet.size() > transport::packet_bytes_max) {
-    return core::fail(transport::TransportErrorCode::packet_too_large,
-                      "packet of " + std::to_string(packet.size()) + " bytes exceeds the limit of " +
-                          std::to_string(transport::packet_bytes_max));
+    return core::fail(transport::TransportErrorCode::packet_too_large, "packet of " + std::to_string(packet.size()) +
+                                                                           " bytes exceeds the limit of " +
+                                                                           std::to_string(transport::packet_bytes_max));
   }
   // Bring the network up to the present first, so the packet leaves at the right simulated time.
   catch_up();
@@ -148,12 +145,15 @@ transport::Status SimulatorTransport::send(std::span<const std::uint8_t> packet,
 }
 
 void register_simulator_transport(transport::TransportFactory& factory) {
-  factory.register_type("simulator", [](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                         -> core::Result<transport::TransportPtr, transport::UriError> {
-    auto params = simulator_transport::parse_simulator_params(uri.params);
-    if (!params) return core::Unexpected<transport::UriError>{params.error()};  // the factory checked: unreachable
-    return transport::TransportPtr(std::make_unique<SimulatorTransport>(std::move(*params), *context.runtime));
-  }, validate_simulator_uri);
+  factory.register_type(
+      "simulator",
+      [](const transport::TransportUri& uri,
+         const transport::TransportContext& context) -> core::Result<transport::TransportPtr, transport::UriError> {
+        auto params = simulator_transport::parse_simulator_params(uri.params);
+        if (!params) return core::Unexpected<transport::UriError>{params.error()};  // the factory checked: unreachable
+        return transport::TransportPtr(std::make_unique<SimulatorTransport>(std::move(*params), *context.runtime));
+      },
+      validate_simulator_uri);
 }
 
 }  // namespace dclcomms::simulator_transport

@@ -19,8 +19,7 @@ std::optional<Frame> decode_frame(std::span<const std::uint8_t> message) {
     case FrameTag::leave:
       if (!body.empty()) return std::nullopt;
       return Frame{.tag = tag, .body = body};
-    case FrameTag::packet:
-      return Frame{.tag = tag, .body = body};
+    case FrameTag::packet: return Frame{.tag = tag, .body = body};
   }
   return std::nullopt;
 }

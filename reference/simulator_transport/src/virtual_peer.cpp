@@ -14,8 +14,7 @@ namespace dclcomms::simulator_transport {
 namespace {
 
 constexpr std::string_view chat_lines[] = {
-    "gm", "hi everyone", "anyone going to the event?", "nice outfit", "lol", "brb", "where is the party?",
-    "this place looks great",
+    "gm", "hi everyone", "anyone going to the event?", "nice outfit", "lol", "brb", "where is the party?", "this place looks great",
 };
 constexpr std::string_view emote_urns[] = {
     "wave", "fistpump", "robot", "raiseHand", "clap", "money", "kiss", "shrug", "headexplode", "dance",
@@ -28,8 +27,7 @@ constexpr bool sends_movement(simulator_transport::PeerBehaviour behaviour) {
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool same_address(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 std::int64_t floor_div16(double metres) {
@@ -40,8 +38,8 @@ std::int64_t floor_div16(double metres) {
 
 }  // namespace
 
-VirtualPeer::VirtualPeer(sim::Simulation& simulation, const CrowdConfig& config, sim::HostId host, sim::HostId user,
-                         std::uint32_t index, std::string address)
+VirtualPeer::VirtualPeer(sim::Simulation& simulation, const CrowdConfig& config, sim::HostId host, sim::HostId user, std::uint32_t index,
+                         std::string address)
     : simulation_(simulation),
       runtime_(simulation.runtime(host)),
       config_(config),
@@ -66,11 +64,10 @@ bool VirtualPeer::start() {
     go_online(/*send_join=*/false);
     return true;
   }
-  presence_timer_ = runtime_.schedule_at(runtime_.now() + uniform_duration(prng_, late_join_min, late_join_max),
-                                         [this] {
-                                           presence_timer_.reset();
-                                           go_online(true);
-                                         });
+  presence_timer_ = runtime_.schedule_at(runtime_.now() + uniform_duration(prng_, late_join_min, late_join_max), [this] {
+    presence_timer_.reset();
+    go_online(true);
+  });
   return false;
 }
 
@@ -112,11 +109,8 @@ void VirtualPeer::go_online(bool send_join) {
       activity_timer_ = every(uniform_duration(prng_, 1s, 20s), &VirtualPeer::chat);
       scene_timer_ = every(uniform_duration(prng_, 0s, 6s), &VirtualPeer::scene);
       break;
-    case simulator_transport::PeerBehaviour::emoter:
-      activity_timer_ = every(uniform_duration(prng_, 0s, 12s), &VirtualPeer::emote);
-      break;
-    default:
-      break;
+    case simulator_transport::PeerBehaviour::emoter: activity_timer_ = every(uniform_duration(prng_, 0s, 12s), &VirtualPeer::emote); break;
+    default: break;
   }
   presence_timer_ = every(exponential_duration(prng_, session_mean, session_min), &VirtualPeer::go_offline);
 }
@@ -128,11 +122,10 @@ void VirtualPeer::go_offline() {
   online_ = false;
   ++stats_.leaves;
   send_frame(encode_frame(FrameTag::leave));
-  presence_timer_ = runtime_.schedule_at(runtime_.now() + exponential_duration(prng_, absence_mean, absence_min),
-                                         [this] {
-                                           presence_timer_.reset();
-                                           go_online(true);
-                                         });
+  presence_timer_ = runtime_.schedule_at(runtime_.now() + exponential_duration(prng_, absence_mean, absence_min), [this] {
+    presence_timer_.reset();
+    go_online(true);
+  });
 }
 
 void VirtualPeer::cancel_activity() {
@@ -148,9 +141,7 @@ core::TimerId VirtualPeer::every(core::Duration delay, void (VirtualPeer::*actio
   return runtime_.schedule_at(runtime_.now() + delay, [this, action] { (this->*action)(); });
 }
 
-double VirtualPeer::local_seconds() const {
-  return static_cast<double>(core::to_ns(runtime_.now())) / 1e9;
-}
+double VirtualPeer::local_seconds() const { return static_cast<double>(core::to_ns(runtime_.now())) / 1e9; }
 
 // ---- Motion ---------------------------------------------------------------------------------------
 
@@ -158,15 +149,9 @@ void VirtualPeer::motion_step() {
   motion_timer_ = every(motion_tick, &VirtualPeer::motion_step);
   double moved = 0.0;
   switch (behaviour_) {
-    case simulator_transport::PeerBehaviour::walker:
-      moved = step_orbit();
-      break;
-    case simulator_transport::PeerBehaviour::runner:
-      moved = step_wander(run_speed_metres_per_s, 500ms, 2s);
-      break;
-    case simulator_transport::PeerBehaviour::chatter:
-      moved = step_wander(stroll_speed_metres_per_s, 5s, 20s);
-      break;
+    case simulator_transport::PeerBehaviour::walker: moved = step_orbit(); break;
+    case simulator_transport::PeerBehaviour::runner: moved = step_wander(run_speed_metres_per_s, 500ms, 2s); break;
+    case simulator_transport::PeerBehaviour::chatter: moved = step_wander(stroll_speed_metres_per_s, 5s, 20s); break;
     case simulator_transport::PeerBehaviour::idle:
     case simulator_transport::PeerBehaviour::emoter:
       velocity_x_ = 0.0;
@@ -269,17 +254,14 @@ void VirtualPeer::chat() {
 void VirtualPeer::scene() {
   scene_timer_ = every(uniform_duration(prng_, 2s, 6s), &VirtualPeer::scene);
   ++scenes_;
-  const std::string scene_id = "simulator-scene:" + std::to_string(floor_div16(pose_.x)) + "," +
-                               std::to_string(floor_div16(pose_.z));
-  send_unreliable(scene_packet(scene_id, R"({"peer":)" + std::to_string(index_) + R"(,"n":)" +
-                                             std::to_string(scenes_) + "}"));
+  const std::string scene_id = "simulator-scene:" + std::to_string(floor_div16(pose_.x)) + "," + std::to_string(floor_div16(pose_.z));
+  send_unreliable(scene_packet(scene_id, R"({"peer":)" + std::to_string(index_) + R"(,"n":)" + std::to_string(scenes_) + "}"));
 }
 
 void VirtualPeer::emote() {
   activity_timer_ = every(uniform_duration(prng_, 4s, 12s), &VirtualPeer::emote);
   ++emote_id_;
-  send_reliable(emote_packet(emote_id_, emote_urns[prng_.uniform_below(std::size(emote_urns))],
-                             static_cast<float>(local_seconds())));
+  send_reliable(emote_packet(emote_id_, emote_urns[prng_.uniform_below(std::size(emote_urns))], static_cast<float>(local_seconds())));
 }
 
 void VirtualPeer::receive_from_user(std::span<const std::uint8_t> packet) {
@@ -302,15 +284,14 @@ void VirtualPeer::receive_from_user(std::span<const std::uint8_t> packet) {
   }
   const auto delay = uniform_duration(prng_, 0ms, profile_response_delay_max);
   const std::uint64_t sequence = ++response_sequence_;
-  response_timers_.emplace_back(sequence, runtime_.schedule_at(runtime_.now() + delay, [this, sequence] {
-                                  answer_profile_request(sequence);
-                                }));
+  response_timers_.emplace_back(sequence,
+                                runtime_.schedule_at(runtime_.now() + delay, [this, sequence] { answer_profile_request(sequence); }));
 }
 
 void VirtualPeer::answer_profile_request(std::uint64_t sequence) {
   // Each delay is drawn, so responses need not run in the order they were scheduled: find ours.
-  const auto found = std::find_if(response_timers_.begin(), response_timers_.end(),
-                                  [sequence](const auto& entry) { return entry.first == sequence; });
+  const auto found =
+      std::find_if(response_timers_.begin(), response_timers_.end(), [sequence](const auto& entry) { return entry.first == sequence; });
   DCL_ASSERT(found != response_timers_.end());
   response_timers_.erase(found);
   ++stats_.profile_requests_answered;

@@ -6,13 +6,13 @@
 #include <cmath>
 #include <set>
 
+#include "dclcomms/sim/weather.hpp"
 #include "dclcomms/simulator_transport/crowd_config.hpp"
 #include "dclcomms/simulator_transport/fixed_trig.hpp"
 #include "dclcomms/simulator_transport/peer_address.hpp"
 #include "dclcomms/simulator_transport/peer_packets.hpp"
 #include "dclcomms/simulator_transport/scenario_plan.hpp"
 #include "dclcomms/simulator_transport/stream_frame.hpp"
-#include "dclcomms/sim/weather.hpp"
 
 namespace dclcomms::simulator_transport {
 namespace {

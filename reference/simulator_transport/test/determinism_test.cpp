@@ -33,8 +33,7 @@ std::string run(const std::string& uri, core::Duration duration) {
 }
 
 TEST(SimulatorTransportDeterminism, SameSeedSameEventsByteForByte) {
-  const std::string uri =
-      "simulator:?peers=25&seed=77&profile=congested-venue&behaviour=idle:1,walker:2,runner:1,chatter:1,emoter:1";
+  const std::string uri = "simulator:?peers=25&seed=77&profile=congested-venue&behaviour=idle:1,walker:2,runner:1,chatter:1,emoter:1";
   const auto first = run(uri, 30s);
   const auto second = run(uri, 30s);
   EXPECT_GT(first.size(), 100'000U);
@@ -69,8 +68,8 @@ RC_GTEST_PROP(SimulatorTransportDeterminism, AnySeedAndMixReplaysExactly, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto peers = *rc::gen::inRange<std::uint32_t>(0, 6);
   const auto profile = *rc::gen::element<std::string>("ideal", "lan", "wifi", "lossy-5pct", "mobile-handover");
-  const auto uri = "simulator:?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) + "&profile=" +
-                   profile + "&behaviour=idle:1,walker:1,runner:1,chatter:1,emoter:1";
+  const auto uri = "simulator:?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) + "&profile=" + profile +
+                   "&behaviour=idle:1,walker:1,runner:1,chatter:1,emoter:1";
   RC_ASSERT(run(uri, 2s) == run(uri, 2s));
 }
 

@@ -7,8 +7,7 @@
 namespace dclcomms::simulator_transport::test {
 
 std::string describe(const Recorded& recorded) {
-  std::string line = std::to_string(core::to_ns(recorded.at)) + " " +
-                     std::string(transport::event_name(recorded.event));
+  std::string line = std::to_string(core::to_ns(recorded.at)) + " " + std::string(transport::event_name(recorded.event));
   if (const auto* e = std::get_if<transport::Connected>(&recorded.event)) {
     for (const auto& peer : e->peers) line += " " + peer;
   } else if (const auto* e = std::get_if<transport::MessageReceived>(&recorded.event)) {
@@ -37,8 +36,7 @@ Harness::Harness(const std::string& uri) {
   DCL_ASSERT(typed != nullptr);
   created->release();
   transport_.reset(typed);
-  transport_->set_event_handler(
-      [this](const transport::TransportEvent& event) { events_.push_back(Recorded{runtime_.now(), event}); });
+  transport_->set_event_handler([this](const transport::TransportEvent& event) { events_.push_back(Recorded{runtime_.now(), event}); });
 }
 
 void Harness::connect() {
@@ -47,8 +45,7 @@ void Harness::connect() {
   runtime_.run_ready();
 }
 
-transport::Status Harness::send(const codec::Packet& packet, transport::Reliability reliability,
-                                std::vector<std::string> targets) {
+transport::Status Harness::send(const codec::Packet& packet, transport::Reliability reliability, std::vector<std::string> targets) {
   transport::SendOptions options;
   options.reliability = reliability;
   options.targets = std::move(targets);

@@ -33,8 +33,7 @@ class Harness {
 
   void connect();
   void advance(core::Duration duration) { runtime_.advance(duration); }
-  transport::Status send(const codec::Packet& packet, transport::Reliability reliability,
-                         std::vector<std::string> targets = {});
+  transport::Status send(const codec::Packet& packet, transport::Reliability reliability, std::vector<std::string> targets = {});
 
   /// Every event as text, one line each.
   std::string transcript() const;

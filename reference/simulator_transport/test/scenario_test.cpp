@@ -42,9 +42,12 @@ TEST(SimulatorTransportScenario, PartitionSilencesTheCrowdUntilHeal) {
   std::size_t after = 0;
   for (const auto& [at, packet] : harness.packets_from()) {
     if (!packet.has_position()) continue;
-    if (at < core::TimePoint(2s)) ++before;
-    else if (at > core::TimePoint(2010ms) && at < core::TimePoint(4s)) ++during;
-    else if (at > core::TimePoint(4010ms)) ++after;
+    if (at < core::TimePoint(2s))
+      ++before;
+    else if (at > core::TimePoint(2010ms) && at < core::TimePoint(4s))
+      ++during;
+    else if (at > core::TimePoint(4010ms))
+      ++after;
   }
   EXPECT_GT(before, 50U);
   EXPECT_EQ(during, 0U);
@@ -111,8 +114,7 @@ class SimulatorTransportScenarioRejects : public ::testing::TestWithParam<Reject
 
 TEST_P(SimulatorTransportScenarioRejects, WithAnErrorThenDisconnected) {
   const auto& param = GetParam();
-  const std::string path = param.json[0] == '\0' ? std::string("/nonexistent/dir/none.json")
-                                                 : write_scenario(param.name, param.json);
+  const std::string path = param.json[0] == '\0' ? std::string("/nonexistent/dir/none.json") : write_scenario(param.name, param.json);
   Harness harness("simulator:?peers=3&scenario=" + path);
   harness.connect();
   ASSERT_EQ(harness.events().size(), 2U) << harness.transcript();
@@ -125,20 +127,19 @@ TEST_P(SimulatorTransportScenarioRejects, WithAnErrorThenDisconnected) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, SimulatorTransportScenarioRejects,
-    ::testing::Values(
-        Rejected{"missing", "", "none.json"},
-        Rejected{"workload", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "crowd"}],
+    ::testing::Values(Rejected{"missing", "", "none.json"},
+                      Rejected{"workload", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "crowd"}],
           "default_link": {"profile": "lan"},
           "workloads": [{"kind": "periodic", "from": "user", "to": "*", "bytes": 20, "rate_hz": 1}]})",
-                 "workloads are not supported"},
-        Rejected{"stranger", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "bob"}]})", "node 'bob'"},
-        Rejected{"too_far", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "peer-3"}]})", "node 'peer-3'"},
-        Rejected{"no_user", R"({"duration_ms": 1000, "nodes": [{"name": "crowd"}]})", "named 'user'"},
-        Rejected{"no_links", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "crowd"}]})", "no link"},
-        Rejected{"peer_to_peer", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "peer-0"}, {"name": "peer-1"}],
+                               "workloads are not supported"},
+                      Rejected{"stranger", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "bob"}]})", "node 'bob'"},
+                      Rejected{"too_far", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "peer-3"}]})", "node 'peer-3'"},
+                      Rejected{"no_user", R"({"duration_ms": 1000, "nodes": [{"name": "crowd"}]})", "named 'user'"},
+                      Rejected{"no_links", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "crowd"}]})", "no link"},
+                      Rejected{"peer_to_peer", R"({"duration_ms": 1000, "nodes": [{"name": "user"}, {"name": "peer-0"}, {"name": "peer-1"}],
           "default_link": {"profile": "lan"}, "links": [{"from": "peer-0", "to": "peer-1", "profile": "wifi"}]})",
-                 "not simulated"},
-        Rejected{"bad_json", R"({"duration_ms": )", "not valid JSON"}),
+                               "not simulated"},
+                      Rejected{"bad_json", R"({"duration_ms": )", "not valid JSON"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

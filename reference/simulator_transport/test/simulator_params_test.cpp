@@ -98,15 +98,14 @@ TEST(SimulatorParams, ScenarioExcludesProfile) {
   EXPECT_EQ(parsed_error("scenario=a%0Ab").code, UriErrorCode::bad_parameter);
   EXPECT_NE(parsed_error("scenario=x&profile=lan").message.find("mutually exclusive"), std::string::npos);
   EXPECT_NE(parsed_error("profile=lan&scenario=x").message.find("mutually exclusive"), std::string::npos);
-  EXPECT_EQ(parsed_error("scenario=" + std::string(simulator_scenario_bytes_max + 1, 'a')).code,
-            UriErrorCode::bad_parameter);
+  EXPECT_EQ(parsed_error("scenario=" + std::string(simulator_scenario_bytes_max + 1, 'a')).code, UriErrorCode::bad_parameter);
 }
 
 TEST(SimulatorParams, Position) {
   EXPECT_EQ(parsed_ok("position=-1000,1000").position, (ParcelPosition{-1000, 1000}));
   EXPECT_EQ(parsed_ok("position=-9%2C-9").position, (ParcelPosition{-9, -9}));
-  for (const char* bad : {"position=1001,0", "position=0,-1001", "position=1", "position=1,2,3", "position=a,b",
-                          "position=1.5,2", "position=,", "position=+1,2", "position=1,"}) {
+  for (const char* bad : {"position=1001,0", "position=0,-1001", "position=1", "position=1,2,3", "position=a,b", "position=1.5,2",
+                          "position=,", "position=+1,2", "position=1,"}) {
     EXPECT_EQ(parsed_error(bad).code, UriErrorCode::bad_parameter) << bad;
   }
 }
@@ -115,9 +114,8 @@ TEST(SimulatorParams, FloatsAreFiniteAndInRange) {
   EXPECT_EQ(parsed_ok("spread=0.5").spread_metres, 0.5);
   EXPECT_EQ(parsed_ok("spread=1e2").spread_metres, 100.0);
   EXPECT_EQ(parsed_ok("distance=0").distance_metres_per_peer, 0.0);
-  for (const char* bad :
-       {"spread=0", "spread=-0", "spread=-1", "spread=inf", "spread=nan", "spread=1e400", "spread=100001", "spread=1,5",
-        "spread=0x10", "distance=-0.1", "speed=infinity", "random=NaN", "distance=1001", "speed=", "random=1m"}) {
+  for (const char* bad : {"spread=0", "spread=-0", "spread=-1", "spread=inf", "spread=nan", "spread=1e400", "spread=100001", "spread=1,5",
+                          "spread=0x10", "distance=-0.1", "speed=infinity", "random=NaN", "distance=1001", "speed=", "random=1m"}) {
     EXPECT_EQ(parsed_error(bad).code, UriErrorCode::bad_parameter) << bad;
   }
 }
@@ -129,9 +127,9 @@ TEST(SimulatorParams, Behaviour) {
   EXPECT_EQ(params.behaviour_weights[static_cast<std::size_t>(PeerBehaviour::chatter)], 0.5);
   EXPECT_EQ(params.behaviour_weights[static_cast<std::size_t>(PeerBehaviour::runner)], 0.0);
   EXPECT_TRUE(parse_simulator_params("behaviour=emoter:1,runner:0").ok());
-  for (const char* bad : {"behaviour=", "behaviour=walker", "behaviour=flyer:1", "behaviour=walker:-1",
-                          "behaviour=idle:0", "behaviour=walker:1,walker:1", "behaviour=walker:1,",
-                          "behaviour=,walker:1", "behaviour=walker:inf", "behaviour=walker:1e7"}) {
+  for (const char* bad :
+       {"behaviour=", "behaviour=walker", "behaviour=flyer:1", "behaviour=walker:-1", "behaviour=idle:0", "behaviour=walker:1,walker:1",
+        "behaviour=walker:1,", "behaviour=,walker:1", "behaviour=walker:inf", "behaviour=walker:1e7"}) {
     EXPECT_EQ(parsed_error(bad).code, UriErrorCode::bad_parameter) << bad;
   }
   for (std::size_t i = 0; i < peer_behaviour_count; ++i) {
@@ -162,10 +160,10 @@ TEST(SimulatorParams, UnknownAndDuplicateKeys) {
   EXPECT_NE(duplicate.message.find("'seed'"), std::string::npos);
   EXPECT_EQ(parsed_error("seed=1&%73eed=1").code, UriErrorCode::duplicate_parameter);  // after decoding
   // A valid value for every key, so that only the repetition is wrong.
-  const std::map<std::string_view, std::string_view> valid = {
-      {"seed", "1"},       {"peers", "2"},      {"profile", "wifi"},     {"scenario", "s.toml"},
-      {"position", "1,2"}, {"spread", "3"},     {"behaviour", "idle:1"}, {"clock", "realtime"},
-      {"time_scale", "2"}, {"distance", "0.1"}, {"speed", "0.1"},        {"random", "0.1"}};
+  const std::map<std::string_view, std::string_view> valid = {{"seed", "1"},           {"peers", "2"},        {"profile", "wifi"},
+                                                              {"scenario", "s.toml"},  {"position", "1,2"},   {"spread", "3"},
+                                                              {"behaviour", "idle:1"}, {"clock", "realtime"}, {"time_scale", "2"},
+                                                              {"distance", "0.1"},     {"speed", "0.1"},      {"random", "0.1"}};
   ASSERT_EQ(valid.size(), std::size(simulator_param_keys));
   for (const std::string_view key : simulator_param_keys) {
     const std::string pair = std::string(key) + "=" + std::string(valid.at(key));
@@ -200,9 +198,8 @@ RC_GTEST_PROP(SimulatorParamsProperty, GeneratedValidParamsRoundTrip, ()) {
   const auto y = *rc::gen::inRange(-1000, 1001);
   const auto names = sim::weather_profile_names();
   const std::string profile(names[*rc::gen::inRange<std::size_t>(0, names.size())]);
-  const std::string text = "?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) +
-                           "&position=" + std::to_string(x) + "," + std::to_string(y) +
-                           "&profile=" + profile;
+  const std::string text = "?seed=" + std::to_string(seed) + "&peers=" + std::to_string(peers) + "&position=" + std::to_string(x) + "," +
+                           std::to_string(y) + "&profile=" + profile;
   const auto parsed = parse_simulator_params(text);
   RC_ASSERT(parsed.ok());
   RC_ASSERT(parsed->seed == seed);

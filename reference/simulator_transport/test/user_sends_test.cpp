@@ -79,8 +79,7 @@ TEST(SimulatorTransportSends, TargetedSendsReachOnlyTheTargets) {
   codec::Packet chat;
   chat.set_protocol_version(100);
   chat.mutable_chat()->set_message("psst");
-  ASSERT_TRUE(harness.send(chat, transport::Reliability::unreliable,
-                           {peers[2], "0x0000000000000000000000000000000000000000", peers[2]}));
+  ASSERT_TRUE(harness.send(chat, transport::Reliability::unreliable, {peers[2], "0x0000000000000000000000000000000000000000", peers[2]}));
   harness.advance(1s);
   EXPECT_TRUE(responses(harness).empty());
   const auto& crowd = harness.crowd();

@@ -1,7 +1,7 @@
 // Realm /about -> adapter (see realm_about.hpp for the field history and the precedence rule).
 
-#include "dclcomms/core/ascii.hpp"
 #include "dclcomms/transport/realm_about.hpp"
+#include "dclcomms/core/ascii.hpp"
 
 #include <cstdio>
 
@@ -43,9 +43,9 @@ core::Result<RealmAdapter, RealmAboutError> resolve_field(std::string_view field
   }
   auto checked = parse_transport_uri_generic(rest);
   if (!checked) {
-    return core::fail(RealmAboutErrorCode::bad_connection_string,
-                      "comms." + std::string(field) + " " + quote(value) + ": " + checked.error().message + " [" +
-                          std::string(to_string(checked.error().code)) + "]");
+    return core::fail(RealmAboutErrorCode::bad_connection_string, "comms." + std::string(field) + " " + quote(value) + ": " +
+                                                                      checked.error().message + " [" +
+                                                                      std::string(to_string(checked.error().code)) + "]");
   }
   out.connection_string = std::string(rest);
   return out;
@@ -96,8 +96,7 @@ core::Result<RealmAdapter, RealmAboutError> resolve_realm_adapter(std::optional<
 core::Result<RealmAdapter, RealmAboutError> resolve_realm_adapter_from_about(std::string_view about_json) {
   if (about_json.size() > realm_about_bytes_max) {
     return core::fail(RealmAboutErrorCode::too_large, "the /about document is " + std::to_string(about_json.size()) +
-                                                          " bytes, over the limit of " +
-                                                          std::to_string(realm_about_bytes_max));
+                                                          " bytes, over the limit of " + std::to_string(realm_about_bytes_max));
   }
   const auto about = nlohmann::json::parse(about_json, nullptr, /*allow_exceptions=*/false);
   if (about.is_discarded()) return core::fail(RealmAboutErrorCode::bad_json, "the /about document is not valid JSON");
@@ -109,17 +108,14 @@ core::Result<RealmAdapter, RealmAboutError> resolve_realm_adapter_from_about(std
   const auto comms = about.find("comms");
   if (comms == about.end() || comms->is_null()) return fallback;
   if (!comms->is_object()) {
-    return core::fail(RealmAboutErrorCode::bad_field_type,
-                      std::string("comms is a JSON ") + comms->type_name() + ", expected an object");
+    return core::fail(RealmAboutErrorCode::bad_field_type, std::string("comms is a JSON ") + comms->type_name() + ", expected an object");
   }
   auto adapter = string_field(*comms, "adapter");
   if (!adapter) return Fail{adapter.error()};
   auto fixed_adapter = string_field(*comms, "fixedAdapter");
   if (!fixed_adapter) return Fail{fixed_adapter.error()};
   if (!*adapter && !*fixed_adapter) return fallback;
-  const auto view = [](const std::optional<std::string>& field) {
-    return field ? std::optional<std::string_view>(*field) : std::nullopt;
-  };
+  const auto view = [](const std::optional<std::string>& field) { return field ? std::optional<std::string_view>(*field) : std::nullopt; };
   return resolve_realm_adapter(view(*adapter), view(*fixed_adapter));
 }
 

@@ -31,9 +31,7 @@ std::string supported_list(const std::vector<std::string>& registered) {
 
 }  // namespace
 
-TransportFactory::TransportFactory(TransportContext context) : context_(std::move(context)) {
-  DCL_ASSERT(context_.runtime != nullptr);
-}
+TransportFactory::TransportFactory(TransportContext context) : context_(std::move(context)) { DCL_ASSERT(context_.runtime != nullptr); }
 
 void TransportFactory::register_type(std::string type, TransportMaker maker, UriValidator validator) {
   DCL_ASSERT(maker);
@@ -70,8 +68,8 @@ core::Result<TransportUri, UriError> TransportFactory::validate(std::string_view
     const std::string what = rules != validators_.end() ? "transport type " + quoted + " is valid but not available here"
                              : is_standard_type(type)   ? "transport type " + quoted + " is not available here"
                                                         : "unsupported transport type " + quoted;
-    return core::fail(UriErrorCode::unsupported_type, what + " (supported: " + supported_list(registered_types()) + ")" +
-                                                          unsupported_type_hints(type, parsed->params));
+    return core::fail(UriErrorCode::unsupported_type,
+                      what + " (supported: " + supported_list(registered_types()) + ")" + unsupported_type_hints(type, parsed->params));
   }
   return parsed;
 }

@@ -61,25 +61,22 @@ core::Result<core::Ok, UriError> check_characters(std::string_view uri) {
   for (std::size_t i = 0; i < uri.size();) {
     const core::Utf8Step step = core::decode_utf8_at(uri, i);
     if (step.problem) {
-      return core::fail(UriErrorCode::invalid_utf8, "invalid UTF-8 at " + offset_text(static_cast<std::ptrdiff_t>(i)) +
-                                                        ": byte " + hex_byte(static_cast<unsigned char>(uri[i])) +
-                                                        " starts " + step.problem);
+      return core::fail(UriErrorCode::invalid_utf8, "invalid UTF-8 at " + offset_text(static_cast<std::ptrdiff_t>(i)) + ": byte " +
+                                                        hex_byte(static_cast<unsigned char>(uri[i])) + " starts " + step.problem);
     }
     i += step.length;
   }
   for (std::size_t i = 0; i < uri.size();) {
     const core::Utf8Step step = core::decode_utf8_at(uri, i);
     if (is_control(step.code_point)) {
-      return core::fail(UriErrorCode::control_character,
-                        "control character " + code_point_name(step.code_point) + " at " +
-                            offset_text(static_cast<std::ptrdiff_t>(i)) +
-                            "; connection strings are a single line of printable text");
+      return core::fail(UriErrorCode::control_character, "control character " + code_point_name(step.code_point) + " at " +
+                                                             offset_text(static_cast<std::ptrdiff_t>(i)) +
+                                                             "; connection strings are a single line of printable text");
     }
     if (is_white_space(step.code_point)) {
-      return core::fail(UriErrorCode::whitespace,
-                        "white space " + code_point_name(step.code_point) + " at " +
-                            offset_text(static_cast<std::ptrdiff_t>(i)) +
-                            "; connection strings contain no spaces (percent-encode them as %20 inside a URL)");
+      return core::fail(UriErrorCode::whitespace, "white space " + code_point_name(step.code_point) + " at " +
+                                                      offset_text(static_cast<std::ptrdiff_t>(i)) +
+                                                      "; connection strings contain no spaces (percent-encode them as %20 inside a URL)");
     }
     i += step.length;
   }
@@ -89,12 +86,11 @@ core::Result<core::Ok, UriError> check_characters(std::string_view uri) {
 core::Result<core::Ok, UriError> check_type(std::string_view type, std::string_view uri) {
   constexpr std::string_view grammar = " (types match [A-Za-z][A-Za-z0-9-]+, ADR-180)";
   if (type.empty()) {
-    return core::fail(UriErrorCode::bad_type,
-                      "the type before ':' is empty in " + quote(uri) + "; expected '<type>:<parameters>'");
+    return core::fail(UriErrorCode::bad_type, "the type before ':' is empty in " + quote(uri) + "; expected '<type>:<parameters>'");
   }
   if (!is_alpha(type[0])) {
-    return core::fail(UriErrorCode::bad_type, "type " + quote(type) + " starts with " + describe_char_at(type, 0) +
-                                                  ", not a letter" + std::string(grammar));
+    return core::fail(UriErrorCode::bad_type,
+                      "type " + quote(type) + " starts with " + describe_char_at(type, 0) + ", not a letter" + std::string(grammar));
   }
   for (std::size_t i = 1; i < type.size(); ++i) {
     const char c = type[i];
@@ -114,20 +110,17 @@ core::Result<core::Ok, UriError> check_type(std::string_view type, std::string_v
 
 core::Result<TransportUri, UriError> parse_transport_uri_generic(std::string_view uri) {
   if (uri.empty()) {
-    return core::fail(UriErrorCode::empty,
-                      "the connection string is empty; expected '<type>:<parameters>', e.g. 'offline:offline'");
+    return core::fail(UriErrorCode::empty, "the connection string is empty; expected '<type>:<parameters>', e.g. 'offline:offline'");
   }
   if (uri.size() > transport_uri_bytes_max) {
-    return core::fail(UriErrorCode::too_long, "the connection string is " + std::to_string(uri.size()) +
-                                                  " bytes, over the limit of " +
+    return core::fail(UriErrorCode::too_long, "the connection string is " + std::to_string(uri.size()) + " bytes, over the limit of " +
                                                   std::to_string(transport_uri_bytes_max));
   }
   if (auto checked = check_characters(uri); !checked) return Fail{checked.error()};
   const std::size_t separator = uri.find(':');
   if (separator == std::string_view::npos) {
-    return core::fail(
-        UriErrorCode::missing_separator,
-        "no ':' in " + quote(uri) + "; a connection string is '<type>:<parameters>' (e.g. 'offline:offline')");
+    return core::fail(UriErrorCode::missing_separator,
+                      "no ':' in " + quote(uri) + "; a connection string is '<type>:<parameters>' (e.g. 'offline:offline')");
   }
   const std::string_view type = uri.substr(0, separator);
   if (auto checked = check_type(type, uri); !checked) return Fail{checked.error()};

@@ -78,8 +78,8 @@ bool is_url_char(char c) {
 /// Finds the first character that can never be in the URL, so the message can point at it
 /// (Boost.URL only says "leftover" or "mismatch"). `origin` maps URL offsets to offsets in the
 /// connection string (negative when "wss://" was prepended).
-core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const AuthorityLayout& layout,
-                                                     std::ptrdiff_t origin, const UrlRules& rules) {
+core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const AuthorityLayout& layout, std::ptrdiff_t origin,
+                                                     const UrlRules& rules) {
   for (std::size_t i = 0; i < url.size();) {
     const char c = url[i];
     const std::string where = offset_text(origin + static_cast<std::ptrdiff_t>(i));
@@ -88,18 +88,16 @@ core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const
       const core::Utf8Step step = core::decode_utf8_at(url, i);
       const UriErrorCode code = in_authority ? authority_part_code(layout, i) : UriErrorCode::bad_url;
       return core::fail(code, "non-ASCII character " + code_point_name(step.code_point) + " at " + where + " in the " +
-                                  std::string(rules.type) +
-                                  " URL; URLs are ASCII (punycode for host names, percent-encoding elsewhere)");
+                                  std::string(rules.type) + " URL; URLs are ASCII (punycode for host names, percent-encoding elsewhere)");
     }
     if (c == '#') {
-      return core::fail(UriErrorCode::fragment_not_allowed, "fragment " + quote(url.substr(i)) + " at " + where +
-                                                                " is not allowed in a " + std::string(rules.type) +
-                                                                " URL (a fragment is never sent to the server)");
+      return core::fail(UriErrorCode::fragment_not_allowed, "fragment " + quote(url.substr(i)) + " at " + where + " is not allowed in a " +
+                                                                std::string(rules.type) + " URL (a fragment is never sent to the server)");
     }
     if (c == '%') {
       if (i + 2 >= url.size() || !is_hex(url[i + 1]) || !is_hex(url[i + 2])) {
-        return core::fail(UriErrorCode::bad_url, "malformed percent-encoding " + quote(url.substr(i, 3)) + " at " +
-                                                     where + "; '%' must be followed by two hex digits");
+        return core::fail(UriErrorCode::bad_url, "malformed percent-encoding " + quote(url.substr(i, 3)) + " at " + where +
+                                                     "; '%' must be followed by two hex digits");
       }
       i += 3;
       continue;
@@ -109,12 +107,11 @@ core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const
       std::snprintf(encoded, sizeof encoded, "%%%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
       const UriErrorCode code = in_authority ? authority_part_code(layout, i) : UriErrorCode::bad_url;
       return core::fail(code, "character '" + std::string(1, c) + "' at " + where + " is not allowed in a URL" +
-                                  (in_authority ? std::string(" authority")
-                                                : " (percent-encode it as " + std::string(encoded) + ")"));
+                                  (in_authority ? std::string(" authority") : " (percent-encode it as " + std::string(encoded) + ")"));
     }
     if ((c == '[' || c == ']') && !in_authority) {
-      return core::fail(UriErrorCode::bad_url, "'" + std::string(1, c) + "' at " + where +
-                                                   " outside the host; square brackets only enclose IPv6 hosts");
+      return core::fail(UriErrorCode::bad_url,
+                        "'" + std::string(1, c) + "' at " + where + " outside the host; square brackets only enclose IPv6 hosts");
     }
     ++i;
   }
@@ -123,23 +120,20 @@ core::Result<core::Ok, UriError> scan_url_characters(std::string_view url, const
 
 /// Explains why a URL with an authority did not parse (or parsed into a path that does not start
 /// with '/', which Boost 1.81 allows after an authority although RFC 3986 does not).
-Fail diagnose_authority(std::string_view url, const AuthorityLayout& layout, std::string_view boost_reason,
-                        const UrlRules& rules) {
+Fail diagnose_authority(std::string_view url, const AuthorityLayout& layout, std::string_view boost_reason, const UrlRules& rules) {
   if (layout.present()) {
     const std::string_view port = layout.port_text(url);
     if (layout.port_colon != std::string_view::npos && !all_digits(port) && !port.empty()) {
-      return core::fail(UriErrorCode::bad_port,
-                        "port " + quote(port) + " in " + quote(url) + " is not a number (ports are 1..65535)");
+      return core::fail(UriErrorCode::bad_port, "port " + quote(port) + " in " + quote(url) + " is not a number (ports are 1..65535)");
     }
     if (layout.host_begin < layout.end && url[layout.host_begin] == '[') {
       const std::size_t stop = layout.port_colon == std::string_view::npos ? layout.end : layout.port_colon;
-      return core::fail(UriErrorCode::bad_host, "IP literal " +
-                                                    quote(url.substr(layout.host_begin, stop - layout.host_begin)) +
-                                                    " in " + quote(url) + " is not a valid [IPv6] address");
+      return core::fail(UriErrorCode::bad_host, "IP literal " + quote(url.substr(layout.host_begin, stop - layout.host_begin)) + " in " +
+                                                    quote(url) + " is not a valid [IPv6] address");
     }
   }
-  return core::fail(UriErrorCode::bad_url, quote(url) + " is not a valid " + std::string(rules.type) + " URL (" +
-                                               std::string(boost_reason) + ")");
+  return core::fail(UriErrorCode::bad_url,
+                    quote(url) + " is not a valid " + std::string(rules.type) + " URL (" + std::string(boost_reason) + ")");
 }
 
 /// A host name (reg-name): dot-separated labels of letters, digits, '-' and '_', each 1..63 bytes,
@@ -149,8 +143,8 @@ core::Result<core::Ok, UriError> check_host_name(std::string_view host) {
   constexpr std::size_t host_bytes_max = 253;
   constexpr std::size_t label_bytes_max = 63;
   if (host.size() > host_bytes_max) {
-    return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " is " + std::to_string(host.size()) +
-                                                  " bytes, over the DNS limit of 253");
+    return core::fail(UriErrorCode::bad_host,
+                      "host " + quote(host) + " is " + std::to_string(host.size()) + " bytes, over the DNS limit of 253");
   }
   std::size_t label_begin = 0;
   std::string_view last_label;
@@ -158,31 +152,29 @@ core::Result<core::Ok, UriError> check_host_name(std::string_view host) {
     const std::size_t dot = std::min(host.find('.', label_begin), host.size());
     const std::string_view label = host.substr(label_begin, dot - label_begin);
     if (label.empty()) {
-      return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " has an empty label at byte " +
-                                                    std::to_string(label_begin) + " of the host");
+      return core::fail(UriErrorCode::bad_host,
+                        "host " + quote(host) + " has an empty label at byte " + std::to_string(label_begin) + " of the host");
     }
     if (label.size() > label_bytes_max) {
-      return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " has a label of " +
-                                                    std::to_string(label.size()) + " bytes; DNS labels are at most 63");
+      return core::fail(UriErrorCode::bad_host,
+                        "host " + quote(host) + " has a label of " + std::to_string(label.size()) + " bytes; DNS labels are at most 63");
     }
     for (std::size_t i = 0; i < label.size(); ++i) {
       const char c = label[i];
       if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '_') {
         const std::string what = c == '%' ? std::string("percent-encoding") : "'" + std::string(1, c) + "'";
-        return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " contains " + what +
-                                                      "; host names are letters, digits, '-', '_' and '.'");
+        return core::fail(UriErrorCode::bad_host,
+                          "host " + quote(host) + " contains " + what + "; host names are letters, digits, '-', '_' and '.'");
       }
     }
     if (label.front() == '-' || label.back() == '-') {
-      return core::fail(UriErrorCode::bad_host,
-                        "host " + quote(host) + " has label " + quote(label) + " that starts or ends with '-'");
+      return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " has label " + quote(label) + " that starts or ends with '-'");
     }
     last_label = label;
     label_begin = dot + 1;
   }
   if (all_digits(last_label)) {
-    return core::fail(UriErrorCode::bad_host,
-                      "host " + quote(host) + " looks like an IPv4 address but is not one (four numbers 0..255)");
+    return core::fail(UriErrorCode::bad_host, "host " + quote(host) + " looks like an IPv4 address but is not one (four numbers 0..255)");
   }
   return core::Ok{};
 }
@@ -196,8 +188,8 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
   const auto parsed = boost::urls::parse_uri(url);
   if (!parsed) {
     if (url.find(':') == std::string_view::npos || !is_alpha(url[0])) {
-      return core::fail(UriErrorCode::bad_scheme, quote(url) + " has no scheme; " + std::string(rules.type) +
-                                                      " needs an absolute " + std::string(rules.schemes_text) + " URL");
+      return core::fail(UriErrorCode::bad_scheme, quote(url) + " has no scheme; " + std::string(rules.type) + " needs an absolute " +
+                                                      std::string(rules.schemes_text) + " URL");
     }
     return diagnose_authority(url, layout, parsed.error().message(), rules);
   }
@@ -205,19 +197,17 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
 
   const std::string scheme = lowercase(view.scheme());
   if (std::find(rules.schemes.begin(), rules.schemes.end(), scheme) == rules.schemes.end()) {
-    return core::fail(UriErrorCode::bad_scheme, "scheme " + quote(view.scheme()) + " is not allowed for " +
-                                                    std::string(rules.type) + " (use " +
-                                                    std::string(rules.schemes_text) + ")");
+    return core::fail(UriErrorCode::bad_scheme, "scheme " + quote(view.scheme()) + " is not allowed for " + std::string(rules.type) +
+                                                    " (use " + std::string(rules.schemes_text) + ")");
   }
   if (!view.has_authority()) {
-    return core::fail(UriErrorCode::missing_host, quote(url) + " has no '//' authority, so no host; expected " +
-                                                      std::string(rules.schemes_text) + "<host>");
+    return core::fail(UriErrorCode::missing_host,
+                      quote(url) + " has no '//' authority, so no host; expected " + std::string(rules.schemes_text) + "<host>");
   }
   if (view.has_userinfo()) {
-    return core::fail(
-        UriErrorCode::userinfo_not_allowed,
-        "userinfo " + quote(std::string(view.encoded_user()) + (view.has_password() ? ":***" : "") + "@") + " in the " +
-            std::string(rules.type) + " URL is not allowed; credentials never go in a connection string");
+    return core::fail(UriErrorCode::userinfo_not_allowed,
+                      "userinfo " + quote(std::string(view.encoded_user()) + (view.has_password() ? ":***" : "") + "@") + " in the " +
+                          std::string(rules.type) + " URL is not allowed; credentials never go in a connection string");
   }
   const std::string_view path = view.encoded_path();
   if (!path.empty() && path.front() != '/') {
@@ -245,16 +235,16 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
       host_in_url = "[" + out.parts.host + "]";
       break;
     case boost::urls::host_type::ipvfuture:
-      return core::fail(UriErrorCode::bad_host, "IP literal " + quote(view.encoded_host()) +
-                                                    " is an IPvFuture address; only IPv4 and [IPv6] are supported");
+      return core::fail(UriErrorCode::bad_host,
+                        "IP literal " + quote(view.encoded_host()) + " is an IPvFuture address; only IPv4 and [IPv6] are supported");
   }
 
   std::string port_in_url;
   if (view.has_port()) {
     const std::string_view port = view.port();
     if (port.empty()) {
-      return core::fail(UriErrorCode::bad_port, "empty port after ':' in " + quote(view.encoded_authority()) +
-                                                    "; drop the ':' or give a port 1..65535");
+      return core::fail(UriErrorCode::bad_port,
+                        "empty port after ':' in " + quote(view.encoded_authority()) + "; drop the ':' or give a port 1..65535");
     }
     unsigned long value = 0;
     const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -273,22 +263,21 @@ core::Result<CheckedUrl, UriError> check_url(std::string_view url, std::ptrdiff_
     const auto segment = boost::urls::make_pct_string_view(encoded);  // valid: Boost parsed it
     const std::string decoded = segment ? segment->decode() : std::string(encoded);
     if (decoded == "." || decoded == "..") {
-      return core::fail(UriErrorCode::bad_path, "path " + quote(path) + " has a '" + decoded +
-                                                    "' segment; servers would resolve it differently");
+      return core::fail(UriErrorCode::bad_path,
+                        "path " + quote(path) + " has a '" + decoded + "' segment; servers would resolve it differently");
     }
     begin = slash;
   }
   const std::string decoded_path = view.path();
   for (const char c : decoded_path) {
     if (is_control(static_cast<unsigned char>(c))) {
-      return core::fail(UriErrorCode::bad_path, "path " + quote(path) + " decodes to control character " +
-                                                    code_point_name(static_cast<unsigned char>(c)));
+      return core::fail(UriErrorCode::bad_path,
+                        "path " + quote(path) + " decodes to control character " + code_point_name(static_cast<unsigned char>(c)));
     }
   }
   if (view.has_fragment()) {  // normally caught by the scan; kept so the rule never depends on it
-    return core::fail(
-        UriErrorCode::fragment_not_allowed,
-        "fragment " + quote(view.encoded_fragment()) + " is not allowed in a " + std::string(rules.type) + " URL");
+    return core::fail(UriErrorCode::fragment_not_allowed,
+                      "fragment " + quote(view.encoded_fragment()) + " is not allowed in a " + std::string(rules.type) + " URL");
   }
 
   out.parts.scheme = scheme;
@@ -313,8 +302,8 @@ core::Unexpected<UriError> empty_params_error(std::string_view type, std::string
 // We also treat "<scheme>://…" and http:/https: as an explicit scheme, so that
 // "ws-room:https://host/room" is a clear bad_scheme instead of "wss://https://host" (bad_port).
 bool has_explicit_scheme(std::string_view params) {
-  if (starts_with_lowercase(params, "ws:") || starts_with_lowercase(params, "wss:") ||
-      starts_with_lowercase(params, "http:") || starts_with_lowercase(params, "https:")) {
+  if (starts_with_lowercase(params, "ws:") || starts_with_lowercase(params, "wss:") || starts_with_lowercase(params, "http:") ||
+      starts_with_lowercase(params, "https:")) {
     return true;
   }
   return locate_authority(params).present();

@@ -35,13 +35,11 @@ RealmAboutErrorCode about_error(std::string_view json) {
 }
 
 TEST(RealmAbout, StripsFixedAdapterPrefix) {
-  const auto adapter = resolved(
-      "fixed-adapter:signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms", nullopt);
+  const auto adapter =
+      resolved("fixed-adapter:signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms", nullopt);
   EXPECT_EQ(adapter.kind, AdapterKind::fixed_adapter);
-  EXPECT_EQ(adapter.connection_string,
-            "signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms");
-  EXPECT_EQ(resolved("fixed-adapter:offline:offline", nullopt),
-            (RealmAdapter{AdapterKind::fixed_adapter, "offline:offline"}));
+  EXPECT_EQ(adapter.connection_string, "signed-login:https://worlds-content-server.decentraland.org/worlds/x.dcl.eth/comms");
+  EXPECT_EQ(resolved("fixed-adapter:offline:offline", nullopt), (RealmAdapter{AdapterKind::fixed_adapter, "offline:offline"}));
 }
 
 TEST(RealmAbout, StripsOneArchipelagoPrefix) {
@@ -65,18 +63,15 @@ TEST(RealmAbout, AdapterWinsOverFixedAdapter) {
 TEST(RealmAbout, TypedErrors) {
   EXPECT_EQ(resolve_realm_adapter(nullopt, nullopt).error().code, RealmAboutErrorCode::no_adapter);
   EXPECT_EQ(resolve_realm_adapter("", nullopt).error().code, RealmAboutErrorCode::empty_connection_string);
-  EXPECT_EQ(resolve_realm_adapter("fixed-adapter:", nullopt).error().code,
-            RealmAboutErrorCode::empty_connection_string);
+  EXPECT_EQ(resolve_realm_adapter("fixed-adapter:", nullopt).error().code, RealmAboutErrorCode::empty_connection_string);
   EXPECT_EQ(resolve_realm_adapter("archipelago:", nullopt).error().code, RealmAboutErrorCode::empty_connection_string);
-  EXPECT_EQ(resolve_realm_adapter("fixed-adapter:fixed-adapter:offline:offline", nullopt).error().code,
-            RealmAboutErrorCode::nested_prefix);
+  EXPECT_EQ(resolve_realm_adapter("fixed-adapter:fixed-adapter:offline:offline", nullopt).error().code, RealmAboutErrorCode::nested_prefix);
   const auto bad = resolve_realm_adapter(nullopt, "offline");  // the kernel's colon-less "offline"
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, RealmAboutErrorCode::bad_connection_string);
   EXPECT_NE(bad.error().message.find("missing_separator"), std::string::npos) << bad.error().message;
   EXPECT_NE(bad.error().message.find("comms.fixedAdapter"), std::string::npos) << bad.error().message;
-  EXPECT_EQ(resolve_realm_adapter("fixed-adapter: offline:offline", nullopt).error().code,
-            RealmAboutErrorCode::bad_connection_string);
+  EXPECT_EQ(resolve_realm_adapter("fixed-adapter: offline:offline", nullopt).error().code, RealmAboutErrorCode::bad_connection_string);
 }
 
 TEST(RealmAbout, FromAboutJson) {
@@ -86,8 +81,7 @@ TEST(RealmAbout, FromAboutJson) {
             AdapterKind::archipelago);
   EXPECT_EQ(from_about(R"({"comms":{"fixedAdapter":"signed-login:https://w.example.org/get-comms-adapter/x"}})"),
             (RealmAdapter{AdapterKind::plain, "signed-login:https://w.example.org/get-comms-adapter/x"}));
-  EXPECT_EQ(from_about(R"({"comms":{"adapter":null,"fixedAdapter":"offline:offline"}})").connection_string,
-            "offline:offline");
+  EXPECT_EQ(from_about(R"({"comms":{"adapter":null,"fixedAdapter":"offline:offline"}})").connection_string, "offline:offline");
 }
 
 TEST(RealmAbout, FromAboutDefaultsToOffline) {

@@ -12,8 +12,7 @@ namespace {
 
 std::int64_t system_unix_ms() {
   // A production server checks AuthChain expirations against real time; simulations inject theirs.
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::uint64_t random_seed() {
@@ -42,7 +41,7 @@ core::Unexpected<ChallengeError> challenge_error(const auth::AuthError& error) {
 
 ChallengeVerifier make_verifier(std::function<std::int64_t()> unix_ms_now) {
   return [unix_ms_now = std::move(unix_ms_now)](std::string_view chain_json, std::string_view challenge,
-                                               core::TimePoint) -> core::Result<std::string, ChallengeError> {
+                                                core::TimePoint) -> core::Result<std::string, ChallengeError> {
     auto chain = auth::parse_auth_chain(chain_json);
     if (!chain) return challenge_error(chain.error());
     auto verified = auth::verify_auth_chain(*chain, challenge, unix_ms_now());
@@ -57,12 +56,11 @@ std::string event_json(const ServerEvent& event) {
       return {{"event", "joined"}, {"connection", e.connection}, {"room", e.room}, {"alias", e.alias}, {"address", e.address}};
     }
     nlohmann::json operator()(const MemberLeft& e) const {
-      return {{"event", "left"}, {"connection", e.connection}, {"room", e.room}, {"alias", e.alias},
-              {"address", e.address}, {"reason", std::string(to_string(e.reason))}};
+      return {{"event", "left"},  {"connection", e.connection}, {"room", e.room},
+              {"alias", e.alias}, {"address", e.address},       {"reason", std::string(to_string(e.reason))}};
     }
     nlohmann::json operator()(const ConnectionRejected& e) const {
-      return {{"event", "rejected"}, {"connection", e.connection}, {"reason", std::string(to_string(e.reason))},
-              {"detail", e.detail}};
+      return {{"event", "rejected"}, {"connection", e.connection}, {"reason", std::string(to_string(e.reason))}, {"detail", e.detail}};
     }
   };
   return std::visit(Printer{}, event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -97,8 +95,7 @@ WsRoomServer::~WsRoomServer() {
   if (carrier_) carrier_->stop();
 }
 
-core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer::start(core::Runtime& runtime,
-                                                                                        WsRoomServerOptions options,
+core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer::start(core::Runtime& runtime, WsRoomServerOptions options,
                                                                                         const MessageServerStarter& starter) {
   std::unique_ptr<WsRoomServer> server(new WsRoomServer(runtime, std::move(options)));
   WsRoomServer* self = server.get();
@@ -127,17 +124,19 @@ core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer
   return server;
 }
 
-core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer::start_on_beast(
-    carriers::AsioRuntime& runtime, WsRoomServerOptions options, carriers::WebSocketServerOptions listen) {
+core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer::start_on_beast(carriers::AsioRuntime& runtime,
+                                                                                                 WsRoomServerOptions options,
+                                                                                                 carriers::WebSocketServerOptions listen) {
   listen.connections_max = options.connections_max;
   std::uint16_t port = 0;
-  auto server = start(runtime, std::move(options), [&](transport::MessageServerCallbacks callbacks)
-                                                       -> core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError> {
-    auto beast = carriers::WebSocketServer::listen(runtime, listen, std::move(callbacks));
-    if (!beast) return core::Unexpected<transport::ListenError>{beast.error()};
-    port = (*beast)->port();
-    return std::unique_ptr<transport::MessageServer>(std::move(beast).value());
-  });
+  auto server = start(runtime, std::move(options),
+                      [&](transport::MessageServerCallbacks callbacks)
+                          -> core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError> {
+                        auto beast = carriers::WebSocketServer::listen(runtime, listen, std::move(callbacks));
+                        if (!beast) return core::Unexpected<transport::ListenError>{beast.error()};
+                        port = (*beast)->port();
+                        return std::unique_ptr<transport::MessageServer>(std::move(beast).value());
+                      });
   if (server) (*server)->port_ = port;
   return server;
 }
@@ -178,8 +177,7 @@ std::string WsRoomServer::status_json() const {
     details.push_back({{"roomName", room.room}, {"count", room.members}});
     users += room.members;
   }
-  return nlohmann::json{{"rooms", core_.rooms().size()}, {"users", users}, {"connections", core_.connection_count()},
-                        {"details", details}}
+  return nlohmann::json{{"rooms", core_.rooms().size()}, {"users", users}, {"connections", core_.connection_count()}, {"details", details}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

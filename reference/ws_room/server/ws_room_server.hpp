@@ -39,12 +39,12 @@ using MessageServerStarter = std::function<core::Result<std::unique_ptr<transpor
 class WsRoomServer {
  public:
   /// Fails only when the carrier does not start: the starter's error, unchanged.
-  static core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> start(core::Runtime& runtime,
-                                                                                   WsRoomServerOptions options,
+  static core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> start(core::Runtime& runtime, WsRoomServerOptions options,
                                                                                    const MessageServerStarter& starter);
   /// The production server: Beast, listening as `listen` says. port() tells the bound port.
-  static core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> start_on_beast(
-      carriers::AsioRuntime& runtime, WsRoomServerOptions options, carriers::WebSocketServerOptions listen);
+  static core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> start_on_beast(carriers::AsioRuntime& runtime,
+                                                                                            WsRoomServerOptions options,
+                                                                                            carriers::WebSocketServerOptions listen);
   ~WsRoomServer();
   std::uint16_t port() const { return port_; }
   const WsRoomServerCore& core() const { return core_; }

@@ -40,14 +40,14 @@ void WsRoomClientCore::handle_frame(std::span<const std::uint8_t> frame, core::T
   if (state_ == ClientState::closed || state_ == ClientState::idle) return;
   ++stats_.frames_received;
   if (frame.size() > config_.inbound_frame_bytes_max) {
-    fail(CloseReason::frame_too_large, "server frame of " + std::to_string(frame.size()) +
-                                           " bytes exceeds the limit of " +
+    fail(CloseReason::frame_too_large, "server frame of " + std::to_string(frame.size()) + " bytes exceeds the limit of " +
                                            std::to_string(config_.inbound_frame_bytes_max));
     return;
   }
   auto packet = codec::decode_ws_packet(frame, codec::DecodeLimits{config_.inbound_frame_bytes_max});
   if (!packet) {
-    fail(CloseReason::protocol_error, "undecodable frame from the server: " + std::string(codec::to_string(packet.error().code)) + ": " + packet.error().message);
+    fail(CloseReason::protocol_error,
+         "undecodable frame from the server: " + std::string(codec::to_string(packet.error().code)) + ": " + packet.error().message);
     return;
   }
   if (state_ == ClientState::joined) {
@@ -85,11 +85,8 @@ void WsRoomClientCore::on_handshake_packet(const codec::WsPacket& packet, core::
     case P::kWelcomeMessage:
       welcome(packet.welcome_message());  // also legal straight after identification
       return;
-    case P::kPeerKicked:
-      fail(CloseReason::kicked, "kicked during the handshake: " + packet.peer_kicked().reason(), true);
-      return;
-    default:
-      fail(CloseReason::protocol_error, "unexpected " + packet_kind(packet) + " before the welcome");
+    case P::kPeerKicked: fail(CloseReason::kicked, "kicked during the handshake: " + packet.peer_kicked().reason(), true); return;
+    default: fail(CloseReason::protocol_error, "unexpected " + packet_kind(packet) + " before the welcome");
   }
 }
 
@@ -117,8 +114,7 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
         return;
       }
       const auto& body = update.body();
-      events_.emplace_back(MessageReceived{update.from_alias(), it->second, codec::Bytes(body.begin(), body.end()),
-                                           update.unreliable()});
+      events_.emplace_back(MessageReceived{update.from_alias(), it->second, codec::Bytes(body.begin(), body.end()), update.unreliable()});
       return;
     }
     case P::kPeerJoinMessage: {
@@ -143,11 +139,8 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
       peers_.erase(it);
       return;
     }
-    case P::kPeerKicked:
-      fail(CloseReason::kicked, packet.peer_kicked().reason(), true);
-      return;
-    default:
-      ++stats_.ignored_packets;  // accept unknown messages for extensibility (RFC-5); never close
+    case P::kPeerKicked: fail(CloseReason::kicked, packet.peer_kicked().reason(), true); return;
+    default: ++stats_.ignored_packets;  // accept unknown messages for extensibility (RFC-5); never close
   }
 }
 
@@ -160,25 +153,21 @@ void WsRoomClientCore::handle_closed(std::string_view detail, core::TimePoint) {
 
 void WsRoomClientCore::handle_timeout(core::TimePoint now) {
   if (!deadline_ || now < *deadline_) return;
-  fail(CloseReason::handshake_timeout, state_ == ClientState::identifying
-                                           ? "no challenge or welcome within the challenge timeout"
-                                           : "no welcome within the welcome timeout");
+  fail(CloseReason::handshake_timeout, state_ == ClientState::identifying ? "no challenge or welcome within the challenge timeout"
+                                                                          : "no welcome within the welcome timeout");
 }
 
-core::Result<core::Ok, SendError> WsRoomClientCore::send(std::span<const std::uint8_t> packet, bool unreliable,
-                                                         core::TimePoint) {
+core::Result<core::Ok, SendError> WsRoomClientCore::send(std::span<const std::uint8_t> packet, bool unreliable, core::TimePoint) {
   if (state_ != ClientState::joined) {
     return core::fail(SendErrorCode::not_joined, "not in the room yet (or any more)");
   }
   if (packet.size() > codec::packet_bytes_max_default) {
-    return core::fail(SendErrorCode::packet_too_large,
-                      "packet of " + std::to_string(packet.size()) + " bytes exceeds the limit of " +
-                          std::to_string(codec::packet_bytes_max_default));
+    return core::fail(SendErrorCode::packet_too_large, "packet of " + std::to_string(packet.size()) + " bytes exceeds the limit of " +
+                                                           std::to_string(codec::packet_bytes_max_default));
   }
-  if (transmits_.size() >= config_.outbound_frames_max ||
-      transmit_bytes_ + packet.size() + 16 > config_.outbound_bytes_max) {
-    return core::fail(SendErrorCode::queue_full, "outbound queue full (" + std::to_string(transmits_.size()) +
-                                                     " frames, " + std::to_string(transmit_bytes_) + " bytes)");
+  if (transmits_.size() >= config_.outbound_frames_max || transmit_bytes_ + packet.size() + 16 > config_.outbound_bytes_max) {
+    return core::fail(SendErrorCode::queue_full, "outbound queue full (" + std::to_string(transmits_.size()) + " frames, " +
+                                                     std::to_string(transmit_bytes_) + " bytes)");
   }
   codec::WsPacket update;
   auto& message = *update.mutable_peer_update_message();

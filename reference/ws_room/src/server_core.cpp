@@ -55,8 +55,7 @@ void WsRoomServerCore::handle_frame(ConnectionId id, std::span<const std::uint8_
   if (!packet) {
     const bool too_large = packet.error().code == codec::CodecErrorCode::oversized;
     drop(id, too_large ? CloseReason::frame_too_large : CloseReason::protocol_error,
-         "undecodable frame: " + std::string(codec::to_string(packet.error().code)) + ": " + packet.error().message,
-         std::nullopt);
+         "undecodable frame: " + std::string(codec::to_string(packet.error().code)) + ": " + packet.error().message, std::nullopt);
     return;
   }
   switch (c.stage) {
@@ -66,11 +65,9 @@ void WsRoomServerCore::handle_frame(ConnectionId id, std::span<const std::uint8_
   }
 }
 
-void WsRoomServerCore::on_identification(ConnectionId id, Connection& c, const codec::WsPacket& packet,
-                                         core::TimePoint now) {
+void WsRoomServerCore::on_identification(ConnectionId id, Connection& c, const codec::WsPacket& packet, core::TimePoint now) {
   if (!packet.has_peer_identification()) {
-    drop(id, CloseReason::protocol_error, "expected peer_identification first, got " + packet_kind(packet),
-         std::nullopt);
+    drop(id, CloseReason::protocol_error, "expected peer_identification first, got " + packet_kind(packet), std::nullopt);
     return;
   }
   const std::string& address = packet.peer_identification().address();
@@ -96,11 +93,9 @@ void WsRoomServerCore::on_identification(ConnectionId id, Connection& c, const c
   set_deadline(id, c, now + config_.challenge_timeout);
 }
 
-void WsRoomServerCore::on_signed_challenge(ConnectionId id, Connection& c, const codec::WsPacket& packet,
-                                           core::TimePoint now) {
+void WsRoomServerCore::on_signed_challenge(ConnectionId id, Connection& c, const codec::WsPacket& packet, core::TimePoint now) {
   if (!packet.has_signed_challenge_for_server()) {
-    drop(id, CloseReason::protocol_error, "expected signed_challenge_for_server, got " + packet_kind(packet),
-         std::nullopt);
+    drop(id, CloseReason::protocol_error, "expected signed_challenge_for_server, got " + packet_kind(packet), std::nullopt);
     return;
   }
   auto verified = config_.verify_challenge(packet.signed_challenge_for_server().auth_chain_json(), c.challenge, now);
@@ -174,8 +169,8 @@ void WsRoomServerCore::relay(ConnectionId sender, const Connection& c, const cod
     ++stats_.updates_relayed;
   }
   for (const ConnectionId slow : too_slow) {
-    drop(slow, CloseReason::slow_receiver, "write backlog over " + std::to_string(config_.reliable_backlog_bytes_max) +
-                                               " bytes: the receiver cannot keep up", std::nullopt);
+    drop(slow, CloseReason::slow_receiver,
+         "write backlog over " + std::to_string(config_.reliable_backlog_bytes_max) + " bytes: the receiver cannot keep up", std::nullopt);
   }
 }
 
@@ -195,13 +190,11 @@ void WsRoomServerCore::handle_timeout(core::TimePoint now) {
     const ConnectionId id = deadlines_.begin()->second;
     const Connection& c = connections_.at(id);
     drop(id, CloseReason::handshake_timeout,
-         c.stage == Stage::identifying ? "no peer_identification in time" : "no signed challenge in time",
-         std::nullopt);
+         c.stage == Stage::identifying ? "no peer_identification in time" : "no signed challenge in time", std::nullopt);
   }
 }
 
-void WsRoomServerCore::drop(ConnectionId id, CloseReason reason, std::string detail,
-                            std::optional<std::string> kick_reason) {
+void WsRoomServerCore::drop(ConnectionId id, CloseReason reason, std::string detail, std::optional<std::string> kick_reason) {
   const auto it = connections_.find(id);
   DCL_ASSERT(it != connections_.end());
   Connection& c = it->second;
@@ -234,13 +227,9 @@ void WsRoomServerCore::set_deadline(ConnectionId id, Connection& c, std::optiona
   if (deadline) deadlines_.insert({*deadline, id});
 }
 
-void WsRoomServerCore::send(ConnectionId id, const codec::WsPacket& packet) {
-  send_bytes(id, codec::encode_ws_packet(packet));
-}
+void WsRoomServerCore::send(ConnectionId id, const codec::WsPacket& packet) { send_bytes(id, codec::encode_ws_packet(packet)); }
 
-void WsRoomServerCore::send_bytes(ConnectionId id, const codec::Bytes& bytes) {
-  transmits_.push_back({id, Frame{bytes}});
-}
+void WsRoomServerCore::send_bytes(ConnectionId id, const codec::Bytes& bytes) { transmits_.push_back({id, Frame{bytes}}); }
 
 std::string WsRoomServerCore::make_challenge() {
   // "dcl-" + 16 base-36 digits (~82 bits): unguessable enough for a replay window of one second.

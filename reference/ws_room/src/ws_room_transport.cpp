@@ -21,7 +21,9 @@ transport::MessageStreamOptions stream_options(const transport::TransportContext
 }  // namespace
 
 WsRoomTransport::WsRoomTransport(const transport::TransportUri& uri, const transport::TransportContext& context)
-    : endpoint_(uri.endpoint), context_(context), core_(core_config(context)),
+    : endpoint_(uri.endpoint),
+      context_(context),
+      core_(core_config(context)),
       events_(*context.runtime, [this](const transport::TransportEvent& event) { emit(event); }) {
   DCL_ASSERT(context_.runtime != nullptr);
 }
@@ -74,14 +76,13 @@ void WsRoomTransport::disconnect() {
 
 transport::Status WsRoomTransport::send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) {
   if (!options.targets.empty()) {
-    return core::fail(transport::TransportErrorCode::unsupported,
-                      "ws-room has no targeted sends: every update goes to the whole room");
+    return core::fail(transport::TransportErrorCode::unsupported, "ws-room has no targeted sends: every update goes to the whole room");
   }
   auto sent = core_.send(packet, options.reliability == transport::Reliability::unreliable, context_.runtime->now());
   if (!sent) {
     const auto code = sent.error().code == SendErrorCode::packet_too_large ? transport::TransportErrorCode::packet_too_large
-                      : sent.error().code == SendErrorCode::not_joined    ? transport::TransportErrorCode::not_connected
-                                                                          : transport::TransportErrorCode::io_error;
+                      : sent.error().code == SendErrorCode::not_joined     ? transport::TransportErrorCode::not_connected
+                                                                           : transport::TransportErrorCode::io_error;
     return core::fail(code, "ws-room: " + sent.error().message);
   }
   pump();
@@ -127,9 +128,7 @@ void WsRoomTransport::on_core_event(ClientEvent event) {
     }
     void operator()(PeerJoined& e) const { self.events_.post(transport::PeerJoined{std::move(e.address)}); }
     void operator()(PeerLeft& e) const { self.events_.post(transport::PeerLeft{std::move(e.address)}); }
-    void operator()(MessageReceived& e) const {
-      self.events_.post(transport::MessageReceived{std::move(e.address), std::move(e.body)});
-    }
+    void operator()(MessageReceived& e) const { self.events_.post(transport::MessageReceived{std::move(e.address), std::move(e.body)}); }
     void operator()(Closed& e) const {
       if (self.disconnected_) return;
       self.disconnected_ = true;
@@ -140,14 +139,16 @@ void WsRoomTransport::on_core_event(ClientEvent event) {
 }
 
 void register_ws_room(transport::TransportFactory& factory) {
-  factory.register_type("ws-room", [](const transport::TransportUri& uri, const transport::TransportContext& context)
-                                       -> core::Result<transport::TransportPtr, transport::UriError> {
-    if (!context.websocket) {
-      return core::fail(transport::UriErrorCode::unsupported_type,
-                        "ws-room needs a websocket carrier, and this factory has none");
-    }
-    return transport::TransportPtr(std::make_unique<WsRoomTransport>(uri, context));
-  }, validate_ws_room_uri);
+  factory.register_type(
+      "ws-room",
+      [](const transport::TransportUri& uri,
+         const transport::TransportContext& context) -> core::Result<transport::TransportPtr, transport::UriError> {
+        if (!context.websocket) {
+          return core::fail(transport::UriErrorCode::unsupported_type, "ws-room needs a websocket carrier, and this factory has none");
+        }
+        return transport::TransportPtr(std::make_unique<WsRoomTransport>(uri, context));
+      },
+      validate_ws_room_uri);
 }
 
 }  // namespace dclcomms::ws_room

@@ -50,9 +50,7 @@ codec::WsPacket kicked(std::string reason) {
 
 struct ClientFixture : ::testing::Test {
   core::TimePoint now{};
-  WsRoomClientCore client{client_core_config_default(std::string(me), [](std::string_view c) {
-    return testing::fake_chain(me, c);
-  })};
+  WsRoomClientCore client{client_core_config_default(std::string(me), [](std::string_view c) { return testing::fake_chain(me, c); })};
 
   std::vector<Transmit> transmits() {
     std::vector<Transmit> out;
@@ -89,8 +87,7 @@ TEST_F(ClientFixture, IdentifiesThenSignsTheChallengeThenJoins) {
   EXPECT_EQ(client.poll_timeout(), now + 1s);
 
   receive(challenge("dcl-0.4fzyo82mvyr"));
-  EXPECT_EQ(only_frame().signed_challenge_for_server().auth_chain_json(),
-            testing::fake_chain(me, "dcl-0.4fzyo82mvyr"));
+  EXPECT_EQ(only_frame().signed_challenge_for_server().auth_chain_json(), testing::fake_chain(me, "dcl-0.4fzyo82mvyr"));
   EXPECT_EQ(client.state(), ClientState::awaiting_welcome);
 
   receive(welcome(7, {{3, "0x1234567890ABCDEF1234567890ABCDEF12345678"}}));

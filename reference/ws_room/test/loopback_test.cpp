@@ -74,8 +74,10 @@ struct Loopback : ::testing::Test {
   std::string url(const std::string& room) { return "ws-room:ws://127.0.0.1:" + std::to_string(server->port()) + "/rooms/" + room; }
 
   std::unique_ptr<Client> client(std::optional<transport::SigningIdentity> id, const std::string& room) {
-    transport::TransportContext context{.runtime = &runtime, .identity = std::move(id),
-                                        .websocket = carriers::make_websocket_connector(runtime), .websocket_options = {}};
+    transport::TransportContext context{.runtime = &runtime,
+                                        .identity = std::move(id),
+                                        .websocket = carriers::make_websocket_connector(runtime),
+                                        .websocket_options = {}};
     transport::TransportFactory factory(context);
     register_ws_room(factory);
     auto created = factory.create(url(room));
@@ -102,9 +104,8 @@ TEST_F(Loopback, ClientsJoinExchangePacketsAndLeave) {
   const std::vector<std::uint8_t> chat{0x2a, 0x04, 0x0a, 0x02, 'h', 'i'};
   ASSERT_TRUE(a->transport->send(chat, {}).ok());
   ASSERT_TRUE(b->transport->send(chat, {transport::Reliability::unreliable, {}}).ok());
-  ASSERT_TRUE(run_until(runtime, [&] {
-    return !a->all<transport::MessageReceived>().empty() && !b->all<transport::MessageReceived>().empty();
-  }));
+  ASSERT_TRUE(
+      run_until(runtime, [&] { return !a->all<transport::MessageReceived>().empty() && !b->all<transport::MessageReceived>().empty(); }));
   EXPECT_EQ(b->all<transport::MessageReceived>()[0].sender, address_a);
   EXPECT_EQ(b->all<transport::MessageReceived>()[0].packet, chat);
   EXPECT_EQ(a->all<transport::MessageReceived>()[0].sender, address_b);
@@ -182,7 +183,8 @@ TEST(LoopbackTls, WssVerifiesCertificatesUnlessToldOtherwise) {
   ASSERT_TRUE(server.ok()) << server.error().message;
 
   auto attempt = [&](transport::MessageStreamOptions stream_options, const std::string& host) {
-    transport::TransportContext context{.runtime = &runtime, .identity = identity(9),
+    transport::TransportContext context{.runtime = &runtime,
+                                        .identity = identity(9),
                                         .websocket = carriers::make_websocket_connector(runtime),
                                         .websocket_options = std::move(stream_options)};
     transport::TransportFactory factory(context);
@@ -215,8 +217,10 @@ TEST(LoopbackTls, WssVerifiesCertificatesUnlessToldOtherwise) {
 }
 
 TEST_F(Loopback, ConnectionFailuresBecomeDisconnected) {
-  transport::TransportContext context{.runtime = &runtime, .identity = identity(5),
-                                      .websocket = carriers::make_websocket_connector(runtime), .websocket_options = {}};
+  transport::TransportContext context{.runtime = &runtime,
+                                      .identity = identity(5),
+                                      .websocket = carriers::make_websocket_connector(runtime),
+                                      .websocket_options = {}};
   transport::TransportFactory factory(context);
   register_ws_room(factory);
   auto c = factory.create("ws-room:ws://127.0.0.1:1/rooms/nowhere");

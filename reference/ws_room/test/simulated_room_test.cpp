@@ -128,7 +128,7 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, int clients 
     for (const auto& [sender, values] : receiver->received) {
       const std::string from = receiver->address + " from " + sender + ": ";
       run.failures.check(values.size() == static_cast<std::size_t>(count),
-                from + std::to_string(values.size()) + " packets, sent " + std::to_string(count) + " (exactly once)");
+                         from + std::to_string(values.size()) + " packets, sent " + std::to_string(count) + " (exactly once)");
       if (values.size() != static_cast<std::size_t>(count)) continue;
       for (int k = 0; k < count; ++k) {
         run.failures.check(values[k] == k, from + "packet " + std::to_string(k) + " was " + std::to_string(values[k]) + " (in order)");

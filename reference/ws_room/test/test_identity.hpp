@@ -12,12 +12,9 @@
 
 namespace dclcomms::ws_room::testing {
 
-inline std::string fake_chain(std::string_view owner, std::string_view payload) {
-  return std::string(owner) + "|" + std::string(payload);
-}
+inline std::string fake_chain(std::string_view owner, std::string_view payload) { return std::string(owner) + "|" + std::string(payload); }
 
-inline core::Result<std::string, ChallengeError> verify_fake_chain(std::string_view chain, std::string_view challenge,
-                                                                    core::TimePoint) {
+inline core::Result<std::string, ChallengeError> verify_fake_chain(std::string_view chain, std::string_view challenge, core::TimePoint) {
   const auto bar = chain.find('|');
   if (bar == std::string_view::npos) return core::fail(ChallengeErrorCode::bad_chain, "not a test chain");
   if (chain.substr(bar + 1) != challenge) return core::fail(ChallengeErrorCode::wrong_payload, "final payload is not the challenge");

@@ -4,8 +4,7 @@
 
 namespace dclcomms::core {
 
-ManualRuntime::ManualRuntime(TimePoint start, std::size_t callbacks_max)
-    : now_(start), callbacks_max_(callbacks_max) {
+ManualRuntime::ManualRuntime(TimePoint start, std::size_t callbacks_max) : now_(start), callbacks_max_(callbacks_max) {
   DCL_ASSERT(callbacks_max_ > 0);
 }
 

@@ -1,6 +1,5 @@
 #include "dclcomms/core/utf8.hpp"
 
-
 namespace dclcomms::core {
 
 Utf8Step decode_utf8_at(std::string_view text, std::size_t at) {

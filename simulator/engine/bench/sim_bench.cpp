@@ -29,8 +29,7 @@ void BM_SchedulerEvents(benchmark::State& state) {
     sim::EventQueue::Due due = queue.pop();
     now_ns = core::to_ns(due.time);
     due.action();
-    queue.schedule(core::time_point_from_ns(now_ns + static_cast<std::int64_t>(prng.uniform_below(1'000'000))),
-                   [&counter] { ++counter; });
+    queue.schedule(core::time_point_from_ns(now_ns + static_cast<std::int64_t>(prng.uniform_below(1'000'000))), [&counter] { ++counter; });
   }
   benchmark::DoNotOptimize(counter);
   state.SetItemsProcessed(state.iterations());

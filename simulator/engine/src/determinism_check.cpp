@@ -47,8 +47,7 @@ class CapturingSink final : public TraceSink {
 
 }  // namespace
 
-DeterminismReport check_determinism(const Scenario& scenario, std::uint64_t seed,
-                                    std::uint64_t second_seed_for_tests) {
+DeterminismReport check_determinism(const Scenario& scenario, std::uint64_t seed, std::uint64_t second_seed_for_tests) {
   DeterminismReport report;
   HashingSink hashes;
   report.first = run_scenario(scenario, RunOptions{seed, &hashes, {}});

@@ -48,8 +48,7 @@ FaultDecision FaultSchedule::decision(const FaultKey& key) const {
 }
 
 std::string FaultSchedule::to_json() const {
-  std::string out = "{\"format\":\"" + std::string(format_name) + "\",\"version\":" + std::to_string(format_version) +
-                    ",\"faults\":[";
+  std::string out = "{\"format\":\"" + std::string(format_name) + "\",\"version\":" + std::to_string(format_version) + ",\"faults\":[";
   bool first = true;
   for (const auto& [key, decision] : decisions_) {
     out += first ? "\n  " : ",\n  ";
@@ -73,8 +72,8 @@ core::Result<FaultSchedule, FaultScheduleError> FaultSchedule::from_json(std::st
   }
   const auto faults = doc.find("faults");
   if (faults == doc.end() || !faults->is_array()) return core::fail(FaultScheduleErrorCode::bad_field, "\"faults\" must be an array");
-  static const std::set<std::string> known{"from", "to", "datagram", "segment", "copy", "drop", "duplicate", "extra_delay_ns",
-                                           "corrupt_bit"};
+  static const std::set<std::string> known{"from", "to",        "datagram",       "segment",    "copy",
+                                           "drop", "duplicate", "extra_delay_ns", "corrupt_bit"};
   FaultSchedule schedule;
   for (std::size_t i = 0; i < faults->size(); ++i) {
     const json& entry = (*faults)[i];
@@ -132,10 +131,9 @@ core::Result<FaultSchedule, FaultScheduleError> FaultSchedule::from_json(std::st
     }
     if (!decision.is_fault()) return entry_error(i, "no fault given (drop, duplicate, extra_delay_ns or corrupt_bit)");
     if (schedule.decisions_.contains(key)) {
-      return core::fail(FaultScheduleErrorCode::duplicate_key,
-                        "faults[" + std::to_string(i) + "]: a second entry for " + key.from + "->" + key.to + " " +
-                            std::string(to_string(key.unit)) + " " + std::to_string(key.number) + " copy " +
-                            std::to_string(key.copy));
+      return core::fail(FaultScheduleErrorCode::duplicate_key, "faults[" + std::to_string(i) + "]: a second entry for " + key.from + "->" +
+                                                                   key.to + " " + std::string(to_string(key.unit)) + " " +
+                                                                   std::to_string(key.number) + " copy " + std::to_string(key.copy));
     }
     schedule.decisions_.emplace(std::move(key), std::move(decision));
   }

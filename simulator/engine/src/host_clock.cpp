@@ -28,9 +28,7 @@ core::TimePoint HostClock::global_from_local(core::TimePoint local) const {
   // local(g) is strictly increasing in g with slope (1e6 + drift) / 1e6, so an estimate by
   // inverting the slope is within a couple of ns; walk to the exact smallest g.
   std::int64_t g = floor_div(static_cast<__int128>(target - skew.count()) * ppm, ppm + drift_ppm);
-  const auto reading = [this](std::int64_t at) {
-    return core::to_ns(local_from_global(core::time_point_from_ns(at)));
-  };
+  const auto reading = [this](std::int64_t at) { return core::to_ns(local_from_global(core::time_point_from_ns(at))); };
   for (int step = 0; reading(g) < target; ++step) {
     DCL_ASSERT(step < 1'000'000);
     ++g;

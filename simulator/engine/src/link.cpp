@@ -14,9 +14,7 @@ core::Duration serialization_time(std::uint64_t bytes, std::uint64_t rate_bits_p
   return core::Duration(static_cast<std::int64_t>(ns));
 }
 
-Link::Link(const LinkFaults& faults, core::Prng prng) : faults_(faults), prng_(prng) {
-  DCL_ASSERT(validate(faults_).empty());
-}
+Link::Link(const LinkFaults& faults, core::Prng prng) : faults_(faults), prng_(prng) { DCL_ASSERT(validate(faults_).empty()); }
 
 void Link::set_faults(const LinkFaults& faults) {
   DCL_ASSERT(validate(faults).empty());
@@ -68,21 +66,15 @@ core::Duration Link::sample_delay() {
   const std::int64_t latency_ns = faults_.latency.count();
   std::int64_t extra_ns = 0;
   switch (jitter.kind) {
-    case JitterKind::none:
-      break;
-    case JitterKind::uniform:
-      extra_ns = prng_.uniform_in(0, jitter.max.count());
-      break;
+    case JitterKind::none: break;
+    case JitterKind::uniform: extra_ns = prng_.uniform_in(0, jitter.max.count()); break;
     case JitterKind::normal: {
       extra_ns = prng_.normal(0, jitter.stddev.count());
       if (jitter.max > core::Duration::zero()) extra_ns = std::min(extra_ns, jitter.max.count());
       extra_ns = std::max(extra_ns, -latency_ns);
       break;
     }
-    case JitterKind::pareto:
-      extra_ns = prng_.pareto(jitter.scale.count(), jitter.shape, jitter.max.count()) -
-                 jitter.scale.count();
-      break;
+    case JitterKind::pareto: extra_ns = prng_.pareto(jitter.scale.count(), jitter.shape, jitter.max.count()) - jitter.scale.count(); break;
   }
   const std::int64_t delay_ns = latency_ns + extra_ns;
   DCL_ASSERT(delay_ns >= 0);

@@ -36,8 +36,7 @@ std::string validate(const LinkFaults& faults) {
   if (!probability(faults.reordering)) return "reordering must be a probability";
   if (!probability(faults.corruption)) return "corruption must be a probability";
   const GilbertElliott& burst = faults.burst;
-  if (!probability(burst.good_to_bad) || !probability(burst.bad_to_good) ||
-      !probability(burst.loss_good) || !probability(burst.loss_bad)) {
+  if (!probability(burst.good_to_bad) || !probability(burst.bad_to_good) || !probability(burst.loss_good) || !probability(burst.loss_bad)) {
     return "gilbert_elliott fields must be probabilities";
   }
   if (faults.reorder_delay < core::Duration::zero()) return "reorder_delay must not be negative";

@@ -128,11 +128,9 @@ core::Ratio ratio_of(const json& value, const std::string& path, bool probabilit
   const std::string text = value.get<std::string>();
   const auto slash = text.find('/');
   const auto digits = [](std::string_view part) {
-    return !part.empty() && part.size() <= 18 &&
-           std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !part.empty() && part.size() <= 18 && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  if (slash == std::string::npos || !digits(std::string_view(text).substr(0, slash)) ||
-      !digits(std::string_view(text).substr(slash + 1))) {
+  if (slash == std::string::npos || !digits(std::string_view(text).substr(0, slash)) || !digits(std::string_view(text).substr(slash + 1))) {
     invalid(ScenarioErrorCode::bad_value, path, "expected " + expected + ", got " + shown(value));
   }
   const core::Ratio ratio{std::stoull(text.substr(0, slash)), std::stoull(text.substr(slash + 1))};
@@ -198,8 +196,7 @@ LinkFaults faults_of(Object& object, const LinkFaults& base) {
     if (!preset) {
       std::string known;
       for (const std::string_view n : weather_profile_names()) known += (known.empty() ? "" : ", ") + std::string(n);
-      invalid(ScenarioErrorCode::unknown_name, object.path_of("profile"),
-              "unknown profile \"" + name + "\" (known: " + known + ")");
+      invalid(ScenarioErrorCode::unknown_name, object.path_of("profile"), "unknown profile \"" + name + "\" (known: " + known + ")");
     }
     faults = *preset;
   }
@@ -337,7 +334,8 @@ class Parser {
       const auto found = actions.find(action);
       if (found == actions.end()) {
         invalid(ScenarioErrorCode::bad_value, object.path_of("action"),
-                "unknown action \"" + action + "\" (known: partition, partition_oneway, heal, crash, restart, pause, resume, set_link, hold, release)");
+                "unknown action \"" + action +
+                    "\" (known: partition, partition_oneway, heal, crash, restart, pause, resume, set_link, hold, release)");
       }
       fault.action = found->second;
       switch (fault.action) {
@@ -349,17 +347,12 @@ class Parser {
           fault.side_a = hosts_of(object.require("from"), object.path_of("from"), false);
           fault.side_b = hosts_of(object.require("to"), object.path_of("to"), false);
           break;
-        case FaultAction::heal:
-          break;
+        case FaultAction::heal: break;
         case FaultAction::crash:
         case FaultAction::restart:
         case FaultAction::pause:
-        case FaultAction::resume:
-          fault.host = host_of(object.require("host"), object.path_of("host"));
-          break;
-        case FaultAction::set_link:
-          fault.link = link_of(object, LinkFaults{});
-          break;
+        case FaultAction::resume: fault.host = host_of(object.require("host"), object.path_of("host")); break;
+        case FaultAction::set_link: fault.link = link_of(object, LinkFaults{}); break;
         case FaultAction::hold:
         case FaultAction::release:
           fault.link.from = host_of(object.require("from"), object.path_of("from"));
@@ -372,8 +365,7 @@ class Parser {
       object.finish();
       scenario.faults.push_back(fault);
     }
-    std::stable_sort(scenario.faults.begin(), scenario.faults.end(),
-                     [](const FaultSpec& a, const FaultSpec& b) { return a.at < b.at; });
+    std::stable_sort(scenario.faults.begin(), scenario.faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at < b.at; });
   }
 
   void workloads(const json& value, Scenario& scenario) {
@@ -397,7 +389,8 @@ class Parser {
         workload.bytes = bytes("request_bytes");
         workload.response_bytes = bytes("response_bytes");
       } else {
-        invalid(ScenarioErrorCode::bad_value, object.path_of("kind"), "expected \"periodic\" or \"request_response\", got " + shown(list[i]["kind"]));
+        invalid(ScenarioErrorCode::bad_value, object.path_of("kind"),
+                "expected \"periodic\" or \"request_response\", got " + shown(list[i]["kind"]));
       }
       for (const std::string& target : workload.to) {
         if (target == workload.from) invalid(ScenarioErrorCode::bad_value, object.path(), "a node cannot send to itself");
@@ -412,8 +405,10 @@ class Parser {
         invalid(ScenarioErrorCode::bad_value, object.path_of("carrier"), "expected \"datagram\" or \"stream\", got \"" + carrier + "\"");
       }
       const std::int64_t duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(scenario.duration).count();
-      workload.start = std::chrono::milliseconds(object.find("start_ms") ? integer_in(list[i]["start_ms"], object.path_of("start_ms"), 0, duration_ms) : 0);
-      workload.stop = std::chrono::milliseconds(object.find("stop_ms") ? integer_in(list[i]["stop_ms"], object.path_of("stop_ms"), 0, duration_ms) : duration_ms);
+      workload.start = std::chrono::milliseconds(
+          object.find("start_ms") ? integer_in(list[i]["start_ms"], object.path_of("start_ms"), 0, duration_ms) : 0);
+      workload.stop = std::chrono::milliseconds(
+          object.find("stop_ms") ? integer_in(list[i]["stop_ms"], object.path_of("stop_ms"), 0, duration_ms) : duration_ms);
       if (workload.stop < workload.start) invalid(ScenarioErrorCode::bad_value, object.path_of("stop_ms"), "stop_ms is before start_ms");
       object.finish();
       scenario.workloads.push_back(workload);
@@ -428,9 +423,7 @@ class Parser {
     for (std::size_t i = 0; i < scenario.faults.size(); ++i) {
       const FaultSpec& fault = scenario.faults[i];
       const auto at = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(fault.at).count());
-      const auto fail = [&](const std::string& why) {
-        invalid(ScenarioErrorCode::bad_schedule, "$.faults", "at_ms " + at + ": " + why);
-      };
+      const auto fail = [&](const std::string& why) { invalid(ScenarioErrorCode::bad_schedule, "$.faults", "at_ms " + at + ": " + why); };
       if (fault.at > scenario.duration) fail("after the end of the run (duration_ms)");
       if (fault.host.empty()) continue;
       State& state = states[fault.host];
@@ -451,8 +444,7 @@ class Parser {
           if (state != State::paused) fail("resume of \"" + fault.host + "\", which is not paused");
           state = State::up;
           break;
-        default:
-          break;
+        default: break;
       }
     }
   }
@@ -502,8 +494,8 @@ std::string room_json() {
     workloads += std::string(i ? "," : "") + "{\"kind\":\"periodic\",\"from\":\"p" + std::to_string(i) +
                  "\",\"to\":\"*\",\"bytes\":100,\"rate_hz\":10}";
   }
-  return R"({"name":"room-100","seed":1,"duration_ms":10000,"nodes":[)" + nodes +
-         R"(],"default_link":{"profile":"lan"},"workloads":[)" + workloads + "]}";
+  return R"({"name":"room-100","seed":1,"duration_ms":10000,"nodes":[)" + nodes + R"(],"default_link":{"profile":"lan"},"workloads":[)" +
+         workloads + "]}";
 }
 
 }  // namespace
@@ -542,8 +534,7 @@ core::Result<Scenario, ScenarioError> load_scenario(const std::string& path_or_b
     }
     std::string known;
     for (const std::string_view name : builtin_names) known += (known.empty() ? "" : ", ") + std::string(name);
-    return core::fail(ScenarioErrorCode::io, path_or_builtin +
-                                                 ": no such file, and not a built-in scenario (built-ins: " + known + ")");
+    return core::fail(ScenarioErrorCode::io, path_or_builtin + ": no such file, and not a built-in scenario (built-ins: " + known + ")");
   }
   std::ostringstream text;
   text << file.rdbuf();

@@ -30,36 +30,18 @@ void apply_link(Simulation& simulation, const LinkSpec& link) {
 
 void apply_fault(Simulation& simulation, const FaultSpec& fault) {
   switch (fault.action) {
-    case FaultAction::partition:
-      simulation.partition(ids_of(simulation, fault.side_a), ids_of(simulation, fault.side_b));
-      break;
+    case FaultAction::partition: simulation.partition(ids_of(simulation, fault.side_a), ids_of(simulation, fault.side_b)); break;
     case FaultAction::partition_oneway:
       simulation.partition_oneway(ids_of(simulation, fault.side_a), ids_of(simulation, fault.side_b));
       break;
-    case FaultAction::heal:
-      simulation.heal();
-      break;
-    case FaultAction::crash:
-      simulation.crash(*simulation.find_host(fault.host));
-      break;
-    case FaultAction::restart:
-      simulation.restart(*simulation.find_host(fault.host));
-      break;
-    case FaultAction::pause:
-      simulation.pause(*simulation.find_host(fault.host));
-      break;
-    case FaultAction::resume:
-      simulation.resume(*simulation.find_host(fault.host));
-      break;
-    case FaultAction::set_link:
-      apply_link(simulation, fault.link);
-      break;
-    case FaultAction::hold:
-      simulation.hold(*simulation.find_host(fault.link.from), *simulation.find_host(fault.link.to));
-      break;
-    case FaultAction::release:
-      simulation.release(*simulation.find_host(fault.link.from), *simulation.find_host(fault.link.to));
-      break;
+    case FaultAction::heal: simulation.heal(); break;
+    case FaultAction::crash: simulation.crash(*simulation.find_host(fault.host)); break;
+    case FaultAction::restart: simulation.restart(*simulation.find_host(fault.host)); break;
+    case FaultAction::pause: simulation.pause(*simulation.find_host(fault.host)); break;
+    case FaultAction::resume: simulation.resume(*simulation.find_host(fault.host)); break;
+    case FaultAction::set_link: apply_link(simulation, fault.link); break;
+    case FaultAction::hold: simulation.hold(*simulation.find_host(fault.link.from), *simulation.find_host(fault.link.to)); break;
+    case FaultAction::release: simulation.release(*simulation.find_host(fault.link.from), *simulation.find_host(fault.link.to)); break;
   }
 }
 

@@ -35,8 +35,7 @@ std::string describe(const LinkFaults& faults) {
 }
 }  // namespace
 
-Simulation::Simulation(SimulationConfig config, TraceSink* sink)
-    : config_(config), queue_(config.events_max) {
+Simulation::Simulation(SimulationConfig config, TraceSink* sink) : config_(config), queue_(config.events_max) {
   DCL_ASSERT(config_.hosts_max > 0);
   DCL_ASSERT(config_.stream_messages_max > 0);
   DCL_ASSERT(config_.stream_rto_min > core::Duration::zero());
@@ -81,9 +80,7 @@ HostState Simulation::host_state(HostId id) const { return host(id).state; }
 
 core::Runtime& Simulation::runtime(HostId id) { return *host(id).runtime; }
 
-void Simulation::set_handlers(HostId id, Port port, HostHandlers handlers) {
-  host(id).handlers[port] = std::move(handlers);
-}
+void Simulation::set_handlers(HostId id, Port port, HostHandlers handlers) { host(id).handlers[port] = std::move(handlers); }
 
 const HostHandlers* Simulation::handlers(HostId id, Port port) const {
   const auto& by_port = host(id).handlers;
@@ -123,8 +120,8 @@ void Simulation::connect(HostId a, HostId b, const LinkFaults& faults) {
   set_link(b, a, faults);
 }
 
-void Simulation::trace(TraceKind kind, Carrier carrier, HostId from, std::optional<HostId> to,
-                       std::uint64_t id, std::uint64_t bytes, std::string_view detail) {
+void Simulation::trace(TraceKind kind, Carrier carrier, HostId from, std::optional<HostId> to, std::uint64_t id, std::uint64_t bytes,
+                       std::string_view detail) {
   TraceEvent event;
   event.time = now_;
   event.kind = kind;
@@ -161,13 +158,10 @@ EventId Simulation::schedule_at(core::TimePoint when, std::function<void()> acti
   return queue_.schedule(std::max(when, now_), std::move(action));
 }
 
-EventId Simulation::schedule_on_host(core::TimePoint when, HostId target,
-                                     std::function<void()> action) {
+EventId Simulation::schedule_on_host(core::TimePoint when, HostId target, std::function<void()> action) {
   const std::uint64_t epoch = host(target).epoch;
   return queue_.schedule(std::max(when, now_),
-                         [this, target, epoch, action = std::move(action)]() mutable {
-                           run_on_host(target, epoch, std::move(action));
-                         });
+                         [this, target, epoch, action = std::move(action)]() mutable { run_on_host(target, epoch, std::move(action)); });
 }
 
 void Simulation::run_on_host(HostId target, std::uint64_t epoch, std::function<void()> action) {
@@ -206,12 +200,9 @@ bool Simulation::run_until(const std::function<bool()>& done, std::uint64_t step
   return done();
 }
 
-std::uint64_t Simulation::run_until(core::TimePoint end) {
-  return run_until(end, 0, nullptr);
-}
+std::uint64_t Simulation::run_until(core::TimePoint end) { return run_until(end, 0, nullptr); }
 
-std::uint64_t Simulation::run_until(core::TimePoint end, std::uint64_t every_events,
-                                    const std::function<void(core::TimePoint)>& progress) {
+std::uint64_t Simulation::run_until(core::TimePoint end, std::uint64_t every_events, const std::function<void(core::TimePoint)>& progress) {
   std::uint64_t count = 0;
   while (queue_.next_time() <= end) {
     step();
@@ -277,10 +268,8 @@ void Simulation::note_decision(HostId from, HostId to, FaultUnit unit, std::uint
   if (fault_observer_) fault_observer_(now_, key, decision);
 }
 
-void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
-                                        std::shared_ptr<const Bytes> payload,
-                                        core::TimePoint departure, std::uint64_t number,
-                                        std::uint8_t copy_index) {
+void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id, std::shared_ptr<const Bytes> payload,
+                                        core::TimePoint departure, std::uint64_t number, std::uint8_t copy_index) {
   Link* path = link(from, to);
   DCL_ASSERT(path != nullptr);
   const LinkFaults& faults = path->faults();
@@ -306,16 +295,13 @@ void Simulation::transmit_datagram_copy(HostId from, HostId to, Port port, std::
     auto flipped = std::make_shared<Bytes>(*payload);
     const std::uint64_t bit = *corrupt_bit;
     (*flipped)[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
-    trace(TraceKind::corrupt, Carrier::datagram, from, to, id, flipped->size(),
-          "bit=" + std::to_string(bit));
+    trace(TraceKind::corrupt, Carrier::datagram, from, to, id, flipped->size(), "bit=" + std::to_string(bit));
     copy = std::move(flipped);
   }
-  queue_.schedule(departure + delay,
-                  [this, from, to, port, id, copy]() { arrive_datagram(from, to, port, id, copy); });
+  queue_.schedule(departure + delay, [this, from, to, port, id, copy]() { arrive_datagram(from, to, port, id, copy); });
 }
 
-void Simulation::arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id,
-                                 std::shared_ptr<const Bytes> payload) {
+void Simulation::arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id, std::shared_ptr<const Bytes> payload) {
   const auto drop = [&](std::string_view reason) {
     ++stats_.datagrams_dropped;
     trace(TraceKind::drop, Carrier::datagram, from, to, id, payload->size(), reason);
@@ -372,12 +358,9 @@ void Simulation::heal() {
   trace_fault("heal");
 }
 
-bool Simulation::is_blocked(HostId from, HostId to) const {
-  return !blocked_.empty() && blocked_.count({from, to}) == 1;
-}
+bool Simulation::is_blocked(HostId from, HostId to) const { return !blocked_.empty() && blocked_.count({from, to}) == 1; }
 
-bool Simulation::hold_arrival(HostId from, HostId to, std::function<void()>& arrival,
-                              bool& overflow) {
+bool Simulation::hold_arrival(HostId from, HostId to, std::function<void()>& arrival, bool& overflow) {
   overflow = false;
   if (holding_.empty()) return false;
   const auto found = holding_.find({from, to});
@@ -401,8 +384,7 @@ void Simulation::release(HostId from, HostId to) {
   if (found == holding_.end()) return;
   std::deque<std::function<void()>> arrivals = std::move(found->second);
   holding_.erase(found);
-  trace(TraceKind::fault, Carrier::none, from, to, 0, 0,
-        "release held=" + std::to_string(arrivals.size()));
+  trace(TraceKind::fault, Carrier::none, from, to, 0, 0, "release held=" + std::to_string(arrivals.size()));
   // Arrive again now, in their original order (partition and host state are checked then).
   for (auto& arrival : arrivals) queue_.schedule(now_, std::move(arrival));
 }
@@ -480,9 +462,7 @@ core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId 
     return core::fail(StreamErrorCode::host_down, "cannot open a stream from a crashed host");
   }
   if (!has_link(from, to) || !has_link(to, from)) {
-    return core::fail(StreamErrorCode::no_route,
-                      "no link in both directions between " + host(from).name + " and " +
-                          host(to).name);
+    return core::fail(StreamErrorCode::no_route, "no link in both directions between " + host(from).name + " and " + host(to).name);
   }
   if (streams_.size() >= config_.streams_max) {
     return core::fail(StreamErrorCode::limit_reached, "streams_max streams are open");
@@ -507,8 +487,7 @@ core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId 
   return id;
 }
 
-core::Result<core::Ok, StreamError> Simulation::send_message(StreamId id, HostId from,
-                                                             Bytes payload) {
+core::Result<core::Ok, StreamError> Simulation::send_message(StreamId id, HostId from, Bytes payload) {
   const auto found = streams_.find(id);
   if (found == streams_.end()) {
     return core::fail(StreamErrorCode::no_such_stream, "stream " + std::to_string(id));
@@ -537,8 +516,7 @@ core::Result<core::Ok, StreamError> Simulation::send_message(StreamId id, HostId
   message->from = from;
   message->to = to;
   const std::uint64_t size = payload.size();
-  const std::uint64_t segments = std::max<std::uint64_t>(1, (size + faults.mtu_bytes - 1) /
-                                                                faults.mtu_bytes);
+  const std::uint64_t segments = std::max<std::uint64_t>(1, (size + faults.mtu_bytes - 1) / faults.mtu_bytes);
   message->segments_missing = static_cast<std::uint32_t>(segments);
   message->segment_bytes = (size + segments - 1) / segments;
   message->payload = std::make_shared<const Bytes>(std::move(payload));
@@ -603,31 +581,24 @@ void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32
   }
   const core::TimePoint sent_at = now_;
   if (sent > 0) {
-    queue_.schedule(latest, [this, message, sent, sent_at]() {
-      arrive_segments(message, sent, sent_at);
-    });
+    queue_.schedule(latest, [this, message, sent, sent_at]() { arrive_segments(message, sent, sent_at); });
   }
   if (lost > 0) {
     ++message->attempt;
-    queue_.schedule(now_ + rto(message->from, message->to, message->attempt),
-                    [this, message, lost]() {
-                      if (!is_stream_open(message->stream)) return;
-                      stats_.segments_retransmitted += lost;
-                      trace(TraceKind::retransmit, Carrier::stream, message->from, message->to,
-                            message->trace_id(), lost * message->segment_bytes,
-                            "attempt=" + std::to_string(message->attempt));
-                      transmit_segments(message, lost);
-                    });
+    queue_.schedule(now_ + rto(message->from, message->to, message->attempt), [this, message, lost]() {
+      if (!is_stream_open(message->stream)) return;
+      stats_.segments_retransmitted += lost;
+      trace(TraceKind::retransmit, Carrier::stream, message->from, message->to, message->trace_id(), lost * message->segment_bytes,
+            "attempt=" + std::to_string(message->attempt));
+      transmit_segments(message, lost);
+    });
   }
 }
 
-void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments,
-                                 core::TimePoint sent_at) {
+void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at) {
   if (!is_stream_open(message->stream)) return;
   if (is_blocked(message->from, message->to)) return cut_segments(message, segments, sent_at);
-  std::function<void()> later = [this, message, segments, sent_at]() {
-    arrive_segments(message, segments, sent_at);
-  };
+  std::function<void()> later = [this, message, segments, sent_at]() { arrive_segments(message, segments, sent_at); };
   bool overflow = false;
   if (hold_arrival(message->from, message->to, later, overflow)) return;
   if (overflow) return cut_segments(message, segments, sent_at);
@@ -636,17 +607,14 @@ void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t
   if (message->segments_missing == 0) complete_message(*message);
 }
 
-void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t segments,
-                              core::TimePoint sent_at) {
+void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at) {
   // Lost in flight: the sender notices by its retransmission timer, counted from sending.
   ++message->attempt;
-  const core::TimePoint retry =
-      std::max(now_, sent_at + rto(message->from, message->to, message->attempt));
+  const core::TimePoint retry = std::max(now_, sent_at + rto(message->from, message->to, message->attempt));
   queue_.schedule(retry, [this, message, segments]() {
     if (!is_stream_open(message->stream)) return;
     stats_.segments_retransmitted += segments;
-    trace(TraceKind::retransmit, Carrier::stream, message->from, message->to,
-          message->trace_id(), segments * message->segment_bytes,
+    trace(TraceKind::retransmit, Carrier::stream, message->from, message->to, message->trace_id(), segments * message->segment_bytes,
           "attempt=" + std::to_string(message->attempt));
     transmit_segments(message, segments);
   });
@@ -688,8 +656,7 @@ void Simulation::reset_stream(StreamId id, HostId crashed, std::string_view why)
   const Stream& stream = found->second;
   const HostId peer = stream.ends[0] == crashed ? stream.ends[1] : stream.ends[0];
   const Port port = stream.port;
-  const std::uint32_t undelivered =
-      stream.directions[0].undelivered + stream.directions[1].undelivered;
+  const std::uint32_t undelivered = stream.directions[0].undelivered + stream.directions[1].undelivered;
   streams_.erase(found);
   trace(TraceKind::stream_reset, Carrier::stream, crashed, peer, std::uint64_t{id} << 32, 0,
         std::string(why) + " undelivered=" + std::to_string(undelivered));

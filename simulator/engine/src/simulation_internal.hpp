@@ -17,7 +17,7 @@ struct Simulation::Host {
   std::string name;
   HostClock clock;
   HostState state = HostState::up;
-  std::uint64_t epoch = 0;  // bumped by crash: work scheduled under an older epoch is void
+  std::uint64_t epoch = 0;                // bumped by crash: work scheduled under an older epoch is void
   std::map<Port, HostHandlers> handlers;  // by port; ordered so restarts run in port order
   // Work that came due while paused (or behind such work), run in order after resume. Bounded by
   // SimulationConfig::held_deliveries_max. Keyed by event id so HostRuntime::cancel can find it.
@@ -29,7 +29,7 @@ struct Simulation::Stream {
   struct Direction {
     std::uint32_t next_send_seq = 0;
     std::uint32_t next_deliver_seq = 0;
-    std::uint32_t undelivered = 0;  // sent, not yet handed to the receiver
+    std::uint32_t undelivered = 0;                                  // sent, not yet handed to the receiver
     std::map<std::uint32_t, std::shared_ptr<const Bytes>> arrived;  // waiting for a gap to fill
   };
   StreamId id = 0;

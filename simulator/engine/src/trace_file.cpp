@@ -19,9 +19,8 @@ std::string trace_header_line(const Scenario& scenario, std::uint64_t seed) {
 }
 
 std::string trace_footer_line(const RunResult& result) {
-  return "{\"end\":{\"events\":" + std::to_string(result.events) +
-         ",\"t_ns\":" + std::to_string(core::to_ns(result.end)) + ",\"digest\":\"" +
-         format_digest(result.digest) + "\"}}";
+  return "{\"end\":{\"events\":" + std::to_string(result.events) + ",\"t_ns\":" + std::to_string(core::to_ns(result.end)) +
+         ",\"digest\":\"" + format_digest(result.digest) + "\"}}";
 }
 
 core::Result<TraceHeader, TraceFileError> parse_trace_header(std::string_view line) {
@@ -30,12 +29,11 @@ core::Result<TraceHeader, TraceFileError> parse_trace_header(std::string_view li
     return core::fail(TraceFileErrorCode::bad_header, "first line is not a dclcomms-sim-trace header");
   }
   if (header.value("version", 0) != trace_format_version) {
-    return core::fail(TraceFileErrorCode::bad_header,
-                      "trace format version " + header.value("version", json()).dump() +
-                          " is not supported (this build reads " + std::to_string(trace_format_version) + ")");
+    return core::fail(TraceFileErrorCode::bad_header, "trace format version " + header.value("version", json()).dump() +
+                                                          " is not supported (this build reads " + std::to_string(trace_format_version) +
+                                                          ")");
   }
-  if (!header.contains("seed") || !header["seed"].is_number_unsigned() || !header.contains("scenario") ||
-      !header["scenario"].is_object()) {
+  if (!header.contains("seed") || !header["seed"].is_number_unsigned() || !header.contains("scenario") || !header["scenario"].is_object()) {
     return core::fail(TraceFileErrorCode::bad_header, "header lacks seed or scenario");
   }
   return TraceHeader{header["seed"].get<std::uint64_t>(), header["scenario"].dump()};
@@ -47,8 +45,8 @@ core::Result<TraceFooter, TraceFileError> parse_trace_footer(std::string_view li
     return core::fail(TraceFileErrorCode::bad_footer, "not a footer line");
   }
   const json& end = footer["end"];
-  if (!end.contains("events") || !end.contains("t_ns") || !end.contains("digest") ||
-      !end["digest"].is_string() || end["digest"].get<std::string>().size() != 16) {
+  if (!end.contains("events") || !end.contains("t_ns") || !end.contains("digest") || !end["digest"].is_string() ||
+      end["digest"].get<std::string>().size() != 16) {
     return core::fail(TraceFileErrorCode::bad_footer, "footer lacks events, t_ns or digest");
   }
   TraceFooter result;

@@ -9,8 +9,7 @@ using namespace std::chrono_literals;
 namespace dclcomms::sim {
 
 namespace {
-constexpr std::array<std::string_view, 7> names = {
-    "ideal", "lan", "wifi", "congested-venue", "mobile-handover", "satellite", "lossy-5pct"};
+constexpr std::array<std::string_view, 7> names = {"ideal", "lan", "wifi", "congested-venue", "mobile-handover", "satellite", "lossy-5pct"};
 
 LinkFaults ideal() {
   LinkFaults faults;

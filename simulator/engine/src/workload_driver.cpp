@@ -19,8 +19,7 @@ std::uint64_t get_u64(std::span<const std::uint8_t> in, std::size_t at) {
 }
 }  // namespace
 
-WorkloadDriver::WorkloadDriver(Simulation& simulation, const Scenario& scenario,
-                               std::vector<HostId> hosts)
+WorkloadDriver::WorkloadDriver(Simulation& simulation, const Scenario& scenario, std::vector<HostId> hosts)
     : simulation_(simulation), scenario_(scenario), hosts_(std::move(hosts)) {
   DCL_ASSERT(hosts_.size() == scenario_.nodes.size());
   std::map<std::string, HostId, std::less<>> by_name;
@@ -45,9 +44,7 @@ WorkloadDriver::WorkloadDriver(Simulation& simulation, const Scenario& scenario,
 void WorkloadDriver::start() {
   for (const HostId host : hosts_) {
     HostHandlers handlers;
-    handlers.datagram = [this, host](HostId from, std::span<const std::uint8_t> payload) {
-      receive(host, from, 0, payload);
-    };
+    handlers.datagram = [this, host](HostId from, std::span<const std::uint8_t> payload) { receive(host, from, 0, payload); };
     handlers.message = [this, host](StreamId stream, HostId from, std::span<const std::uint8_t> payload) {
       receive(host, from, stream, payload);
     };
@@ -62,11 +59,8 @@ void WorkloadDriver::arm(HostId host, bool restarted) {
   for (std::size_t w = 0; w < senders_.size(); ++w) {
     if (senders_[w] != host) continue;
     // A fixed phase per (workload, host) spreads senders over the period, identically every run.
-    core::Prng prng = core::Prng::derive(
-        simulation_.seed(),
-        "workload:" + std::to_string(w) + ":" + simulation_.host_name(host));
-    const core::Duration phase(static_cast<std::int64_t>(prng.uniform_below(
-        static_cast<std::uint64_t>(periods_[w].count()))));
+    core::Prng prng = core::Prng::derive(simulation_.seed(), "workload:" + std::to_string(w) + ":" + simulation_.host_name(host));
+    const core::Duration phase(static_cast<std::int64_t>(prng.uniform_below(static_cast<std::uint64_t>(periods_[w].count()))));
     const core::Duration start = scenario_.workloads[w].start;
     const core::Duration elapsed = simulation_.now().time_since_epoch();
     const core::Duration wait = restarted || elapsed >= start ? phase : start - elapsed + phase;
@@ -102,8 +96,8 @@ std::optional<StreamId> WorkloadDriver::stream_for(std::size_t workload, HostId 
   return *opened;
 }
 
-void WorkloadDriver::send(std::size_t workload, HostId from, HostId to, Type type,
-                          std::uint64_t stamp, std::uint32_t bytes, StreamId reply_stream) {
+void WorkloadDriver::send(std::size_t workload, HostId from, HostId to, Type type, std::uint64_t stamp, std::uint32_t bytes,
+                          StreamId reply_stream) {
   DCL_ASSERT(bytes >= workload_header_bytes);
   Bytes payload(bytes, 0);
   for (std::size_t i = workload_header_bytes; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(i);
@@ -114,22 +108,19 @@ void WorkloadDriver::send(std::size_t workload, HostId from, HostId to, Type typ
     simulation_.send_datagram(from, to, std::move(payload));
     return;
   }
-  const std::optional<StreamId> stream =
-      reply_stream != 0 ? std::optional<StreamId>(reply_stream) : stream_for(workload, from, to);
+  const std::optional<StreamId> stream = reply_stream != 0 ? std::optional<StreamId>(reply_stream) : stream_for(workload, from, to);
   if (!stream) return;
   const auto sent = simulation_.send_message(*stream, from, std::move(payload));
   if (!sent) simulation_.trace_app(from, "send_failed", to_string(sent.error().code));
 }
 
-void WorkloadDriver::receive(HostId at, HostId from, StreamId stream,
-                             std::span<const std::uint8_t> payload) {
+void WorkloadDriver::receive(HostId at, HostId from, StreamId stream, std::span<const std::uint8_t> payload) {
   // Datagrams may arrive corrupted: the header is checked, never trusted.
   std::size_t workload = 0;
   if (payload.size() >= workload_header_bytes) {
     for (std::size_t i = 0; i < 4; ++i) workload |= std::size_t{payload[i]} << (8 * i);
   }
-  if (payload.size() < workload_header_bytes || workload >= senders_.size() || payload[4] < 1 ||
-      payload[4] > 3) {
+  if (payload.size() < workload_header_bytes || workload >= senders_.size() || payload[4] < 1 || payload[4] > 3) {
     simulation_.trace_app(at, "garbled");
     return;
   }

@@ -28,19 +28,18 @@ class WorkloadDriver {
 
   void arm(HostId host, bool restarted);
   void tick(std::size_t workload, HostId from);
-  void send(std::size_t workload, HostId from, HostId to, Type type, std::uint64_t stamp,
-            std::uint32_t bytes, StreamId reply_stream);
+  void send(std::size_t workload, HostId from, HostId to, Type type, std::uint64_t stamp, std::uint32_t bytes, StreamId reply_stream);
   void receive(HostId at, HostId from, StreamId stream, std::span<const std::uint8_t> payload);
   std::optional<StreamId> stream_for(std::size_t workload, HostId from, HostId to);
 
   Simulation& simulation_;
   const Scenario& scenario_;
   std::vector<HostId> hosts_;
-  std::vector<HostId> senders_;                  // per workload
-  std::vector<std::vector<HostId>> targets_;     // per workload
-  std::vector<core::Duration> periods_;          // per workload
+  std::vector<HostId> senders_;               // per workload
+  std::vector<std::vector<HostId>> targets_;  // per workload
+  std::vector<core::Duration> periods_;       // per workload
   std::map<std::tuple<std::size_t, HostId, HostId>, StreamId> streams_;
-  std::vector<std::uint64_t> sequence_;          // per workload
+  std::vector<std::uint64_t> sequence_;  // per workload
 };
 
 }  // namespace dclcomms::sim::detail

@@ -30,9 +30,7 @@ std::uint32_t number_of(std::span<const std::uint8_t> payload) {
   return value;
 }
 
-core::Ratio gen_probability(std::uint64_t max_per_1000) {
-  return core::Ratio{*rc::gen::inRange<std::uint64_t>(0, max_per_1000 + 1), 1000};
-}
+core::Ratio gen_probability(std::uint64_t max_per_1000) { return core::Ratio{*rc::gen::inRange<std::uint64_t>(0, max_per_1000 + 1), 1000}; }
 
 /// Any fault mix: latency, every jitter model, Bernoulli and burst loss, duplication, reordering,
 /// corruption, a rate limit with a small queue, small MTUs.
@@ -43,11 +41,15 @@ LinkFaults gen_faults() {
     case 0: break;
     case 1: faults.jitter = Jitter{JitterKind::uniform, std::chrono::microseconds(*rc::gen::inRange<std::int64_t>(1, 50'000))}; break;
     case 2: faults.jitter = Jitter{JitterKind::normal, 100ms, std::chrono::microseconds(*rc::gen::inRange<std::int64_t>(1, 20'000))}; break;
-    default: faults.jitter = Jitter{JitterKind::pareto, 300ms, 0ms, std::chrono::microseconds(*rc::gen::inRange<std::int64_t>(1, 10'000)), core::Ratio{3, 2}}; break;
+    default:
+      faults.jitter =
+          Jitter{JitterKind::pareto, 300ms, 0ms, std::chrono::microseconds(*rc::gen::inRange<std::int64_t>(1, 10'000)), core::Ratio{3, 2}};
+      break;
   }
   faults.loss = gen_probability(500);
   if (*rc::gen::arbitrary<bool>()) {
-    faults.burst = GilbertElliott{true, gen_probability(100), core::Ratio{*rc::gen::inRange<std::uint64_t>(1, 1000), 1000}, gen_probability(100), gen_probability(1000)};
+    faults.burst = GilbertElliott{true, gen_probability(100), core::Ratio{*rc::gen::inRange<std::uint64_t>(1, 1000), 1000},
+                                  gen_probability(100), gen_probability(1000)};
   }
   faults.duplication = gen_probability(200);
   faults.reordering = gen_probability(200);
@@ -89,8 +91,7 @@ RC_GTEST_PROP(StreamProperty, DeliversEverythingInOrderExactlyOnceUnderAnyFaultM
   const auto count = *rc::gen::inRange(1, 60);
   std::vector<Send> sends;
   for (int i = 0; i < count; ++i) {
-    sends.push_back(Send{*rc::gen::inRange<std::int64_t>(0, 5000), *rc::gen::arbitrary<bool>(),
-                         *rc::gen::inRange<std::size_t>(4, 6000)});
+    sends.push_back(Send{*rc::gen::inRange<std::int64_t>(0, 5000), *rc::gen::arbitrary<bool>(), *rc::gen::inRange<std::size_t>(4, 6000)});
   }
   std::stable_sort(sends.begin(), sends.end(), [](const Send& x, const Send& y) { return x.when_ms < y.when_ms; });
   std::uint32_t sent_by_a = 0;
@@ -110,14 +111,21 @@ RC_GTEST_PROP(StreamProperty, DeliversEverythingInOrderExactlyOnceUnderAnyFaultM
     sim.schedule_at(at(start), [&sim, a, b, one_way] {
       const HostId side_a[] = {a};
       const HostId side_b[] = {b};
-      if (one_way) sim.partition_oneway(side_a, side_b); else sim.partition(side_a, side_b);
+      if (one_way)
+        sim.partition_oneway(side_a, side_b);
+      else
+        sim.partition(side_a, side_b);
     });
     sim.schedule_at(at(start + length), [&sim] { sim.heal(); });
   }
   if (*rc::gen::arbitrary<bool>()) {
     const auto start = std::chrono::milliseconds(*rc::gen::inRange(0, 5000));
-    sim.schedule_at(at(start), [&sim, b] { if (sim.host_state(b) == HostState::up) sim.pause(b); });
-    sim.schedule_at(at(start + 500ms), [&sim, b] { if (sim.host_state(b) == HostState::paused) sim.resume(b); });
+    sim.schedule_at(at(start), [&sim, b] {
+      if (sim.host_state(b) == HostState::up) sim.pause(b);
+    });
+    sim.schedule_at(at(start + 500ms), [&sim, b] {
+      if (sim.host_state(b) == HostState::paused) sim.resume(b);
+    });
   }
   sim.schedule_at(at(6s), [&sim] { sim.heal(); });
   sim.run_until(at(600s));

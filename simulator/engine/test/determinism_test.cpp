@@ -123,8 +123,7 @@ TEST(TraceDiff, AnInjectedFaultDivergesAtTheFaultItself) {
   const auto difference = first_difference(a, b, 2);
   ASSERT_TRUE(difference.has_value());
   ASSERT_TRUE(difference->line_b.has_value());
-  EXPECT_NE(difference->line_b->find("\"t_ns\":250000000,\"kind\":\"fault\""), std::string::npos)
-      << *difference->line_b;
+  EXPECT_NE(difference->line_b->find("\"t_ns\":250000000,\"kind\":\"fault\""), std::string::npos) << *difference->line_b;
 }
 
 TEST(TraceFile, RoundTripsHeaderFooterAndDigest) {

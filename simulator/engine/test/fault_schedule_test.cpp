@@ -48,8 +48,7 @@ class FixtureSchedules : public ::testing::TestWithParam<std::string> {};
 TEST_P(FixtureSchedules, ReplayingTheRecordedScheduleGivesTheSameTrace) {
   const Scenario scenario = fixture(GetParam());
   const auto recorded = record(scenario, scenario.seed);
-  EXPECT_EQ(recorded.run.digest, run_scenario(scenario, RunOptions{.seed = scenario.seed}).digest)
-      << "recording changes nothing";
+  EXPECT_EQ(recorded.run.digest, run_scenario(scenario, RunOptions{.seed = scenario.seed}).digest) << "recording changes nothing";
   EXPECT_GT(recorded.schedule.size(), 0u) << "every fixture has faulty weather";
   const auto replayed = replay(scenario, scenario.seed, recorded.schedule);
   EXPECT_EQ(replayed.digest, recorded.run.digest);
@@ -126,7 +125,8 @@ TEST(FaultScheduleJson, MalformedFilesAreRefusedNamingTheEntry) {
       {head + R"({"from":"a","to":"a","datagram":1,"drop":"loss"}]})", "faults[0]: \"from\" and \"to\" are the same host"},
       {head + R"({"from":"a","to":"b","datagram":1,"segment":1,"drop":"loss"}]})",
        "faults[0]: exactly one of \"datagram\" and \"segment\" must give the number"},
-      {head + R"({"from":"a","to":"b","segment":1,"corrupt_bit":3}]})", "faults[0]: \"corrupt_bit\" must be a bit index, and only for datagrams"},
+      {head + R"({"from":"a","to":"b","segment":1,"corrupt_bit":3}]})",
+       "faults[0]: \"corrupt_bit\" must be a bit index, and only for datagrams"},
       {head + R"({"from":"a","to":"b","datagram":1,"drop":"gone"}]})", "faults[0]: \"drop\" is \"loss\" or \"burst_loss\""},
       {head + R"({"from":"a","to":"b","datagram":1,"drop":"loss","extra_delay_ns":5}]})", "faults[0]: a dropped packet has no other fault"},
       {head + R"({"from":"a","to":"b","datagram":1}]})", "faults[0]: no fault given (drop, duplicate, extra_delay_ns or corrupt_bit)"},

@@ -18,9 +18,12 @@ FaultSchedule noisy_schedule() {
   FaultSchedule schedule;
   for (std::uint64_t n = 1; n <= 200; ++n) {
     FaultDecision decision;
-    if (n % 3 == 0) decision.drop = "loss";
-    else if (n % 3 == 1) decision.extra_delay = std::chrono::milliseconds(300 + static_cast<std::int64_t>(n));
-    else decision.duplicate = true;
+    if (n % 3 == 0)
+      decision.drop = "loss";
+    else if (n % 3 == 1)
+      decision.extra_delay = std::chrono::milliseconds(300 + static_cast<std::int64_t>(n));
+    else
+      decision.duplicate = true;
     schedule.record(datagram(n), decision);
   }
   return schedule;

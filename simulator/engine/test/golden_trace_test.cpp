@@ -57,8 +57,7 @@ TEST_P(GoldenTrace, MatchesFixture) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenTrace,
-                         ::testing::Values("datagram-weather", "stream-partition", "crash-pause"),
+INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenTrace, ::testing::Values("datagram-weather", "stream-partition", "crash-pause"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) {

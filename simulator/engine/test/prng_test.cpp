@@ -50,8 +50,7 @@ TEST(Prng, SeedingIsStableAcrossBuilds) {
   Prng again(42);
   EXPECT_EQ(again.next_u64(), first);
   std::uint64_t sm = 42;
-  const std::array<std::uint64_t, 4> state = {splitmix64_next(sm), splitmix64_next(sm),
-                                              splitmix64_next(sm), splitmix64_next(sm)};
+  const std::array<std::uint64_t, 4> state = {splitmix64_next(sm), splitmix64_next(sm), splitmix64_next(sm), splitmix64_next(sm)};
   EXPECT_EQ(Prng(42).state(), state);
 }
 

@@ -36,7 +36,8 @@ TEST(ScenarioRunner, PartitionsBlockAndHealAsScheduled) {
     "faults": [{"at_ms": 1000, "action": "partition", "a": ["a"], "b": ["b"]},
                {"at_ms": 2000, "action": "heal"}],
     "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 50, "rate_hz": 100},
-                  {"kind": "periodic", "from": "b", "to": "a", "bytes": 50, "rate_hz": 100}]})", 3);
+                  {"kind": "periodic", "from": "b", "to": "a", "bytes": 50, "rate_hz": 100}]})",
+                               3);
   int delivered_before = 0;
   int delivered_after = 0;
   int partitioned_drops = 0;
@@ -62,7 +63,8 @@ TEST(ScenarioRunner, HoldAndReleaseFromTheSchedule) {
     "default_link": {"latency_us": 1000},
     "faults": [{"at_ms": 200, "action": "hold", "from": "a", "to": "b"},
                {"at_ms": 500, "action": "release", "from": "a", "to": "b"}],
-    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 20, "rate_hz": 100}]})", 8);
+    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 20, "rate_hz": 100}]})",
+                               8);
   int delivered_at_release = 0;
   for (const Line& line : lines) {
     if (line.kind != "deliver") continue;
@@ -78,7 +80,8 @@ TEST(ScenarioRunner, CrashStopsWorkloadAndRestartRearmsIt) {
     "default_link": {"latency_us": 1000},
     "faults": [{"at_ms": 1000, "action": "crash", "host": "a"},
                {"at_ms": 2000, "action": "restart", "host": "a"}],
-    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 50, "rate_hz": 10}]})", 4);
+    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 50, "rate_hz": 10}]})",
+                               4);
   int sends_down = 0;
   int sends_after = 0;
   for (const Line& line : lines) {
@@ -95,7 +98,8 @@ TEST(ScenarioRunner, RequestResponseOverStreamsReportsRoundTrips) {
     "nodes": [{"name": "client", "clock_skew_us": 777777}, {"name": "server"}],
     "default_link": {"latency_us": 25000},
     "workloads": [{"kind": "request_response", "client": "client", "server": "server",
-                   "request_bytes": 100, "response_bytes": 100, "rate_hz": 10, "carrier": "stream"}]})", 5);
+                   "request_bytes": 100, "response_bytes": 100, "rate_hz": 10, "carrier": "stream"}]})",
+                               5);
   int round_trips = 0;
   for (const Line& line : lines) {
     if (line.kind == "app" && line.detail.rfind("rtt ", 0) == 0) {
@@ -112,7 +116,8 @@ TEST(ScenarioRunner, StreamToCrashedPeerIsResetNotSilentlyLost) {
     "nodes": [{"name": "a"}, {"name": "b"}],
     "default_link": {"latency_us": 5000},
     "faults": [{"at_ms": 500, "action": "crash", "host": "b"}],
-    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 50, "rate_hz": 10, "carrier": "stream"}]})", 6);
+    "workloads": [{"kind": "periodic", "from": "a", "to": "b", "bytes": 50, "rate_hz": 10, "carrier": "stream"}]})",
+                               6);
   int resets = 0;
   for (const Line& line : lines) {
     if (line.kind == "stream_reset") ++resets;

@@ -65,8 +65,7 @@ TEST(Scenario, ErrorsNameTheJsonPath) {
             "t.json: $.links[0]: uniform jitter needs max > 0");
   EXPECT_EQ(error_of(with(R"(,"workloads":[{"kind":"periodic","from":"a","to":"b","bytes":8,"rate_hz":1}])")),
             "t.json: $.workloads[0].bytes: must be in [16, 1048576], got 8");
-  EXPECT_EQ(error_of(R"({"nodes":[{"name":"a"},{"name":"a"}],"duration_ms":5})"),
-            "t.json: $.nodes[1].name: duplicate node name \"a\"");
+  EXPECT_EQ(error_of(R"({"nodes":[{"name":"a"},{"name":"a"}],"duration_ms":5})"), "t.json: $.nodes[1].name: duplicate node name \"a\"");
 }
 
 TEST(Scenario, ImpossibleSchedulesAreRefused) {

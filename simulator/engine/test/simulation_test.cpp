@@ -36,9 +36,7 @@ struct Pair {
       datagrams.push_back(value_of(payload));
       arrival_times.push_back(sim.now());
     };
-    handlers.message = [this](StreamId, HostId, std::span<const std::uint8_t> payload) {
-      messages.push_back(value_of(payload));
-    };
+    handlers.message = [this](StreamId, HostId, std::span<const std::uint8_t> payload) { messages.push_back(value_of(payload)); };
     handlers.stream_reset = [this](StreamId, HostId) { ++resets; };
     sim.set_handlers(b, handlers);
   }
@@ -93,9 +91,8 @@ TEST(Simulation, PortsShareAHostWithoutSeeingEachOther) {
   sim.crash(server);
   sim.run_until(at(4s));
 
-  EXPECT_EQ(seen, (std::vector<std::string>{"server:80 opened", "server:80 message 1", "server:7880 datagram 2",
-                                            "client:80 message 4", "client:7880 opened", "client:80 reset",
-                                            "client:7880 reset"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"server:80 opened", "server:80 message 1", "server:7880 datagram 2", "client:80 message 4",
+                                            "client:7880 opened", "client:80 reset", "client:7880 reset"}));
 }
 
 TEST(Simulation, DatagramArrivesAfterLatency) {
@@ -162,9 +159,7 @@ TEST(Simulation, DuplicationAndCorruption) {
   Pair flipped(corrupting);
   std::vector<std::uint8_t> received;
   HostHandlers handlers;
-  handlers.datagram = [&](HostId, std::span<const std::uint8_t> payload) {
-    received.assign(payload.begin(), payload.end());
-  };
+  handlers.datagram = [&](HostId, std::span<const std::uint8_t> payload) { received.assign(payload.begin(), payload.end()); };
   flipped.sim.set_handlers(flipped.b, handlers);
   const Bytes sent(16, 0);
   flipped.sim.send_datagram(flipped.a, flipped.b, sent);

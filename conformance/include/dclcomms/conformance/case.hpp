@@ -55,8 +55,8 @@ bool declares(const Capabilities& capabilities, Capability capability);
 /// test joins the harness's simulated services through. Each is empty when the case's world has no
 /// such service.
 struct HarnessServices {
-  livekit::LivekitConnector livekit;                 // the simulated LiveKit SFU
-  std::function<std::int64_t()> unix_seconds_now;    // the world's wall clock, in Unix seconds
+  livekit::LivekitConnector livekit;               // the simulated LiveKit SFU
+  std::function<std::int64_t()> unix_seconds_now;  // the world's wall clock, in Unix seconds
 };
 
 /// An in-process C++ transport: it registers its implementation of each type on the factory the
@@ -94,9 +94,9 @@ struct CaseOutcome {
 class CaseContext;
 
 struct Case {
-  std::string id;        // e.g. "wsroom.kick.no_reconnect"
+  std::string id;  // e.g. "wsroom.kick.no_reconnect"
   Level level;
-  std::string proves;    // one sentence
+  std::string proves;  // one sentence
   /// The digest's clause(s) it checks, e.g. "comms-transports.md §3.5"; where the digest leaves
   /// the behaviour open, also the client whose behaviour decided the level (e.g. "kernel: …").
   std::string spec;

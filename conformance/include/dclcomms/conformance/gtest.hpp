@@ -24,6 +24,6 @@ int register_gtest_cases(const TransportUnderTest& transport);
 
 #define DCLCOMMS_CONFORMANCE_CONCAT_INNER(a, b) a##b
 #define DCLCOMMS_CONFORMANCE_CONCAT(a, b) DCLCOMMS_CONFORMANCE_CONCAT_INNER(a, b)
-#define DCLCOMMS_CONFORMANCE_TESTS(transport_under_test)                                        \
+#define DCLCOMMS_CONFORMANCE_TESTS(transport_under_test)                                           \
   [[maybe_unused]] static const int DCLCOMMS_CONFORMANCE_CONCAT(dclcomms_conformance_, __LINE__) = \
       ::dclcomms::conformance::register_gtest_cases(transport_under_test)

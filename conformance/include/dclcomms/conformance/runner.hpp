@@ -31,7 +31,7 @@ struct ShrunkFaults {
   std::size_t decisions_before = 0;  // what the failing run's links decided
   sim::FaultSchedule minimal;        // the fewest, weakest decisions that still fail the same way
   std::size_t replays = 0;
-  bool budget_exhausted = false;     // minimal is the best found before the budget ran out
+  bool budget_exhausted = false;  // minimal is the best found before the budget ran out
   /// False when the recorded schedule did not replay to the same failure (nothing was shrunk):
   /// the failure does not depend on link faults alone, or the transport is nondeterministic.
   bool reproduced = false;
@@ -47,7 +47,7 @@ struct CaseResult {
   std::string detail;
   std::vector<TraceLine> transcript;
   std::uint64_t digest = 0;
-  std::string reproduce;  // the command that reruns exactly this case
+  std::string reproduce;   // the command that reruns exactly this case
   bool real_time = false;  // a wire-mode case: run once, digest not compared (Case::real_time)
   /// False when the case needs a type the transport does not declare (verdict UNSUPPORTED; the
   /// HTML report shows such cells as not applicable rather than as a wall of UNSUPPORTED).
@@ -71,8 +71,8 @@ bool reports_a_problem(Verdict verdict);
 /// Where two runs of one seed part, for a NONDETERMINISTIC verdict: the first transcript line that
 /// differs with both versions quoted (bounded), or which run goes on longer, or that only the
 /// digests differ.
-std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest,
-                                const std::vector<TraceLine>& second, std::uint64_t second_digest);
+std::string describe_divergence(const std::vector<TraceLine>& first, std::uint64_t first_digest, const std::vector<TraceLine>& second,
+                                std::uint64_t second_digest);
 
 /// What "fails the same way" compares: the failure's detail with every run of digits made '#'
 /// (a packet number or a time may move when faults are removed; the broken check may not).

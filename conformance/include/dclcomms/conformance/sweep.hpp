@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "dclcomms/conformance/runner.hpp"
 #include "dclcomms/conformance/conformance_error.hpp"
+#include "dclcomms/conformance/runner.hpp"
 #include "dclcomms/core/result.hpp"
 
 namespace dclcomms::conformance {

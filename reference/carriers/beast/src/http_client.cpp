@@ -30,10 +30,16 @@ using transport::HttpErrorCode;
 template <class Stream>
 class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
  public:
-  Exchange(net::io_context& io, std::shared_ptr<ssl::context> tls, transport::HttpRequest request,
-           transport::HttpClientOptions options, std::string host, std::string port, std::string target, Done done)
-      : tls_(std::move(tls)), resolver_(io), stream_(make_stream(io, tls_.get())), request_(std::move(request)),
-        options_(std::move(options)), host_(std::move(host)), port_(std::move(port)), target_(std::move(target)),
+  Exchange(net::io_context& io, std::shared_ptr<ssl::context> tls, transport::HttpRequest request, transport::HttpClientOptions options,
+           std::string host, std::string port, std::string target, Done done)
+      : tls_(std::move(tls)),
+        resolver_(io),
+        stream_(make_stream(io, tls_.get())),
+        request_(std::move(request)),
+        options_(std::move(options)),
+        host_(std::move(host)),
+        port_(std::move(port)),
+        target_(std::move(target)),
         done_(std::move(done)) {}
 
   void start() {
@@ -63,7 +69,8 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
   void secure() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      if (!SSL_set_tlsext_host_name(stream_.native_handle(), host_.c_str())) return finish_error(HttpErrorCode::tls, "cannot set the TLS server name");
+      if (!SSL_set_tlsext_host_name(stream_.native_handle(), host_.c_str()))
+        return finish_error(HttpErrorCode::tls, "cannot set the TLS server name");
       if (options_.verify_certificates) {
         stream_.set_verify_mode(ssl::verify_peer);
         stream_.set_verify_callback(ssl::host_name_verification(host_));
@@ -107,7 +114,8 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     parser_->header_limit(16 * 1024);
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec == http::error::body_limit) {
-        return self->finish_error(HttpErrorCode::too_large, "the response is larger than " + std::to_string(self->options_.response_bytes_max) + " bytes");
+        return self->finish_error(HttpErrorCode::too_large,
+                                  "the response is larger than " + std::to_string(self->options_.response_bytes_max) + " bytes");
       }
       if (ec) {
         if (ec == beast::error::timeout) return self->finish_error(HttpErrorCode::timeout, "no response within the timeout");
@@ -153,7 +161,8 @@ transport::HttpFetcher make_http_fetcher(AsioRuntime& runtime) {
       runtime.post([done = std::move(done), code, message = std::move(message)] { done(core::fail(code, message)); });
     };
     const auto url = boost::urls::parse_uri(request.url);
-    if (!url || (url->scheme() != "http" && url->scheme() != "https")) return fail_later(HttpErrorCode::bad_url, "not an http(s) URL: " + request.url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https"))
+      return fail_later(HttpErrorCode::bad_url, "not an http(s) URL: " + request.url);
     const bool tls = url->scheme() == "https";
     std::string host(url->encoded_host_address());
     if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
@@ -170,8 +179,9 @@ transport::HttpFetcher make_http_fetcher(AsioRuntime& runtime) {
     context->set_default_verify_paths(ec);
     if (!options.ca_file.empty() && !ec) context->load_verify_file(options.ca_file, ec);
     if (ec) return fail_later(HttpErrorCode::tls, "cannot load the TLS trust anchors: " + ec.message());
-    std::make_shared<Exchange<beast::ssl_stream<beast::tcp_stream>>>(io, std::move(context), std::move(request), options, host,
-                                                                     port, target, std::move(done))->start();
+    std::make_shared<Exchange<beast::ssl_stream<beast::tcp_stream>>>(io, std::move(context), std::move(request), options, host, port,
+                                                                     target, std::move(done))
+        ->start();
   };
 }
 

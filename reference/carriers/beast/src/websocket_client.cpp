@@ -46,10 +46,14 @@ template <class Ws>
 class ClientSession : public std::enable_shared_from_this<ClientSession<Ws>> {
  public:
   /// Plain: `tls` is null. TLS: the session keeps the context alive as long as its stream.
-  ClientSession(net::io_context& io, Target target, transport::MessageStreamOptions options,
-                transport::MessageStreamHandler handler, std::shared_ptr<ssl::context> tls)
-      : tls_context_(std::move(tls)), resolver_(io), ws_(make_stream(io, tls_context_.get())),
-        target_(std::move(target)), options_(std::move(options)), handler_(std::move(handler)) {}
+  ClientSession(net::io_context& io, Target target, transport::MessageStreamOptions options, transport::MessageStreamHandler handler,
+                std::shared_ptr<ssl::context> tls)
+      : tls_context_(std::move(tls)),
+        resolver_(io),
+        ws_(make_stream(io, tls_context_.get())),
+        target_(std::move(target)),
+        options_(std::move(options)),
+        handler_(std::move(handler)) {}
 
   void start() {
     resolver_.async_resolve(target_.host, target_.port,
@@ -74,9 +78,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Ws>> {
       return;
     }
     ws_.async_close(websocket::close_reason(websocket::close_code::normal, reason),
-                    [self = this->shared_from_this(), reason](beast::error_code) {
-                      self->finish("closed by us: " + reason);
-                    });
+                    [self = this->shared_from_this(), reason](beast::error_code) { self->finish("closed by us: " + reason); });
   }
 
   /// The owner went away: no more callbacks, and the connection is torn down.
@@ -93,8 +95,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Ws>> {
   void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
     if (ec) return finish("cannot resolve " + target_.host + ": " + ec.message());
     beast::get_lowest_layer(ws_).expires_after(std::chrono::nanoseconds(options_.handshake_timeout.count()));
-    beast::get_lowest_layer(ws_).async_connect(
-        results, [self = this->shared_from_this()](beast::error_code ec, const tcp::endpoint&) { self->on_connect(ec); });
+    beast::get_lowest_layer(ws_).async_connect(results, [self = this->shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+      self->on_connect(ec);
+    });
   }
 
   void on_connect(beast::error_code ec) {
@@ -158,7 +161,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Ws>> {
         const auto reason = self->ws_.reason();
         std::string detail = ec == websocket::error::closed ? "closed by the server" : "connection lost: " + ec.message();
         if (reason.code != websocket::close_code::none) {
-          detail += " (code " + std::to_string(reason.code) + (reason.reason.empty() ? "" : ", " + std::string(reason.reason.data(), reason.reason.size())) + ")";
+          detail += " (code " + std::to_string(reason.code) +
+                    (reason.reason.empty() ? "" : ", " + std::string(reason.reason.data(), reason.reason.size())) + ")";
         }
         return self->finish(detail);
       }
@@ -280,8 +284,7 @@ transport::MessageStreamConnector make_websocket_connector(AsioRuntime& runtime)
       });
       return std::make_unique<FailedStream>();
     }
-    auto session = std::make_shared<ClientSession<TlsWs>>(io, std::move(target), options, std::move(handler),
-                                                          std::move(tls_context));
+    auto session = std::make_shared<ClientSession<TlsWs>>(io, std::move(target), options, std::move(handler), std::move(tls_context));
     session->start();
     return std::make_unique<StreamHandle<ClientSession<TlsWs>>>(std::move(session));
   };

@@ -109,7 +109,9 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
     if (!open_ || closing_) return;
     closing_ = true;
     ws_.async_close(websocket::close_reason(websocket::close_code::normal, reason.substr(0, 120)),
-                    [self = this->shared_from_this(), reason](beast::error_code) { self->finish("closed by the server: " + reason, true); });
+                    [self = this->shared_from_this(), reason](beast::error_code) {
+                      self->finish("closed by the server: " + reason, true);
+                    });
   }
 
  private:
@@ -235,9 +237,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     response->keep_alive(false);
     response->body() = std::move(answer.body);
     response->prepare_payload();
-    http::async_write(stream_, *response, [self = this->shared_from_this(), response](beast::error_code, std::size_t) {
-      self->done();
-    });
+    http::async_write(stream_, *response, [self = this->shared_from_this(), response](beast::error_code, std::size_t) { self->done(); });
   }
 
   void done() {
@@ -324,7 +324,8 @@ class BeastServer final : public WebSocketServer {
     socket.set_option(tcp::no_delay(true), ignored);
     if (tls_) {
       std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
-          state_, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls_))->start();
+          state_, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls_))
+          ->start();
     } else {
       std::make_shared<HttpSession<beast::tcp_stream>>(state_, beast::tcp_stream(std::move(socket)))->start();
     }
@@ -338,8 +339,7 @@ class BeastServer final : public WebSocketServer {
 
 }  // namespace
 
-core::Result<std::unique_ptr<WebSocketServer>, ListenError> WebSocketServer::listen(AsioRuntime& runtime,
-                                                                                    WebSocketServerOptions options,
+core::Result<std::unique_ptr<WebSocketServer>, ListenError> WebSocketServer::listen(AsioRuntime& runtime, WebSocketServerOptions options,
                                                                                     WebSocketServerCallbacks callbacks) {
   std::shared_ptr<ssl::context> tls;
   if (!options.tls_certificate_pem.empty() || !options.tls_private_key_pem.empty()) {

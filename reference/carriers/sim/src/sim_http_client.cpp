@@ -16,7 +16,8 @@ using transport::HttpErrorCode;
 
 class HttpExchange final : public SimStreamEndpoint {
  public:
-  HttpExchange(SimWebSocketNetwork& network, sim::HostId host, sim::StreamId stream, std::uint64_t id, std::size_t response_bytes_max, Done done)
+  HttpExchange(SimWebSocketNetwork& network, sim::HostId host, sim::StreamId stream, std::uint64_t id, std::size_t response_bytes_max,
+               Done done)
       : network_(network), host_(host), stream_(stream), id_(id), response_bytes_max_(response_bytes_max), done_(std::move(done)) {}
   // Also reached when the network goes away with the request in flight: no timer may outlive it.
   ~HttpExchange() override {
@@ -29,7 +30,8 @@ class HttpExchange final : public SimStreamEndpoint {
     auto& runtime = network_.simulation().runtime(host_);
     timer_ = runtime.schedule_at(runtime.now() + timeout, [this, timeout] {
       timer_.reset();
-      finish(core::fail(HttpErrorCode::timeout, "no response within the timeout (" + std::to_string(core::to_ns(timeout) / 1'000'000) + " ms)"));
+      finish(core::fail(HttpErrorCode::timeout,
+                        "no response within the timeout (" + std::to_string(core::to_ns(timeout) / 1'000'000) + " ms)"));
     });
     if (auto sent = network_.simulation().send_message(stream_, host_, std::move(request)); !sent) {
       finish(core::fail(HttpErrorCode::io, "sending the request failed: " + sent.error().message));
@@ -37,7 +39,8 @@ class HttpExchange final : public SimStreamEndpoint {
   }
 
   void on_message(std::span<const std::uint8_t> payload) override {
-    if (payload.empty() || payload[0] != sim_http::response_tag) return finish(core::fail(HttpErrorCode::io, "carrier protocol error: not a response"));
+    if (payload.empty() || payload[0] != sim_http::response_tag)
+      return finish(core::fail(HttpErrorCode::io, "carrier protocol error: not a response"));
     const auto body = payload.subspan(1);
     auto message = sim_http::parse(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
     if (!message || message->start_line.rfind("HTTP/1.1 ", 0) != 0) {
@@ -82,7 +85,8 @@ transport::HttpFetcher SimWebSocketNetwork::http_fetcher(sim::HostId client_host
       runtime.post([done = std::move(done), code, message = std::move(message)] { done(core::fail(code, message)); });
     };
     const auto url = boost::urls::parse_uri(request.url);
-    if (!url || (url->scheme() != "http" && url->scheme() != "https")) return fail_later(HttpErrorCode::bad_url, "not an http(s) URL: " + request.url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https"))
+      return fail_later(HttpErrorCode::bad_url, "not an http(s) URL: " + request.url);
     const std::string host_name(url->encoded_host());
     const auto server = simulation_.find_host(host_name);
     if (!server) return fail_later(HttpErrorCode::dns, "cannot resolve " + host_name + ": no simulated host of that name");

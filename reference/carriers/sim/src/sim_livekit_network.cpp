@@ -17,9 +17,7 @@ namespace wire = livekit::wire;
 // One participant's connection to a simulated SFU: a reliable stream for signalling and reliable
 // data, datagrams for lossy data. The session logic (join, ping, reassembly, decoding) is the
 // sans-I/O livekit::LivekitClientCore; this class only carries its bytes and runs its timer.
-class SimSession final : public livekit::LivekitSession,
-                         public SimStreamEndpoint,
-                         public SimLivekitNetwork::DatagramEndpoint {
+class SimSession final : public livekit::LivekitSession, public SimStreamEndpoint, public SimLivekitNetwork::DatagramEndpoint {
  public:
   SimSession(SimLivekitNetwork& network, sim::HostId host, const livekit::ClientCoreConfig& config, livekit::SessionHandler handler)
       : network_(network), host_(host), core_(config), handler_(std::move(handler)) {}
@@ -86,7 +84,6 @@ class SimSession final : public livekit::LivekitSession,
   // Inputs from the simulator run outside any method of ours: events go to the handler at once.
   // Commands (open, publish, leave) run inside the caller's method: events are posted.
   enum class Delivery : std::uint8_t { now, later };
-
 
   core::Runtime& runtime() { return network_.simulation().runtime(host_); }
   core::TimePoint now() { return runtime().now(); }
@@ -225,8 +222,7 @@ void SimLivekitNetwork::unserve(sim::HostId host) {
   if (const auto it = datagram_routes_.find(host); it != datagram_routes_.end()) it->second.server = nullptr;
 }
 
-void SimLivekitNetwork::attach_session(sim::HostId host, sim::HostId sfu_host, std::uint64_t session,
-                                       DatagramEndpoint* endpoint) {
+void SimLivekitNetwork::attach_session(sim::HostId host, sim::HostId sfu_host, std::uint64_t session, DatagramEndpoint* endpoint) {
   routing_.serve(host);
   datagram_routes_[host].sessions[{sfu_host, session}] = endpoint;
 }
@@ -238,7 +234,7 @@ void SimLivekitNetwork::detach_session(sim::HostId host, sim::HostId sfu_host, s
 livekit::LivekitConnector SimLivekitNetwork::connector(sim::HostId client_host, livekit::ClientCoreConfig config) {
   routing_.serve(client_host);
   return [this, client_host, config](const livekit::JoinRequest& request,
-                                      livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
+                                     livekit::SessionHandler handler) -> std::unique_ptr<livekit::LivekitSession> {
     auto session = std::make_unique<SimSession>(*this, client_host, config, std::move(handler));
     session->open(request);
     return session;

@@ -44,7 +44,8 @@ SimLivekitSfu::SimLivekitSfu(SimLivekitNetwork& network, sim::HostId host, SimLi
     : network_(network), host_(host), options_(std::move(options)), datagrams_(std::make_unique<Datagrams>(*this)) {
   DCL_ASSERT(options_.unix_seconds_now);
   for (const auto& room : options_.rooms) rooms_.try_emplace(room);
-  network_.serve(host_, [this](sim::StreamId stream, sim::HostId peer) { accept(stream, peer); }, datagrams_.get());
+  network_.serve(
+      host_, [this](sim::StreamId stream, sim::HostId peer) { accept(stream, peer); }, datagrams_.get());
 }
 
 SimLivekitSfu::~SimLivekitSfu() {
@@ -154,8 +155,7 @@ void SimLivekitSfu::join(sim::StreamId stream, const wire::Join& request) {
   }
   auto& members = rooms_[room];
   const std::string& identity = *claims->identity;
-  const auto older = std::find_if(members.begin(), members.end(),
-                                  [&](sim::StreamId s) { return sessions_.at(s).identity == identity; });
+  const auto older = std::find_if(members.begin(), members.end(), [&](sim::StreamId s) { return sessions_.at(s).identity == identity; });
   if (older != members.end()) {
     ++stats_.duplicate_evictions;
     const wire::Closed notice{DisconnectReason::duplicate_identity, "the identity joined the room again elsewhere"};

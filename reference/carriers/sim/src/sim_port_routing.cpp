@@ -27,9 +27,7 @@ SimPortRouting::HostRouting& SimPortRouting::routing(sim::HostId host) {
       if (const auto e = endpoints.find(stream); e != endpoints.end()) e->second->on_reset();
     };
     if (datagrams_) {
-      handlers.datagram = [this, host](sim::HostId from, std::span<const std::uint8_t> payload) {
-        datagrams_(host, from, payload);
-      };
+      handlers.datagram = [this, host](sim::HostId from, std::span<const std::uint8_t> payload) { datagrams_(host, from, payload); };
     }
     simulation_.set_handlers(host, port_, std::move(handlers));
   }

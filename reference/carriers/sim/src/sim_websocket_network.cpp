@@ -63,11 +63,10 @@ class ClientStream final : public transport::MessageStream, public SimStreamEndp
     stream_ = *opened;
     network_.routing().attach(host_, *stream_, this);
     // Like Beast's handshake_timeout: an upgrade that never completes (partition, dead server) ends.
-    handshake_timer_ = simulation.runtime(host_).schedule_at(
-        simulation.runtime(host_).now() + options.handshake_timeout, [this] {
-          handshake_timer_.reset();
-          if (!open_) finish("websocket handshake timed out");
-        });
+    handshake_timer_ = simulation.runtime(host_).schedule_at(simulation.runtime(host_).now() + options.handshake_timeout, [this] {
+      handshake_timer_.reset();
+      if (!open_) finish("websocket handshake timed out");
+    });
     std::string target(parsed->encoded_target());
     if (target.empty()) target = "/";
     send_raw(tagged(upgrade, target + "\n" + join(options.subprotocols)));
@@ -247,7 +246,8 @@ class SimServer final : public transport::MessageServer {
     forget(stream);
     if (callbacks_.on_closed) {
       auto on_closed = callbacks_.on_closed;
-      network_.simulation().runtime(host_).post([on_closed, connection, reason] { on_closed(connection, "closed by the server: " + reason); });
+      network_.simulation().runtime(host_).post(
+          [on_closed, connection, reason] { on_closed(connection, "closed by the server: " + reason); });
     }
   }
 
@@ -311,7 +311,7 @@ transport::MessageStreamConnector SimWebSocketNetwork::connector(sim::HostId cli
 }
 
 std::unique_ptr<transport::MessageServer> SimWebSocketNetwork::listen(sim::HostId server_host,
-                                                                     transport::MessageServerCallbacks callbacks) {
+                                                                      transport::MessageServerCallbacks callbacks) {
   auto server = std::make_unique<SimServer>(*this, server_host, std::move(callbacks));
   routing_.listen(server_host, [raw = server.get()](sim::StreamId stream, sim::HostId) { raw->accept(stream); });  // one server per host
   return server;

@@ -91,7 +91,9 @@ TEST(SimHttp, AHostThatNeverAnswersTimesOutOnTheVirtualClock) {
 TEST(SimHttp, LimitsAndBadInputAreErrorsNotCrashes) {
   World w;
   transport::MessageServerCallbacks callbacks;
-  callbacks.on_http_request = [](const transport::HttpServerRequest&) { return transport::HttpResponse{200, "text/plain", std::string(100, 'x'), {}}; };
+  callbacks.on_http_request = [](const transport::HttpServerRequest&) {
+    return transport::HttpResponse{200, "text/plain", std::string(100, 'x'), {}};
+  };
   w.serve(std::move(callbacks));
   transport::HttpClientOptions small;
   small.response_bytes_max = 99;
@@ -102,9 +104,10 @@ TEST(SimHttp, LimitsAndBadInputAreErrorsNotCrashes) {
   EXPECT_NE(w.outcome->error().message.find("larger than 99"), std::string::npos) << w.outcome->error().message;
 
   using Code = transport::HttpErrorCode;
-  for (const auto& [url, header, code] : std::vector<std::tuple<std::string, std::string, Code>>{
-           {"http://nowhere/x", "ok", Code::dns}, {"ftp://api/x", "ok", Code::bad_url},
-           {"http://api/x", "a\r\nx-injected: 1", Code::bad_request}}) {
+  for (const auto& [url, header, code] :
+       std::vector<std::tuple<std::string, std::string, Code>>{{"http://nowhere/x", "ok", Code::dns},
+                                                               {"ftp://api/x", "ok", Code::bad_url},
+                                                               {"http://api/x", "a\r\nx-injected: 1", Code::bad_request}}) {
     w.outcome.reset();
     w.fetch({"GET", url, {{"x-value", header}}, ""});
     EXPECT_FALSE(w.outcome) << "failures are delivered from the loop too";

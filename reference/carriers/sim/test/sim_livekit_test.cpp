@@ -62,8 +62,7 @@ class Room {
 
   std::string token(const std::string& identity, const std::string& room = "I1", std::int64_t ttl = 300,
                     const std::string& secret = server_credentials.api_secret) {
-    return mint_livekit_token(decentraland_claims(server_credentials.api_key, identity, room, unix_start, unix_start + ttl),
-                              secret);
+    return mint_livekit_token(decentraland_claims(server_credentials.api_key, identity, room, unix_start, unix_start + ttl), secret);
   }
 
   Client& add(const std::string& identity, std::optional<std::string> token_text = std::nullopt) {
@@ -71,10 +70,8 @@ class Room {
     client->identity = identity;
     client->host = simulation_.add_host("explorer-" + std::to_string(clients_.size()));
     simulation_.connect(client->host, sfu_host_, faults_);
-    transport::TransportFactory factory(transport::TransportContext{.runtime = &simulation_.runtime(client->host),
-                                                                    .identity = std::nullopt,
-                                                                    .websocket = {},
-                                                                    .websocket_options = {}});
+    transport::TransportFactory factory(transport::TransportContext{
+        .runtime = &simulation_.runtime(client->host), .identity = std::nullopt, .websocket = {}, .websocket_options = {}});
     LivekitTransportOptions options;
     options.connector = network_.connector(client->host);
     options.unix_seconds_now = [this, host = client->host] { return unix_now(host); };
@@ -130,8 +127,8 @@ std::vector<std::uint8_t> packet(int sender, int k, std::size_t bytes = 8) {
 // asserts: properties call it too, see failed_checks.hpp).
 struct RoomRun {
   std::uint64_t digest = 0;
-  std::uint64_t delivered = 0;           // packets received, over all receivers
-  std::uint64_t corrupted_dropped = 0;   // datagrams that failed the checksum
+  std::uint64_t delivered = 0;          // packets received, over all receivers
+  std::uint64_t corrupted_dropped = 0;  // datagrams that failed the checksum
   test_support::FailedChecks failures;
   bool operator==(const RoomRun&) const = default;
 };
@@ -144,14 +141,15 @@ std::string numbers(const std::vector<int>& ks) {
 
 // Everyone sends `count` packets; returns the digest, counts and failed checks. Reliable: every other
 // client gets all of them exactly once and in order. Unreliable: a subset, each intact and at most once.
-RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::Reliability reliability,
-                 int clients = 4, int count = 20, std::size_t bytes = 8) {
+RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::Reliability reliability, int clients = 4, int count = 20,
+                 std::size_t bytes = 8) {
   RoomRun run;
   Room room(seed, faults);
   for (int i = 0; i < clients; ++i) room.add(address_of(i));
   run.failures.check(room.run_until([&] {
     return std::all_of(room.clients().begin(), room.clients().end(), [](const auto& c) { return c->connected.has_value(); });
-  }), "not every client connected");
+  }),
+                     "not every client connected");
   for (const auto& c : room.clients()) {
     run.failures.check(!c->disconnected, c->identity + " disconnected: " + (c->disconnected ? c->disconnected->reason : ""));
   }
@@ -160,7 +158,7 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
       transport::SendOptions options;
       options.reliability = reliability;
       run.failures.check(room.clients()[i]->transport->send(packet(i, k, bytes), options).ok(),
-                room.clients()[i]->identity + ": send of packet " + std::to_string(k) + " refused");
+                         room.clients()[i]->identity + ": send of packet " + std::to_string(k) + " refused");
     }
     room.run_for(50ms);
   }
@@ -198,7 +196,7 @@ RoomRun run_room(std::uint64_t seed, const sim::LinkFaults& faults, transport::R
         std::vector<int> expected(count);
         for (int k = 0; k < count; ++k) expected[k] = k;
         run.failures.check(ks == expected, from + "packets arrived as " + numbers(ks) + ", sent 0.." + std::to_string(count - 1) +
-                                      " (exactly once, in order)");
+                                               " (exactly once, in order)");
       } else {
         std::sort(ks.begin(), ks.end());
         run.failures.check(std::adjacent_find(ks.begin(), ks.end()) == ks.end(), from + "packets " + numbers(ks) + " (never duplicated)");
@@ -277,9 +275,8 @@ TEST(LivekitSimRoom, TargetedSendsReachOnlyTheTargets) {
   for (const auto reliability : {transport::Reliability::reliable, transport::Reliability::unreliable}) {
     Room room(7, *sim::weather_profile("ideal"));
     for (int i = 0; i < 4; ++i) room.add(address_of(i));
-    ASSERT_TRUE(room.run_until([&] {
-      return std::all_of(room.clients().begin(), room.clients().end(), [](const auto& c) { return c->connected.has_value(); });
-    }));
+    ASSERT_TRUE(room.run_until(
+        [&] { return std::all_of(room.clients().begin(), room.clients().end(), [](const auto& c) { return c->connected.has_value(); }); }));
     auto& clients = room.clients();
     transport::SendOptions options;
     options.reliability = reliability;

@@ -11,15 +11,15 @@ using namespace transport;  // the interface this file implements
 core::Result<TransportUri, UriError> validate_echo_uri(TransportUri uri) {
   if (uri.params.empty()) return empty_params_error(uri.type, "a room name, e.g. echo:lobby");
   if (uri.params.size() > echo_room_bytes_max) {
-    return core::fail(UriErrorCode::bad_parameter, "echo room name is " + std::to_string(uri.params.size()) +
-                                                       " bytes, over the limit of " + std::to_string(echo_room_bytes_max));
+    return core::fail(UriErrorCode::bad_parameter, "echo room name is " + std::to_string(uri.params.size()) + " bytes, over the limit of " +
+                                                       std::to_string(echo_room_bytes_max));
   }
   for (std::size_t i = 0; i < uri.params.size(); ++i) {
     const char c = uri.params[i];
     if ((c >= 'a' && c <= 'z') || uri_text::is_digit(c) || c == '-') continue;
     const auto offset = static_cast<std::ptrdiff_t>(uri.type.size() + 1 + i);  // in the whole string
-    return core::fail(UriErrorCode::bad_parameter, "echo room name has " + uri_text::describe_char_at(uri.params, i) +
-                                                       " at " + uri_text::offset_text(offset) + " (rooms are [a-z0-9-])");
+    return core::fail(UriErrorCode::bad_parameter, "echo room name has " + uri_text::describe_char_at(uri.params, i) + " at " +
+                                                       uri_text::offset_text(offset) + " (rooms are [a-z0-9-])");
   }
   return uri;
 }

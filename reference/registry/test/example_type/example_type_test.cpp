@@ -41,8 +41,7 @@ TEST(ExampleType, IsOneFolderAndOneLineInTheRegistrationList) {
 
   Fixture f;
   registry::register_transport_types(f.factory, {}, types);
-  EXPECT_EQ(f.factory.registered_types(),
-            (std::vector<std::string>{"echo", "livekit", "offline", "signed-login", "simulator", "ws-room"}));
+  EXPECT_EQ(f.factory.registered_types(), (std::vector<std::string>{"echo", "livekit", "offline", "signed-login", "simulator", "ws-room"}));
 
   // Its URI rules run in the factory, after the generic grammar.
   const auto error_of = [&](std::string_view uri) {

@@ -18,20 +18,20 @@
 namespace dclcomms::auth {
 
 enum class AuthErrorCode : std::uint8_t {
-  malformed_json,        // not a JSON array of {type, payload, signature} objects
+  malformed_json,  // not a JSON array of {type, payload, signature} objects
   empty_chain,
-  missing_signer,        // link 0 is not SIGNER
-  signer_not_first,      // a SIGNER link after link 0
+  missing_signer,    // link 0 is not SIGNER
+  signer_not_first,  // a SIGNER link after link 0
   unknown_link_type,
-  bad_signature_format,  // not 0x + 130 hex, or v not in {0, 1, 27, 28}
-  bad_ephemeral_payload, // not the three-line "Decentraland Login" payload
-  bad_address,           // not 0x + 40 hex
-  expired,               // ephemeral expiration <= now
-  signer_mismatch,       // a signature recovers to an address other than the current authority
-  payload_mismatch,      // the final payload is not the expected one
-  needs_onchain_check,   // EIP-1654 link and no verifier was given
+  bad_signature_format,   // not 0x + 130 hex, or v not in {0, 1, 27, 28}
+  bad_ephemeral_payload,  // not the three-line "Decentraland Login" payload
+  bad_address,            // not 0x + 40 hex
+  expired,                // ephemeral expiration <= now
+  signer_mismatch,        // a signature recovers to an address other than the current authority
+  payload_mismatch,       // the final payload is not the expected one
+  needs_onchain_check,    // EIP-1654 link and no verifier was given
   onchain_check_failed,
-  bad_key,               // a private key outside [1, n-1]
+  bad_key,  // a private key outside [1, n-1]
 };
 std::string_view to_string(AuthErrorCode code);
 using AuthError = core::Error<AuthErrorCode>;
@@ -81,7 +81,7 @@ core::Result<std::string, AuthError> recover_personal_signer(std::string_view me
 struct Identity {
   std::string owner_address;  // lowercase
   PrivateKey ephemeral_key;
-  AuthChain base_chain;       // [SIGNER, ECDSA_EPHEMERAL]
+  AuthChain base_chain;  // [SIGNER, ECDSA_EPHEMERAL]
 };
 
 /// Builds an identity whose delegation expires at `expiration_unix_ms` (payload lines:
@@ -93,8 +93,8 @@ AuthChain sign_payload(const Identity& identity, std::string_view payload);
 
 /// Checks a contract-wallet (EIP-1654/1271) signature; returns whether `signature` is valid for
 /// `message` by `contract_address`. Supplied by callers that can reach a chain; none offline.
-using Eip1654Verifier = std::function<core::Result<bool, AuthError>(
-    std::string_view contract_address, std::string_view message, std::string_view signature)>;
+using Eip1654Verifier =
+    std::function<core::Result<bool, AuthError>(std::string_view contract_address, std::string_view message, std::string_view signature)>;
 
 struct VerifiedChain {
   std::string owner_address;  // lowercase payload of the SIGNER link
@@ -103,8 +103,7 @@ struct VerifiedChain {
 /// Validates `chain` (spec §4.4) so that its final authority equals `expected_payload` exactly.
 /// Without an `eip1654` verifier, EIP-1654 links fail with needs_onchain_check — never accepted.
 core::Result<VerifiedChain, AuthError> verify_auth_chain(const AuthChain& chain, std::string_view expected_payload,
-                                                          std::int64_t now_unix_ms,
-                                                          const Eip1654Verifier* eip1654 = nullptr);
+                                                         std::int64_t now_unix_ms, const Eip1654Verifier* eip1654 = nullptr);
 
 /// ISO-8601 UTC with milliseconds, e.g. "2030-01-01T00:00:00.000Z" (what upstream emits); years
 /// outside 0000..9999 as JS writes them ("+010000-..."). Precondition: |unix_ms| <= 8.64e15, the JS

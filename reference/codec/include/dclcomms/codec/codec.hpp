@@ -39,15 +39,12 @@ struct DecodeLimits {
 /// Serializes any message deterministically.
 Bytes encode_message(const google::protobuf::Message& message);
 /// Checks then parses `bytes` into `message` (which is cleared first).
-core::Result<core::Ok, CodecError> decode_message(ByteView bytes, const DecodeLimits& limits,
-                                                  google::protobuf::Message& message);
+core::Result<core::Ok, CodecError> decode_message(ByteView bytes, const DecodeLimits& limits, google::protobuf::Message& message);
 
 inline Bytes encode_packet(const Packet& packet) { return encode_message(packet); }
 inline Bytes encode_ws_packet(const WsPacket& packet) { return encode_message(packet); }
 
-core::Result<Packet, CodecError> decode_packet(
-    ByteView bytes, DecodeLimits limits = {packet_bytes_max_default});
-core::Result<WsPacket, CodecError> decode_ws_packet(
-    ByteView bytes, DecodeLimits limits = {ws_packet_bytes_max_default});
+core::Result<Packet, CodecError> decode_packet(ByteView bytes, DecodeLimits limits = {packet_bytes_max_default});
+core::Result<WsPacket, CodecError> decode_ws_packet(ByteView bytes, DecodeLimits limits = {ws_packet_bytes_max_default});
 
 }  // namespace dclcomms::codec

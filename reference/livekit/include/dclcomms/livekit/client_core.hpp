@@ -82,9 +82,9 @@ enum class ClientState : std::uint8_t { idle, joining, joined, closed };
 struct ClientCoreStats {
   std::uint64_t frames_received = 0;
   std::uint64_t fragments_received = 0;
-  std::uint64_t lossy_duplicates = 0;      // fragments the reassembler had seen (SCTP drops them too)
-  std::uint64_t lossy_not_data = 0;        // a reassembled lossy message that is not a DataDown frame
-  std::uint64_t publishes_ignored = 0;     // publish() before joined, after closed, or oversize
+  std::uint64_t lossy_duplicates = 0;   // fragments the reassembler had seen (SCTP drops them too)
+  std::uint64_t lossy_not_data = 0;     // a reassembled lossy message that is not a DataDown frame
+  std::uint64_t publishes_ignored = 0;  // publish() before joined, after closed, or oversize
   std::uint64_t lossy_dropped_queue_full = 0;
 };
 
@@ -98,8 +98,7 @@ class LivekitClientCore {
   void join(const std::string& token, core::TimePoint now);
   /// One data packet to `destinations` (empty: everyone else). Ignored (counted) unless joined and
   /// within data_payload_bytes_max — the transport checks both first and says why.
-  void publish(std::span<const std::uint8_t> payload, DataKind kind, const std::vector<std::string>& destinations,
-               core::TimePoint now);
+  void publish(std::span<const std::uint8_t> payload, DataKind kind, const std::vector<std::string>& destinations, core::TimePoint now);
   /// Leaves: a Leave frame (when a join was sent), then SessionClosed{client_initiated}.
   void leave(core::TimePoint now);
 

@@ -61,7 +61,7 @@ struct LivekitClaims {
   std::optional<std::string> issuer;    // iss: the API key
   std::optional<std::string> identity;  // sub
   std::optional<std::string> name;
-  std::optional<std::string> metadata;  // a JSON string, opaque here
+  std::optional<std::string> metadata;     // a JSON string, opaque here
   std::optional<std::int64_t> not_before;  // nbf, Unix seconds
   std::optional<std::int64_t> expires_at;  // exp, Unix seconds
   std::optional<VideoGrant> video;
@@ -103,12 +103,10 @@ core::Result<LivekitClaims, TokenError> decode_livekit_token(std::string_view to
 
 /// Presence and grants, independent of time: iss, exp, sub, video.roomJoin, video.room, and the
 /// data grants `requirements` asks for.
-core::Result<core::Ok, TokenError> check_livekit_claims(const LivekitClaims& claims,
-                                                        const TokenRequirements& requirements);
+core::Result<core::Ok, TokenError> check_livekit_claims(const LivekitClaims& claims, const TokenRequirements& requirements);
 
 /// The validity window: exp required; nbf optional. Valid iff nbf - leeway <= now < exp + leeway.
-core::Result<core::Ok, TokenError> check_livekit_token_time(const LivekitClaims& claims,
-                                                            std::int64_t unix_seconds_now,
+core::Result<core::Ok, TokenError> check_livekit_token_time(const LivekitClaims& claims, std::int64_t unix_seconds_now,
                                                             std::int64_t leeway_seconds);
 
 /// Everything, first problem wins, in this order: structure, signature and issuer (with
@@ -121,7 +119,7 @@ core::Result<LivekitClaims, TokenError> validate_livekit_token(std::string_view 
 std::string mint_livekit_token(const LivekitClaims& claims, std::string_view api_secret);
 
 /// Claims as Decentraland's issuers write them (spec §6.2): the full comms grant for `room`.
-LivekitClaims decentraland_claims(std::string api_key, std::string identity, std::string room,
-                                  std::int64_t not_before, std::int64_t expires_at);
+LivekitClaims decentraland_claims(std::string api_key, std::string identity, std::string room, std::int64_t not_before,
+                                  std::int64_t expires_at);
 
 }  // namespace dclcomms::livekit

@@ -37,8 +37,7 @@ struct LivekitTransportOptions {
 
 class LivekitTransport final : public transport::Transport {
  public:
-  LivekitTransport(LivekitUri uri, LivekitClaims claims, const transport::TransportContext& context,
-                   LivekitTransportOptions options);
+  LivekitTransport(LivekitUri uri, LivekitClaims claims, const transport::TransportContext& context, LivekitTransportOptions options);
   ~LivekitTransport() override;
   LivekitTransport(const LivekitTransport&) = delete;
   LivekitTransport& operator=(const LivekitTransport&) = delete;

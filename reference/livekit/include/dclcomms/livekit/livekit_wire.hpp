@@ -124,7 +124,7 @@ class LossyReassembler {
     std::vector<std::optional<Bytes>> chunks;
   };
   std::map<std::uint64_t, Partial> partial_;
-  std::set<std::uint64_t> completed_;  // recent completed sequences
+  std::set<std::uint64_t> completed_;   // recent completed sequences
   std::optional<std::uint64_t> floor_;  // sequences at or below it are forgotten: treated as stale
   std::uint64_t duplicates_ = 0;
   std::uint64_t abandoned_ = 0;

@@ -31,8 +31,8 @@
 namespace dclcomms::signed_login {
 
 struct ClientCoreConfig {
-  std::string endpoint;   // the URL to POST to, as the URI's validator normalised it (TransportUri::endpoint)
-  transport::UrlParts url;  // its parts: the path is what gets signed, scheme/host/port the metadata's origin
+  std::string endpoint;                                // the URL to POST to, as the URI's validator normalised it (TransportUri::endpoint)
+  transport::UrlParts url;                             // its parts: the path is what gets signed, scheme/host/port the metadata's origin
   std::optional<transport::SigningIdentity> identity;  // none: start() fails (denied), nothing is sent
 };
 

@@ -19,8 +19,7 @@ inline constexpr std::string_view comms_handshake_intent = "dcl:explorer:comms-h
 inline constexpr std::string_view explorer_signer = "dcl:explorer";
 
 /// The string the final link signs: lowercase(method:path:timestamp:metadata), whole.
-std::string signed_fetch_payload(std::string_view method, std::string_view path, std::int64_t timestamp_ms,
-                                 std::string_view metadata_json);
+std::string signed_fetch_payload(std::string_view method, std::string_view path, std::int64_t timestamp_ms, std::string_view metadata_json);
 /// The same with the timestamp exactly as its header carries it (what a verifier must use: the
 /// signer signed the text, e.g. "1790000000000.5" or "" when the header is absent).
 std::string signed_fetch_payload(std::string_view method, std::string_view path, std::string_view timestamp_text,
@@ -38,7 +37,6 @@ using SignedFetchError = core::Error<SignedFetchErrorCode>;
 /// The signed-fetch headers for one request. Fails when the signer's output is not an AuthChain.
 core::Result<transport::HttpHeaders, SignedFetchError> signed_fetch_headers(const transport::SigningIdentity& identity,
                                                                             std::string_view method, std::string_view path,
-                                                                            std::int64_t timestamp_ms,
-                                                                            std::string_view metadata_json);
+                                                                            std::int64_t timestamp_ms, std::string_view metadata_json);
 
 }  // namespace dclcomms::signed_login

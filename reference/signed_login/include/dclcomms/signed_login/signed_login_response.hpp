@@ -12,13 +12,13 @@
 namespace dclcomms::signed_login {
 
 enum class SignedLoginErrorCode : std::uint8_t {
-  denied,          // 400/401/403/404 or a 2xx with `message`/`error`: the server said no
-  rate_limited,    // 429 (retry_after_s may say when)
-  unavailable,     // 503 (e.g. world at capacity) and other 5xx
-  redirect,        // 3xx: redirects are refused (a signed request must not be replayed elsewhere)
-  bad_response,    // not JSON, no adapter, or an adapter that is not a connection string
-  recursion,       // the adapter is itself signed-login: refused, as the kernel does
-  transport,       // the request never got an answer (DNS, connect, TLS, timeout)
+  denied,        // 400/401/403/404 or a 2xx with `message`/`error`: the server said no
+  rate_limited,  // 429 (retry_after_s may say when)
+  unavailable,   // 503 (e.g. world at capacity) and other 5xx
+  redirect,      // 3xx: redirects are refused (a signed request must not be replayed elsewhere)
+  bad_response,  // not JSON, no adapter, or an adapter that is not a connection string
+  recursion,     // the adapter is itself signed-login: refused, as the kernel does
+  transport,     // the request never got an answer (DNS, connect, TLS, timeout)
 };
 std::string_view to_string(SignedLoginErrorCode code);
 

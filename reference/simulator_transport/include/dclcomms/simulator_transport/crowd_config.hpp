@@ -26,11 +26,11 @@ inline constexpr double default_spread_metres = 32.0;
 inline constexpr std::uint32_t protocol_version = 100;
 
 // ---- Explorer timing (spec §8.4 unless noted) ----------------------------------------------------
-inline constexpr core::Duration motion_tick = 100ms;         // 10 Hz while moving
-inline constexpr core::Duration standing_interval = 1s;      // 1 Hz while standing
-inline constexpr core::Duration announce_interval = 2s;      // kernel: AnnounceProfileVersion every 2 s
+inline constexpr core::Duration motion_tick = 100ms;                 // 10 Hz while moving
+inline constexpr core::Duration standing_interval = 1s;              // 1 Hz while standing
+inline constexpr core::Duration announce_interval = 2s;              // kernel: AnnounceProfileVersion every 2 s
 inline constexpr core::Duration profile_response_delay_max = 100ms;  // kernel simulator: 0-100 ms
-inline constexpr std::size_t profile_responses_pending_max = 8;     // per peer; beyond: ignored
+inline constexpr std::size_t profile_responses_pending_max = 8;      // per peer; beyond: ignored
 // Presence: most of the crowd is there at connect, the rest arrives during the first 20 s; then
 // sessions and absences alternate (exponential, means below) so joins and leaves keep happening.
 inline constexpr core::Ratio present_at_connect{3, 4};
@@ -41,9 +41,9 @@ inline constexpr core::Duration session_min = 10s;
 inline constexpr core::Duration absence_mean = 15s;
 inline constexpr core::Duration absence_min = 1s;
 // Behaviour-specific pacing.
-inline constexpr double stroll_speed_metres_per_s = 1.4;   // chatter wandering
-inline constexpr double run_speed_metres_per_s = 6.0;      // runner
-inline constexpr double legacy_step_metres = 5.0;          // kernel: at most 5 m (+ random) per tick
+inline constexpr double stroll_speed_metres_per_s = 1.4;  // chatter wandering
+inline constexpr double run_speed_metres_per_s = 6.0;     // runner
+inline constexpr double legacy_step_metres = 5.0;         // kernel: at most 5 m (+ random) per tick
 
 /// Integer weights per simulator_transport::PeerBehaviour (millionths of the URI's weights).
 using BehaviourWeights = std::array<std::uint64_t, simulator_transport::peer_behaviour_count>;

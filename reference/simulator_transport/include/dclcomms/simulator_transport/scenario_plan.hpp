@@ -40,8 +40,8 @@ struct PlannedFault {
   sim::FaultAction action = sim::FaultAction::heal;
   std::vector<sim::HostId> side_a;  // partition a / partition_oneway from
   std::vector<sim::HostId> side_b;
-  std::vector<sim::HostId> hosts;   // crash, restart, pause, resume
-  std::vector<PlannedLink> links;   // set_link (both directions already expanded), hold, release
+  std::vector<sim::HostId> hosts;  // crash, restart, pause, resume
+  std::vector<PlannedLink> links;  // set_link (both directions already expanded), hold, release
 };
 
 struct ScenarioPlan {

@@ -71,9 +71,8 @@ struct SimulatorParams {
 };
 
 /// The keys parse_simulator_params() knows, in documentation order.
-inline constexpr std::string_view simulator_param_keys[] = {"seed",       "peers",    "profile",   "scenario",
-                                                            "position",   "spread",   "behaviour", "clock",
-                                                            "time_scale", "distance", "speed",     "random"};
+inline constexpr std::string_view simulator_param_keys[] = {"seed",      "peers", "profile",    "scenario", "position", "spread",
+                                                            "behaviour", "clock", "time_scale", "distance", "speed",    "random"};
 
 /// Parses the parameters of a `simulator:` string: a query string, with or without one leading
 /// '?'; empty means all defaults. Keys and values are percent-decoded ('+' is a space, as in

@@ -22,8 +22,8 @@
 
 #include "dclcomms/core/runtime.hpp"
 #include "dclcomms/simulator_transport/simulated_crowd.hpp"
-#include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/simulator_transport/simulator_params.hpp"
+#include "dclcomms/transport/event_poster.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
 namespace dclcomms::simulator_transport {

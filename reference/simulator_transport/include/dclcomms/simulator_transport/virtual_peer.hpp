@@ -39,21 +39,21 @@ inline constexpr double chat_epoch_s = 1'700'000'000.0;
 struct PeerStats {
   std::uint64_t datagrams_sent = 0;
   std::uint64_t reliable_sent = 0;
-  std::uint64_t reliable_not_sent = 0;           // the stream was reset or full
-  std::uint64_t received_from_user = 0;          // packets from the user that reached this peer
-  std::uint64_t received_while_away = 0;         // ... while it was not in the room (ignored)
+  std::uint64_t reliable_not_sent = 0;    // the stream was reset or full
+  std::uint64_t received_from_user = 0;   // packets from the user that reached this peer
+  std::uint64_t received_while_away = 0;  // ... while it was not in the room (ignored)
   std::uint64_t received_undecodable = 0;
   std::uint64_t profile_requests_answered = 0;
-  std::uint64_t profile_requests_ignored = 0;    // too many pending responses
-  std::uint32_t joins = 0;                       // including the one at connect
+  std::uint64_t profile_requests_ignored = 0;  // too many pending responses
+  std::uint32_t joins = 0;                     // including the one at connect
   std::uint32_t leaves = 0;
   std::array<std::uint64_t, 16> received_by_case{};  // by codec::Packet::MessageCase (1..15)
 };
 
 class VirtualPeer {
  public:
-  VirtualPeer(sim::Simulation& simulation, const CrowdConfig& config, sim::HostId host, sim::HostId user,
-              std::uint32_t index, std::string address);
+  VirtualPeer(sim::Simulation& simulation, const CrowdConfig& config, sim::HostId host, sim::HostId user, std::uint32_t index,
+              std::string address);
   VirtualPeer(const VirtualPeer&) = delete;
   VirtualPeer& operator=(const VirtualPeer&) = delete;
 

@@ -39,8 +39,8 @@ struct HttpResult {
 };
 
 struct HttpClientOptions {
-  bool verify_certificates = true;  // https: off only for local testing
-  std::string ca_file;              // extra trust anchor (PEM)
+  bool verify_certificates = true;                   // https: off only for local testing
+  std::string ca_file;                               // extra trust anchor (PEM)
   core::Duration timeout = std::chrono::seconds(5);  // connect + response, each
   std::size_t response_bytes_max = 64 * 1024;
 };

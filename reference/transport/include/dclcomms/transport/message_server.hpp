@@ -27,8 +27,8 @@ struct HttpResponse {
 
 /// A plain (non-upgrade) HTTP request as a server sees it.
 struct HttpServerRequest {
-  std::string method;  // as sent, e.g. "POST"
-  std::string target;  // path and query
+  std::string method;                                        // as sent, e.g. "POST"
+  std::string target;                                        // path and query
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, in arrival order
   std::string body;
   /// The value of header `name` (lowercase), or nothing.

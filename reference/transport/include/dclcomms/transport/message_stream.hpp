@@ -17,9 +17,9 @@
 namespace dclcomms::transport {
 
 struct MessageStreamHandler {
-  std::function<void(std::string subprotocol)> on_open;  // connected (and upgraded), ready to send
+  std::function<void(std::string subprotocol)> on_open;           // connected (and upgraded), ready to send
   std::function<void(std::vector<std::uint8_t> frame)> on_frame;  // one whole binary message
-  std::function<void(std::string detail)> on_closed;  // closed by either side or failed to open; last call
+  std::function<void(std::string detail)> on_closed;              // closed by either side or failed to open; last call
 };
 
 class MessageStream {
@@ -35,8 +35,8 @@ class MessageStream {
 
 struct MessageStreamOptions {
   std::vector<std::string> subprotocols;  // offered in order, e.g. {"rfc5", "rfc4"}
-  bool verify_certificates = true;         // wss: off only for local testing (documented opt-out)
-  std::string ca_file;                     // extra trust anchor (PEM), e.g. a test server's certificate
+  bool verify_certificates = true;        // wss: off only for local testing (documented opt-out)
+  std::string ca_file;                    // extra trust anchor (PEM), e.g. a test server's certificate
   core::Duration handshake_timeout = std::chrono::seconds(5);
   core::Duration idle_timeout = std::chrono::seconds(90);  // pings keep a quiet connection alive
   std::size_t read_message_bytes_max = 1 << 20;
@@ -44,7 +44,7 @@ struct MessageStreamOptions {
 
 /// Opens a stream to `url` (an absolute ws:// or wss:// URL that parse_transport_uri accepted).
 /// Returns at once; the outcome arrives through `handler`.
-using MessageStreamConnector = std::function<std::unique_ptr<MessageStream>(
-    const std::string& url, const MessageStreamOptions& options, MessageStreamHandler handler)>;
+using MessageStreamConnector = std::function<std::unique_ptr<MessageStream>(const std::string& url, const MessageStreamOptions& options,
+                                                                            MessageStreamHandler handler)>;
 
 }  // namespace dclcomms::transport

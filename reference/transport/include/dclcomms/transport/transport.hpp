@@ -74,8 +74,7 @@ struct ErrorReported {
   TransportError error;
 };
 
-using TransportEvent =
-    std::variant<Connected, MessageReceived, PeerJoined, PeerLeft, Disconnected, ErrorReported>;
+using TransportEvent = std::variant<Connected, MessageReceived, PeerJoined, PeerLeft, Disconnected, ErrorReported>;
 using EventHandler = std::function<void(const TransportEvent&)>;
 
 /// Name of the event kind: "connected", "message", "peer_joined", "peer_left", "disconnected",

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,11 +41,11 @@ struct SigningIdentity {
 /// What every transport is built with: the runtime, and the outside world as interfaces (so the
 /// simulator can stand in for the network).
 struct TransportContext {
-  core::Runtime* runtime = nullptr;  // required; must outlive the transports
+  core::Runtime* runtime = nullptr;         // required; must outlive the transports
   std::optional<SigningIdentity> identity;  // none: transports that must sign fail at connect
-  MessageStreamConnector websocket;  // empty: websocket-based types (ws-room) are not available
+  MessageStreamConnector websocket;         // empty: websocket-based types (ws-room) are not available
   MessageStreamOptions websocket_options;
-  HttpFetcher http;                  // empty: signed-login is not available
+  HttpFetcher http;  // empty: signed-login is not available
   HttpClientOptions http_options;
   /// Unix time in ms, for signatures and token checks (empty: the system clock; simulations inject
   /// their own so that runs stay reproducible).
@@ -53,8 +53,7 @@ struct TransportContext {
 };
 
 using TransportPtr = std::unique_ptr<Transport>;
-using TransportMaker =
-    std::function<core::Result<TransportPtr, UriError>(const TransportUri&, const TransportContext&)>;
+using TransportMaker = std::function<core::Result<TransportPtr, UriError>(const TransportUri&, const TransportContext&)>;
 
 class TransportFactory {
  public:

@@ -53,8 +53,8 @@ using UriError = core::Error<UriErrorCode>;
 /// A URL already split into parts (for the URL-based types). `query` keeps every parameter in
 /// order, percent-decoded.
 struct UrlParts {
-  std::string scheme;  // lowercase: ws, wss, http, https
-  std::string host;    // as written (IPv6 without brackets), lowercased for reg-names
+  std::string scheme;      // lowercase: ws, wss, http, https
+  std::string host;        // as written (IPv6 without brackets), lowercased for reg-names
   std::uint16_t port = 0;  // 0 = the scheme's default
   std::string path;        // percent-encoded as written; "/" when empty
   std::vector<std::pair<std::string, std::string>> query;
@@ -83,7 +83,6 @@ core::Result<TransportUri, UriError> parse_transport_uri_generic(std::string_vie
 std::string unsupported_type_hints(std::string_view type, std::string_view params);
 
 /// The five standard types, in the spec's order.
-inline constexpr std::string_view standard_transport_types[] = {"ws-room", "livekit", "signed-login",
-                                                               "offline", "simulator"};
+inline constexpr std::string_view standard_transport_types[] = {"ws-room", "livekit", "signed-login", "offline", "simulator"};
 
 }  // namespace dclcomms::transport

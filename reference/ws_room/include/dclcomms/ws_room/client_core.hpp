@@ -32,10 +32,10 @@ namespace dclcomms::ws_room {
 using ChallengeSigner = std::function<std::string(std::string_view challenge)>;
 
 struct ClientCoreConfig {
-  std::string address;                // our identity, sent in WsIdentification (lowercase 0x…)
-  ChallengeSigner sign_challenge;     // required when the server asks for a challenge
-  core::Duration challenge_timeout;   // identification sent -> challenge or welcome (kernel: 1 s)
-  core::Duration welcome_timeout;     // signed challenge sent -> welcome (kernel: 1 s)
+  std::string address;                  // our identity, sent in WsIdentification (lowercase 0x…)
+  ChallengeSigner sign_challenge;       // required when the server asks for a challenge
+  core::Duration challenge_timeout;     // identification sent -> challenge or welcome (kernel: 1 s)
+  core::Duration welcome_timeout;       // signed challenge sent -> welcome (kernel: 1 s)
   std::size_t inbound_frame_bytes_max;  // larger frames close the connection
   std::size_t outbound_frames_max;      // frames waiting for the carrier
   std::size_t outbound_bytes_max;
@@ -76,8 +76,8 @@ struct ClientStats {
   std::uint64_t frames_received = 0;
   std::uint64_t frames_sent = 0;
   std::uint64_t updates_from_unknown_alias = 0;  // dropped (kernel/bevy do the same)
-  std::uint64_t stale_leaves = 0;                 // leave for an alias we never saw: tolerated
-  std::uint64_t ignored_packets = 0;              // other packet types after the handshake
+  std::uint64_t stale_leaves = 0;                // leave for an alias we never saw: tolerated
+  std::uint64_t ignored_packets = 0;             // other packet types after the handshake
 };
 
 enum class SendErrorCode : std::uint8_t { not_joined, packet_too_large, queue_full };

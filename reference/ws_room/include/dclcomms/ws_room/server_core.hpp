@@ -44,16 +44,16 @@ enum class ChallengeErrorCode : std::uint8_t {
 using ChallengeError = core::Error<ChallengeErrorCode>;
 
 /// Verifies a signed challenge. Returns the lowercase owner address of the chain, or why not.
-using ChallengeVerifier = std::function<core::Result<std::string, ChallengeError>(
-    std::string_view auth_chain_json, std::string_view challenge, core::TimePoint now)>;
+using ChallengeVerifier = std::function<core::Result<std::string, ChallengeError>(std::string_view auth_chain_json,
+                                                                                  std::string_view challenge, core::TimePoint now)>;
 
 struct ServerCoreConfig {
-  bool challenge_required;               // false: answer identification with a welcome directly
-  ChallengeVerifier verify_challenge;    // required when challenge_required
-  core::Duration identification_timeout; // upgrade -> WsIdentification
-  core::Duration challenge_timeout;      // challenge sent -> WsSignedChallenge
-  std::size_t room_capacity;             // members per room (ws-room-service: 150)
-  std::size_t connections_max;           // all connections, members or not
+  bool challenge_required;                // false: answer identification with a welcome directly
+  ChallengeVerifier verify_challenge;     // required when challenge_required
+  core::Duration identification_timeout;  // upgrade -> WsIdentification
+  core::Duration challenge_timeout;       // challenge sent -> WsSignedChallenge
+  std::size_t room_capacity;              // members per room (ws-room-service: 150)
+  std::size_t connections_max;            // all connections, members or not
   std::size_t inbound_frame_bytes_max;
   std::size_t unreliable_backlog_bytes_max;  // receiver backlog above which unreliable updates drop
   std::size_t reliable_backlog_bytes_max;    // receiver backlog above which it is disconnected
@@ -92,9 +92,9 @@ using ServerEvent = std::variant<MemberJoined, MemberLeft, ConnectionRejected>;
 
 struct ServerStats {
   std::uint64_t frames_received = 0;
-  std::uint64_t updates_relayed = 0;      // frames queued to receivers
-  std::uint64_t unreliable_dropped = 0;   // backpressure drops
-  std::uint64_t ignored_packets = 0;      // unknown/unexpected types after the handshake
+  std::uint64_t updates_relayed = 0;     // frames queued to receivers
+  std::uint64_t unreliable_dropped = 0;  // backpressure drops
+  std::uint64_t ignored_packets = 0;     // unknown/unexpected types after the handshake
 };
 
 struct RoomCount {

@@ -12,7 +12,7 @@ namespace dclcomms::core::detail {
 }
 }  // namespace dclcomms::core::detail
 
-#define DCL_ASSERT(expr)                                                          \
-  do {                                                                            \
+#define DCL_ASSERT(expr)                                                             \
+  do {                                                                               \
     if (!(expr)) ::dclcomms::core::detail::assert_failed(#expr, __FILE__, __LINE__); \
   } while (false)

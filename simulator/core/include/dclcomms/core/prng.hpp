@@ -197,7 +197,7 @@ class Prng {
   /// about 36.7 * mean.
   constexpr std::int64_t exponential(std::int64_t mean) {
     DCL_ASSERT(mean >= 0);
-    const std::uint64_t u = (next_u64() >> 11) + 1;                   // in [1, 2^53]
+    const std::uint64_t u = (next_u64() >> 11) + 1;  // in [1, 2^53]
     const std::uint64_t neg_log2_q32 = (std::uint64_t{53} << 32) - detail::log2_q32(u);
     const auto neg_ln_q32 = (detail::uint128{neg_log2_q32} * detail::ln2_q32) >> 32;
     return static_cast<std::int64_t>((neg_ln_q32 * static_cast<std::uint64_t>(mean)) >> 32);

@@ -25,8 +25,6 @@ struct Ratio {
 };
 
 /// "numerator/denominator", the form scenario files use.
-inline std::string to_string(Ratio ratio) {
-  return std::to_string(ratio.numerator) + "/" + std::to_string(ratio.denominator);
-}
+inline std::string to_string(Ratio ratio) { return std::to_string(ratio.numerator) + "/" + std::to_string(ratio.denominator); }
 
 }  // namespace dclcomms::core

@@ -33,7 +33,7 @@ Unexpected<Error<Code>> fail(Code code, std::string message) {
 template <class T, class E>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}                    // NOLINT: implicit
   Result(Unexpected<E> error) : storage_(std::in_place_index<1>, std::move(error.error)) {}  // NOLINT
 
   bool ok() const { return storage_.index() == 0; }

@@ -14,9 +14,9 @@
 namespace dclcomms::sim {
 
 struct Divergence {
-  std::uint64_t event_index = 0;        // 0-based index of the first differing event line
-  std::optional<std::string> first;    // that line in run 1 (nullopt: run 1 had fewer lines)
-  std::optional<std::string> second;   // that line in run 2
+  std::uint64_t event_index = 0;      // 0-based index of the first differing event line
+  std::optional<std::string> first;   // that line in run 1 (nullopt: run 1 had fewer lines)
+  std::optional<std::string> second;  // that line in run 2
 };
 
 struct DeterminismReport {
@@ -27,7 +27,6 @@ struct DeterminismReport {
 
 /// `second_seed_for_tests`, when non-zero, runs the second run with another seed: tests use it
 /// to inject a divergence and prove that the check catches it and names the right line.
-DeterminismReport check_determinism(const Scenario& scenario, std::uint64_t seed,
-                                    std::uint64_t second_seed_for_tests = 0);
+DeterminismReport check_determinism(const Scenario& scenario, std::uint64_t seed, std::uint64_t second_seed_for_tests = 0);
 
 }  // namespace dclcomms::sim

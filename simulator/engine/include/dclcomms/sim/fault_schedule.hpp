@@ -37,9 +37,9 @@ struct FaultKey {
 
 /// The decisions for one key; an empty one is "no fault".
 struct FaultDecision {
-  std::string drop;               // a loss reason ("loss", "burst_loss"); empty: not dropped
-  bool duplicate = false;         // datagrams, copy 0: a second copy is delivered
-  core::Duration extra_delay{0};  // beyond the link's latency (jitter, reordering); may be negative
+  std::string drop;                          // a loss reason ("loss", "burst_loss"); empty: not dropped
+  bool duplicate = false;                    // datagrams, copy 0: a second copy is delivered
+  core::Duration extra_delay{0};             // beyond the link's latency (jitter, reordering); may be negative
   std::optional<std::uint64_t> corrupt_bit;  // datagram copies: this bit of the payload flipped
 
   bool is_fault() const { return !drop.empty() || duplicate || extra_delay != core::Duration::zero() || corrupt_bit; }

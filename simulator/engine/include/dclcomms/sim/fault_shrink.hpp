@@ -30,15 +30,14 @@ struct ShrinkOptions {
 struct ShrinkResult {
   bool reproduced = false;  // the recorded schedule replays to the same failure (else nothing was tried)
   std::size_t decisions_before = 0;
-  FaultSchedule minimal;    // the smallest failing schedule found (the recorded one if not reproduced)
+  FaultSchedule minimal;  // the smallest failing schedule found (the recorded one if not reproduced)
   std::size_t replays = 0;
   bool budget_exhausted = false;
 };
 
 /// `still_fails(candidate)` replays the run under `candidate` alone and returns true when it fails
 /// the same way as the recorded run did.
-ShrinkResult shrink_fault_schedule(const FaultSchedule& recorded,
-                                   const std::function<bool(const FaultSchedule& candidate)>& still_fails,
+ShrinkResult shrink_fault_schedule(const FaultSchedule& recorded, const std::function<bool(const FaultSchedule& candidate)>& still_fails,
                                    const ShrinkOptions& options = {});
 
 /// One decision for people: "hub->home datagram 12: dropped (loss)", "home->hub segment 3: +300.000 ms".

@@ -10,8 +10,8 @@
 namespace dclcomms::sim {
 
 struct HostClock {
-  core::Duration skew{0};       // local minus global at global time zero
-  std::int64_t drift_ppm = 0;   // local clock gains drift_ppm ns per ms of global time; > -1e6
+  core::Duration skew{0};      // local minus global at global time zero
+  std::int64_t drift_ppm = 0;  // local clock gains drift_ppm ns per ms of global time; > -1e6
 
   /// The host's reading at global time `global`.
   core::TimePoint local_from_global(core::TimePoint global) const;

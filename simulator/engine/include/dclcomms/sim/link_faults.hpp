@@ -47,15 +47,15 @@ struct GilbertElliott {
 struct LinkFaults {
   core::Duration latency{0};  // one-way propagation delay
   Jitter jitter;
-  core::Ratio loss = core::Ratio::zero();  // independent (Bernoulli) loss per packet
-  GilbertElliott burst;                    // burst loss, applied in addition to `loss`
+  core::Ratio loss = core::Ratio::zero();         // independent (Bernoulli) loss per packet
+  GilbertElliott burst;                           // burst loss, applied in addition to `loss`
   core::Ratio duplication = core::Ratio::zero();  // datagrams only: an extra copy is delivered
   core::Ratio reordering = core::Ratio::zero();   // datagrams only: held back by reorder_delay
   core::Duration reorder_delay{0};
   core::Ratio corruption = core::Ratio::zero();  // datagrams only: one random bit is flipped
-  std::uint64_t rate_bits_per_s = 0;  // 0 = unlimited; otherwise packets queue to serialise
-  std::uint64_t queue_bytes_max = 0;  // bytes waiting to serialise; beyond it: tail drop
-  std::uint32_t mtu_bytes = 1500;     // larger datagrams are dropped; stream messages segmented
+  std::uint64_t rate_bits_per_s = 0;             // 0 = unlimited; otherwise packets queue to serialise
+  std::uint64_t queue_bytes_max = 0;             // bytes waiting to serialise; beyond it: tail drop
+  std::uint32_t mtu_bytes = 1500;                // larger datagrams are dropped; stream messages segmented
 
   friend bool operator==(const LinkFaults&, const LinkFaults&) = default;
 };

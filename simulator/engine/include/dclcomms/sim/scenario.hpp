@@ -44,7 +44,16 @@ struct LinkSpec {
 };
 
 enum class FaultAction : std::uint8_t {
-  partition, partition_oneway, heal, crash, restart, pause, resume, set_link, hold, release,
+  partition,
+  partition_oneway,
+  heal,
+  crash,
+  restart,
+  pause,
+  resume,
+  set_link,
+  hold,
+  release,
 };
 
 struct FaultSpec {
@@ -52,8 +61,8 @@ struct FaultSpec {
   FaultAction action = FaultAction::heal;
   std::vector<std::string> side_a;  // partition: a | b;  partition_oneway: from > to
   std::vector<std::string> side_b;
-  std::string host;                 // crash, restart, pause, resume
-  LinkSpec link;                    // set_link; hold and release use link.from / link.to
+  std::string host;  // crash, restart, pause, resume
+  LinkSpec link;     // set_link; hold and release use link.from / link.to
 };
 
 enum class WorkloadKind : std::uint8_t { periodic, request_response };
@@ -61,10 +70,10 @@ enum class WorkloadKind : std::uint8_t { periodic, request_response };
 struct WorkloadSpec {
   WorkloadKind kind = WorkloadKind::periodic;
   Carrier carrier = Carrier::datagram;
-  std::string from;                 // periodic: sender; request_response: client
-  std::vector<std::string> to;      // periodic: receivers; request_response: the one server
-  std::uint32_t bytes = 0;          // per send (request size), >= workload_header_bytes
-  std::uint32_t response_bytes = 0; // request_response only
+  std::string from;                  // periodic: sender; request_response: client
+  std::vector<std::string> to;       // periodic: receivers; request_response: the one server
+  std::uint32_t bytes = 0;           // per send (request size), >= workload_header_bytes
+  std::uint32_t response_bytes = 0;  // request_response only
   std::uint32_t rate_hz = 0;
   core::Duration start{0};
   core::Duration stop{0};
@@ -78,7 +87,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   core::Duration duration{0};
   std::vector<NodeSpec> nodes;
-  std::vector<LinkSpec> links;  // explicit links, after default_link pairs (so they override)
+  std::vector<LinkSpec> links;             // explicit links, after default_link pairs (so they override)
   std::optional<LinkFaults> default_link;  // every ordered pair of distinct nodes
   std::vector<FaultSpec> faults;           // stable-sorted by `at`
   std::vector<WorkloadSpec> workloads;
@@ -86,8 +95,7 @@ struct Scenario {
 };
 
 /// Parses and validates scenario JSON text. `origin` (a file name) prefixes error messages.
-core::Result<Scenario, ScenarioError> parse_scenario(std::string_view json_text,
-                                                     std::string_view origin = "scenario");
+core::Result<Scenario, ScenarioError> parse_scenario(std::string_view json_text, std::string_view origin = "scenario");
 
 /// Reads a scenario from a file, or — if no such file exists — a built-in scenario by name.
 core::Result<Scenario, ScenarioError> load_scenario(const std::string& path_or_builtin);

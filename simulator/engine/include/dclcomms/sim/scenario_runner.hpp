@@ -27,9 +27,9 @@ struct RunOptions {
 
 struct RunResult {
   std::uint64_t seed = 0;
-  std::uint64_t events = 0;   // trace events (lines)
-  core::TimePoint end{};      // virtual time at the end
-  std::uint64_t digest = 0;   // rolling digest of the trace event lines
+  std::uint64_t events = 0;  // trace events (lines)
+  core::TimePoint end{};     // virtual time at the end
+  std::uint64_t digest = 0;  // rolling digest of the trace event lines
   SimulationStats stats;
 };
 

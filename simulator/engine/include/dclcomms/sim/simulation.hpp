@@ -30,8 +30,8 @@
 #include "dclcomms/core/runtime.hpp"
 #include "dclcomms/core/time.hpp"
 #include "dclcomms/sim/event_queue.hpp"
-#include "dclcomms/sim/host_clock.hpp"
 #include "dclcomms/sim/fault_schedule.hpp"
+#include "dclcomms/sim/host_clock.hpp"
 #include "dclcomms/sim/link.hpp"
 #include "dclcomms/sim/link_faults.hpp"
 #include "dclcomms/sim/trace.hpp"
@@ -49,9 +49,9 @@ using Port = std::uint16_t;
 
 struct SimulationConfig {
   std::uint64_t seed = 0;
-  std::size_t events_max = 4'000'000;    // pending events; exceeding it is a bug (asserted)
+  std::size_t events_max = 4'000'000;  // pending events; exceeding it is a bug (asserted)
   std::size_t hosts_max = 4096;
-  std::size_t streams_max = 65536;       // open streams at once
+  std::size_t streams_max = 65536;         // open streams at once
   std::size_t stream_messages_max = 4096;  // per direction: sent but not yet delivered
   std::size_t stream_message_bytes_max = 1 << 20;
   std::size_t held_deliveries_max = 65536;  // per paused host; beyond it deliveries are dropped
@@ -80,7 +80,7 @@ struct HostHandlers {
   std::function<void(StreamId stream, HostId from, std::span<const std::uint8_t> payload)> message;
   std::function<void(StreamId stream, HostId peer)> stream_opened;  // at the accepting end
   std::function<void(StreamId stream, HostId peer)> stream_reset;   // the peer crashed or is down
-  std::function<void()> restarted;  // after restart(): the host's software boots again
+  std::function<void()> restarted;                                  // after restart(): the host's software boots again
 };
 
 struct SimulationStats {
@@ -184,8 +184,7 @@ class Simulation {
   /// Runs every event due at or before `end`, then sets now() to `end`. Returns events run.
   std::uint64_t run_until(core::TimePoint end);
   /// As run_until, calling `progress` every `every_events` events (for the CLI's progress bar).
-  std::uint64_t run_until(core::TimePoint end, std::uint64_t every_events,
-                          const std::function<void(core::TimePoint)>& progress);
+  std::uint64_t run_until(core::TimePoint end, std::uint64_t every_events, const std::function<void(core::TimePoint)>& progress);
 
   // --- Results --------------------------------------------------------------------------------
   std::uint64_t seed() const { return config_.seed; }
@@ -219,8 +218,8 @@ class Simulation {
   Host& host(HostId id);
   const Host& host(HostId id) const;
   Link* link(HostId from, HostId to);
-  void trace(TraceKind kind, Carrier carrier, HostId from, std::optional<HostId> to,
-             std::uint64_t id, std::uint64_t bytes, std::string_view detail);
+  void trace(TraceKind kind, Carrier carrier, HostId from, std::optional<HostId> to, std::uint64_t id, std::uint64_t bytes,
+             std::string_view detail);
   void trace_fault(std::string_view detail, std::string_view host_name_or_empty = {});
 
   /// Runs `action` on `target` as host software: dropped if the host crashed since `epoch`, held
@@ -230,22 +229,19 @@ class Simulation {
 
   /// One copy of a datagram (the original or a duplicate): its own delay and corruption draws.
   /// `number` is the datagram's number on its link, `copy` 0 for the original.
-  void transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id,
-                              std::shared_ptr<const Bytes> payload, core::TimePoint departure,
-                              std::uint64_t number, std::uint8_t copy);
+  void transmit_datagram_copy(HostId from, HostId to, Port port, std::uint64_t id, std::shared_ptr<const Bytes> payload,
+                              core::TimePoint departure, std::uint64_t number, std::uint8_t copy);
   FaultKey fault_key(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy) const;
   /// Whether anyone records or observes decisions (else no key is built: the hot path stays lean).
   bool decisions_watched() const { return fault_record_ != nullptr || static_cast<bool>(fault_observer_); }
   void note_decision(HostId from, HostId to, FaultUnit unit, std::uint64_t number, std::uint8_t copy, const FaultDecision& decision);
-  void arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id,
-                       std::shared_ptr<const Bytes> payload);
+  void arrive_datagram(HostId from, HostId to, Port port, std::uint64_t id, std::shared_ptr<const Bytes> payload);
   /// The handlers of `host` on `port`, or null when none were set.
   const HostHandlers* handlers(HostId host, Port port) const;
 
   core::Duration rto(HostId from, HostId to, std::uint32_t attempt);
   void transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments);
-  void arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments,
-                       core::TimePoint sent_at);
+  void arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at);
   void complete_message(const Message& message);
   /// If from -> to is on hold, keeps `arrival` for release() and returns true.
   bool hold_arrival(HostId from, HostId to, std::function<void()>& arrival, bool& overflow);

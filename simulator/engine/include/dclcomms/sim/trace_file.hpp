@@ -79,7 +79,6 @@ struct TraceDifference {
 };
 
 /// nullopt when the two streams are equal line for line.
-std::optional<TraceDifference> first_difference(std::istream& a, std::istream& b,
-                                                std::size_t context_lines = 3);
+std::optional<TraceDifference> first_difference(std::istream& a, std::istream& b, std::size_t context_lines = 3);
 
 }  // namespace dclcomms::sim

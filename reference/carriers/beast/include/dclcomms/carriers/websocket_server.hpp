@@ -25,13 +25,13 @@ using transport::ListenErrorCode;
 
 struct WebSocketServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;                // 0 = pick a free port (see port())
-  std::string tls_certificate_pem;       // both set: wss:// and https:// only
+  std::uint16_t port = 0;           // 0 = pick a free port (see port())
+  std::string tls_certificate_pem;  // both set: wss:// and https:// only
   std::string tls_private_key_pem;
   std::vector<std::string> subprotocols = {"rfc5", "rfc4"};  // the first one the client offers is chosen
   std::size_t read_message_bytes_max = 1 << 20;
   std::size_t connections_max = 10'000;
-  std::size_t write_backlog_bytes_max = 16 * 1024 * 1024;    // a hard cap: past it the connection is closed
+  std::size_t write_backlog_bytes_max = 16 * 1024 * 1024;  // a hard cap: past it the connection is closed
   core::Duration handshake_timeout = std::chrono::seconds(5);
   core::Duration idle_timeout = std::chrono::seconds(90);
 };
@@ -41,8 +41,7 @@ class WebSocketServer : public transport::MessageServer {
  public:
   /// Binds and starts accepting on `runtime`. Errors: bad_address, bind_failed, bad_tls_certificate,
   /// bad_tls_key; the message names the address and the system's reason.
-  static core::Result<std::unique_ptr<WebSocketServer>, ListenError> listen(AsioRuntime& runtime,
-                                                                            WebSocketServerOptions options,
+  static core::Result<std::unique_ptr<WebSocketServer>, ListenError> listen(AsioRuntime& runtime, WebSocketServerOptions options,
                                                                             WebSocketServerCallbacks callbacks);
   virtual std::uint16_t port() const = 0;
 };
