@@ -7,6 +7,7 @@
 #include "../src/reference_capabilities.hpp"
 #include "dclcomms/signed_login/signed_login_transport.hpp"
 #include "dclcomms/signed_login/signed_login_uri.hpp"
+#include "dclcomms/transport/forwarding_transport.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 
 namespace dclcomms::conformance {
@@ -63,29 +64,23 @@ void ignore_status(transport::TransportContext& context) {
 
 // The flaw (an adapter that awaits the login before it has anything to close): a disconnect() made
 // while the signed POST is in flight does nothing, so the answer still leads into the room.
-class IgnoresDisconnectWhileLoggingIn final : public transport::Transport {
+class IgnoresDisconnectWhileLoggingIn final : public transport::ForwardingTransport {
  public:
-  explicit IgnoresDisconnectWhileLoggingIn(transport::TransportPtr inner) : inner_(std::move(inner)) {
-    inner_->set_event_handler([this](const transport::TransportEvent& event) {
-      settled_ = true;
-      emit(event);
-    });
-  }
-  std::string_view type() const override { return inner_->type(); }
+  explicit IgnoresDisconnectWhileLoggingIn(transport::TransportPtr inner) : ForwardingTransport(std::move(inner)) {}
   transport::Status connect() override {
     connecting_ = true;
-    return inner_->connect();
+    return ForwardingTransport::connect();
   }
   void disconnect() override {
     if (connecting_ && !settled_) return;  // the flaw: "nothing to close yet"
-    inner_->disconnect();
-  }
-  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
-    return inner_->send(packet, options);
+    ForwardingTransport::disconnect();
   }
 
  private:
-  transport::TransportPtr inner_;
+  void on_inner_event(const transport::TransportEvent& event) override {
+    settled_ = true;
+    emit(event);
+  }
   bool connecting_ = false;
   bool settled_ = false;  // the inner transport reported anything (it has a session to close)
 };

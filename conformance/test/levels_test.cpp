@@ -16,6 +16,7 @@
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
 #include "dclcomms/core/result.hpp"
+#include "dclcomms/transport/forwarding_transport.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 #include "wrapped_reference.hpp"
 
@@ -149,24 +150,19 @@ TEST(Levels, ReportsShowEachCasesLevelAndClause) {
 // The reference ws-room transport, but as the explorer's WebSocketAdapter behaves where the suite's
 // verdicts were once wrong: a joining peer is recorded silently (no PeerJoined), send() checks no
 // size, and a send after the disconnect returns nothing and goes nowhere (upstream: a log line).
-class ExplorerShaped final : public transport::Transport {
+class ExplorerShaped final : public transport::ForwardingTransport {
  public:
-  explicit ExplorerShaped(transport::TransportPtr inner) : inner_(std::move(inner)) {
-    inner_->set_event_handler([this](const transport::TransportEvent& event) {
-      if (std::holds_alternative<transport::Disconnected>(event)) ended_ = true;
-      if (!std::holds_alternative<transport::PeerJoined>(event)) emit(event);
-    });
-  }
-  std::string_view type() const override { return inner_->type(); }
-  transport::Status connect() override { return inner_->connect(); }
-  void disconnect() override { inner_->disconnect(); }
+  explicit ExplorerShaped(transport::TransportPtr inner) : ForwardingTransport(std::move(inner)) {}
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
     if (ended_) return core::Ok{};  // dropped, no error
-    return inner_->send(packet, options);
+    return ForwardingTransport::send(packet, options);
   }
 
  private:
-  transport::TransportPtr inner_;
+  void on_inner_event(const transport::TransportEvent& event) override {
+    if (std::holds_alternative<transport::Disconnected>(event)) ended_ = true;
+    if (!std::holds_alternative<transport::PeerJoined>(event)) emit(event);
+  }
   bool ended_ = false;
 };
 

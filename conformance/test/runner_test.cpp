@@ -6,6 +6,7 @@
 
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/offline/offline_transport.hpp"
+#include "dclcomms/transport/forwarding_transport.hpp"
 #include "wrapped_reference.hpp"
 
 namespace dclcomms::conformance {
@@ -91,23 +92,16 @@ TEST(Runner, CasesOutsideTheCapabilitiesAreUnsupported) {
 
 // The reference ws-room transport with state that leaks from one run into the next, as a global
 // would: every second instance reports Connected twice.
-class ConnectedTwiceEverySecondRun final : public transport::Transport {
+class ConnectedTwiceEverySecondRun final : public transport::ForwardingTransport {
  public:
-  ConnectedTwiceEverySecondRun(transport::TransportPtr inner, bool twice) : inner_(std::move(inner)) {
-    inner_->set_event_handler([this, twice](const transport::TransportEvent& event) {
-      emit(event);
-      if (twice && std::holds_alternative<transport::Connected>(event)) emit(event);
-    });
-  }
-  std::string_view type() const override { return inner_->type(); }
-  transport::Status connect() override { return inner_->connect(); }
-  void disconnect() override { inner_->disconnect(); }
-  transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
-    return inner_->send(packet, options);
-  }
+  ConnectedTwiceEverySecondRun(transport::TransportPtr inner, bool twice) : ForwardingTransport(std::move(inner)), twice_(twice) {}
 
  private:
-  transport::TransportPtr inner_;
+  void on_inner_event(const transport::TransportEvent& event) override {
+    emit(event);
+    if (twice_ && std::holds_alternative<transport::Connected>(event)) emit(event);
+  }
+  bool twice_;
 };
 
 TEST(Runner, NondeterminismNamesTheFirstLineWhereTheRunsPart) {

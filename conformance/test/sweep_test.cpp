@@ -7,6 +7,7 @@
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/sweep.hpp"
+#include "dclcomms/transport/forwarding_transport.hpp"
 #include "wrapped_reference.hpp"
 
 namespace dclcomms::conformance {
@@ -14,22 +15,16 @@ namespace {
 
 // The reference ws-room transport, echoing its own packets for about a quarter of the identities
 // (those whose address ends in 0-3): a flaw only some seeds show, as a rare interleaving would.
-class SometimesEchoes final : public transport::Transport {
+class SometimesEchoes final : public transport::ForwardingTransport {
  public:
-  SometimesEchoes(transport::TransportPtr inner, bool echoes) : inner_(std::move(inner)), echoes_(echoes) {
-    inner_->set_event_handler([this](const transport::TransportEvent& event) { emit(event); });
-  }
-  std::string_view type() const override { return inner_->type(); }
-  transport::Status connect() override { return inner_->connect(); }
-  void disconnect() override { inner_->disconnect(); }
+  SometimesEchoes(transport::TransportPtr inner, bool echoes) : ForwardingTransport(std::move(inner)), echoes_(echoes) {}
   transport::Status send(std::span<const std::uint8_t> packet, const transport::SendOptions& options) override {
-    auto status = inner_->send(packet, options);
+    auto status = ForwardingTransport::send(packet, options);
     if (status && echoes_) emit(transport::MessageReceived{"0x0000000000000000000000000000000000000001", {packet.begin(), packet.end()}});
     return status;
   }
 
  private:
-  transport::TransportPtr inner_;
   bool echoes_;
 };
 

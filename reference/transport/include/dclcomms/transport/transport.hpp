@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,5 +109,7 @@ class Transport {
  private:
   EventHandler handler_;
 };
+
+using TransportPtr = std::unique_ptr<Transport>;
 
 }  // namespace dclcomms::transport

@@ -52,7 +52,6 @@ struct TransportContext {
   std::function<std::int64_t()> unix_ms_now;
 };
 
-using TransportPtr = std::unique_ptr<Transport>;
 using TransportMaker = std::function<core::Result<TransportPtr, UriError>(const TransportUri&, const TransportContext&)>;
 
 class TransportFactory {
