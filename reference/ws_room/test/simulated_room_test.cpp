@@ -33,7 +33,7 @@ struct SimulatedClient {
 class SimulatedRoom {
  public:
   SimulatedRoom(std::uint64_t seed, int clients, const sim::LinkFaults& faults) : room_(sim_room::SimRoomConfig{.seed = seed}) {
-    if (const auto error = room_.start_reference_server()) throw std::runtime_error(*error);
+    if (const auto error = room_.start_reference_server()) throw std::runtime_error(error->message);
     for (int i = 0; i < clients; ++i) {
       auto client = std::make_unique<SimulatedClient>();
       client->host = room_.add_client_host("explorer-" + std::to_string(i), faults);

@@ -14,10 +14,10 @@ core::Duration serialization_time(std::uint64_t bytes, std::uint64_t rate_bits_p
   return core::Duration(static_cast<std::int64_t>(ns));
 }
 
-Link::Link(const LinkFaults& faults, core::Prng prng) : faults_(faults), prng_(prng) { DCL_ASSERT(validate(faults_).empty()); }
+Link::Link(const LinkFaults& faults, core::Prng prng) : faults_(faults), prng_(prng) { DCL_ASSERT(!validate(faults_)); }
 
 void Link::set_faults(const LinkFaults& faults) {
-  DCL_ASSERT(validate(faults).empty());
+  DCL_ASSERT(!validate(faults));
   faults_ = faults;
 }
 

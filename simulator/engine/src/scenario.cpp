@@ -217,8 +217,7 @@ LinkFaults faults_of(Object& object, const LinkFaults& base) {
   if (const json* mtu = object.find("mtu_bytes")) {
     faults.mtu_bytes = static_cast<std::uint32_t>(integer_in(*mtu, object.path_of("mtu_bytes"), 1, 1 << 20));
   }
-  const std::string problem = validate(faults);
-  if (!problem.empty()) invalid(ScenarioErrorCode::bad_value, object.path(), problem);
+  if (const auto problem = validate(faults)) invalid(ScenarioErrorCode::bad_value, object.path(), problem->message);
   return faults;
 }
 

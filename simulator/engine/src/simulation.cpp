@@ -103,7 +103,7 @@ const LinkFaults& Simulation::link_faults(HostId from, HostId to) const {
 
 void Simulation::set_link(HostId from, HostId to, const LinkFaults& faults) {
   DCL_ASSERT(from != to);
-  DCL_ASSERT(validate(faults).empty());
+  DCL_ASSERT(!validate(faults));
   const Host& source = host(from);
   const Host& target = host(to);
   if (Link* existing = link(from, to)) {

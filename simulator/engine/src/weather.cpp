@@ -104,7 +104,7 @@ std::optional<LinkFaults> weather_profile(std::string_view name) {
   if (name == "mobile-handover") faults = mobile_handover();
   if (name == "satellite") faults = satellite();
   if (name == "lossy-5pct") faults = lossy_5pct();
-  if (faults) DCL_ASSERT(validate(*faults).empty());
+  if (faults) DCL_ASSERT(!validate(*faults));
   return faults;
 }
 

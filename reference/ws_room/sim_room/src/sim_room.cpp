@@ -14,7 +14,7 @@ SimRoom::SimRoom(const SimRoomConfig& config)
 
 SimRoom::~SimRoom() = default;
 
-std::optional<std::string> SimRoom::start_reference_server() {
+std::optional<transport::ListenError> SimRoom::start_reference_server() {
   ws_room::WsRoomServerOptions options;
   options.challenge_seed = seed_;
   options.unix_ms_now = [] { return clock_origin_unix_ms; };
@@ -23,7 +23,7 @@ std::optional<std::string> SimRoom::start_reference_server() {
                                                  -> core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError> {
                                                return network_.listen(server_host_, std::move(callbacks));
                                              });
-  if (!server) return "the room server did not start: " + server.error().message;
+  if (!server) return transport::ListenError{server.error().code, "the room server did not start: " + server.error().message};
   server_ = std::move(server).value();
   return std::nullopt;
 }

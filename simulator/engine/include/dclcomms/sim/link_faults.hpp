@@ -4,10 +4,12 @@
 // core::Duration; raw integers carry their unit in the name.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "dclcomms/core/ratio.hpp"
+#include "dclcomms/core/result.hpp"
 #include "dclcomms/core/time.hpp"
 
 namespace dclcomms::sim {
@@ -60,8 +62,17 @@ struct LinkFaults {
   friend bool operator==(const LinkFaults&, const LinkFaults&) = default;
 };
 
-/// Why a LinkFaults is unusable, or an empty string when it is fine. Simulation asserts validity;
-/// the scenario loader reports it as bad input first.
-std::string validate(const LinkFaults& faults);
+enum class LinkFaultsErrorCode : std::uint8_t {
+  negative_duration,  // a latency, jitter bound or reorder delay below zero
+  bad_jitter,         // a jitter kind without the parameters it needs
+  not_a_probability,  // a Ratio outside [0, 1] or with a zero denominator
+  bad_rate_limit,     // a rate without a queue, or a queue that cannot hold one MTU
+  bad_mtu,            // mtu_bytes of 0
+};
+using LinkFaultsError = core::Error<LinkFaultsErrorCode>;
+
+/// Why a LinkFaults is unusable, or nothing when it is fine. Simulation asserts validity; the
+/// scenario loader reports it as bad input first.
+std::optional<LinkFaultsError> validate(const LinkFaults& faults);
 
 }  // namespace dclcomms::sim

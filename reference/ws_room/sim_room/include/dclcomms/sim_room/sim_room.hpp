@@ -18,6 +18,7 @@
 
 #include "dclcomms/carriers/sim_websocket_network.hpp"
 #include "dclcomms/sim/simulation.hpp"
+#include "dclcomms/transport/message_server.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 
 namespace dclcomms::ws_room {
@@ -42,8 +43,9 @@ class SimRoom {
   SimRoom& operator=(const SimRoom&) = delete;
 
   /// Starts our reference WsRoomServer on the server host: challenges seeded by the room's seed,
-  /// AuthChains checked against the fixed clock. Nothing, or why it did not start.
-  std::optional<std::string> start_reference_server();
+  /// AuthChains checked against the fixed clock. Nothing, or why it did not start (the carrier's
+  /// ListenError, its message prefixed "the room server did not start: ").
+  std::optional<transport::ListenError> start_reference_server();
   /// The reference server, or null before start_reference_server().
   ws_room::WsRoomServer* reference_server() { return server_.get(); }
 
