@@ -65,12 +65,11 @@ void CaseContext::attach(sim::Simulation& simulation) {
   if (!replay_faults_) return;
   simulation.replay_faults(*replay_faults_);
   simulation.observe_faults([this](core::TimePoint at, const sim::FaultKey& key, const sim::FaultDecision& decision) {
-    const std::string what = sim::describe_fault(key, decision);
     const auto party = [this](const std::string& host) {
       const auto it = parties_.find(host);
       return it == parties_.end() ? host : it->second;
     };
-    trace({core::to_ns(at), party(key.from), party(key.to), "fault: " + what.substr(what.find(' ') + 1), "", ""});
+    trace({core::to_ns(at), party(key.from), party(key.to), "fault: " + sim::describe_decision(key, decision), "", ""});
   });
 }
 

@@ -155,9 +155,7 @@ Attempt attempt(const Case& c, const TransportUnderTest& transport, std::uint64_
 // Records the failing run's link decisions, then shrinks them while the case still fails the same
 // way; the result and a readable list of what is left go into the case's result.
 void shrink_failure(const Case& c, const TransportUnderTest& transport, std::uint64_t seed, const RunOptions& options,
-                    const Attempt& failed, CaseResult& result) {
-  sim::FaultSchedule recorded;
-  (void)attempt(c, transport, seed, &recorded, options.replay_faults);
+                    const Attempt& failed, const sim::FaultSchedule& recorded, CaseResult& result) {
   const std::string signature = failure_signature(failed.outcome.detail);
   const auto same_failure = [&](const sim::FaultSchedule& candidate) {
     const Attempt replayed = attempt(c, transport, seed, nullptr, &candidate);
@@ -219,7 +217,11 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
     result.verdict = Verdict::unsupported;
     result.detail = "the case runs in the simulator and the transport does not run on the harness's virtual clock";
   } else {
-    Attempt first = attempt(c, transport, seed, nullptr, options.replay_faults);
+    // With --shrink the first run records its link decisions (recording changes nothing), so a
+    // failure's schedule is at hand without running the case a third time.
+    sim::FaultSchedule recorded;
+    const bool record = options.shrink && !c.real_time;
+    Attempt first = attempt(c, transport, seed, record ? &recorded : nullptr, options.replay_faults);
     // A wire case runs once: its second run could not match the first bit for bit (real sockets,
     // real clock), and comparing only pass/fail would double its real-time cost to report a flaky
     // transport as "nondeterministic", which names the wrong thing.
@@ -238,7 +240,7 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
       result.verdict = Verdict::unsupported;
     } else if (first.outcome.kind == OutcomeKind::failed) {
       result.verdict = c.level == Level::should ? Verdict::non_strict : Verdict::fail;
-      if (options.shrink && !c.real_time) shrink_failure(c, transport, seed, options, first, result);
+      if (record) shrink_failure(c, transport, seed, options, first, recorded, result);
     }
   }
   return result;

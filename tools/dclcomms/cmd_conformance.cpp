@@ -192,15 +192,9 @@ ExitCode run(const ConformanceOptions& options) {
   }
   std::optional<sim::FaultSchedule> replayed;
   if (!options.faults_path.empty()) {
-    std::ifstream in(options.faults_path, std::ios::binary);
-    if (!in) {
-      report_error("conformance run", "cannot read fault schedule " + options.faults_path);
-      return ExitCode::bad_input;
-    }
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto schedule = sim::FaultSchedule::from_json(text);
+    auto schedule = sim::FaultSchedule::load(options.faults_path);
     if (!schedule) {
-      report_error("conformance run", options.faults_path + ": " + schedule.error().message);
+      report_error("conformance run", schedule.error().message);
       return ExitCode::bad_input;
     }
     replayed = std::move(schedule).value();

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -79,11 +78,8 @@ struct RunArgs {
 };
 
 sim::FaultSchedule read_fault_schedule(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ExitCode::bad_input, "sim run", "cannot read fault schedule " + path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto schedule = sim::FaultSchedule::from_json(text);
-  if (!schedule) fail(ExitCode::bad_input, "sim run", path + ": " + schedule.error().message);
+  auto schedule = sim::FaultSchedule::load(path);
+  if (!schedule) fail(ExitCode::bad_input, "sim run", schedule.error().message);
   return std::move(schedule).value();
 }
 

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace dclcomms::sim {
 namespace {
@@ -137,6 +139,16 @@ core::Result<FaultSchedule, FaultScheduleError> FaultSchedule::from_json(std::st
     }
     schedule.decisions_.emplace(std::move(key), std::move(decision));
   }
+  return schedule;
+}
+
+core::Result<FaultSchedule, FaultScheduleError> FaultSchedule::load(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return core::fail(FaultScheduleErrorCode::io, "cannot read fault schedule " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  auto schedule = from_json(text.str());
+  if (!schedule) return core::fail(schedule.error().code, path + ": " + schedule.error().message);
   return schedule;
 }
 

@@ -127,7 +127,11 @@ ShrinkResult shrink_fault_schedule(const FaultSchedule& recorded, const std::fun
 }
 
 std::string describe_fault(const FaultKey& key, const FaultDecision& decision) {
-  std::string text = key.from + "->" + key.to + " " + std::string(to_string(key.unit)) + " " + std::to_string(key.number);
+  return key.from + "->" + key.to + " " + describe_decision(key, decision);
+}
+
+std::string describe_decision(const FaultKey& key, const FaultDecision& decision) {
+  std::string text = std::string(to_string(key.unit)) + " " + std::to_string(key.number);
   if (key.copy != 0) text += " (duplicate copy)";
   text += ":";
   if (!decision.drop.empty()) text += " dropped (" + decision.drop + ")";

@@ -46,7 +46,7 @@ struct FaultDecision {
   friend bool operator==(const FaultDecision&, const FaultDecision&) = default;
 };
 
-enum class FaultScheduleErrorCode : std::uint8_t { bad_json, bad_field, duplicate_key };
+enum class FaultScheduleErrorCode : std::uint8_t { io, bad_json, bad_field, duplicate_key };
 using FaultScheduleError = core::Error<FaultScheduleErrorCode>;
 
 class FaultSchedule {
@@ -66,6 +66,9 @@ class FaultSchedule {
   std::string to_json() const;
   /// Parses to_json()'s form. Errors name the entry (its index) and what is wrong with it.
   static core::Result<FaultSchedule, FaultScheduleError> from_json(std::string_view text);
+  /// from_json() of a file's whole text; errors say "cannot read fault schedule PATH" or
+  /// "PATH: <what from_json found>".
+  static core::Result<FaultSchedule, FaultScheduleError> load(const std::string& path);
 
  private:
   std::map<FaultKey, FaultDecision> decisions_;

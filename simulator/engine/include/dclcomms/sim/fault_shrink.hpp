@@ -40,7 +40,9 @@ struct ShrinkResult {
 ShrinkResult shrink_fault_schedule(const FaultSchedule& recorded, const std::function<bool(const FaultSchedule& candidate)>& still_fails,
                                    const ShrinkOptions& options = {});
 
-/// One decision for people: "hub->home datagram 12: dropped (loss)", "home->hub segment 3: +300.000 ms".
+/// One decision for people: "hub->home datagram 12: dropped (loss)", "home->hub segment 3: delayed +300.000 ms".
 std::string describe_fault(const FaultKey& key, const FaultDecision& decision);
+/// The same without the link, for a place that shows the link already: "datagram 12: dropped (loss)".
+std::string describe_decision(const FaultKey& key, const FaultDecision& decision);
 
 }  // namespace dclcomms::sim
