@@ -203,7 +203,8 @@ CaseResult run_case(const Case& c, const TransportUnderTest& transport, std::uin
   const std::string selector = !options.reproduce_selector.empty()
                                    ? options.reproduce_selector
                                    : "--transport " + (options.transport_name.empty() ? transport.name : options.transport_name);
-  result.reproduce = "dclcomms conformance run " + selector + " --cases '" + c.id + "' --seed " + std::to_string(seed);
+  result.reproduce = "dclcomms conformance run " + selector + options.reproduce_suffix + " --cases '" + c.id + "' --seed " +
+                     std::to_string(seed);
   if (!applies_to(c, transport.capabilities)) {
     result.verdict = Verdict::unsupported;
     result.detail = "the transport does not declare type " + c.requires_type;
@@ -252,6 +253,9 @@ RunSummary run_catalogue(const TransportUnderTest& transport, const RunOptions& 
   summary.seed = options.seed;
   std::vector<const Case*> selected;
   for (const auto& c : case_catalogue()) {
+    if (glob_matches(options.cases_glob, c.id)) selected.push_back(&c);
+  }
+  for (const auto& c : options.extra_cases) {
     if (glob_matches(options.cases_glob, c.id)) selected.push_back(&c);
   }
   for (const Case* c : selected) {

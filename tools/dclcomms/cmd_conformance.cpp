@@ -18,6 +18,7 @@
 
 #include "child_process.hpp"
 #include "commands.hpp"
+#include "dclcomms/conformance/recorded_room.hpp"
 #include "dclcomms/conformance/registry.hpp"
 #include "dclcomms/conformance/report.hpp"
 #include "dclcomms/conformance/runner.hpp"
@@ -39,7 +40,8 @@ struct ConformanceOptions {
   std::string faults_path;  // simulated cases take their link decisions from this schedule
   bool shrink = false;      // shrink each failing simulated case's fault schedule
   std::size_t shrink_replays = 500;
-  double shrink_seconds = 120;  // per failing case
+  double shrink_seconds = 120;     // per failing case
+  std::string recorded_room_path;  // adds recorded.exact and recorded.weather (docs/recording.md)
 };
 
 // One shell word: single-quoted, each ' inside written as the four characters '\''.
@@ -199,6 +201,19 @@ ExitCode run(const ConformanceOptions& options) {
     }
     replayed = std::move(schedule).value();
   }
+  std::vector<conformance::Case> recorded_cases;
+  if (!options.recorded_room_path.empty()) {
+    auto room = conformance::load_recorded_room(options.recorded_room_path);
+    if (!room) {
+      report_error("conformance run", room.error().message);
+      return ExitCode::bad_input;
+    }
+    auto shared = std::make_shared<const conformance::RecordedRoom>(std::move(room).value());
+    recorded_cases.push_back(conformance::recorded_room_case(shared, conformance::ReplayMode::exact));
+    recorded_cases.push_back(conformance::recorded_room_case(shared, conformance::ReplayMode::weather));
+    std::cout << "recorded_room=" << options.recorded_room_path << " (" << shared->peers.size() << " peers, " << shared->messages.size()
+              << " packets)\n";
+  }
   std::vector<conformance::RunSummary> runs;
   for (std::size_t index = 0; index < transports.size(); ++index) {
     const auto& transport = transports[index];
@@ -229,6 +244,8 @@ ExitCode run(const ConformanceOptions& options) {
                                           .reproduce_selector = selector,
                                           .on_case = {}};
       if (replayed) run_options.replay_faults = &*replayed;
+      run_options.extra_cases = recorded_cases;
+      if (!options.recorded_room_path.empty()) run_options.reproduce_suffix = " --recorded-room " + shell_quote(options.recorded_room_path);
       run_options.shrink = options.shrink;
       run_options.shrink_options.replays_max = options.shrink_replays;
       std::chrono::steady_clock::time_point shrink_started{};
@@ -363,6 +380,10 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
                    "Budget: wall seconds per failing case (the best schedule so "
                    "far is kept)")
       ->capture_default_str();
+  auto* recorded = run_cmd->add_option("--recorded-room", options->recorded_room_path,
+                                       "Also replay this recorded room (`dclcomms sim import`): cases recorded.exact and recorded.weather "
+                                       "(docs/recording.md)");
+  recorded->excludes("--seeds");
   faults->excludes("--seeds");
   shrink->excludes("--seeds");
   run_cmd->callback([options, &exit_code] { exit_code = run(*options); });

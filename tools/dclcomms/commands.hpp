@@ -17,6 +17,8 @@ void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code);
 void register_signed_login_commands(CLI::App& app, ExitCode& exit_code);
 void register_conformance_commands(CLI::App& app, ExitCode& exit_code);
 void register_driver_command(CLI::App& app, ExitCode& exit_code);
+/// `record`, and `sim import` under the `sim` command (register after it).
+void register_record_commands(CLI::App& app, ExitCode& exit_code);
 /// `dclcomms driver --real-time` (cmd_driver_real_time.cpp).
 ExitCode run_real_time_driver();
 /// `sim bench`, under the `sim` command registered by cmd_sim.cpp.

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   dclcomms::cli::register_driver_command(app, exit_code);
   register_sim_commands(app);
   dclcomms::cli::register_sim_bench_command(app, exit_code);
+  dclcomms::cli::register_record_commands(app, exit_code);
 
   try {
     app.parse(argc, argv);

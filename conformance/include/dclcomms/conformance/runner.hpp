@@ -87,6 +87,11 @@ struct RunOptions {
   std::string transport_name;    // for the reproduce command: `--transport <name>`
   /// For the reproduce command instead of `--transport <name>` (a driver: `--driver '<command>'`).
   std::string reproduce_selector;
+  /// Cases run after the catalogue's (glob-selected like them), e.g. a recorded room's replay
+  /// (recorded_room.hpp); `reproduce_suffix` is what their reproduce command needs in addition
+  /// (e.g. " --recorded-room FILE").
+  std::vector<Case> extra_cases;
+  std::string reproduce_suffix;
   /// Called after each case (progress bars, logs).
   std::function<void(const CaseResult&, std::size_t done, std::size_t total)> on_case;
   /// Simulated cases take every link decision from this schedule (not owned; null: the seed's).
