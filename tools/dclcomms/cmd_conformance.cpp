@@ -399,4 +399,28 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code) {
   conformance->add_subcommand("list", "List cases, reference transports and mutants")->callback([&exit_code] { exit_code = list(); });
 }
 
+void register_sim_shrink_command(CLI::App& app, ExitCode& exit_code) {
+  // A recorded room is the scenario with a checked property (its peers' packets, delivered right):
+  // `sim shrink` is `conformance run --recorded-room ROOM --cases 'recorded.*' --shrink`.
+  CLI::App* sim = app.get_subcommand("sim");
+  auto options = std::make_shared<ConformanceOptions>();
+  options->cases = "recorded.*";
+  options->shrink = true;
+  options->report_dir = "shrink-report";
+  auto* shrink_cmd = sim->add_subcommand(
+      "shrink",
+      "Replay a recorded room (`sim import`) against a transport, exactly and under its fitted weather; a failure's fault "
+      "schedule is shrunk to the fewest, weakest faults that still fail it the same way (docs/fault-schedule.md)");
+  shrink_cmd->add_option("room", options->recorded_room_path, "Recorded room file")->required();
+  shrink_cmd->add_option("--transport", options->transports,
+                         "A reference transport or mutant (see `conformance list`; default, with no --driver either: ws-room in-process "
+                         "and through `dclcomms driver`)");
+  shrink_cmd->add_option("--driver", options->drivers, "A driver command (docs/driver-protocol.md)");
+  shrink_cmd->add_option("--seed", options->seed, "Seed of the simulated world")->capture_default_str();
+  shrink_cmd->add_option("--report", options->report_dir, "Folder for the reports and the shrunk schedules")->capture_default_str();
+  shrink_cmd->add_option("--shrink-replays", options->shrink_replays, "Budget: replays per failing case")->capture_default_str();
+  shrink_cmd->add_option("--shrink-seconds", options->shrink_seconds, "Budget: wall seconds per failing case")->capture_default_str();
+  shrink_cmd->callback([options, &exit_code] { exit_code = run(*options); });
+}
+
 }  // namespace dclcomms::cli

@@ -19,6 +19,8 @@ void register_conformance_commands(CLI::App& app, ExitCode& exit_code);
 void register_driver_command(CLI::App& app, ExitCode& exit_code);
 /// `record`, and `sim import` under the `sim` command (register after it).
 void register_record_commands(CLI::App& app, ExitCode& exit_code);
+/// `sim shrink` (cmd_conformance.cpp), under the `sim` command.
+void register_sim_shrink_command(CLI::App& app, ExitCode& exit_code);
 /// `dclcomms driver --real-time` (cmd_driver_real_time.cpp).
 ExitCode run_real_time_driver();
 /// `sim bench`, under the `sim` command registered by cmd_sim.cpp.

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   register_sim_commands(app);
   dclcomms::cli::register_sim_bench_command(app, exit_code);
   dclcomms::cli::register_record_commands(app, exit_code);
+  dclcomms::cli::register_sim_shrink_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -133,6 +133,46 @@ printf '{"format":"dclcomms-fault-schedule","version":1,"faults":[{"from":"a","t
 expect sim_bad_faults 2 '' 'bad-faults.json: faults\[0\]: no fault given' -- "$bin" sim run "$weather" --faults "$tmp/bad-faults.json"
 expect sim_faults_exclude_determinism 2 '' 'usage' -- "$bin" sim run "$weather" --faults "$tmp/faults.json" --check-determinism
 
+# record / sim import / recorded rooms (docs/recording.md): a real loopback session imports; its
+# replay passes for the reference transport in process and through the driver; the one-message-per-
+# tick mutant fails it (on a perfect network: real arrivals bunch); files match their schemas; bad
+# input gets one line naming file, line or path
+rec="$src/fixtures/recordings/loopback-ws-room.rec.jsonl"
+expect sim_import 0 '^peers=3 packets=21 user_sent=0 ' '' -- "$bin" sim import "$rec" --out "$tmp/room.json"
+grep -q '^one_way_latency_ms p50=[0-9.]* .*(3 round trips)$' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL sim_import: no fitted latency line"; }
+python3 - "$src/docs/recording.schema.json" "$rec" "$src/docs/recorded-room.schema.json" "$tmp/room.json" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL recording_schemas"; }
+import json, sys, jsonschema
+line_schema = json.load(open(sys.argv[1]))
+for line in open(sys.argv[2]):
+    jsonschema.validate(json.loads(line), line_schema)
+room_schema = json.load(open(sys.argv[3]))
+room = json.load(open(sys.argv[4]))
+jsonschema.validate(room, room_schema)
+assert len(room["messages"]) == 21 and len(room["peers"]) == 3, "the fixture's 21 packets from 3 peers"
+for bad in ({"t_ns": 1, "conn": 1, "kind": "frame", "dir": "up", "bytes": 0, "hex": ""},
+            {"t_ns": 1, "conn": 0, "kind": "close", "dir": "c2s", "reason": ""},
+            {"t_ns": 1, "conn": 1, "kind": "frame", "dir": "c2s", "bytes": 1, "hex": "zz"}):
+    try:
+        jsonschema.validate(bad, line_schema)
+    except jsonschema.ValidationError:
+        continue
+    raise SystemExit("schema accepted " + json.dumps(bad))
+PY
+expect recorded_room_reference 0 'PASS +MUST +recorded\.weather' '' -- \
+  "$bin" conformance run --transport ws-room --recorded-room "$tmp/room.json" --cases 'recorded.*' --report "$tmp/recorded"
+grep -Eq 'PASS +MUST +recorded\.exact' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL recorded_room_reference: recorded.exact"; }
+expect recorded_room_driver 0 'PASS +MUST +recorded\.exact' '' -- \
+  "$bin" conformance run --driver "$bin driver --transport ws-room" --recorded-room "$tmp/room.json" --cases 'recorded.*' --report "$tmp/recorded-driver"
+expect sim_shrink_recorded 1 'FAIL +MUST +recorded\.exact' '' -- \
+  "$bin" sim shrink "$tmp/room.json" --transport mutant-one-message-per-tick --report "$tmp/recorded-shrink"
+grep -q -- "--recorded-room '$tmp/room.json' --cases 'recorded.exact'" "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL sim_shrink_recorded: no reproduce command with the room"; }
+printf '{"recording":"dclcomms","version":1,"upstream":"u","listen":"l"}\n{"t_ns":1,"conn":1,"kind":"frame","dir":"c2s","bytes":0,"hex":""}\n' >"$tmp/bad.rec"
+expect sim_import_bad 2 '' 'bad.rec:2: connection 1 is used before its "open" line' -- "$bin" sim import "$tmp/bad.rec"
+expect sim_import_missing 2 '' 'cannot read the file' -- "$bin" sim import "$tmp/none.rec"
+printf '{"format":"dclcomms-recorded-room","version":1}' >"$tmp/bad-room.json"
+expect recorded_room_bad 2 '' 'bad-room.json: \$\.source: missing' -- "$bin" conformance run --recorded-room "$tmp/bad-room.json"
+expect record_bad_upstream 2 '' 'upstream must be a ws:// or wss:// URL' -- "$bin" record --upstream http://127.0.0.1:1 --out "$tmp/x.rec"
+
 # demo
 expect demo 0 '^demo: [0-9]+ passed, 0 failed$' '' -- "$bin" demo
 
