@@ -3,7 +3,9 @@
 //   a) our C++ client (`dclcomms connect`) against @dcl/mini-comms, the upstream reference server;
 //   b) a Node client built from upstream parts (@dcl/crypto AuthChains, @dcl/protocol codecs, ws)
 //      against our server (`dclcomms ws-room serve`);
-//   c) mixed rooms: a C++ client and a Node client together, on our server and on mini-comms.
+//   c) mixed rooms: a C++ client and a Node client together, on our server and on mini-comms;
+//   d) a mini-comms session recorded through `dclcomms record`, imported (`sim import`) and replayed
+//      (`conformance run --recorded-room`).
 //
 // Usage: node interop_test.js --dclcomms <path to the dclcomms binary>
 // Prints `ok <name>` or `FAIL <name>: <why>` per check, then `N passed, M failed`; exit 1 if any
@@ -11,6 +13,9 @@
 // PID at the end (also on failure and on the global watchdog). Every wait is bounded.
 'use strict';
 
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const util = require('util');
 const harness = require('../lib/harness');
 const { WAIT_MS, requirePeer, debug, sleep, keyFor, assert, assertDeepEqual, EventLog } = harness;
@@ -803,6 +808,213 @@ function mixedChecks(label) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// d) recording a mini-comms session: `dclcomms record` in front of mini-comms, our C++ client through
+// it, two peers (C++ and Node) straight on mini-comms; then `dclcomms sim import` and the replay
+// `conformance run --recorded-room` (cases recorded.*).
+
+const REC_ROOM = 'recorded';
+// Per peer: REC_ROUNDS positions (index 1..REC_ROUNDS) and as many chats, one of each per round, so
+// every stream is regular (its fitted jitter is the session's, not the schedule's) and long enough to
+// fit jitter from (5 packets).
+const REC_ROUNDS = 5;
+const REC_GAP_MS = 100; // from one packet's arrival to the next send: nothing arrives within 50 ms of anything else
+const TOOL_MS = 100_000; // one `sim import` / `conformance run` (ASan); below CHECK_MS
+
+// `dclcomms <args>` to completion (remembered by PID; SIGKILL after ms): {code, signal, stdout, stderr}.
+function runDclcomms(name, args, ms = TOOL_MS) {
+  return new Promise((resolve, reject) => {
+    const child = harness.startProcess(name, DCLCOMMS, args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end();
+    const timer = setTimeout(() => {
+      harness.signal(child.pid, 'SIGKILL');
+      reject(new Error(`${name} did not finish within ${ms} ms; stdout: ${stdout.slice(-400)}`));
+    }, ms);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: ${e.message}`));
+    });
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      debug(name, `exit ${code}`, stdout);
+      resolve({ code, signal: sig, stdout, stderr });
+    });
+  });
+}
+
+// The messages the peers send, in the order of the session: round r has each peer's position
+// (index r + 1), then each peer's chat.
+function recordingSchedule(peers) {
+  const out = [];
+  for (let r = 0; r < REC_ROUNDS; r++) {
+    for (const p of peers) {
+      const position = { index: r + 1, positionX: r + 0.5, positionY: 1.25, positionZ: -r - 0.75, rotationW: 1 };
+      out.push({ peer: p, packet: { position, protocolVersion: 100 } });
+    }
+    for (const p of peers) {
+      out.push({ peer: p, packet: { chat: { message: `${p.name} chat ${r + 1}`, timestamp: 1700000000 + r }, protocolVersion: 100 } });
+    }
+  }
+  return out;
+}
+
+function recordingChecks() {
+  const st = {};
+  const checks = [];
+  const lower = (a) => String(a).toLowerCase();
+  checks.push([
+    'recording: dclcomms record listens in front of mini-comms',
+    async (mc) => {
+      st.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dclcomms-interop-record-'));
+      st.file = path.join(st.dir, 'session.jsonl');
+      st.roomFile = path.join(st.dir, 'session.room.json');
+      const args = ['record', '--listen', '127.0.0.1:0', '--upstream', `ws://${mc.host}`, '--out', st.file];
+      st.rec = new DclcommsServer('dclcomms-record', DCLCOMMS, args, { exitLabel: 'dclcomms record' });
+      await st.rec.start();
+      assert(st.rec.first.upstream === `ws://${mc.host}`, `listening line: ${JSON.stringify(st.rec.first)}`);
+    },
+  ]);
+  checks.push([
+    'recording: C++ client joins mini-comms through the proxy; a C++ and a Node peer join directly',
+    async (mc) => {
+      assert(st.rec && st.rec.host, 'no recorder');
+      st.user = track(new CppClient('cpp-rec-user', `ws://${st.rec.host}/rooms/${REC_ROOM}`, keyFor('rec-user')));
+      const c = await st.user.connected();
+      assertDeepEqual(c.peers, [], 'peers of the proxied client (first in the room)');
+      st.b = track(new CppClient('cpp-rec-B', mc.roomUrl(REC_ROOM), keyFor('rec-B')));
+      const cb = await st.b.connected();
+      assertDeepEqual(cb.peers, [st.user.address], 'peers of the direct C++ peer');
+      await st.user.log.wait((e) => e.event === 'peer_joined' && e.address === st.b.address, `peer_joined ${st.b.address}`);
+      st.c = track(new NodeClient('node-rec-C', mc.roomUrl(REC_ROOM), keyFor('rec-C')));
+      await st.c.connect();
+      await st.user.log.wait((e) => e.event === 'peer_joined' && e.address === st.c.address, `peer_joined ${st.c.address}`);
+      await st.b.log.wait((e) => e.event === 'peer_joined' && e.address === st.c.address, `B: peer_joined ${st.c.address}`);
+    },
+  ]);
+  checks.push([
+    `recording: the peers send ${4 * REC_ROUNDS} reliable packets, each ${REC_GAP_MS} ms after the previous one arrived; ` +
+      'the proxied client gets them all, in order',
+    async () => {
+      assert(st.b && st.c, 'the peers did not join');
+      st.schedule = recordingSchedule([
+        { name: 'B', address: st.b.address, send: (p) => st.b.send(p) },
+        { name: 'C', address: st.c.address, send: (p) => st.c.sendPacket(p) },
+      ]);
+      // Each send waits for the previous packet's arrival plus the gap: the order of the session is
+      // the schedule's even when a loaded machine delays one sender's process.
+      let from = 0;
+      for (const s of st.schedule) {
+        s.peer.send(s.packet);
+        const what = `${typeOf(s.packet)} from ${s.peer.name}`;
+        const got = await st.user.log.wait((e) => e.event === 'message', what, WAIT_MS, from);
+        from = st.user.log.items.indexOf(got) + 1;
+        assert(got.from === s.peer.address, `${what}: next message came from ${got.from}: ${JSON.stringify(got.packet)}`);
+        assertDeepEqual(got.packet, s.packet, `${what} as decoded by the proxied client`);
+        await sleep(REC_GAP_MS);
+      }
+      st.received = st.user.log.items.filter((e) => e.event === 'message');
+      assert(st.received.length === st.schedule.length, `the proxied client got ${st.received.length} messages, want ${st.schedule.length}`);
+    },
+  ]);
+  checks.push([
+    'recording: everyone leaves (the proxied client sees both leave, exits 0); SIGTERM stops the recorder (stopped, exit 0)',
+    async () => {
+      assert(st.rec && st.user, 'no session');
+      await st.b.close();
+      await st.user.log.wait((e) => e.event === 'peer_left' && e.address === st.b.address, `peer_left ${st.b.address}`);
+      await st.c.close();
+      await st.user.log.wait((e) => e.event === 'peer_left' && e.address === st.c.address, `peer_left ${st.c.address}`);
+      const e = await st.user.close();
+      assert(e.code === 0, `proxied client exited ${e.code} (${st.user.stderr.trim()})`);
+      // Everything the received messages were counted from is final now.
+      st.received = st.user.log.items.filter((x) => x.event === 'message');
+      harness.signal(st.rec.child.pid, 'SIGTERM');
+      const x = await st.rec.exited();
+      const stopped = st.rec.log.find((l) => l.event === 'stopped');
+      assert(stopped, `no stopped line: ${st.rec.log.tail()}`);
+      assert(x.code === 0, `dclcomms record exited ${x.code} (signal ${x.signal}): ${st.rec.stderr.trim()}`);
+      assert(stopped.connections === 1, `the recorder saw ${stopped.connections} connections, want 1 (the proxied client only)`);
+    },
+  ]);
+  checks.push([
+    'recording: the recording exists; sim import exits 0 with peers=2 and packets = what the proxied client received',
+    async () => {
+      assert(st.file && fs.existsSync(st.file), `no recording file ${st.file}`);
+      assert(fs.statSync(st.file).size > 0, 'the recording file is empty');
+      assert(st.received, 'the session did not run');
+      const r = await runDclcomms('dclcomms-sim-import', ['sim', 'import', st.file, '--out', st.roomFile]);
+      assert(r.code === 0, `sim import exited ${r.code}: ${r.stderr.trim()} ${r.stdout.trim()}`);
+      const m = /^peers=(\d+) packets=(\d+) user_sent=(\d+)/m.exec(r.stdout);
+      assert(m, `no peers=/packets= line in: ${r.stdout.trim()}`);
+      assert(Number(m[1]) === 2, `peers=${m[1]}, want 2`);
+      assert(Number(m[2]) === st.received.length, `packets=${m[2]}, want ${st.received.length} (messages the proxied client printed)`);
+      assert(Number(m[3]) === 0, `user_sent=${m[3]}, want 0 (the proxied client sent nothing)`);
+      assert(r.stdout.includes(`room=${st.roomFile}`), `no room=${st.roomFile} line in: ${r.stdout.trim()}`);
+      st.room = JSON.parse(fs.readFileSync(st.roomFile, 'utf8'));
+    },
+  ]);
+  checks.push([
+    "recording: the recorded room's messages are the proxied client's, in its order (decoded by upstream Packet), from the right peers",
+    async () => {
+      assert(st.room, 'no recorded room');
+      const addresses = st.room.peers.map((p) => lower(p.address));
+      assertDeepEqual(addresses, [st.b.address, st.c.address], "the room's peers (in join order)");
+      for (const p of st.room.peers) {
+        assert(p.joined_ns !== null && p.left_ns !== null, `peer ${JSON.stringify(p)}: want joined and left after the welcome`);
+      }
+      const msgs = st.room.messages;
+      assert(msgs.length === st.received.length, `${msgs.length} recorded messages, the client received ${st.received.length}`);
+      for (let i = 0; i < msgs.length; i++) {
+        const got = st.received[i];
+        const decoded = Packet.decode(Buffer.from(msgs[i].packet, 'hex'));
+        const recorded = JSON.stringify(upstreamNorm(decoded));
+        assert(sameAsSent(decoded, got.packet), `message ${i}: recorded ${recorded}, the client received ${JSON.stringify(got.packet)}`);
+        const by = addresses[msgs[i].peer];
+        assert(by === got.from, `message ${i}: recorded from peer ${msgs[i].peer} (${by}), the client got it from ${got.from}`);
+        assert(msgs[i].unreliable === false, `message ${i} recorded unreliable`);
+        if (i > 0) {
+          assert(msgs[i].at_ns > msgs[i - 1].at_ns, `message ${i} at ${msgs[i].at_ns} ns, not after message ${i - 1} (${msgs[i - 1].at_ns} ns)`);
+        }
+      }
+      // The Node peer's bodies are upstream's own encoding, relayed unchanged by mini-comms and the proxy.
+      const fromC = msgs.filter((m) => addresses[m.peer] === st.c.address).map((m) => m.packet);
+      const sentC = st.schedule.filter((s) => s.peer.address === st.c.address).map((s) => Buffer.from(upstreamEncode(s.packet)).toString('hex'));
+      assertDeepEqual(fromC, sentC, "the Node peer's recorded packet bytes");
+    },
+  ]);
+  checks.push([
+    'recording: conformance run --transport ws-room --recorded-room: recorded.exact and recorded.weather PASS, exit 0',
+    async () => {
+      assert(st.room, 'no recorded room');
+      const report = path.join(st.dir, 'report');
+      const r = await runDclcomms('dclcomms-conformance', [
+        'conformance', 'run', '--transport', 'ws-room', '--recorded-room', st.roomFile, '--cases', 'recorded.*', '--report', report,
+      ]);
+      const lines = r.stdout.split('\n').map((l) => l.trim());
+      const verdicts = {};
+      for (const id of ['recorded.exact', 'recorded.weather']) {
+        const l = lines.find((x) => x.endsWith(` ${id}`));
+        verdicts[id] = l ? l.split(/\s+/)[0] : '(no line)';
+      }
+      const detail = r.stdout.trim().split('\n').slice(-12).join(' / ');
+      assert(r.code === 0, `exit ${r.code}; verdicts ${JSON.stringify(verdicts)}; ${detail} ${r.stderr.trim()}`);
+      assertDeepEqual(verdicts, { 'recorded.exact': 'PASS', 'recorded.weather': 'PASS' }, `verdicts (${detail})`);
+    },
+  ]);
+  // Stops the recorder if a check failed before it was stopped; the temporary folder goes only
+  // after a run where every check passed (kept for a look otherwise).
+  checks.cleanup = async (allPassed) => {
+    if (st.rec) await st.rec.stop();
+    if (st.dir && allPassed) fs.rmSync(st.dir, { recursive: true, force: true });
+    else if (st.dir) console.error(`# recording files kept in ${st.dir}`);
+  };
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const t0 = Date.now();
@@ -814,6 +1026,10 @@ async function main() {
   ]);
   await section('our server --capacity 1', () => new OurServer(['--capacity', '1']).start(), ourServerCapacityChecks());
   await section('our server --no-challenge', () => new OurServer(['--no-challenge']).start(), ourServerNoChallengeChecks());
+  const recording = recordingChecks();
+  const failedBefore = harness.results.failed;
+  await section('mini-comms (recording)', () => new MiniComms(MINI_COMMS).start(), recording);
+  await recording.cleanup(harness.results.failed === failedBefore);
   debug(`run time ${Date.now() - t0} ms`);
 }
 
