@@ -66,13 +66,7 @@ void RecordingProxy::on_upstream_open(transport::ServerConnectionId id, const st
   if (found == connections_.end()) return;
   Connection& connection = found->second;
   connection.upstream_open = true;
-  RecordedEvent open;
-  open.connection = numbers_.at(id);
-  open.kind = RecordedKind::open;
-  open.target = connection.target;
-  open.subprotocol = subprotocol;
-  open.upstream_open_ns = core::to_ns(runtime_.now()) - core::to_ns(connection.dialled);
-  emit(std::move(open));
+  record_open(id, connection, subprotocol);
   while (!connection.pending.empty()) {
     std::vector<std::uint8_t> frame = std::move(connection.pending.front());
     connection.pending.pop_front();
@@ -81,13 +75,36 @@ void RecordingProxy::on_upstream_open(transport::ServerConnectionId id, const st
   }
 }
 
-void RecordingProxy::forward_up(transport::ServerConnectionId id, Connection& connection, std::vector<std::uint8_t> frame) {
+void RecordingProxy::record_frame(transport::ServerConnectionId id, Direction direction, const std::vector<std::uint8_t>& frame) {
   RecordedEvent event;
   event.connection = numbers_.at(id);
   event.kind = RecordedKind::frame;
-  event.direction = Direction::client_to_server;
+  event.direction = direction;
   event.frame = frame;
   emit(std::move(event));
+}
+
+void RecordingProxy::record_open(transport::ServerConnectionId id, const Connection& connection, const std::string& subprotocol) {
+  RecordedEvent open;
+  open.connection = numbers_.at(id);
+  open.kind = RecordedKind::open;
+  open.target = connection.target;
+  open.subprotocol = subprotocol;
+  open.upstream_open_ns = core::to_ns(runtime_.now()) - core::to_ns(connection.dialled);
+  emit(std::move(open));
+}
+
+void RecordingProxy::record_close(transport::ServerConnectionId id, Direction direction, const std::string& reason) {
+  RecordedEvent close;
+  close.connection = numbers_.at(id);
+  close.kind = RecordedKind::close;
+  close.direction = direction;
+  close.reason = reason;
+  emit(std::move(close));
+}
+
+void RecordingProxy::forward_up(transport::ServerConnectionId id, Connection& connection, std::vector<std::uint8_t> frame) {
+  record_frame(id, Direction::client_to_server, frame);
   connection.upstream->send(std::move(frame));
 }
 
@@ -109,12 +126,7 @@ void RecordingProxy::on_client_frame(transport::ServerConnectionId id, std::vect
 
 void RecordingProxy::on_upstream_frame(transport::ServerConnectionId id, std::vector<std::uint8_t> frame) {
   if (!connections_.contains(id)) return;
-  RecordedEvent event;
-  event.connection = numbers_.at(id);
-  event.kind = RecordedKind::frame;
-  event.direction = Direction::server_to_client;
-  event.frame = frame;
-  emit(std::move(event));
+  record_frame(id, Direction::server_to_client, frame);
   if (server_) server_->send(id, std::move(frame));
 }
 
@@ -131,20 +143,10 @@ void RecordingProxy::on_upstream_closed(transport::ServerConnectionId id, const 
   if (!found->second.upstream_open) {
     // The upgrade never happened: the connection still gets its open line (so the close has one
     // to belong to), with no subprotocol.
-    RecordedEvent open;
-    open.connection = numbers_.at(id);
-    open.kind = RecordedKind::open;
-    open.target = found->second.target;
-    open.upstream_open_ns = core::to_ns(runtime_.now()) - core::to_ns(found->second.dialled);
-    emit(std::move(open));
+    record_open(id, found->second, "");
   }
-  RecordedEvent close;
-  close.connection = numbers_.at(id);
-  close.kind = RecordedKind::close;
-  close.direction = Direction::server_to_client;
-  close.reason = found->second.upstream_open ? detail : "upstream: " + detail;
-  const std::string reason = close.reason;
-  emit(std::move(close));
+  const std::string reason = found->second.upstream_open ? detail : "upstream: " + detail;
+  record_close(id, Direction::server_to_client, reason);
   // Erased before the client is closed, so that the client's on_closed, which follows, records
   // nothing; the stream is destroyed after this callback of its own returns.
   std::shared_ptr<transport::MessageStream> upstream = std::move(found->second.upstream);
@@ -159,14 +161,7 @@ void RecordingProxy::on_client_closed(transport::ServerConnectionId id, const st
     numbers_.erase(id);
     return;
   }
-  if (found->second.upstream_open) {
-    RecordedEvent close;
-    close.connection = numbers_.at(id);
-    close.kind = RecordedKind::close;
-    close.direction = Direction::client_to_server;
-    close.reason = detail;
-    emit(std::move(close));
-  }
+  if (found->second.upstream_open) record_close(id, Direction::client_to_server, detail);
   // A client gone before the upstream answered leaves no lines: nothing was exchanged. The upstream
   // is kept until its own close completes (bounded by its handshake and idle timeouts).
   found->second.upstream->close(detail);

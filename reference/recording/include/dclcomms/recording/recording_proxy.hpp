@@ -64,6 +64,9 @@ class RecordingProxy {
   void on_upstream_open(transport::ServerConnectionId id, const std::string& subprotocol);
   void on_upstream_frame(transport::ServerConnectionId id, std::vector<std::uint8_t> frame);
   void on_upstream_closed(transport::ServerConnectionId id, const std::string& detail);
+  void record_frame(transport::ServerConnectionId id, Direction direction, const std::vector<std::uint8_t>& frame);
+  void record_open(transport::ServerConnectionId id, const Connection& connection, const std::string& subprotocol);
+  void record_close(transport::ServerConnectionId id, Direction direction, const std::string& reason);
   void forward_up(transport::ServerConnectionId id, Connection& connection, std::vector<std::uint8_t> frame);
   void emit(RecordedEvent event);
   std::int64_t elapsed_ns() const;
