@@ -13,6 +13,8 @@ void register_packet_bench_command(CLI::App& packet, ExitCode& exit_code);
 void register_connect_command(CLI::App& app, ExitCode& exit_code);
 void register_demo_command(CLI::App& app, ExitCode& exit_code);
 void register_ws_room_commands(CLI::App& app, ExitCode& exit_code);
+/// `livekit serve` (cmd_livekit.cpp).
+void register_livekit_commands(CLI::App& app, ExitCode& exit_code);
 void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code);
 void register_signed_login_commands(CLI::App& app, ExitCode& exit_code);
 void register_conformance_commands(CLI::App& app, ExitCode& exit_code);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   dclcomms::cli::register_connect_command(app, exit_code);
   dclcomms::cli::register_demo_command(app, exit_code);
   dclcomms::cli::register_ws_room_commands(app, exit_code);
+  dclcomms::cli::register_livekit_commands(app, exit_code);
   dclcomms::cli::register_signed_login_commands(app, exit_code);
   dclcomms::cli::register_conformance_commands(app, exit_code);
   dclcomms::cli::register_driver_command(app, exit_code);

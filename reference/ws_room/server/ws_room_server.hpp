@@ -32,9 +32,7 @@ struct WsRoomServerOptions {
   std::function<void(const std::string& json_line)> log;
 };
 
-/// Starts the carrier with the callbacks the server needs (e.g. WebSocketServer::listen).
-using MessageServerStarter = std::function<core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError>(
-    transport::MessageServerCallbacks callbacks)>;
+using transport::MessageServerStarter;
 
 class WsRoomServer {
  public:

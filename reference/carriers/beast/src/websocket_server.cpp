@@ -72,7 +72,7 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
   WsSession(std::shared_ptr<ServerState> state, ServerConnectionId id, Stream stream)
       : state_(std::move(state)), id_(id), ws_(std::move(stream)) {}
 
-  void accept(http::request<http::string_body> request) {
+  void accept(http::request<http::string_body> request, transport::HttpServerRequest upgrade) {
     const std::string target(request.target());
     const std::string chosen = pick_subprotocol(state_->options.subprotocols, request[http::field::sec_websocket_protocol]);
     websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -85,11 +85,15 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
     }));
     ws_.binary(true);
     ws_.read_message_max(state_->options.read_message_bytes_max);
-    ws_.async_accept(request, [self = this->shared_from_this(), target](beast::error_code ec) {
+    ws_.async_accept(request, [self = this->shared_from_this(), target, upgrade = std::move(upgrade)](beast::error_code ec) {
       if (ec) return self->finish("websocket accept failed: " + ec.message(), false);
       self->open_ = true;
       self->state_->sessions[self->id_] = self;
-      if (self->state_->callbacks.on_open) self->state_->callbacks.on_open(self->id_, target);
+      if (self->state_->callbacks.on_open_request) {
+        self->state_->callbacks.on_open_request(self->id_, upgrade);
+      } else if (self->state_->callbacks.on_open) {
+        self->state_->callbacks.on_open(self->id_, target);
+      }
       self->read_next();
     });
   }
@@ -197,30 +201,36 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     });
   }
 
+  static transport::HttpServerRequest as_server_request(const http::request<http::string_body>& request) {
+    transport::HttpServerRequest plain;
+    plain.method = std::string(request.method_string());
+    plain.target = std::string(request.target());
+    for (const auto& field : request) plain.headers.emplace_back(core::to_lower_ascii(field.name_string()), std::string(field.value()));
+    plain.body = request.body();
+    return plain;
+  }
+
   void on_request(http::request<http::string_body> request) {
     const std::string target(request.target());
     if (websocket::is_upgrade(request)) {
-      const bool wanted = state_->callbacks.accept_upgrade && state_->callbacks.accept_upgrade(target);
-      if (wanted && !state_->stopped) {
+      transport::HttpServerRequest upgrade = as_server_request(request);
+      std::optional<HttpResponse> refusal;
+      if (state_->callbacks.screen_upgrade) {
+        refusal = state_->callbacks.screen_upgrade(upgrade);
+      } else if (!state_->callbacks.accept_upgrade || !state_->callbacks.accept_upgrade(target)) {
+        refusal = HttpResponse{404, "application/json", R"({"error":"no websocket endpoint here"})", {}};
+      }
+      if (!refusal && !state_->stopped) {
         beast::get_lowest_layer(stream_).expires_never();
         const ServerConnectionId id = ++state_->last_id;
         auto session = std::make_shared<WsSession<Stream>>(state_, id, std::move(stream_));
         handed_over_ = true;
-        session->accept(std::move(request));
+        session->accept(std::move(request), std::move(upgrade));
         return;
       }
-      return respond(request, HttpResponse{404, "application/json", R"({"error":"no websocket endpoint here"})", {}});
+      return respond(request, refusal ? std::move(*refusal) : HttpResponse{503, "application/json", R"({"error":"stopping"})", {}});
     }
-    if (state_->callbacks.on_http_request) {
-      transport::HttpServerRequest plain;
-      plain.method = std::string(request.method_string());
-      plain.target = target;
-      for (const auto& field : request) {
-        plain.headers.emplace_back(core::to_lower_ascii(field.name_string()), std::string(field.value()));
-      }
-      plain.body = request.body();
-      return respond(request, state_->callbacks.on_http_request(plain));
-    }
+    if (state_->callbacks.on_http_request) return respond(request, state_->callbacks.on_http_request(as_server_request(request)));
     if (request.method() != http::verb::get) {
       return respond(request, HttpResponse{405, "application/json", R"({"error":"only GET and websocket upgrades"})", {}});
     }

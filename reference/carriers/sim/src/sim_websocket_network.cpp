@@ -178,8 +178,15 @@ class SimServer final : public transport::MessageServer {
     const auto newline = request.find('\n');
     const std::string target = request.substr(0, newline);
     const std::string offered = newline == std::string::npos ? "" : request.substr(newline + 1);
-    if (!callbacks_.accept_upgrade || !callbacks_.accept_upgrade(target)) {
-      send_raw(stream, tagged(rejected, "404 no websocket endpoint at " + target));
+    const transport::HttpServerRequest upgrade{"GET", target, {}, {}};
+    std::optional<std::string> refusal;
+    if (callbacks_.screen_upgrade) {
+      if (auto answer = callbacks_.screen_upgrade(upgrade)) refusal = std::to_string(answer->status) + " " + answer->body;
+    } else if (!callbacks_.accept_upgrade || !callbacks_.accept_upgrade(target)) {
+      refusal = "404 no websocket endpoint at " + target;
+    }
+    if (refusal) {
+      send_raw(stream, tagged(rejected, *refusal));
       forget(stream);
       return;
     }
@@ -190,7 +197,11 @@ class SimServer final : public transport::MessageServer {
       if (chosen.empty() && offered.find(ours) != std::string::npos) chosen = ours;
     }
     send_raw(stream, tagged(accepted, chosen));
-    if (callbacks_.on_open) callbacks_.on_open(stream, target);
+    if (callbacks_.on_open_request) {
+      callbacks_.on_open_request(stream, upgrade);
+    } else if (callbacks_.on_open) {
+      callbacks_.on_open(stream, target);
+    }
   }
 
   // A plain HTTP request (the stream carries nothing else): answered like Beast's server does —

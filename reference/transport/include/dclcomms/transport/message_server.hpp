@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,7 +45,13 @@ struct HttpServerRequest {
 /// Called on the runtime's thread. on_closed is the last call for a connection id.
 struct MessageServerCallbacks {
   std::function<bool(const std::string& target)> accept_upgrade;  // path and query of the request
+  /// For servers that read more of the upgrade request than its target (LiveKit's clients send
+  /// their token as "Authorization: Bearer …"). When set, screen_upgrade decides instead of
+  /// accept_upgrade — nothing: accepted; a response: refused with it (e.g. 401 and the reason) —
+  /// and on_open_request is called instead of on_open. Simulated upgrades carry no headers.
+  std::function<std::optional<HttpResponse>(const HttpServerRequest& upgrade)> screen_upgrade;
   std::function<void(ServerConnectionId, const std::string& target)> on_open;
+  std::function<void(ServerConnectionId, const HttpServerRequest& upgrade)> on_open_request;
   std::function<void(ServerConnectionId, std::vector<std::uint8_t> frame)> on_frame;
   std::function<void(ServerConnectionId, std::size_t backlog_bytes)> on_backlog;
   std::function<void(ServerConnectionId, const std::string& detail)> on_closed;
@@ -61,6 +69,11 @@ enum class ListenErrorCode : std::uint8_t {
 };
 std::string_view to_string(ListenErrorCode code);
 using ListenError = core::Error<ListenErrorCode>;
+
+class MessageServer;
+/// Starts a carrier with the callbacks a server needs (WebSocketServer::listen, the simulator's
+/// listen): what servers written against MessageServer are given.
+using MessageServerStarter = std::function<core::Result<std::unique_ptr<MessageServer>, ListenError>(MessageServerCallbacks callbacks)>;
 
 class MessageServer {
  public:

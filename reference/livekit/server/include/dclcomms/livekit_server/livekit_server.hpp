@@ -1,0 +1,55 @@
+#pragma once
+// LivekitServer: SignalServerCore (signal_server_core.hpp) on any MessageServer — the Beast
+// websocket server in `dclcomms livekit serve`, the simulator's in tests. It carries bytes, reads
+// the clocks the core may not, and answers LiveKit's HTTP endpoints: a refused upgrade with 401 and
+// the reason, and GET /rtc/validate (what SDKs ask after a refused upgrade, to show the reason).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/carriers/websocket_server.hpp"
+#include "dclcomms/livekit_server/signal_server_core.hpp"
+#include "dclcomms/transport/message_server.hpp"
+
+namespace dclcomms::livekit_server {
+
+struct LivekitServerOptions {
+  SignalServerConfig signal;
+  /// Unix time in ms, for tokens and timestamps (default: the system clock).
+  std::function<std::int64_t()> unix_ms_now;
+  /// One JSON line per participant event (joined, left, negotiation received); empty: silent.
+  std::function<void(const std::string& json_line)> log;
+};
+
+class LivekitServer {
+ public:
+  /// Fails only when the carrier does not start: the starter's error, unchanged.
+  static core::Result<std::unique_ptr<LivekitServer>, transport::ListenError> start(core::Runtime& runtime, LivekitServerOptions options,
+                                                                                    const transport::MessageServerStarter& starter);
+  /// Beast, listening as `listen` says (no subprotocol: LiveKit's signal socket has none).
+  static core::Result<std::unique_ptr<LivekitServer>, transport::ListenError> start_on_beast(carriers::AsioRuntime& runtime,
+                                                                                             LivekitServerOptions options,
+                                                                                             carriers::WebSocketServerOptions listen);
+  ~LivekitServer();
+  std::uint16_t port() const { return port_; }
+  std::size_t participant_count() const { return core_.participant_count(); }
+  void stop();
+
+ private:
+  LivekitServer(core::Runtime& runtime, LivekitServerOptions options);
+  transport::HttpResponse validate(const transport::HttpServerRequest& request) const;
+  void pump();
+
+  core::Runtime& runtime_;
+  LivekitServerOptions options_;
+  SignalServerCore core_;
+  std::unique_ptr<transport::MessageServer> carrier_;
+  std::uint16_t port_ = 0;
+  std::optional<core::TimerId> timer_;
+};
+
+}  // namespace dclcomms::livekit_server

@@ -1,0 +1,77 @@
+// dclcomms livekit serve --listen HOST:PORT --api-key K --api-secret S: our LiveKit room server's
+// signal side (reference/livekit/server) on Beast. Logs one JSON line per event on stdout.
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.hpp"
+#include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/livekit_server/livekit_server.hpp"
+#include "listen_address.hpp"
+
+namespace dclcomms::cli {
+namespace {
+
+struct LivekitServeOptions {
+  std::string listen = "127.0.0.1:7880";
+  std::string api_key;
+  std::string api_secret;
+  std::size_t room_participants_max = 1000;
+};
+
+void log_line(const std::string& line) { std::cout << line << std::endl; }
+
+ExitCode serve(const LivekitServeOptions& options) {
+  carriers::WebSocketServerOptions listen;
+  if (!split_listen(options.listen, listen.host, listen.port)) {
+    report_error("livekit serve", "--listen must be HOST:PORT (e.g. 127.0.0.1:7880), got '" + options.listen + "'");
+    return ExitCode::bad_input;
+  }
+  if (options.api_key.empty() || options.api_secret.size() < 32) {
+    // LiveKit's own server refuses secrets shorter than 32 characters.
+    report_error("livekit serve", "--api-key must be set and --api-secret must be at least 32 characters");
+    return ExitCode::bad_input;
+  }
+  livekit_server::LivekitServerOptions server_options;
+  server_options.signal.credentials = {options.api_key, options.api_secret};
+  server_options.signal.room_participants_max = options.room_participants_max;
+  server_options.log = log_line;
+  carriers::AsioRuntime runtime;
+  auto server = livekit_server::LivekitServer::start_on_beast(runtime, server_options, listen);
+  if (!server) {
+    report_error("livekit serve", server.error().message);
+    return ExitCode::io_error;
+  }
+  const std::string where = listen.host + ":" + std::to_string((*server)->port());
+  log_line(nlohmann::json{{"event", "listening"}, {"address", where}, {"url", "ws://" + where}}.dump());
+  runtime.on_termination_signal([&](int signal_number) {
+    log_line(nlohmann::json{{"event", "stopping"}, {"signal", signal_number}}.dump());
+    (*server)->stop();
+    runtime.stop();
+  });
+  runtime.run();
+  log_line(nlohmann::json{{"event", "stopped"}}.dump());
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+void register_livekit_commands(CLI::App& app, ExitCode& exit_code) {
+  auto* livekit = app.add_subcommand("livekit", "Our LiveKit room server (the signal protocol; WebRTC data channels are not served yet)");
+  livekit->require_subcommand(1);
+  auto options = std::make_shared<LivekitServeOptions>();
+  auto* serve_cmd = livekit->add_subcommand(
+      "serve",
+      "Serve LiveKit's signal websocket at /rtc?access_token=… (tokens checked with the API key and secret; joins, participant "
+      "updates, pings, leaves, duplicate identities) and GET /rtc/validate. Logs one JSON line per event; SIGINT/SIGTERM stop it");
+  serve_cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 = any free port)")->capture_default_str();
+  serve_cmd->add_option("--api-key", options->api_key, "The API key tokens must be issued by")->required();
+  serve_cmd->add_option("--api-secret", options->api_secret, "The API secret tokens must be signed with (32+ characters)")->required();
+  serve_cmd->add_option("--room-participants-max", options->room_participants_max, "Participants per room")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  serve_cmd->callback([options, &exit_code] { exit_code = serve(*options); });
+}
+
+}  // namespace dclcomms::cli
