@@ -9,6 +9,8 @@
 
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <thread>
 
 extern char** environ;
@@ -23,12 +25,22 @@ std::string current_executable_path() {
 
 std::optional<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   int pipe_fds[2];
+  int stdin_fds[2];
   if (pipe(pipe_fds) != 0) return std::nullopt;
+  if (pipe(stdin_fds) != 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return std::nullopt;
+  }
+  fcntl(stdin_fds[1], F_SETFD, FD_CLOEXEC);  // later children must not keep this one's stdin open
+  fcntl(pipe_fds[0], F_SETFD, FD_CLOEXEC);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);  // node servers log to either
+  posix_spawn_file_actions_adddup2(&actions, stdin_fds[0], STDIN_FILENO);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addclose(&actions, stdin_fds[1]);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -41,17 +53,20 @@ std::optional<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& 
   const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
+  close(stdin_fds[0]);
   if (failed != 0) {
     close(pipe_fds[0]);
+    close(stdin_fds[1]);
     return std::nullopt;
   }
-  return ChildProcess(pid, pipe_fds[0]);
+  return ChildProcess(pid, pipe_fds[0], stdin_fds[1]);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
-    : pid_(other.pid_), stdout_fd_(other.stdout_fd_), buffered_(std::move(other.buffered_)) {
+    : pid_(other.pid_), stdout_fd_(other.stdout_fd_), stdin_fd_(other.stdin_fd_), buffered_(std::move(other.buffered_)) {
   other.pid_ = -1;
   other.stdout_fd_ = -1;
+  other.stdin_fd_ = -1;
 }
 
 ChildProcess::~ChildProcess() { stop(); }
@@ -84,6 +99,41 @@ void ChildProcess::drain() {
   buffered_.clear();
 }
 
+bool ChildProcess::write_line(const std::string& line) {
+  if (stdin_fd_ < 0) return false;
+  const std::string text = line + "\n";
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = write(stdin_fd_, text.data() + written, text.size() - written);
+    if (n <= 0) return false;
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+std::int64_t ChildProcess::cpu_time_ns() const {
+  // /proc/<pid>/stat: "pid (comm) state ..." — utime and stime are fields 14 and 15, counted from
+  // the last ')' because the command name may hold spaces.
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close_paren = text.rfind(')');
+  if (close_paren == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close_paren + 2));
+  std::string field;
+  long long utime = -1;
+  long long stime = -1;
+  for (int index = 3; fields >> field; ++index) {  // the state is field 3
+    if (index == 14) utime = std::stoll(field);
+    if (index == 15) {
+      stime = std::stoll(field);
+      break;
+    }
+  }
+  const long ticks_per_s = sysconf(_SC_CLK_TCK);
+  if (utime < 0 || stime < 0 || ticks_per_s <= 0) return -1;
+  return (utime + stime) * (1'000'000'000LL / ticks_per_s);
+}
+
 long ChildProcess::status_field_kib(const char* field) const {
   std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
   std::string line;
@@ -113,6 +163,8 @@ void ChildProcess::stop() {
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
   stdout_fd_ = -1;
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  stdin_fd_ = -1;
 }
 
 }  // namespace dclcomms::cli

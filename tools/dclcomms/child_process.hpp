@@ -1,10 +1,12 @@
 #pragma once
-// A server started as a child process for benchmarks: spawned with a pipe on its stdout, waited for
-// until it prints a readiness line, measured through /proc, and stopped by PID.
+// A server (or a bench's client swarm) started as a child process for benchmarks: spawned with pipes
+// on its stdin and stdout, waited for until it prints a readiness line, measured through /proc
+// (memory, CPU time), and stopped by PID.
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,11 @@ class ChildProcess {
   std::optional<std::string> wait_for_line(const std::string& needle, std::chrono::milliseconds timeout);
   /// Reads and discards whatever the child has written, without blocking (keeps its pipe from filling).
   void drain();
+  /// Writes `line` and a newline to the child's stdin; false when the child is gone.
+  bool write_line(const std::string& line);
+  /// CPU time the child has used so far (user + system, all its threads), in ns, from
+  /// /proc/<pid>/stat (clock-tick resolution); -1 when it cannot be read.
+  std::int64_t cpu_time_ns() const;
   /// Resident set size and its peak, in KiB, from /proc/<pid>/status.
   long rss_kib() const;
   long rss_peak_kib() const;
@@ -34,11 +41,12 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
 
  private:
-  ChildProcess(pid_t pid, int stdout_fd) : pid_(pid), stdout_fd_(stdout_fd) {}
+  ChildProcess(pid_t pid, int stdout_fd, int stdin_fd) : pid_(pid), stdout_fd_(stdout_fd), stdin_fd_(stdin_fd) {}
   long status_field_kib(const char* field) const;
 
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
+  int stdin_fd_ = -1;
   std::string buffered_;
 };
 

@@ -92,6 +92,10 @@ expect connect_key_and_random 2 '' 'usage' -- "$bin" connect --key abcd --random
 
 # sim bench (a small table; figures are for people, the test only checks its shape)
 expect sim_bench 0 'codec in the loop' '' -- "$bin" sim bench --peers 5 --sim-seconds 1
+# ws-room bench: our server and two swarm processes as children; the row has every column (the
+# server's CPU per delivered message among them), whatever the figures.
+expect ws_room_bench 0 '^dclcomms +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$' '' -- \
+  "$bin" ws-room bench --clients 3 --seconds 0.5 --swarm-processes 2
 
 # conformance run --shrink (docs/fault-schedule.md): the weather-only mutant's failure shrinks to
 # one lost segment, in process and through `dclcomms driver`; its reproduce command replays it
