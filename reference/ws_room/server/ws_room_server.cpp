@@ -143,8 +143,8 @@ core::Result<std::unique_ptr<WsRoomServer>, transport::ListenError> WsRoomServer
 
 void WsRoomServer::pump() {
   while (auto transmit = core_.poll_transmit()) {
-    if (auto* frame = std::get_if<Frame>(&transmit->transmit)) {
-      carrier_->send(transmit->connection, std::move(frame->bytes));
+    if (const auto* frame = std::get_if<SharedFrame>(&transmit->transmit)) {
+      carrier_->send_shared(transmit->connection, frame->bytes);
     } else {
       carrier_->close(transmit->connection, std::get<CloseRequest>(transmit->transmit).detail);
     }

@@ -129,7 +129,7 @@ void WsRoomServerCore::admit(ConnectionId id, Connection& c, std::string identit
   codec::WsPacket join;
   join.mutable_peer_join_message()->set_alias(c.alias);
   join.mutable_peer_join_message()->set_address(c.identity);
-  const codec::Bytes join_bytes = codec::encode_ws_packet(join);
+  const auto join_bytes = std::make_shared<const codec::Bytes>(codec::encode_ws_packet(join));
   for (const auto& [alias, member] : room) send_bytes(member, join_bytes);
 
   room.emplace(c.alias, id);
@@ -151,7 +151,7 @@ void WsRoomServerCore::relay(ConnectionId sender, const Connection& c, const cod
   message.set_from_alias(c.alias);  // the server stamps the sender; the client's value is ignored
   message.set_body(update.body());
   message.set_unreliable(update.unreliable());
-  const codec::Bytes bytes = codec::encode_ws_packet(out);
+  const auto bytes = std::make_shared<const codec::Bytes>(codec::encode_ws_packet(out));
 
   std::vector<ConnectionId> too_slow;
   for (const auto& [alias, receiver] : rooms_.at(c.room)) {
@@ -211,7 +211,7 @@ void WsRoomServerCore::drop(ConnectionId id, CloseReason reason, std::string det
     members_by_identity_.erase(c.identity);
     codec::WsPacket leave;
     leave.mutable_peer_leave_message()->set_alias(c.alias);
-    const codec::Bytes leave_bytes = codec::encode_ws_packet(leave);
+    const auto leave_bytes = std::make_shared<const codec::Bytes>(codec::encode_ws_packet(leave));
     for (const auto& [alias, member] : room) send_bytes(member, leave_bytes);
     events_.emplace_back(MemberLeft{id, c.room, c.alias, c.identity, reason});
     if (room.empty()) rooms_.erase(c.room);
@@ -227,9 +227,13 @@ void WsRoomServerCore::set_deadline(ConnectionId id, Connection& c, std::optiona
   if (deadline) deadlines_.insert({*deadline, id});
 }
 
-void WsRoomServerCore::send(ConnectionId id, const codec::WsPacket& packet) { send_bytes(id, codec::encode_ws_packet(packet)); }
+void WsRoomServerCore::send(ConnectionId id, const codec::WsPacket& packet) {
+  send_bytes(id, std::make_shared<const codec::Bytes>(codec::encode_ws_packet(packet)));
+}
 
-void WsRoomServerCore::send_bytes(ConnectionId id, const codec::Bytes& bytes) { transmits_.push_back({id, Frame{bytes}}); }
+void WsRoomServerCore::send_bytes(ConnectionId id, const std::shared_ptr<const codec::Bytes>& bytes) {
+  transmits_.push_back({id, SharedFrame{bytes}});
+}
 
 std::string WsRoomServerCore::make_challenge() {
   // "dcl-" + 16 base-36 digits (~82 bits): unguessable enough for a replay window of one second.

@@ -72,8 +72,8 @@ class RoomHarness {
         ++steps;
         auto& client = clients.at(t->connection);
         if (!client.open) continue;
-        if (const auto* frame = std::get_if<Frame>(&t->transmit)) {
-          client.core->handle_frame(frame->bytes, now);
+        if (const auto* frame = std::get_if<SharedFrame>(&t->transmit)) {
+          client.core->handle_frame(*frame->bytes, now);
         } else {
           client.open = false;
           client.core->handle_closed(std::string(to_string(std::get<CloseRequest>(t->transmit).reason)), now);

@@ -226,7 +226,7 @@ TEST(WsRoomServerCore, ChallengesAreDclPrefixedAndSeeded) {
     id.mutable_peer_identification()->set_address(alice);
     server.handle_frame(1, codec::encode_ws_packet(id), core::TimePoint{});
     const auto t = server.poll_transmit();
-    return codec::decode_ws_packet(std::get<Frame>(t->transmit).bytes)->challenge_message().challenge_to_sign();
+    return codec::decode_ws_packet(*std::get<SharedFrame>(t->transmit).bytes)->challenge_message().challenge_to_sign();
   };
   EXPECT_EQ(challenge_of(7), challenge_of(7));
   EXPECT_NE(challenge_of(7), challenge_of(8));

@@ -9,7 +9,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
-#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,9 +36,159 @@ struct ServerState;
 class WsSessionBase {
  public:
   virtual ~WsSessionBase() = default;
-  virtual void send(std::vector<std::uint8_t> frame) = 0;
+  virtual void send(const std::uint8_t* frame, std::size_t size) = 0;
   virtual void close(const std::string& reason) = 0;
 };
+
+// The websocket's next layer: every byte for the socket goes through one output buffer per
+// connection, written by one socket write at a time. Beast's own writes (the upgrade response,
+// pongs, close frames) are copied in and complete at once; the session appends its data frames,
+// framed here, the same way (server frames are unmasked: a 2-10 byte header and the payload). The
+// flush starts after the handlers that are ready now have run, and a write in flight collects the
+// next ones: under load a member's relays leave in one write per event-loop turn instead of one
+// write (and one Beast write operation) per frame, and a relay's payload is copied into each
+// receiver's buffer instead of allocated per receiver.
+template <class Inner>
+class BufferedWriteStream {
+ public:
+  using executor_type = typename Inner::executor_type;
+  using handler_signature = void(beast::error_code, std::size_t);
+
+  explicit BufferedWriteStream(Inner&& inner) : inner_(std::move(inner)) {}
+
+  executor_type get_executor() noexcept { return inner_.get_executor(); }
+  Inner& next_layer() noexcept { return inner_; }
+  const Inner& next_layer() const noexcept { return inner_; }
+
+  template <class MutableBufferSequence, class ReadHandler>
+  auto async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler)
+      -> decltype(std::declval<Inner&>().async_read_some(buffers, std::forward<ReadHandler>(handler))) {
+    return inner_.async_read_some(buffers, std::forward<ReadHandler>(handler));
+  }
+
+  template <class ConstBufferSequence, class WriteHandler>
+  typename net::async_result<std::decay_t<WriteHandler>, handler_signature>::return_type async_write_some(
+      const ConstBufferSequence& buffers, WriteHandler&& handler) {
+    return net::async_initiate<WriteHandler, handler_signature>(
+        [this](auto&& completion, const ConstBufferSequence& bytes) {
+          std::size_t size = 0;
+          for (const auto buffer : beast::buffers_range_ref(bytes)) {
+            const auto* data = static_cast<const std::uint8_t*>(buffer.data());
+            if (size == 0 && buffer.size() > 0 && data[0] == 0x88) close_frame_queued_ = true;  // FIN + close opcode
+            append(data, buffer.size());
+            size += buffer.size();
+          }
+          schedule_flush();
+          net::post(inner_.get_executor(), beast::bind_front_handler(std::move(completion), beast::error_code{}, size));
+        },
+        handler, buffers);
+  }
+
+  /// Keeps the session alive while a flush is pending; `on_written` runs after each socket write.
+  void attach(std::weak_ptr<void> owner, std::function<void(beast::error_code)> on_written) {
+    owner_ = std::move(owner);
+    on_written_ = std::move(on_written);
+  }
+
+  /// Queues one binary data frame. False once a close frame is queued (nothing may follow it).
+  bool append_frame(const std::uint8_t* payload, std::size_t size) {
+    if (close_frame_queued_ || failed_) return false;
+    std::uint8_t header[10];
+    std::size_t header_size = 2;
+    header[0] = 0x82;  // FIN + binary
+    if (size < 126) {
+      header[1] = static_cast<std::uint8_t>(size);
+    } else if (size <= 0xffff) {
+      header[1] = 126;
+      header[2] = static_cast<std::uint8_t>(size >> 8);
+      header[3] = static_cast<std::uint8_t>(size);
+      header_size = 4;
+    } else {
+      header[1] = 127;
+      for (int i = 0; i < 8; ++i) header[2 + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(size) >> (56 - 8 * i));
+      header_size = 10;
+    }
+    append(header, header_size);
+    append(payload, size);
+    schedule_flush();
+    return true;
+  }
+
+  /// Bytes queued and not yet written to the socket.
+  std::size_t buffered_bytes() const { return pending_.size() + in_flight_.size(); }
+
+  /// Runs `then` once everything queued so far is written (or the socket failed).
+  void when_flushed(std::function<void()> then) {
+    if (!writing_ && pending_.empty()) return then();
+    flushed_waiters_.push_back(std::move(then));
+  }
+
+ private:
+  void append(const std::uint8_t* data, std::size_t size) { pending_.insert(pending_.end(), data, data + size); }
+
+  void schedule_flush() {
+    if (flush_scheduled_ || writing_ || failed_) return;
+    auto owner = owner_.lock();
+    if (!owner) return;
+    flush_scheduled_ = true;
+    net::post(inner_.get_executor(), [this, owner = std::move(owner)] {
+      flush_scheduled_ = false;
+      start_write();
+    });
+  }
+
+  void start_write() {
+    if (writing_ || pending_.empty() || failed_) return;
+    auto owner = owner_.lock();
+    if (!owner) return;
+    writing_ = true;
+    std::swap(in_flight_, pending_);  // both keep their capacity: no allocation in the steady state
+    net::async_write(inner_, net::buffer(in_flight_), [this, owner = std::move(owner)](beast::error_code ec, std::size_t) {
+      writing_ = false;
+      in_flight_.clear();
+      if (ec) {
+        failed_ = true;
+        pending_.clear();
+      } else {
+        start_write();
+      }
+      if (!writing_) {
+        auto waiters = std::move(flushed_waiters_);
+        flushed_waiters_.clear();
+        for (auto& waiter : waiters) waiter();
+      }
+      if (on_written_) on_written_(ec);
+    });
+  }
+
+  Inner inner_;
+  std::vector<std::uint8_t> pending_;
+  std::vector<std::uint8_t> in_flight_;
+  std::weak_ptr<void> owner_;
+  std::function<void(beast::error_code)> on_written_;
+  std::vector<std::function<void()>> flushed_waiters_;
+  bool flush_scheduled_ = false;
+  bool writing_ = false;
+  bool failed_ = false;
+  bool close_frame_queued_ = false;
+};
+
+// The websocket close handshake ends with a teardown of the next layer: it waits for the buffered
+// bytes (the close frame among them) to be written first.
+template <class Inner, class TeardownHandler>
+void async_teardown(beast::role_type role, BufferedWriteStream<Inner>& stream, TeardownHandler&& handler) {
+  auto shared = std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
+  stream.when_flushed([role, &stream, shared] {
+    using beast::websocket::async_teardown;
+    async_teardown(role, stream.next_layer(), std::move(*shared));
+  });
+}
+
+template <class Inner>
+void teardown(beast::role_type role, BufferedWriteStream<Inner>& stream, beast::error_code& ec) {
+  using beast::websocket::teardown;
+  teardown(role, stream.next_layer(), ec);
+}
 
 struct ServerState {
   WebSocketServerOptions options;
@@ -73,6 +223,10 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
       : state_(std::move(state)), id_(id), ws_(std::move(stream)) {}
 
   void accept(http::request<http::string_body> request, transport::HttpServerRequest upgrade) {
+    ws_.next_layer().attach(this->weak_from_this(), [this](beast::error_code ec) {
+      if (ec) return finish("write failed: " + ec.message(), true);
+      if (open_) report_backlog();
+    });
     const std::string target(request.target());
     const std::string chosen = pick_subprotocol(state_->options.subprotocols, request[http::field::sec_websocket_protocol]);
     websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -98,15 +252,13 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
     });
   }
 
-  void send(std::vector<std::uint8_t> frame) override {
+  void send(const std::uint8_t* frame, std::size_t size) override {
     if (!open_ || closing_) return;
-    backlog_bytes_ += frame.size();
-    queue_.push_back(std::move(frame));
-    if (backlog_bytes_ > state_->options.write_backlog_bytes_max) {
+    if (!ws_.next_layer().append_frame(frame, size)) return;
+    if (ws_.next_layer().buffered_bytes() > state_->options.write_backlog_bytes_max) {
       return close("write backlog over " + std::to_string(state_->options.write_backlog_bytes_max) + " bytes");
     }
     report_backlog();
-    if (!writing_) write_next();
   }
 
   void close(const std::string& reason) override {
@@ -133,20 +285,8 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
     });
   }
 
-  void write_next() {
-    writing_ = true;
-    ws_.async_write(net::buffer(queue_.front()), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->writing_ = false;
-      if (ec) return self->finish("write failed: " + ec.message(), true);
-      self->backlog_bytes_ -= self->queue_.front().size();
-      self->queue_.pop_front();
-      self->report_backlog();
-      if (!self->queue_.empty() && !self->closing_) self->write_next();
-    });
-  }
-
   void report_backlog() {
-    if (state_->callbacks.on_backlog) state_->callbacks.on_backlog(id_, backlog_bytes_);
+    if (state_->callbacks.on_backlog) state_->callbacks.on_backlog(id_, ws_.next_layer().buffered_bytes());
   }
 
   void finish(const std::string& detail, bool was_announced) {
@@ -162,12 +302,9 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
 
   std::shared_ptr<ServerState> state_;
   ServerConnectionId id_;
-  websocket::stream<Stream> ws_;
+  websocket::stream<BufferedWriteStream<Stream>> ws_;
   beast::flat_buffer buffer_;
-  std::deque<std::vector<std::uint8_t>> queue_;
-  std::size_t backlog_bytes_ = 0;
   bool open_ = false;
-  bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
 };
@@ -289,7 +426,10 @@ class BeastServer final : public WebSocketServer {
   std::uint16_t port() const override { return acceptor_.local_endpoint().port(); }
 
   void send(ServerConnectionId connection, std::vector<std::uint8_t> frame) override {
-    if (auto session = find(connection)) session->send(std::move(frame));
+    if (auto session = find(connection)) session->send(frame.data(), frame.size());
+  }
+  void send_shared(ServerConnectionId connection, const transport::SharedFrameBytes& frame) override {
+    if (auto session = find(connection)) session->send(frame->data(), frame->size());
   }
   void close(ServerConnectionId connection, const std::string& reason) override {
     if (auto session = find(connection)) session->close(reason);

@@ -19,6 +19,8 @@
 namespace dclcomms::transport {
 
 using ServerConnectionId = std::uint64_t;
+/// One immutable frame that several connections share (a relay to every member of a room).
+using SharedFrameBytes = std::shared_ptr<const std::vector<std::uint8_t>>;
 
 struct HttpResponse {
   unsigned status = 404;
@@ -79,6 +81,9 @@ class MessageServer {
  public:
   virtual ~MessageServer() = default;
   virtual void send(ServerConnectionId connection, std::vector<std::uint8_t> frame) = 0;
+  /// The same frame for many connections without a copy per connection in between; a carrier that
+  /// cannot use the shared buffer copies it (the default).
+  virtual void send_shared(ServerConnectionId connection, const SharedFrameBytes& frame) { send(connection, *frame); }
   virtual void close(ServerConnectionId connection, const std::string& reason) = 0;
   /// Stops accepting and closes every connection.
   virtual void stop() = 0;

@@ -16,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -65,9 +66,16 @@ ServerCoreConfig server_core_config_default(ChallengeVerifier verifier, std::uin
 inline constexpr std::string_view kick_reason_room_full = "This world is full. Try again later.";
 inline constexpr std::string_view kick_reason_duplicate = "Already logged in";
 
+/// A frame for one connection. Every receiver of a relay (or of a join/leave notice) gets the same
+/// immutable bytes: the core encodes a relay once and never copies it per receiver.
+struct SharedFrame {
+  std::shared_ptr<const codec::Bytes> bytes;
+};
+using ServerTransmitKind = std::variant<SharedFrame, CloseRequest>;
+
 struct ServerTransmit {
   ConnectionId connection;
-  Transmit transmit;
+  ServerTransmitKind transmit;
 };
 
 struct MemberJoined {
@@ -145,7 +153,7 @@ class WsRoomServerCore {
   void drop(ConnectionId id, CloseReason reason, std::string detail, std::optional<std::string> kick_reason);
   void set_deadline(ConnectionId id, Connection& c, std::optional<core::TimePoint> deadline);
   void send(ConnectionId id, const codec::WsPacket& packet);
-  void send_bytes(ConnectionId id, const codec::Bytes& bytes);
+  void send_bytes(ConnectionId id, const std::shared_ptr<const codec::Bytes>& bytes);
   std::string make_challenge();
   bool room_is_full(const std::string& room) const;
 
