@@ -1,6 +1,12 @@
 // ws-room end to end over real loopback websockets: WsRoomTransport (client core + Beast client)
 // against WsRoomServer (server core + Beast server), with real AuthChains.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -60,9 +66,10 @@ struct Loopback : ::testing::Test {
   // checked in virtual time (server_core_test) and by the silent client below.
   void SetUp() override { start_server(30s); }
 
-  void start_server(core::Duration handshake_step_timeout) {
+  void start_server(core::Duration handshake_step_timeout, bool challenge_required = true) {
     server.reset();
     WsRoomServerOptions options;
+    options.challenge_required = challenge_required;
     options.challenge_seed = 7;
     options.handshake_step_timeout = handshake_step_timeout;
     options.log = [this](const std::string& line) { server_log.push_back(line); };
@@ -162,6 +169,93 @@ TEST_F(Loopback, GarbageFramesAndSilentClientsAreClosed) {
   auto silent = connector("ws://127.0.0.1:" + std::to_string(server->port()) + "/rooms/x", options, silent_handler);
   ASSERT_TRUE(run_until(runtime, [&] { return garbage_closed && silent_closed; }));  // silent: 1 s handshake timeout
   EXPECT_EQ(server->core().connection_count(), 0u);
+}
+
+// A member that stops reading: a raw socket with a small receive buffer that completes the upgrade
+// and the identification (the server runs without the challenge here), then never reads again.
+// Through the carrier's per-connection buffer, the server sheds unreliable relays to it once its
+// backlog is over 256 KiB, keeps every reliable one until the backlog passes 8 MiB, then
+// disconnects it as a slow receiver; a member that reads gets every reliable message, in order.
+TEST_F(Loopback, AMemberThatStopsReadingIsShedThenDisconnectedWhileTheOthersGetEveryReliableMessage) {
+  start_server(30s, /*challenge_required=*/false);
+  const int slow = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(slow, 0);
+  const int small_receive_buffer = 4096;
+  setsockopt(slow, SOL_SOCKET, SO_RCVBUF, &small_receive_buffer, sizeof small_receive_buffer);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server->port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(slow, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  const std::string upgrade =
+      "GET /rooms/plaza HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ASSERT_EQ(write(slow, upgrade.data(), upgrade.size()), static_cast<ssize_t>(upgrade.size()));
+  std::string response;
+  ASSERT_TRUE(run_until(runtime, [&] {
+    pollfd readable{slow, POLLIN, 0};
+    char chunk[512];
+    if (poll(&readable, 1, 0) > 0) {
+      const ssize_t n = read(slow, chunk, sizeof chunk);
+      if (n > 0) response.append(chunk, static_cast<std::size_t>(n));
+    }
+    return response.find("\r\n\r\n") != std::string::npos;
+  }));
+  ASSERT_EQ(response.rfind("HTTP/1.1 101", 0), 0u) << response;
+  codec::WsPacket identification;
+  identification.mutable_peer_identification()->set_address(identity(9).address);
+  const auto payload = codec::encode_ws_packet(identification);
+  ASSERT_LT(payload.size(), 126u);
+  std::vector<std::uint8_t> frame(6 + payload.size(), 0);  // masked, with a zero key: the payload as it is
+  frame[0] = 0x82;
+  frame[1] = static_cast<std::uint8_t>(0x80 | payload.size());
+  std::copy(payload.begin(), payload.end(), frame.begin() + 6);
+  ASSERT_EQ(write(slow, frame.data(), frame.size()), static_cast<ssize_t>(frame.size()));
+  ASSERT_TRUE(run_until(runtime, [&] { return server->core().member_count() == 1; }));
+
+  auto sender = client(identity(1), "plaza");
+  auto reader = client(identity(2), "plaza");
+  ASSERT_TRUE(run_until(runtime, [&] { return server->core().member_count() == 3 && !reader->all<transport::Connected>().empty(); }));
+  const auto slow_left = [&] {
+    return std::any_of(server_log.begin(), server_log.end(), [](const std::string& line) {
+      return line.find("\"left\"") != std::string::npos && line.find("slow_receiver") != std::string::npos;
+    });
+  };
+  // ~1 KB packets, every other one unreliable, until the server gives up on the slow member (the
+  // kernel's socket buffers take a few MiB first); a bound of 64 MiB catches a server that never does.
+  std::uint32_t sent = 0;
+  std::uint32_t reliable_sent = 0;
+  while (!slow_left() && sent < 64 * 1024) {
+    codec::Packet packet;
+    packet.mutable_chat()->set_message(std::to_string(sent) + " " + std::string(1000, 'x'));
+    const bool unreliable = sent % 2 == 1;
+    if (sender->transport->send(codec::encode_packet(packet),
+                                {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}})) {
+      reliable_sent += unreliable ? 0 : 1;
+      ++sent;
+    } else {
+      runtime.run_for(1ms);  // the sender's own queue is full: let it drain
+    }
+    if (sent % 64 == 0) runtime.poll();
+  }
+  ASSERT_TRUE(slow_left()) << "the slow member was never disconnected";
+  EXPECT_GT(server->core().stats().unreliable_dropped, 0u) << "no unreliable relay was shed before the disconnect";
+  EXPECT_EQ(server->core().member_count(), 2u);
+
+  // The reader gets every reliable message, in order (unreliable ones may have been shed too).
+  const auto reliable_indices = [&] {
+    std::vector<std::uint32_t> indices;
+    for (const auto& m : reader->all<transport::MessageReceived>()) {
+      const auto index = static_cast<std::uint32_t>(std::stoul(codec::decode_packet(m.packet)->chat().message()));
+      if (index % 2 == 0) indices.push_back(index);
+    }
+    return indices;
+  };
+  ASSERT_TRUE(run_until(runtime, [&] { return reliable_indices().size() >= reliable_sent; }));
+  const auto indices = reliable_indices();
+  ASSERT_EQ(indices.size(), reliable_sent);
+  for (std::uint32_t k = 0; k < reliable_sent; ++k) ASSERT_EQ(indices[k], 2 * k);
+  close(slow);
 }
 
 std::string read_fixture(const std::string& name) {
