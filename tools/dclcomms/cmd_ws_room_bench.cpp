@@ -28,6 +28,7 @@
 #include "dclcomms/carriers/asio_runtime.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/codec/codec.hpp"
+#include "dclcomms/core/ascii.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
 #include "dclcomms/ws_room/ws_room_transport.hpp"
 
@@ -43,6 +44,7 @@ struct BenchOptions {
   double rate_hz = 10;
   double seconds = 5;
   bool unreliable = false;
+  bool mixed = false;  // even sequence numbers reliable, odd ones unreliable
   std::size_t swarm_processes = 1;
   bool pin = false;        // server on CPU 0, swarms on the others
   std::string mini_comms;  // path to @dcl/mini-comms/dist/index.js
@@ -56,7 +58,11 @@ struct SwarmOptions {
   double rate_hz = 10;
   double seconds = 5;
   bool unreliable = false;
+  bool mixed = false;
 };
+
+// The reliability of each client's message `index` under the bench's options.
+bool is_unreliable(bool unreliable, bool mixed, std::uint32_t index) { return unreliable || (mixed && index % 2 == 1); }
 
 struct BenchResult {
   std::string server;
@@ -71,6 +77,10 @@ struct BenchResult {
   double swarm_cpu_share = 0;      // all swarm processes together
   double cpu_us_per_delivery = 0;  // server CPU time / delivered messages
   long rss_peak_kib = 0;
+  std::uint64_t reliable_lost = 0;    // sequence gaps in reliable messages, over the whole run
+  std::uint64_t unreliable_shed = 0;  // sequence gaps in unreliable ones
+  std::uint64_t disconnected = 0;     // clients whose connection ended before the bench ended it
+  std::string disconnect_reason;      // the first one's
 };
 
 BenchResult failed(std::string server, std::string error) {
@@ -117,7 +127,8 @@ ExitCode run_swarm(const SwarmOptions& options) {
     transport::TransportPtr transport;
     std::string address;
     bool joined = false;
-    std::vector<std::int64_t> sent_at_ns;  // by sequence number
+    std::vector<std::int64_t> sent_at_ns;    // by sequence number
+    std::vector<std::int64_t> highest_seen;  // by sender index
   };
   std::vector<std::unique_ptr<Client>> clients;
   std::map<std::string, Client*> by_address;  // this process's clients: latency is measured between them
@@ -125,15 +136,28 @@ ExitCode run_swarm(const SwarmOptions& options) {
   std::uint64_t delivered = 0;
   std::uint64_t sent = 0;
   bool measuring = false;
+  bool ending = false;
+  // Losses: per receiver, the highest sequence number seen from each sender (by its index among all
+  // clients); a jump over numbers is a loss, reliable or unreliable by the numbers jumped over.
+  std::map<std::string, std::size_t> sender_index;
+  std::uint64_t reliable_lost = 0;
+  std::uint64_t unreliable_shed = 0;
+  std::uint64_t disconnected = 0;
+  std::string disconnect_reason;
 
-  for (std::size_t i = options.first; i < options.first + options.count; ++i) {
+  const auto identity_of = [](std::size_t i) {
     std::array<std::uint8_t, 32> owner{}, ephemeral{};
     owner[30] = static_cast<std::uint8_t>((i + 1) >> 8);
     owner[31] = static_cast<std::uint8_t>(i + 1);
     ephemeral = owner;
     ephemeral[0] = 0x42;
-    auto id = identity::make_signing_identity(owner, ephemeral, 4102444800000).value();
+    return identity::make_signing_identity(owner, ephemeral, 4102444800000).value();
+  };
+  for (std::size_t i = 0; i < options.clients; ++i) sender_index[core::to_lower_ascii(identity_of(i).address)] = i;
+  for (std::size_t i = options.first; i < options.first + options.count; ++i) {
+    auto id = identity_of(i);
     auto client = std::make_unique<Client>();
+    client->highest_seen.assign(options.clients, -1);
     client->address = id.address;
     transport::TransportContext context{.runtime = &runtime,
                                         .identity = std::move(id),
@@ -144,14 +168,25 @@ ExitCode run_swarm(const SwarmOptions& options) {
     client->transport = factory.create(options.url).value();
     client->transport->set_event_handler([&, raw = client.get()](const transport::TransportEvent& e) {
       if (std::holds_alternative<transport::Connected>(e)) raw->joined = true;
+      if (const auto* d = std::get_if<transport::Disconnected>(&e); d && !ending) {
+        if (disconnected++ == 0) disconnect_reason = d->reason;
+      }
       const auto* m = std::get_if<transport::MessageReceived>(&e);
-      if (!m || !measuring) return;
-      ++delivered;
-      const auto sender = by_address.find(m->sender);
-      if (sender == by_address.end()) return;  // a client of another swarm process
+      if (!m) return;
       auto packet = codec::decode_packet(m->packet);
       if (!packet) return;
       const auto seq = packet->position().index();
+      if (const auto from = sender_index.find(core::to_lower_ascii(m->sender)); from != sender_index.end()) {
+        auto& highest = raw->highest_seen[from->second];
+        for (auto missing = highest + 1; missing < static_cast<std::int64_t>(seq); ++missing) {
+          ++(is_unreliable(options.unreliable, options.mixed, static_cast<std::uint32_t>(missing)) ? unreliable_shed : reliable_lost);
+        }
+        highest = std::max<std::int64_t>(highest, seq);
+      }
+      if (!measuring) return;
+      ++delivered;
+      const auto sender = by_address.find(m->sender);
+      if (sender == by_address.end()) return;  // a client of another swarm process
       if (seq < sender->second->sent_at_ns.size()) {
         ++latencies[latency_bucket(core::to_ns(runtime.now()) - sender->second->sent_at_ns[seq])];
       }
@@ -199,9 +234,10 @@ ExitCode run_swarm(const SwarmOptions& options) {
       packet.mutable_position()->set_index(static_cast<std::uint32_t>(c.sent_at_ns.size()));
       packet.mutable_position()->set_position_x(static_cast<float>(options.first + i));
       packet.set_protocol_version(100);
+      const bool unreliable = is_unreliable(options.unreliable, options.mixed, static_cast<std::uint32_t>(c.sent_at_ns.size()));
       c.sent_at_ns.push_back(core::to_ns(runtime.now()));
       const auto bytes = codec::encode_packet(packet);
-      if (c.transport->send(bytes, {options.unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}})) {
+      if (c.transport->send(bytes, {unreliable ? transport::Reliability::unreliable : transport::Reliability::reliable, {}})) {
         if (measuring) ++sent;
       }
       runtime.schedule_at(runtime.now() + period, tickers[i]);
@@ -215,7 +251,15 @@ ExitCode run_swarm(const SwarmOptions& options) {
 
   nlohmann::json histogram = nlohmann::json::array();
   for (const auto& [bucket, count] : latencies) histogram.push_back({bucket, count});
-  print_json_line({{"event", "result"}, {"sent", sent}, {"delivered", delivered}, {"latency_ns", histogram}});
+  print_json_line({{"event", "result"},
+                   {"sent", sent},
+                   {"delivered", delivered},
+                   {"latency_ns", histogram},
+                   {"reliable_lost", reliable_lost},
+                   {"unreliable_shed", unreliable_shed},
+                   {"disconnected", disconnected},
+                   {"disconnect_reason", disconnect_reason}});
+  ending = true;
   for (auto& c : clients) c->transport->disconnect();
   runtime.run_for(200ms);
   return ExitCode::ok;
@@ -268,6 +312,7 @@ BenchResult measure(const std::string& name, const std::string& url, const Bench
                                      "--seconds",
                                      std::to_string(options.seconds)};
     if (options.unreliable) argv.emplace_back("--unreliable");
+    if (options.mixed) argv.emplace_back("--mixed");
     auto swarm = ChildProcess::spawn(pinned(argv, swarm_cpus(options)), {});
     if (!swarm) return failed(name, "cannot start a bench-swarm process");
     swarms.push_back(std::move(*swarm));
@@ -304,6 +349,10 @@ BenchResult measure(const std::string& name, const std::string& url, const Bench
     sent += json["sent"].get<std::uint64_t>();
     delivered += json["delivered"].get<std::uint64_t>();
     for (const auto& entry : json["latency_ns"]) latencies[entry[0].get<std::int64_t>()] += entry[1].get<std::uint64_t>();
+    result.reliable_lost += json["reliable_lost"].get<std::uint64_t>();
+    result.unreliable_shed += json["unreliable_shed"].get<std::uint64_t>();
+    result.disconnected += json["disconnected"].get<std::uint64_t>();
+    if (result.disconnect_reason.empty()) result.disconnect_reason = json["disconnect_reason"].get<std::string>();
   }
   result.rss_peak_kib = server.rss_peak_kib();
   for (auto& swarm : swarms) swarm.stop();
@@ -343,8 +392,11 @@ BenchResult bench_mini_comms(const BenchOptions& options) {
 
 void print_table(const std::vector<BenchResult>& results, const BenchOptions& options) {
   std::cout << "ws-room bench: " << options.clients << " clients in one room, " << options.rate_hz << " Hz "
-            << (options.unreliable ? "unreliable" : "reliable") << " position updates, " << options.seconds
-            << " s measured after 1 s warm-up; swarm: " << options.swarm_processes << " process(es); "
+            << (options.unreliable ? "unreliable"
+                : options.mixed    ? "mixed (every other one unreliable)"
+                                   : "reliable")
+            << " position updates, " << options.seconds << " s measured after 1 s warm-up; swarm: " << options.swarm_processes
+            << " process(es); "
             << (options.pin ? "server pinned to CPU 0, swarm to the others" : "servers and swarm share this machine's cores") << "\n\n";
   std::cout << std::left << std::setw(12) << "server" << std::right << std::setw(9) << "sent/s" << std::setw(13) << "delivered/s"
             << std::setw(12) << "expected/s" << std::setw(9) << "p50 ms" << std::setw(9) << "p99 ms" << std::setw(10) << "srv CPU%"
@@ -359,6 +411,13 @@ void print_table(const std::vector<BenchResult>& results, const BenchOptions& op
               << std::setw(9) << r.p99_ms << std::setprecision(1) << std::setw(10) << r.server_cpu_share * 100 << std::setprecision(2)
               << std::setw(10) << r.cpu_us_per_delivery << std::setprecision(1) << std::setw(11) << r.swarm_cpu_share * 100 << std::setw(9)
               << static_cast<double>(r.rss_peak_kib) / 1024.0 << '\n';
+  }
+  std::cout << "\nlosses over the whole run (sequence gaps seen by the receivers):\n";
+  for (const auto& r : results) {
+    if (!r.ok) continue;
+    std::cout << std::left << std::setw(12) << r.server << std::right << "reliable lost " << r.reliable_lost << ", unreliable shed "
+              << r.unreliable_shed << ", clients disconnected " << r.disconnected
+              << (r.disconnected > 0 ? " (first: " + r.disconnect_reason + ")" : std::string()) << '\n';
   }
   if (results.size() == 2 && results[0].ok && results[1].ok && results[1].delivered_per_s > 0 && results[1].p99_ms > 0 &&
       results[1].cpu_us_per_delivery > 0) {
@@ -395,6 +454,7 @@ void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code) {
   bench->add_option("--rate-hz", options->rate_hz, "Updates per second per client")->capture_default_str()->check(CLI::Range(0.1, 100.0));
   bench->add_option("--seconds", options->seconds, "Measured window")->capture_default_str()->check(CLI::Range(0.5, 600.0));
   bench->add_flag("--unreliable", options->unreliable, "Send unreliable updates (servers may drop them under backlog)");
+  bench->add_flag("--mixed", options->mixed, "Every other update unreliable (losses are counted per kind)");
   bench->add_option("--swarm-processes", options->swarm_processes, "Client processes sharing the clients")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -414,6 +474,7 @@ void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code) {
   swarm_cmd->add_option("--rate-hz", swarm->rate_hz)->required()->check(CLI::Range(0.1, 100.0));
   swarm_cmd->add_option("--seconds", swarm->seconds)->required()->check(CLI::Range(0.5, 600.0));
   swarm_cmd->add_flag("--unreliable", swarm->unreliable);
+  swarm_cmd->add_flag("--mixed", swarm->mixed);
   swarm_cmd->callback([swarm, &exit_code] { exit_code = run_swarm(*swarm); });
 }
 
