@@ -1,4 +1,5 @@
 // dclcomms ws-room serve --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [--no-challenge] [--capacity N]
+//                        [--write-coalesce-ms MS]
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -20,6 +21,7 @@ struct ServeOptions {
   std::string tls_key_path;
   bool no_challenge = false;
   std::size_t capacity = 150;
+  double write_coalesce_ms = 0;
 };
 
 bool read_file(const std::string& path, std::string& out) {
@@ -47,6 +49,7 @@ ExitCode serve(const ServeOptions& options) {
     report_error("ws-room serve", "cannot read --tls-cert or --tls-key");
     return ExitCode::io_error;
   }
+  listen.write_coalesce = std::chrono::nanoseconds(static_cast<std::int64_t>(options.write_coalesce_ms * 1e6));
   server_options.challenge_required = !options.no_challenge;
   server_options.room_capacity = options.capacity;
   server_options.log = [](const std::string& line) { std::cout << line << std::endl; };
@@ -89,6 +92,12 @@ void register_ws_room_commands(CLI::App& app, ExitCode& exit_code) {
   serve_cmd->add_flag("--no-challenge", options->no_challenge,
                       "Welcome on identification without a signed challenge (like some preview servers)");
   serve_cmd->add_option("--capacity", options->capacity, "Members per room")->capture_default_str()->check(CLI::Range(1, 100000));
+  serve_cmd
+      ->add_option("--write-coalesce-ms", options->write_coalesce_ms,
+                   "How long a connection's first unwritten frame waits for more before the socket write (0: no wait; frames "
+                   "coalesce only under load)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   serve_cmd->callback([options, &exit_code] { exit_code = serve(*options); });
   register_ws_room_bench_command(*ws_room, exit_code);
 }

@@ -46,8 +46,9 @@ struct BenchOptions {
   bool unreliable = false;
   bool mixed = false;  // even sequence numbers reliable, odd ones unreliable
   std::size_t swarm_processes = 1;
-  bool pin = false;        // server on CPU 0, swarms on the others
-  std::string mini_comms;  // path to @dcl/mini-comms/dist/index.js
+  bool pin = false;              // server on CPU 0, swarms on the others
+  double write_coalesce_ms = 0;  // our server's --write-coalesce-ms
+  std::string mini_comms;        // path to @dcl/mini-comms/dist/index.js
 };
 
 struct SwarmOptions {
@@ -371,8 +372,10 @@ BenchResult measure(const std::string& name, const std::string& url, const Bench
 }
 
 BenchResult bench_ours(const BenchOptions& options) {
-  auto server = ChildProcess::spawn(
-      pinned({current_executable_path(), "ws-room", "serve", "--listen", "127.0.0.1:0", "--capacity", "100000"}, server_cpus(options)), {});
+  auto server = ChildProcess::spawn(pinned({current_executable_path(), "ws-room", "serve", "--listen", "127.0.0.1:0", "--capacity",
+                                            "100000", "--write-coalesce-ms", std::to_string(options.write_coalesce_ms)},
+                                           server_cpus(options)),
+                                    {});
   if (!server) return failed("dclcomms", "cannot start dclcomms ws-room serve");
   const auto ready = server->wait_for_line("\"listening\"", 10s);
   if (!ready) return failed("dclcomms", "dclcomms ws-room serve did not start");
@@ -397,7 +400,9 @@ void print_table(const std::vector<BenchResult>& results, const BenchOptions& op
                                    : "reliable")
             << " position updates, " << options.seconds << " s measured after 1 s warm-up; swarm: " << options.swarm_processes
             << " process(es); "
-            << (options.pin ? "server pinned to CPU 0, swarm to the others" : "servers and swarm share this machine's cores") << "\n\n";
+            << (options.pin ? "server pinned to CPU 0, swarm to the others" : "servers and swarm share this machine's cores");
+  if (options.write_coalesce_ms > 0) std::cout << "; dclcomms with --write-coalesce-ms " << options.write_coalesce_ms;
+  std::cout << "\n\n";
   std::cout << std::left << std::setw(12) << "server" << std::right << std::setw(9) << "sent/s" << std::setw(13) << "delivered/s"
             << std::setw(12) << "expected/s" << std::setw(9) << "p50 ms" << std::setw(9) << "p99 ms" << std::setw(10) << "srv CPU%"
             << std::setw(10) << "us/deliv" << std::setw(11) << "swarm CPU%" << std::setw(9) << "RSS MiB" << '\n';
@@ -459,6 +464,9 @@ void register_ws_room_bench_command(CLI::App& ws_room, ExitCode& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   bench->add_flag("--pin", options->pin, "Pin the server to CPU 0 and the swarm to the other CPUs (taskset)");
+  bench->add_option("--write-coalesce-ms", options->write_coalesce_ms, "Our server's --write-coalesce-ms")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   bench->add_option("--mini-comms", options->mini_comms,
                     "Path to @dcl/mini-comms/dist/index.js (e.g. conformance/interop/ws_room/node_modules/...) to "
                     "bench it side by side");

@@ -12,7 +12,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "dclcomms/core/ascii.hpp"
@@ -29,6 +31,7 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 constexpr std::size_t http_request_bytes_max = 16 * 1024;
+constexpr std::size_t backlog_report_step_bytes = 16 * 1024;
 
 struct ServerState;
 
@@ -85,9 +88,11 @@ class BufferedWriteStream {
   }
 
   /// Keeps the session alive while a flush is pending; `on_written` runs after each socket write.
-  void attach(std::weak_ptr<void> owner, std::function<void(beast::error_code)> on_written) {
+  /// `coalesce` > 0: a flush waits that long after the first byte queued (one timer per flush).
+  void attach(std::weak_ptr<void> owner, std::function<void(beast::error_code)> on_written, core::Duration coalesce) {
     owner_ = std::move(owner);
     on_written_ = std::move(on_written);
+    coalesce_ = coalesce;
   }
 
   /// Queues one binary data frame. False once a close frame is queued (nothing may follow it).
@@ -131,6 +136,15 @@ class BufferedWriteStream {
     auto owner = owner_.lock();
     if (!owner) return;
     flush_scheduled_ = true;
+    if (coalesce_ > core::Duration::zero()) {
+      if (!flush_timer_) flush_timer_.emplace(inner_.get_executor());
+      flush_timer_->expires_after(std::chrono::nanoseconds(coalesce_.count()));
+      flush_timer_->async_wait([this, owner = std::move(owner)](beast::error_code) {
+        flush_scheduled_ = false;
+        start_write();
+      });
+      return;
+    }
     net::post(inner_.get_executor(), [this, owner = std::move(owner)] {
       flush_scheduled_ = false;
       start_write();
@@ -167,6 +181,8 @@ class BufferedWriteStream {
   std::weak_ptr<void> owner_;
   std::function<void(beast::error_code)> on_written_;
   std::vector<std::function<void()>> flushed_waiters_;
+  core::Duration coalesce_ = core::Duration::zero();
+  std::optional<net::steady_timer> flush_timer_;
   bool flush_scheduled_ = false;
   bool writing_ = false;
   bool failed_ = false;
@@ -194,7 +210,7 @@ struct ServerState {
   WebSocketServerOptions options;
   WebSocketServerCallbacks callbacks;
   ServerConnectionId last_id = 0;
-  std::map<ServerConnectionId, std::weak_ptr<WsSessionBase>> sessions;
+  std::unordered_map<ServerConnectionId, std::weak_ptr<WsSessionBase>> sessions;
   std::size_t open_sockets = 0;  // HTTP and websocket, for connections_max
   bool stopped = false;
 };
@@ -223,10 +239,13 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
       : state_(std::move(state)), id_(id), ws_(std::move(stream)) {}
 
   void accept(http::request<http::string_body> request, transport::HttpServerRequest upgrade) {
-    ws_.next_layer().attach(this->weak_from_this(), [this](beast::error_code ec) {
-      if (ec) return finish("write failed: " + ec.message(), true);
-      if (open_) report_backlog();
-    });
+    ws_.next_layer().attach(
+        this->weak_from_this(),
+        [this](beast::error_code ec) {
+          if (ec) return finish("write failed: " + ec.message(), true);
+          if (open_) report_backlog();
+        },
+        state_->options.write_coalesce);
     const std::string target(request.target());
     const std::string chosen = pick_subprotocol(state_->options.subprotocols, request[http::field::sec_websocket_protocol]);
     websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -258,7 +277,10 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
     if (ws_.next_layer().buffered_bytes() > state_->options.write_backlog_bytes_max) {
       return close("write backlog over " + std::to_string(state_->options.write_backlog_bytes_max) + " bytes");
     }
-    report_backlog();
+    // A growing backlog is reported in steps: the server's view lags by less than one step (its
+    // limits are 256 KiB and 8 MiB), and a relay costs no report per receiver. Every write's
+    // completion reports the backlog exactly.
+    if (ws_.next_layer().buffered_bytes() >= reported_backlog_bytes_ + backlog_report_step_bytes) report_backlog();
   }
 
   void close(const std::string& reason) override {
@@ -286,7 +308,8 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
   }
 
   void report_backlog() {
-    if (state_->callbacks.on_backlog) state_->callbacks.on_backlog(id_, ws_.next_layer().buffered_bytes());
+    reported_backlog_bytes_ = ws_.next_layer().buffered_bytes();
+    if (state_->callbacks.on_backlog) state_->callbacks.on_backlog(id_, reported_backlog_bytes_);
   }
 
   void finish(const std::string& detail, bool was_announced) {
@@ -304,6 +327,7 @@ class WsSession final : public WsSessionBase, public std::enable_shared_from_thi
   ServerConnectionId id_;
   websocket::stream<BufferedWriteStream<Stream>> ws_;
   beast::flat_buffer buffer_;
+  std::size_t reported_backlog_bytes_ = 0;
   bool open_ = false;
   bool closing_ = false;
   bool finished_ = false;

@@ -32,6 +32,10 @@ struct WebSocketServerOptions {
   std::size_t read_message_bytes_max = 1 << 20;
   std::size_t connections_max = 10'000;
   std::size_t write_backlog_bytes_max = 16 * 1024 * 1024;  // a hard cap: past it the connection is closed
+  /// How long a connection's first unwritten frame may wait for more before the socket write: zero
+  /// writes after the handlers that are ready now (no added latency; frames coalesce only under
+  /// load); a few ms make every write carry several relays at any load, for that much latency.
+  core::Duration write_coalesce = core::Duration::zero();
   core::Duration handshake_timeout = std::chrono::seconds(5);
   core::Duration idle_timeout = std::chrono::seconds(90);
 };
