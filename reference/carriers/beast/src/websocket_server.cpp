@@ -32,6 +32,7 @@ using tcp = net::ip::tcp;
 
 constexpr std::size_t http_request_bytes_max = 16 * 1024;
 constexpr std::size_t backlog_report_step_bytes = 16 * 1024;
+constexpr std::size_t buffer_capacity_kept_bytes_max = 64 * 1024;  // per output buffer, between bursts
 
 struct ServerState;
 
@@ -160,6 +161,8 @@ class BufferedWriteStream {
     net::async_write(inner_, net::buffer(in_flight_), [this, owner = std::move(owner)](beast::error_code ec, std::size_t) {
       writing_ = false;
       in_flight_.clear();
+      // After a burst the two buffers would keep its size for the connection's life: give it back.
+      if (in_flight_.capacity() > buffer_capacity_kept_bytes_max) std::vector<std::uint8_t>().swap(in_flight_);
       if (ec) {
         failed_ = true;
         pending_.clear();
