@@ -123,14 +123,16 @@ class BufferedWriteStream {
   /// Bytes queued and not yet written to the socket.
   std::size_t buffered_bytes() const { return pending_.size() + in_flight_.size(); }
 
-  /// Runs `then` once everything queued so far is written (or the socket failed).
+  /// Runs `then` once everything queued so far is written (or the socket failed: nothing more will be).
   void when_flushed(std::function<void()> then) {
-    if (!writing_ && pending_.empty()) return then();
+    if (failed_ || (!writing_ && pending_.empty())) return then();
     flushed_waiters_.push_back(std::move(then));
   }
 
  private:
-  void append(const std::uint8_t* data, std::size_t size) { pending_.insert(pending_.end(), data, data + size); }
+  void append(const std::uint8_t* data, std::size_t size) {
+    if (!failed_) pending_.insert(pending_.end(), data, data + size);  // after a failed write the bytes have nowhere to go
+  }
 
   void schedule_flush() {
     if (flush_scheduled_ || writing_ || failed_) return;
