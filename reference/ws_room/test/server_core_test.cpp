@@ -45,6 +45,25 @@ TEST(WsRoomServerCore, RelaysToOthersOnlyAndStampsTheSender) {
   EXPECT_EQ(got[0].alias, *h.clients.at(a).core->alias());
 }
 
+TEST(WsRoomServerCore, ARelayIsEncodedOnceAndSharedByEveryReceiver) {
+  RoomHarness h;
+  const auto a = h.connect(alice, "r1");
+  const auto b = h.connect(bob, "r1");
+  const auto c = h.connect(carol, "r1");
+  ASSERT_TRUE(h.clients.at(a).core->send(bytes("hi"), false, h.now).ok());
+  const auto sent = h.clients.at(a).core->poll_transmit();
+  ASSERT_TRUE(sent.has_value());
+  h.server.handle_frame(a, std::get<Frame>(*sent).bytes, h.now);
+  std::vector<ServerTransmit> relays;
+  while (auto t = h.server.poll_transmit()) relays.push_back(std::move(*t));
+  ASSERT_EQ(relays.size(), 2u);
+  EXPECT_EQ(relays[0].connection + relays[1].connection, b + c);
+  const auto& first = std::get<SharedFrame>(relays[0].transmit).bytes;
+  const auto& second = std::get<SharedFrame>(relays[1].transmit).bytes;
+  EXPECT_EQ(first.get(), second.get()) << "one immutable buffer for all receivers, not a copy each";
+  EXPECT_EQ(codec::decode_ws_packet(*first)->peer_update_message().from_alias(), *h.clients.at(a).core->alias());
+}
+
 TEST(WsRoomServerCore, IdentityComesFromTheChainNotFromIdentification) {
   RoomHarness h;
   const auto a = h.connect(alice, "r1");
