@@ -135,12 +135,17 @@ ReplayRun replay(CaseContext& context, const RecordedRoom& room, ReplayMode mode
     if (line.from == "tut" && line.label == "event: message") run.observation.arrival_ns.push_back(line.time_ns - core::to_ns(welcome));
   }
   // The transport's handshake round trips, as its own frames went out and came back.
-  std::optional<std::int64_t> asked;
+  // (A flag and a plain value: GCC 12 -O2 takes an optional's value here for maybe-uninitialized.)
+  bool asking = false;
+  std::int64_t asked_ns = 0;
   for (const TraceLine& line : context.transcript()) {
-    if (line.from == "tut" && (line.label == "peer_identification" || line.label == "signed_challenge_for_server")) asked = line.time_ns;
-    if (line.to == "tut" && asked && (line.label == "challenge_message" || line.label == "welcome_message")) {
-      run.observation.round_trip_ns.push_back(line.time_ns - *asked);
-      asked.reset();
+    if (line.from == "tut" && (line.label == "peer_identification" || line.label == "signed_challenge_for_server")) {
+      asking = true;
+      asked_ns = line.time_ns;
+    }
+    if (line.to == "tut" && asking && (line.label == "challenge_message" || line.label == "welcome_message")) {
+      run.observation.round_trip_ns.push_back(line.time_ns - asked_ns);
+      asking = false;
     }
   }
   std::vector<std::vector<const MessageReceived*>> by_peer(room.peers.size());
