@@ -143,9 +143,13 @@ std::string report_json(const std::vector<RunSummary>& runs) {
                               {"transcript", transcript}};
       if (r.level == Level::capability) entry["capability"] = to_string(r.capability);
       if (r.sweep) {
-        entry["sweep"] = {{"seed_first", r.sweep->seed_first}, {"seed_last", r.sweep->seed_last},
-                          {"seeds_run", r.sweep->seeds_run},   {"seeds_failed", r.sweep->seeds_failed},
-                          {"shown_seed", r.sweep->shown_seed}, {"shown_detail", r.sweep->shown_detail}};
+        entry["sweep"] = {{"seed_first", r.sweep->seed_first},
+                          {"seed_last", r.sweep->seed_last},
+                          {"seeds_run", r.sweep->seeds_run},
+                          {"seeds_failed", r.sweep->seeds_failed},
+                          {"seeds_failed_count", r.sweep->seeds_failed_count},
+                          {"shown_seed", r.sweep->shown_seed},
+                          {"shown_detail", r.sweep->shown_detail}};
       }
       if (r.shrunk) {
         nlohmann::json faults = nlohmann::json::array();
@@ -229,9 +233,17 @@ core::Result<std::vector<RunSummary>, ConformanceError> read_report_json(std::st
                                   l.value("hex", ""), l.value("json", "")});
         }
         if (const auto sweep = c.find("sweep"); sweep != c.end()) {
-          r.sweep = SweepStats{sweep->at("seed_first").get<std::uint64_t>(), sweep->at("seed_last").get<std::uint64_t>(),
-                               sweep->at("seeds_run").get<std::uint64_t>(),  sweep->at("seeds_failed").get<std::vector<std::uint64_t>>(),
-                               sweep->at("shown_seed").get<std::uint64_t>(), sweep->at("shown_detail").get<std::string>()};
+          auto failed = sweep->at("seeds_failed").get<std::vector<std::uint64_t>>();
+          // Reports written before the count listed every failing seed.
+          const std::uint64_t failed_count = sweep->value("seeds_failed_count", static_cast<std::uint64_t>(failed.size()));
+          if (failed.size() > SweepStats::failing_seeds_listed_max) failed.resize(SweepStats::failing_seeds_listed_max);
+          r.sweep = SweepStats{sweep->at("seed_first").get<std::uint64_t>(),
+                               sweep->at("seed_last").get<std::uint64_t>(),
+                               sweep->at("seeds_run").get<std::uint64_t>(),
+                               std::move(failed),
+                               sweep->at("shown_seed").get<std::uint64_t>(),
+                               sweep->at("shown_detail").get<std::string>(),
+                               failed_count};
         }
         summary.results.push_back(std::move(r));
       }

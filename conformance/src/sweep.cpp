@@ -16,11 +16,13 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
   return value;
 }
 
-std::string seed_list(const std::vector<std::uint64_t>& seeds) {
+// The lowest failing seeds, then how many more failed (`count` of them in all).
+std::string seed_list(const std::vector<std::uint64_t>& seeds, std::uint64_t count) {
   std::string out;
   constexpr std::size_t shown_max = 10;
-  for (std::size_t i = 0; i < seeds.size() && i < shown_max; ++i) out += (i ? ", " : "") + std::to_string(seeds[i]);
-  if (seeds.size() > shown_max) out += ", … (" + std::to_string(seeds.size() - shown_max) + " more)";
+  std::size_t shown = 0;
+  for (; shown < seeds.size() && shown < shown_max; ++shown) out += (shown ? ", " : "") + std::to_string(seeds[shown]);
+  if (count > shown) out += ", … (" + std::to_string(count - shown) + " more)";
   return out;
 }
 
@@ -29,7 +31,9 @@ void describe(CaseResult& result) {
   const SweepStats& s = *result.sweep;
   std::string line = "seeds " + std::to_string(s.seed_first) + "-" + std::to_string(s.seed_last) + ": " + std::to_string(s.seeds_run) +
                      " run, ";
-  line += s.seeds_failed.empty() ? "none failed" : std::to_string(s.seeds_failed.size()) + " failed (" + seed_list(s.seeds_failed) + ")";
+  line += s.seeds_failed_count == 0
+              ? "none failed"
+              : std::to_string(s.seeds_failed_count) + " failed (" + seed_list(s.seeds_failed, s.seeds_failed_count) + ")";
   line += "; seed " + std::to_string(s.shown_seed) + (s.shown_detail.empty() ? "" : ": " + s.shown_detail);
   result.detail = std::move(line);
 }
@@ -111,7 +115,11 @@ RunSummary run_sweep(const TransportUnderTest& transport, const SweepOptions& op
     }
     SweepStats& stats = *summary.results[it->second].sweep;
     ++stats.seeds_run;
-    if (seed_failed) stats.seeds_failed.push_back(seed);  // pairs come in ascending seeds per case
+    if (seed_failed) {
+      ++stats.seeds_failed_count;
+      // Pairs come in ascending seeds per case: the first ones listed are the lowest.
+      if (stats.seeds_failed.size() < SweepStats::failing_seeds_listed_max) stats.seeds_failed.push_back(seed);
+    }
     if (options.on_pair) options.on_pair(done + 1, pairs.size(), failed);
   }
   for (auto& r : summary.results) describe(r);
@@ -151,9 +159,12 @@ core::Result<RunSummary, ConformanceError> merge_sweeps(const std::vector<RunSum
       }
       SweepStats stats = *into.sweep;
       stats.seeds_run += r.sweep->seeds_run;
+      stats.seeds_failed_count += r.sweep->seeds_failed_count;
+      // Each shard lists its lowest failing seeds, so the lowest of all are among those listed.
       std::vector<std::uint64_t> failed;
       std::merge(stats.seeds_failed.begin(), stats.seeds_failed.end(), r.sweep->seeds_failed.begin(), r.sweep->seeds_failed.end(),
                  std::back_inserter(failed));
+      if (failed.size() > SweepStats::failing_seeds_listed_max) failed.resize(SweepStats::failing_seeds_listed_max);
       stats.seeds_failed = std::move(failed);
       if (shows_before(r, r.sweep->shown_seed, into, stats.shown_seed)) {
         stats.shown_seed = r.sweep->shown_seed;

@@ -2,6 +2,8 @@
 // unsharded sweep gives, verdict for verdict, with the same failing seeds and the same seed shown.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <set>
 
 #include "dclcomms/conformance/registry.hpp"
@@ -109,6 +111,57 @@ TEST(Sweep, TwoShardsOverTwoHundredSeedsMergedEqualTheUnshardedSweep) {
   EXPECT_NE(a.reproduce.find("--seed " + std::to_string(a.sweep->shown_seed)), std::string::npos) << a.reproduce;
   EXPECT_EQ(b.digest, a.digest);
   EXPECT_EQ(b.transcript.size(), a.transcript.size());
+}
+
+// A report's size must not grow with the sweep: a case failing every seed lists only the lowest
+// failing seeds and counts the rest, unsharded, through report.json, and merged from shards alike.
+TEST(Sweep, FailingSeedsAreCountedAndOnlyTheLowestListed) {
+  constexpr std::size_t listed = SweepStats::failing_seeds_listed_max;
+  const std::uint64_t last = listed + 30;
+  const auto transport = *find_transport("mutant-echo-own-packets");
+  const SweepOptions whole{.seeds = {1, last}, .shard = {1, 1}, .cases_glob = "wsroom.no_echo"};
+  std::vector<std::uint64_t> lowest(listed);
+  for (std::size_t i = 0; i < listed; ++i) lowest[i] = i + 1;
+
+  const auto unsharded = run_sweep(transport, whole);
+  ASSERT_EQ(unsharded.results.size(), 1u);
+  const SweepStats& a = *unsharded.results[0].sweep;
+  EXPECT_EQ(a.seeds_run, last);
+  EXPECT_EQ(a.seeds_failed_count, last) << "the mutant echoes whatever the seed";
+  EXPECT_EQ(a.seeds_failed, lowest);
+  EXPECT_NE(unsharded.results[0].detail.find(std::to_string(last) + " failed (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, … (" +
+                                             std::to_string(last - 10) + " more))"),
+            std::string::npos)
+      << unsharded.results[0].detail;
+  const auto json = nlohmann::json::parse(report_json({unsharded}));
+  EXPECT_EQ(json[0]["cases"][0]["sweep"]["seeds_failed"].size(), listed);
+  EXPECT_EQ(json[0]["cases"][0]["sweep"]["seeds_failed_count"], last);
+
+  std::vector<RunSummary> shards;
+  for (std::size_t index = 1; index <= 3; ++index) {
+    SweepOptions shard = whole;
+    shard.shard = {index, 3};
+    auto read = read_report_json(report_json({run_sweep(transport, shard)}));
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    shards.push_back(read->front());
+  }
+  const auto merged = merge_sweeps(shards);
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  const SweepStats& b = *merged->results[0].sweep;
+  EXPECT_EQ(b.seeds_run, last);
+  EXPECT_EQ(b.seeds_failed_count, last);
+  EXPECT_EQ(b.seeds_failed, lowest);
+  EXPECT_EQ(merged->results[0].detail, unsharded.results[0].detail);
+
+  // A report from before the count (every failing seed listed) reads as counted and cut.
+  auto old = json;
+  old[0]["cases"][0]["sweep"].erase("seeds_failed_count");
+  old[0]["cases"][0]["sweep"]["seeds_failed"] = nlohmann::json::array();
+  for (std::uint64_t seed = 1; seed <= last; ++seed) old[0]["cases"][0]["sweep"]["seeds_failed"].push_back(seed);
+  const auto read_old = read_report_json(old.dump());
+  ASSERT_TRUE(read_old.ok()) << read_old.error().message;
+  EXPECT_EQ(read_old->front().results[0].sweep->seeds_failed_count, last);
+  EXPECT_EQ(read_old->front().results[0].sweep->seeds_failed, lowest);
 }
 
 TEST(Sweep, MergeRefusesAnIncompleteOrMixedSetOfShards) {

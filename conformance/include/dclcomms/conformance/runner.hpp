@@ -18,12 +18,16 @@ namespace dclcomms::conformance {
 
 /// A case run over a range of seeds (a sweep, sweep.hpp): how many seeds it ran with and which
 /// failed. The CaseResult it belongs to is that of the first failing seed (else the first seed).
+/// Its size does not grow with the sweep: the failing seeds are counted, and only the lowest
+/// `failing_seeds_listed_max` of them are listed.
 struct SweepStats {
+  static constexpr std::size_t failing_seeds_listed_max = 100;
   std::uint64_t seed_first = 0, seed_last = 0;  // the sweep's range, inclusive
   std::uint64_t seeds_run = 0;                  // how many (case, seed) pairs of this case ran
-  std::vector<std::uint64_t> seeds_failed;      // FAIL, NON-STRICT or NONDETERMINISTIC, ascending
+  std::vector<std::uint64_t> seeds_failed;      // FAIL, NON-STRICT or NONDETERMINISTIC, ascending: the lowest, at most ..._listed_max
   std::uint64_t shown_seed = 0;                 // the seed whose result the CaseResult shows
   std::string shown_detail;                     // that seed's own detail (CaseResult::detail adds the counts)
+  std::uint64_t seeds_failed_count = 0;         // all of them, listed or not
 };
 
 /// A failing simulated case's faults, shrunk (RunOptions::shrink; docs/fault-schedule.md).

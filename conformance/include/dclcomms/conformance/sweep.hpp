@@ -48,7 +48,8 @@ std::vector<std::pair<const Case*, std::uint64_t>> sweep_pairs(const SweepOption
 /// Runs this shard's pairs. One CaseResult per case that has a pair in the shard, with
 /// CaseResult::sweep set: its verdict, detail, transcript and reproduce command are those of its
 /// first failing seed (FAIL, NON-STRICT or NONDETERMINISTIC), else of its first seed that passed,
-/// else of its first seed.
+/// else of its first seed. The other seeds are counted, not kept (the failing ones listed up to
+/// SweepStats::failing_seeds_listed_max), so the reports of a sweep do not grow with its seeds.
 RunSummary run_sweep(const TransportUnderTest& transport, const SweepOptions& options);
 
 /// Shards of one transport's sweep back into one run, as if it had run unsharded: per case the
