@@ -13,6 +13,17 @@ namespace {
 
 constexpr std::size_t transcript_lines_shown_max = 120;  // keeps the page light; the JSON has them all
 constexpr std::size_t hex_chars_shown_max = 96;
+// A 64 KiB packet decodes to some 130,000 characters of JSON: uncut, the few cases that send such
+// packets made most of the page (8.8 MB of the full run's 12 MB).
+constexpr std::size_t json_chars_shown_max = 480;
+
+// `text` cut to at most `max` bytes (never inside a UTF-8 sequence) with "…" when cut.
+std::string shortened(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
 
 std::string escape_xml(std::string_view text) {
   std::string out;
@@ -372,10 +383,9 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f2f4f8;padding:8px
         const std::size_t shown = std::min(r.transcript.size(), transcript_lines_shown_max);
         for (std::size_t i = 0; i < shown; ++i) {
           const auto& l = r.transcript[i];
-          const std::string hex = l.hex.size() > hex_chars_shown_max ? l.hex.substr(0, hex_chars_shown_max) + "…" : l.hex;
           html << "<tr><td>" << ms(l.time_ns) << "</td><td>" << escape_xml(l.from) << " → " << escape_xml(l.to) << "</td><td>"
-               << escape_xml(l.label) << "</td><td><code>" << escape_xml(hex) << "</code></td><td><code>" << escape_xml(l.json)
-               << "</code></td></tr>";
+               << escape_xml(l.label) << "</td><td><code>" << escape_xml(shortened(l.hex, hex_chars_shown_max)) << "</code></td><td><code>"
+               << escape_xml(shortened(l.json, json_chars_shown_max)) << "</code></td></tr>";
         }
         html << "</table></details>";
       }

@@ -56,5 +56,33 @@ TEST(Report, WireCasesAreMarkedAsSuch) {
   EXPECT_NE(html.find("wire mode: real sockets, real time, run once"), std::string::npos);
 }
 
+// The page shows the start of long frames (a 64 KiB packet decodes to some 130,000 characters of
+// JSON) and report.json keeps them whole.
+TEST(Report, HtmlCutsLongFramesWhereTheJsonKeepsThem) {
+  RunSummary run;
+  run.transport = "ws-room";
+  CaseResult r{"wsroom.pack.sizes_up_to_the_limit", Level::must, "p", "s", Verdict::fail, "lost", {}, 1, "r", false};
+  // Multi-byte characters from byte 1 on: a cut at an even byte count would split one.
+  const std::string decoded = "{" + std::string(2000, 'x') + "}";
+  std::string accented = "y";
+  for (int i = 0; i < 1000; ++i) accented += "\u00e9";  // é: 2 bytes in UTF-8
+  r.transcript = {{1000, "tut", "room-server", "packet", std::string(4000, 'a'), decoded},
+                  {2000, "room-server", "tut", "packet", "00", accented}};
+  run.results = {r};
+  const std::string html = report_html({run});
+  EXPECT_EQ(html.find(decoded), std::string::npos) << "the whole decoded frame is on the page";
+  EXPECT_NE(html.find("<code>{" + std::string(479, 'x') + "…</code>"), std::string::npos);
+  EXPECT_NE(html.find("<code>" + std::string(96, 'a') + "…</code>"), std::string::npos);
+  EXPECT_EQ(html.find(std::string(97, 'a')), std::string::npos);
+  // 1 + 239 × 2 = 479 bytes: the 240th é would take bytes 479 and 480, one past the 480 shown.
+  std::string accented_shown = "y";
+  for (int i = 0; i < 239; ++i) accented_shown += "\u00e9";
+  EXPECT_NE(html.find("<code>" + accented_shown + "…</code>"), std::string::npos);
+  const auto json = nlohmann::json::parse(report_json({run}));
+  EXPECT_EQ(json[0]["cases"][0]["transcript"][0]["json"], decoded);
+  EXPECT_EQ(json[0]["cases"][0]["transcript"][0]["hex"], std::string(4000, 'a'));
+  EXPECT_EQ(json[0]["cases"][0]["transcript"][1]["json"], accented);
+}
+
 }  // namespace
 }  // namespace dclcomms::conformance
