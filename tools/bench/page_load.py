@@ -25,7 +25,7 @@ import time
 TIMINGS_JS = """
 new Promise(resolve => requestAnimationFrame(() => setTimeout(() => {
   const nav = performance.getEntriesByType('navigation')[0];
-  resolve({load_ms: nav.loadEventEnd, frame_ms: performance.now()});
+  resolve({load_ms: nav ? nav.loadEventEnd : 0, frame_ms: performance.now()});
 }, 0)))
 """
 
