@@ -1,6 +1,7 @@
 #include "dclcomms/sim/trace_file.hpp"
 
 #include <deque>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +57,42 @@ core::Result<TraceFooter, TraceFileError> parse_trace_footer(std::string_view li
   return result;
 }
 
+core::Result<core::Ok, TraceFileError> parse_trace_event(std::string_view line, ParsedTraceEvent& out) {
+  const json parsed = json::parse(line, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return core::fail(TraceFileErrorCode::bad_event, "not a JSON object");
+  const auto unsigned_column = [&](const char* key) -> std::optional<std::uint64_t> {
+    const auto found = parsed.find(key);
+    if (found == parsed.end() || !found->is_number_unsigned()) return std::nullopt;
+    return found->get<std::uint64_t>();
+  };
+  const auto string_column = [&](const char* key) -> const std::string* {
+    const auto found = parsed.find(key);
+    return found == parsed.end() || !found->is_string() ? nullptr : found->get_ptr<const std::string*>();
+  };
+  const auto seq = unsigned_column("seq");
+  const auto id = unsigned_column("id");
+  const auto bytes = unsigned_column("bytes");
+  const auto t_ns = parsed.find("t_ns");
+  const std::string* kind = string_column("kind");
+  const std::string* carrier = string_column("carrier");
+  const std::string* from = string_column("from");
+  const std::string* to = string_column("to");
+  const std::string* detail = string_column("detail");
+  if (!seq || !id || !bytes || t_ns == parsed.end() || !t_ns->is_number_integer() || !kind || !carrier || !from || !to || !detail) {
+    return core::fail(TraceFileErrorCode::bad_event, "an event line needs seq, t_ns, kind, carrier, from, to, id, bytes and detail");
+  }
+  const auto kind_code = trace_kind_from_string(*kind);
+  const auto carrier_code = carrier_from_string(*carrier);
+  if (!kind_code || !carrier_code) return core::fail(TraceFileErrorCode::bad_event, "unknown kind or carrier");
+  out.seq = *seq;
+  out.from = *from;
+  out.to = *to;
+  out.detail = *detail;
+  out.event =
+      TraceEvent{core::time_point_from_ns(t_ns->get<std::int64_t>()), *kind_code, *carrier_code, out.from, out.to, *id, *bytes, out.detail};
+  return core::Ok{};
+}
+
 core::Result<TraceFile, TraceFileError> read_trace_file(std::istream& in, std::string_view origin) {
   std::string line;
   if (!std::getline(in, line)) {
@@ -66,6 +103,7 @@ core::Result<TraceFile, TraceFileError> read_trace_file(std::istream& in, std::s
   TraceFile file;
   file.header = *header;
   TraceDigest digest;
+  ParsedTraceEvent event;
   std::uint64_t line_number = 1;
   while (std::getline(in, line)) {
     ++line_number;
@@ -77,7 +115,13 @@ core::Result<TraceFile, TraceFileError> read_trace_file(std::istream& in, std::s
       file.footer = *footer;
       break;
     }
-    digest.add_line(line);
+    const auto where = [&] { return std::string(origin) + ":" + std::to_string(line_number) + ": "; };
+    if (auto parsed = parse_trace_event(line, event); !parsed) return core::fail(parsed.error().code, where() + parsed.error().message);
+    if (event.seq != file.event_lines) {
+      return core::fail(TraceFileErrorCode::bad_event,
+                        where() + "seq " + std::to_string(event.seq) + " where " + std::to_string(file.event_lines) + " was due");
+    }
+    digest.add_event(event.seq, event.event);
     ++file.event_lines;
   }
   file.digest = digest.value();

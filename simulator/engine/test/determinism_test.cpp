@@ -3,6 +3,8 @@
 
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "dclcomms/sim/determinism_check.hpp"
 #include "dclcomms/sim/scenario.hpp"
@@ -138,6 +140,93 @@ TEST(TraceFile, RoundTripsHeaderFooterAndDigest) {
   const auto replayed = parse_scenario(file->header.scenario_json);
   ASSERT_TRUE(replayed.ok());
   EXPECT_EQ(run_scenario(*replayed, RunOptions{77, nullptr, {}}).digest, file->digest);
+}
+
+// The digest's canonical layout, pinned: these values were computed from docs/trace-format.md by
+// an independent implementation (a few lines of Python over the words and bytes it lists).
+TEST(TraceDigest, KnownAnswerForTheDocumentedLayout) {
+  TraceDigest digest;
+  digest.add_event(0, TraceEvent{core::time_point_from_ns(1234), TraceKind::deliver, Carrier::stream, "room-server", "peer-7",
+                                 (std::uint64_t{3} << 32) | 5, 30, ""});
+  EXPECT_EQ(format_digest(digest.value()), "46ff5874287296b8");
+  digest.add_event(1, TraceEvent{core::time_point_from_ns(2000), TraceKind::fault, Carrier::none, "", "", 0, 0, "partition a,b|c \"q\"\n"});
+  EXPECT_EQ(format_digest(digest.value()), "970039c8fe2e2c63");
+}
+
+// Moving a byte between adjacent strings changes the digest (lengths are part of the layout).
+TEST(TraceDigest, StringBoundariesCount) {
+  TraceDigest a;
+  TraceDigest b;
+  a.add_event(0, TraceEvent{core::TimePoint{}, TraceKind::app, Carrier::none, "ab", "c", 0, 0, ""});
+  b.add_event(0, TraceEvent{core::TimePoint{}, TraceKind::app, Carrier::none, "a", "bc", 0, 0, ""});
+  EXPECT_NE(a.value(), b.value());
+}
+
+// A sink that wants no lines gets none, and the digest is the same as with lines.
+TEST(TraceDigest, SinkWithoutLinesSeesTheSameDigests) {
+  struct DigestOnly final : TraceSink {
+    void write_line(std::string_view) override { ++lines; }
+    bool wants_lines() const override { return false; }
+    void after_event(std::uint64_t digest) override { digests.push_back(digest); }
+    std::uint64_t lines = 0;
+    std::vector<std::uint64_t> digests;
+  };
+  struct WithLines final : TraceSink {
+    void write_line(std::string_view line) override { lines.emplace_back(line); }
+    void after_event(std::uint64_t digest) override { digests.push_back(digest); }
+    std::vector<std::string> lines;
+    std::vector<std::uint64_t> digests;
+  };
+  DigestOnly quiet;
+  WithLines loud;
+  const RunResult a = run_scenario(small(), RunOptions{5, &quiet, {}});
+  const RunResult b = run_scenario(small(), RunOptions{5, &loud, {}});
+  EXPECT_EQ(quiet.lines, 0U);
+  EXPECT_EQ(a.digest, b.digest);
+  EXPECT_EQ(quiet.digests, loud.digests);
+  ASSERT_EQ(loud.lines.size(), a.events);
+  EXPECT_EQ(quiet.digests.back(), a.digest);
+  // Every line read back gives the fields the tracer hashed.
+  TraceDigest recomputed;
+  for (std::size_t i = 0; i < loud.lines.size(); ++i) {
+    ParsedTraceEvent event;
+    ASSERT_TRUE(parse_trace_event(loud.lines[i], event).ok()) << loud.lines[i];
+    recomputed.add_event(event.seq, event.event);
+    ASSERT_EQ(recomputed.value(), loud.digests[i]) << "line " << i << ": " << loud.lines[i];
+  }
+}
+
+// The reader recomputes the digest from the lines' fields: an edited field no longer matches the
+// footer, a line that is not an event is refused, and a seq out of order is named.
+TEST(TraceFile, AnEditedFieldChangesTheRecomputedDigest) {
+  const std::string original = trace_text(small(), 3);
+  const auto first_event = original.find('\n') + 1;
+  std::string edited = original;
+  const auto bytes_at = edited.find("\"bytes\":", first_event);
+  ASSERT_NE(bytes_at, std::string::npos);
+  edited.insert(bytes_at + 8, "1");  // bytes N -> 1N
+  std::istringstream in_original(original);
+  std::istringstream in_edited(edited);
+  const auto good = read_trace_file(in_original, "good");
+  const auto bad = read_trace_file(in_edited, "bad");
+  ASSERT_TRUE(good.ok() && bad.ok());
+  EXPECT_EQ(good->digest, good->footer->digest);
+  EXPECT_NE(bad->digest, bad->footer->digest);
+
+  std::string garbage = original;
+  garbage.insert(first_event, "not json\n");
+  std::istringstream in_garbage(garbage);
+  const auto refused = read_trace_file(in_garbage, "garbage");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, TraceFileErrorCode::bad_event);
+  EXPECT_NE(refused.error().message.find("garbage:2:"), std::string::npos) << refused.error().message;
+
+  std::string reordered = original;
+  reordered.replace(reordered.find("{\"seq\":0,"), 9, "{\"seq\":7,");
+  std::istringstream in_reordered(reordered);
+  const auto out_of_order = read_trace_file(in_reordered, "reordered");
+  ASSERT_FALSE(out_of_order.ok());
+  EXPECT_NE(out_of_order.error().message.find("seq 7 where 0 was due"), std::string::npos) << out_of_order.error().message;
 }
 
 }  // namespace

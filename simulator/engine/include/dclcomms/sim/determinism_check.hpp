@@ -1,8 +1,8 @@
 #pragma once
 // check_determinism: runs a scenario twice with the same seed and, if the traces differ, names the
 // first differing event line (madsim's check_determinism, FoundationDB's unseed check). Memory is
-// one 64-bit hash per event line, not the lines themselves; a third run recovers the first run's
-// text of the differing line.
+// the rolling digest after each event (8 bytes per event), not the lines, and neither run formats
+// a line; on a divergence two more runs recover both runs' text of the differing line.
 
 #include <cstdint>
 #include <optional>

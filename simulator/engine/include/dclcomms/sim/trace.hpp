@@ -1,9 +1,12 @@
 #pragma once
 // Tracer: every delivery, drop, fault and application event becomes one JSON line with a fixed
-// column order (docs/trace-format.md), and feeds a rolling FNV-1a 64 digest of the event lines —
-// the run's fingerprint ("unseed"). Same scenario + seed => same lines => same digest.
+// column order (docs/trace-format.md), and feeds a rolling digest of the events' fields in a
+// canonical binary layout — the run's fingerprint ("unseed"). Same scenario + seed => same lines
+// => same digest. The digest needs no JSON: with no sink (or one that wants no lines) nothing is
+// formatted, and a reader recomputes the digest from the lines' fields (trace_file.hpp).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,17 +48,34 @@ class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void write_line(std::string_view line) = 0;
+  /// False: write_line is never called and no line is formatted (a sink that only watches the
+  /// digest, e.g. the determinism check's).
+  virtual bool wants_lines() const { return true; }
+  /// After each event (and its write_line, if any): the rolling digest including that event.
+  virtual void after_event(std::uint64_t /*digest*/) {}
 };
 
-/// The rolling digest: FNV-1a 64 over each event line followed by '\n'.
+/// The rolling digest (docs/trace-format.md, "Footer and digest"): over each event's fields in a
+/// canonical layout of little-endian 64-bit words, each word mixed in as
+/// h = (h ^ w) * 0x9e3779b97f4a7c15; h ^= h >> 29, from h = 0xcbf29ce484222325.
 class TraceDigest {
  public:
-  void add_line(std::string_view line);
+  /// `seq` is the event's index in the trace (the line's "seq" column).
+  void add_event(std::uint64_t seq, const TraceEvent& event);
   std::uint64_t value() const { return state_; }
 
  private:
+  void mix(std::uint64_t word) {
+    state_ = (state_ ^ word) * 0x9e3779b97f4a7c15ULL;
+    state_ ^= state_ >> 29;
+  }
   std::uint64_t state_ = 0xcbf29ce484222325ULL;
 };
+
+/// The codes the digest uses for kinds and carriers: their order in the enums above (never
+/// reorder: a new kind goes at the end).
+std::optional<TraceKind> trace_kind_from_string(std::string_view name);
+std::optional<Carrier> carrier_from_string(std::string_view name);
 
 /// "%016x", the digest's printed form.
 std::string format_digest(std::uint64_t digest);
@@ -66,6 +86,9 @@ class Tracer {
   void set_sink(TraceSink* sink) { sink_ = sink; }
 
   void record(const TraceEvent& event);
+
+  /// The event's JSON line as record() writes it (tests, readers that check a line's form).
+  static void format_line(std::string& out, std::uint64_t seq, const TraceEvent& event);
 
   std::uint64_t digest() const { return digest_.value(); }
   std::uint64_t events() const { return events_; }

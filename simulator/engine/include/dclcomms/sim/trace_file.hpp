@@ -19,7 +19,7 @@
 namespace dclcomms::sim {
 
 inline constexpr std::string_view trace_format_name = "dclcomms-sim-trace";
-inline constexpr int trace_format_version = 1;
+inline constexpr int trace_format_version = 2;  // 2: the digest is over the events' fields, not their lines
 
 std::string trace_header_line(const Scenario& scenario, std::uint64_t seed);
 std::string trace_footer_line(const RunResult& result);
@@ -34,18 +34,29 @@ struct TraceFooter {
   std::uint64_t digest = 0;
 };
 
-enum class TraceFileErrorCode : std::uint8_t { io, bad_header, bad_footer, bad_scenario };
+enum class TraceFileErrorCode : std::uint8_t { io, bad_header, bad_footer, bad_scenario, bad_event };
 using TraceFileError = core::Error<TraceFileErrorCode>;
 
 core::Result<TraceHeader, TraceFileError> parse_trace_header(std::string_view line);
 core::Result<TraceFooter, TraceFileError> parse_trace_footer(std::string_view line);
+
+/// One event line read back: its seq and its fields (the strings owned here; `event` views them).
+struct ParsedTraceEvent {
+  std::uint64_t seq = 0;
+  std::string from;
+  std::string to;
+  std::string detail;
+  TraceEvent event;  // from/to/detail point into the strings above: do not copy a ParsedTraceEvent
+};
+/// Reads an event line's columns (all nine, with their types); the result feeds TraceDigest.
+core::Result<core::Ok, TraceFileError> parse_trace_event(std::string_view line, ParsedTraceEvent& out);
 
 /// A whole trace file read back: header, footer and the event lines between them.
 struct TraceFile {
   TraceHeader header;
   std::optional<TraceFooter> footer;  // absent if the run was cut short
   std::uint64_t event_lines = 0;
-  std::uint64_t digest = 0;  // recomputed over the event lines
+  std::uint64_t digest = 0;  // recomputed from the event lines' fields
 };
 core::Result<TraceFile, TraceFileError> read_trace_file(std::istream& in, std::string_view origin);
 
