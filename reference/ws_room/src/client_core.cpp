@@ -1,5 +1,6 @@
 #include "dclcomms/ws_room/client_core.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "dclcomms/core/assert.hpp"
@@ -97,9 +98,14 @@ void WsRoomClientCore::welcome(const codec::rfc5::WsWelcome& welcome) {
   Welcomed event{welcome.alias(), {}};
   for (const auto& [alias, address] : welcome.peer_identities()) {
     if (alias == welcome.alias()) continue;  // the map excludes ourselves; a server that disagrees is ignored
-    peers_[alias] = to_lower_ascii(address);
+    event.peers[alias] = to_lower_ascii(address);
   }
-  event.peers = peers_;
+  peer_aliases_.clear();
+  peer_addresses_.clear();
+  for (const auto& [alias, address] : event.peers) {  // in alias order: the arrays stay sorted
+    peer_aliases_.push_back(alias);
+    peer_addresses_.push_back(address);
+  }
   events_.emplace_back(std::move(event));
 }
 
@@ -108,40 +114,57 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
   switch (packet.message_case()) {
     case P::kPeerUpdateMessage: {
       const auto& update = packet.peer_update_message();
-      const auto it = peers_.find(update.from_alias());
-      if (it == peers_.end()) {
+      const std::size_t found = find_peer(update.from_alias());
+      if (found == peer_aliases_.size()) {
         ++stats_.updates_from_unknown_alias;
         return;
       }
       const auto& body = update.body();
-      events_.emplace_back(MessageReceived{update.from_alias(), it->second, codec::Bytes(body.begin(), body.end()), update.unreliable()});
+      events_.emplace_back(
+          MessageReceived{update.from_alias(), peer_addresses_[found], codec::Bytes(body.begin(), body.end()), update.unreliable()});
       return;
     }
     case P::kPeerJoinMessage: {
       const auto& join = packet.peer_join_message();
       const std::string address = to_lower_ascii(join.address());
-      auto [it, inserted] = peers_.try_emplace(join.alias(), address);
-      if (!inserted) {
-        if (it->second == address) return;  // a repeated join: nothing new
-        events_.emplace_back(PeerLeft{join.alias(), it->second});
-        it->second = address;
+      const auto at = std::lower_bound(peer_aliases_.begin(), peer_aliases_.end(), join.alias());
+      const auto index = static_cast<std::size_t>(at - peer_aliases_.begin());
+      if (at != peer_aliases_.end() && *at == join.alias()) {
+        if (peer_addresses_[index] == address) return;  // a repeated join: nothing new
+        events_.emplace_back(PeerLeft{join.alias(), peer_addresses_[index]});
+        peer_addresses_[index] = address;
+      } else {
+        peer_aliases_.insert(at, join.alias());
+        peer_addresses_.insert(peer_addresses_.begin() + static_cast<std::ptrdiff_t>(index), address);
       }
       events_.emplace_back(PeerJoined{join.alias(), address});
       return;
     }
     case P::kPeerLeaveMessage: {
-      const auto it = peers_.find(packet.peer_leave_message().alias());
-      if (it == peers_.end()) {
+      const std::size_t found = find_peer(packet.peer_leave_message().alias());
+      if (found == peer_aliases_.size()) {
         ++stats_.stale_leaves;  // mini-comms sends these after a kick; harmless
         return;
       }
-      events_.emplace_back(PeerLeft{it->first, it->second});
-      peers_.erase(it);
+      events_.emplace_back(PeerLeft{peer_aliases_[found], std::move(peer_addresses_[found])});
+      peer_aliases_.erase(peer_aliases_.begin() + static_cast<std::ptrdiff_t>(found));
+      peer_addresses_.erase(peer_addresses_.begin() + static_cast<std::ptrdiff_t>(found));
       return;
     }
     case P::kPeerKicked: fail(CloseReason::kicked, packet.peer_kicked().reason(), true); return;
     default: ++stats_.ignored_packets;  // accept unknown messages for extensibility (RFC-5); never close
   }
+}
+
+std::size_t WsRoomClientCore::find_peer(Alias alias) const {
+  const auto at = std::lower_bound(peer_aliases_.begin(), peer_aliases_.end(), alias);
+  return at != peer_aliases_.end() && *at == alias ? static_cast<std::size_t>(at - peer_aliases_.begin()) : peer_aliases_.size();
+}
+
+std::map<Alias, std::string> WsRoomClientCore::peers() const {
+  std::map<Alias, std::string> out;
+  for (std::size_t i = 0; i < peer_aliases_.size(); ++i) out.emplace(peer_aliases_[i], peer_addresses_[i]);
+  return out;
 }
 
 void WsRoomClientCore::handle_closed(std::string_view detail, core::TimePoint) {

@@ -12,7 +12,7 @@ EventQueue::EventQueue(std::size_t events_max) : events_max_(events_max) {
   heap_.reserve(std::min<std::size_t>(events_max_, 4096));
 }
 
-EventId EventQueue::schedule(core::TimePoint when, Action action) {
+EventId EventQueue::schedule(core::TimePoint when, Action action, std::uint32_t owner, std::uint64_t owner_epoch) {
   DCL_ASSERT(action);
   DCL_ASSERT(pending_ < events_max_);
   std::uint32_t slot = 0;
@@ -29,6 +29,8 @@ EventId EventQueue::schedule(core::TimePoint when, Action action) {
   ++entry.generation;
   if (entry.generation == 0) entry.generation = 1;  // ids are never 0
   entry.action = std::move(action);
+  entry.owner = owner;
+  entry.owner_epoch = owner_epoch;
   entry.live = true;
   heap_.push_back(Entry{core::to_ns(when), ++sequence_, slot});
   std::push_heap(heap_.begin(), heap_.end(), later);
@@ -76,7 +78,8 @@ EventQueue::Due EventQueue::pop() {
   const Entry entry = heap_.back();
   heap_.pop_back();
   Slot& slot = slots_[entry.slot];
-  Due due{core::time_point_from_ns(entry.time_ns), id_of(entry.slot, slot.generation), std::move(slot.action)};
+  Due due{core::time_point_from_ns(entry.time_ns), id_of(entry.slot, slot.generation), std::move(slot.action), slot.owner,
+          slot.owner_epoch};
   slot.action = nullptr;
   release(entry.slot);
   --pending_;

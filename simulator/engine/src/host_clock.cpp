@@ -17,6 +17,7 @@ std::int64_t floor_div(__int128 numerator, std::int64_t denominator) {
 
 core::TimePoint HostClock::local_from_global(core::TimePoint global) const {
   DCL_ASSERT(drift_ppm > -ppm);
+  if (drift_ppm == 0) return global + skew;  // what the general form gives, without 128-bit division
   const std::int64_t g = core::to_ns(global);
   const std::int64_t drift_ns = floor_div(static_cast<__int128>(g) * drift_ppm, ppm);
   return core::time_point_from_ns(g + skew.count() + drift_ns);
@@ -24,6 +25,7 @@ core::TimePoint HostClock::local_from_global(core::TimePoint global) const {
 
 core::TimePoint HostClock::global_from_local(core::TimePoint local) const {
   DCL_ASSERT(drift_ppm > -ppm);
+  if (drift_ppm == 0) return local - skew;  // the exact inverse of local = global + skew
   const std::int64_t target = core::to_ns(local);
   // local(g) is strictly increasing in g with slope (1e6 + drift) / 1e6, so an estimate by
   // inverting the slope is within a couple of ns; walk to the exact smallest g.

@@ -159,12 +159,12 @@ EventId Simulation::schedule_at(core::TimePoint when, std::function<void()> acti
 }
 
 EventId Simulation::schedule_on_host(core::TimePoint when, HostId target, std::function<void()> action) {
-  const std::uint64_t epoch = host(target).epoch;
-  return queue_.schedule(std::max(when, now_),
-                         [this, target, epoch, action = std::move(action)]() mutable { run_on_host(target, epoch, std::move(action)); });
+  // Tagged with the host and its epoch: step() runs it through run_on_host.
+  return queue_.schedule(std::max(when, now_), std::move(action), target, host(target).epoch);
 }
 
-void Simulation::run_on_host(HostId target, std::uint64_t epoch, std::function<void()> action) {
+template <class Action>
+void Simulation::run_on_host(HostId target, std::uint64_t epoch, Action&& action) {
   Host& entry = host(target);
   if (entry.epoch != epoch || entry.state == HostState::down) return;
   // Anything behind held work waits too, so that a resumed host sees events in their order.
@@ -173,7 +173,7 @@ void Simulation::run_on_host(HostId target, std::uint64_t epoch, std::function<v
       trace(TraceKind::drop, Carrier::none, target, std::nullopt, 0, 0, "held_overflow");
       return;
     }
-    entry.held.emplace_back(current_event_id_, std::move(action));
+    entry.held.emplace_back(current_event_id_, std::function<void()>(std::forward<Action>(action)));
     return;
   }
   action();
@@ -186,7 +186,11 @@ bool Simulation::step() {
   now_ = due.time;
   current_event_id_ = due.id;
   ++stats_.events_run;
-  due.action();
+  if (due.owner == EventQueue::no_owner) {
+    due.action();
+  } else {
+    run_on_host(due.owner, due.owner_epoch, std::move(due.action));
+  }
   current_event_id_ = 0;
   return true;
 }
@@ -307,9 +311,11 @@ void Simulation::arrive_datagram(HostId from, HostId to, Port port, std::uint64_
     trace(TraceKind::drop, Carrier::datagram, from, to, id, payload->size(), reason);
   };
   if (is_blocked(from, to)) return drop("partitioned");
-  std::function<void()> later = [this, from, to, port, id, payload]() { arrive_datagram(from, to, port, id, payload); };
   bool overflow = false;
-  if (hold_arrival(from, to, later, overflow)) return;
+  if (!holding_.empty()) {  // (the retry closure is built only when some link is on hold)
+    std::function<void()> later = [this, from, to, port, id, payload]() { arrive_datagram(from, to, port, id, payload); };
+    if (hold_arrival(from, to, later, overflow)) return;
+  }
   if (overflow) return drop("held_overflow");
   if (host(to).state == HostState::down) return drop("host_down");
   run_on_host(to, host(to).epoch, [this, from, to, port, id, payload]() {
@@ -473,6 +479,8 @@ core::Result<StreamId, StreamError> Simulation::open_stream(HostId from, HostId 
   stream.port = port;
   stream.ends[0] = from;
   stream.ends[1] = to;
+  stream.links[0] = link(from, to);
+  stream.links[1] = link(to, from);
   trace(TraceKind::stream_open, Carrier::stream, from, to, std::uint64_t{id} << 32, 0, {});
   const core::Duration latency = link(from, to)->faults().latency;
   queue_.schedule(now_ + latency, [this, id, to, from, port]() {
@@ -508,8 +516,9 @@ core::Result<core::Ok, StreamError> Simulation::send_message(StreamId id, HostId
     return core::fail(StreamErrorCode::buffer_full, "stream_messages_max undelivered");
   }
   const HostId to = stream.ends[1 - direction];
-  const LinkFaults& faults = link(from, to)->faults();
+  const LinkFaults& faults = stream.links[direction]->faults();
   auto message = std::make_shared<Message>();
+  message->path = stream.links[direction];
   message->stream = id;
   message->direction = direction;
   message->seq = lane.next_send_seq++;
@@ -540,7 +549,7 @@ core::Duration Simulation::rto(HostId from, HostId to, std::uint32_t attempt) {
 void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments) {
   if (!is_stream_open(message->stream)) return;  // reset meanwhile; counted in stream_reset
   DCL_ASSERT(segments > 0 && segments <= message->segments_missing);
-  Link* path = link(message->from, message->to);
+  Link* path = message->path;
   DCL_ASSERT(path != nullptr);
   std::uint32_t lost = 0;
   std::uint32_t sent = 0;
@@ -598,9 +607,11 @@ void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32
 void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at) {
   if (!is_stream_open(message->stream)) return;
   if (is_blocked(message->from, message->to)) return cut_segments(message, segments, sent_at);
-  std::function<void()> later = [this, message, segments, sent_at]() { arrive_segments(message, segments, sent_at); };
   bool overflow = false;
-  if (hold_arrival(message->from, message->to, later, overflow)) return;
+  if (!holding_.empty()) {  // (the retry closure is built only when some link is on hold)
+    std::function<void()> later = [this, message, segments, sent_at]() { arrive_segments(message, segments, sent_at); };
+    if (hold_arrival(message->from, message->to, later, overflow)) return;
+  }
   if (overflow) return cut_segments(message, segments, sent_at);
   DCL_ASSERT(segments <= message->segments_missing);
   message->segments_missing -= segments;
@@ -628,12 +639,23 @@ void Simulation::complete_message(const Message& message) {
   Stream::Direction& lane = stream.directions[message.direction];
   DCL_ASSERT(message.seq >= lane.next_deliver_seq);
   DCL_ASSERT(lane.arrived.count(message.seq) == 0);
-  lane.arrived.emplace(message.seq, message.payload);
+  // The common case, in order with nothing waiting, skips the reorder map.
+  std::shared_ptr<const Bytes> in_order;
+  if (message.seq == lane.next_deliver_seq && lane.arrived.empty()) {
+    in_order = message.payload;
+  } else {
+    lane.arrived.emplace(message.seq, message.payload);
+  }
   // Hand over every message that is now in sequence: head-of-line blocking, as in TCP.
-  while (!lane.arrived.empty() && lane.arrived.begin()->first == lane.next_deliver_seq) {
-    std::shared_ptr<const Bytes> payload = lane.arrived.begin()->second;
+  while (in_order || (!lane.arrived.empty() && lane.arrived.begin()->first == lane.next_deliver_seq)) {
+    std::shared_ptr<const Bytes> payload;
+    if (in_order) {
+      payload = std::move(in_order);
+    } else {
+      payload = std::move(lane.arrived.begin()->second);
+      lane.arrived.erase(lane.arrived.begin());
+    }
     const std::uint64_t trace_id = (std::uint64_t{stream.id} << 32) | lane.next_deliver_seq;
-    lane.arrived.erase(lane.arrived.begin());
     ++lane.next_deliver_seq;
     DCL_ASSERT(lane.undelivered > 0);
     --lane.undelivered;
@@ -641,7 +663,7 @@ void Simulation::complete_message(const Message& message) {
     const HostId to = message.to;
     const StreamId id = stream.id;
     const Port port = stream.port;
-    run_on_host(to, host(to).epoch, [this, from, to, port, id, trace_id, payload]() {
+    run_on_host(to, host(to).epoch, [this, from, to, port, id, trace_id, payload = std::move(payload)]() {
       ++stats_.messages_delivered;
       trace(TraceKind::deliver, Carrier::stream, from, to, trace_id, payload->size(), {});
       const auto* on_port = handlers(to, port);

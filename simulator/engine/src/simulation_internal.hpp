@@ -35,6 +35,7 @@ struct Simulation::Stream {
   StreamId id = 0;
   Port port = 0;  // whose handlers get its events, at both ends
   HostId ends[2] = {0, 0};
+  Link* links[2] = {nullptr, nullptr};  // per direction (0: ends[0] -> ends[1]); links are never removed
   Direction directions[2];
 };
 
@@ -45,6 +46,7 @@ struct Simulation::Message {
   std::uint32_t seq = 0;
   HostId from = 0;
   HostId to = 0;
+  Link* path = nullptr;  // from -> to
   std::shared_ptr<const Bytes> payload;
   std::uint32_t segments_missing = 0;  // not yet arrived
   std::uint64_t segment_bytes = 0;     // charged per segment on the link

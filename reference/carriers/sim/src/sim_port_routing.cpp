@@ -14,10 +14,14 @@ SimPortRouting::HostRouting& SimPortRouting::routing(sim::HostId host) {
     sim::HostHandlers handlers;
     // A first message may overtake the stream's open when the link has jitter: the listener then
     // accepts the stream on that message (accepting is idempotent).
-    handlers.message = [this, host](sim::StreamId stream, sim::HostId from, std::span<const std::uint8_t> payload) {
-      auto& route = hosts_.at(host);
-      if (!route.endpoints.contains(stream) && route.accept) route.accept(stream, from);
-      if (const auto e = route.endpoints.find(stream); e != route.endpoints.end()) e->second->on_message(payload);
+    // `route` points into hosts_, a std::map that never erases: it stays valid.
+    handlers.message = [route = &it->second](sim::StreamId stream, sim::HostId from, std::span<const std::uint8_t> payload) {
+      auto e = route->endpoints.find(stream);
+      if (e == route->endpoints.end() && route->accept) {
+        route->accept(stream, from);
+        e = route->endpoints.find(stream);
+      }
+      if (e != route->endpoints.end()) e->second->on_message(payload);
     };
     handlers.stream_opened = [this, host](sim::StreamId stream, sim::HostId peer) {
       if (const auto& accept = hosts_.at(host).accept) accept(stream, peer);

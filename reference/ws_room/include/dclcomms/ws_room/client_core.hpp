@@ -104,7 +104,8 @@ class WsRoomClientCore {
 
   ClientState state() const { return state_; }
   std::optional<Alias> alias() const { return alias_; }
-  const std::map<Alias, std::string>& peers() const { return peers_; }
+  /// The other members, alias -> lowercase address (a copy: kept internally as a flat sorted array).
+  std::map<Alias, std::string> peers() const;
   const ClientStats& stats() const { return stats_; }
 
  private:
@@ -113,11 +114,17 @@ class WsRoomClientCore {
   void welcome(const codec::rfc5::WsWelcome& welcome);
   void queue_frame(const codec::WsPacket& packet);
   void fail(CloseReason reason, std::string detail, bool kicked = false);
+  /// Index of `alias` in peer_aliases_, or peer_aliases_.size() when absent.
+  std::size_t find_peer(Alias alias) const;
 
   ClientCoreConfig config_;
   ClientState state_ = ClientState::idle;
   std::optional<Alias> alias_;
-  std::map<Alias, std::string> peers_;
+  // The other members: sorted aliases and their addresses side by side. Every update looks its
+  // sender up here, so the aliases are one small contiguous array (a std::map's scattered nodes
+  // were the room bench's largest single cost).
+  std::vector<Alias> peer_aliases_;
+  std::vector<std::string> peer_addresses_;
   std::optional<core::TimePoint> deadline_;
   std::deque<Transmit> transmits_;
   std::size_t transmit_bytes_ = 0;

@@ -22,7 +22,11 @@ class EventQueue {
   /// `events_max` bounds pending events; scheduling beyond it is a bug in the caller (asserted).
   explicit EventQueue(std::size_t events_max);
 
-  EventId schedule(core::TimePoint when, Action action);
+  /// An event may carry an owner tag (an owner id and that owner's epoch), returned with it by
+  /// pop(): the simulation tags work scheduled for a host instead of wrapping the action in a
+  /// second closure that checks the host. `no_owner` means untagged.
+  static constexpr std::uint32_t no_owner = 0xFFFFFFFF;
+  EventId schedule(core::TimePoint when, Action action, std::uint32_t owner = no_owner, std::uint64_t owner_epoch = 0);
   /// Cancels a pending event; unknown or finished ids are ignored.
   void cancel(EventId id);
 
@@ -36,6 +40,8 @@ class EventQueue {
     core::TimePoint time;
     EventId id;
     Action action;
+    std::uint32_t owner = no_owner;
+    std::uint64_t owner_epoch = 0;
   };
   Due pop();
 
@@ -51,6 +57,8 @@ class EventQueue {
   };
   struct Slot {
     Action action;
+    std::uint64_t owner_epoch = 0;
+    std::uint32_t owner = no_owner;
     std::uint32_t generation = 0;  // bumped each time the slot is taken
     bool live = false;             // scheduled and neither run nor cancelled
   };

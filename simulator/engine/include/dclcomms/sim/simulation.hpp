@@ -224,7 +224,10 @@ class Simulation {
 
   /// Runs `action` on `target` as host software: dropped if the host crashed since `epoch`, held
   /// while it is paused.
-  void run_on_host(HostId target, std::uint64_t epoch, std::function<void()> action);
+  /// (A template: the closures the simulation passes run in place without becoming a
+  /// std::function unless they must wait for a paused host.)
+  template <class Action>
+  void run_on_host(HostId target, std::uint64_t epoch, Action&& action);
   EventId schedule_on_host(core::TimePoint when, HostId target, std::function<void()> action);
 
   /// One copy of a datagram (the original or a duplicate): its own delay and corruption draws.
