@@ -32,8 +32,15 @@ EventId EventQueue::schedule(core::TimePoint when, Action action, std::uint32_t 
   entry.owner = owner;
   entry.owner_epoch = owner_epoch;
   entry.live = true;
-  heap_.push_back(Entry{core::to_ns(when), ++sequence_, slot});
-  std::push_heap(heap_.begin(), heap_.end(), later);
+  const std::int64_t when_ns = core::to_ns(when);
+  const bool to_lane = lane_empty() ? popped_any_ && when_ns == last_popped_ns_ : when_ns == lane_time_ns_;
+  if (to_lane) {
+    if (lane_empty()) lane_time_ns_ = when_ns;
+    lane_.push_back(Entry{when_ns, ++sequence_, slot});
+  } else {
+    heap_.push_back(Entry{when_ns, ++sequence_, slot});
+    std::push_heap(heap_.begin(), heap_.end(), later);
+  }
   ++pending_;
   return id_of(slot, entry.generation);
 }
@@ -56,27 +63,42 @@ void EventQueue::release(std::uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
+EventQueue::Entry EventQueue::take_earliest() {
+  if (earliest_in_lane()) {
+    const Entry entry = lane_[lane_head_++];
+    if (lane_empty()) {
+      lane_.clear();
+      lane_head_ = 0;
+    }
+    return entry;
+  }
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  const Entry entry = heap_.back();
+  heap_.pop_back();
+  return entry;
+}
+
 void EventQueue::drop_cancelled_top() {
-  while (!heap_.empty() && !slots_[heap_.front().slot].live) {
-    const std::uint32_t slot = heap_.front().slot;
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
+  while (!(heap_.empty() && lane_empty())) {
+    const std::uint32_t slot = earliest_in_lane() ? lane_[lane_head_].slot : heap_.front().slot;
+    if (slots_[slot].live) return;
+    take_earliest();
     release(slot);
   }
 }
 
 core::TimePoint EventQueue::next_time() {
   drop_cancelled_top();
-  if (heap_.empty()) return core::TimePoint::max();
-  return core::time_point_from_ns(heap_.front().time_ns);
+  if (heap_.empty() && lane_empty()) return core::TimePoint::max();
+  return core::time_point_from_ns(earliest_in_lane() ? lane_[lane_head_].time_ns : heap_.front().time_ns);
 }
 
 EventQueue::Due EventQueue::pop() {
   drop_cancelled_top();
-  DCL_ASSERT(!heap_.empty());
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  const Entry entry = heap_.back();
-  heap_.pop_back();
+  DCL_ASSERT(!(heap_.empty() && lane_empty()));
+  const Entry entry = take_earliest();
+  last_popped_ns_ = entry.time_ns;
+  popped_any_ = true;
   Slot& slot = slots_[entry.slot];
   Due due{core::time_point_from_ns(entry.time_ns), id_of(entry.slot, slot.generation), std::move(slot.action), slot.owner,
           slot.owner_epoch};

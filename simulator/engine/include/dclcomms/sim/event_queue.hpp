@@ -50,6 +50,11 @@ class EventQueue {
   // bytes instead of a std::function, and cancel() needs no hash set: an EventId names its slot
   // (low 32 bits) and the slot's generation (high 32 bits), so a stale id never matches a reused
   // slot.
+  //
+  // Events scheduled for the time of the last event popped (posts, "run next" work: half the
+  // events of a busy room) skip the heap: they go to a FIFO lane, which holds events of that one
+  // time in insertion order. pop() takes whichever of the heap top and the lane front is earlier
+  // by (time, sequence), so the order is exactly the heap-only order.
   struct Entry {
     std::int64_t time_ns;
     std::uint64_t sequence;  // insertion order: the tie-break between equal times
@@ -68,6 +73,11 @@ class EventQueue {
     return a.sequence > b.sequence;
   }
   static EventId id_of(std::uint32_t slot, std::uint32_t generation) { return (std::uint64_t{generation} << 32) | slot; }
+  bool lane_empty() const { return lane_head_ == lane_.size(); }
+  /// Whether the earliest entry is the lane's front (else the heap's top). Requires an entry.
+  bool earliest_in_lane() const { return !lane_empty() && (heap_.empty() || later(heap_.front(), lane_[lane_head_])); }
+  /// Removes the earliest entry (from the lane or the heap) and returns it.
+  Entry take_earliest();
   void drop_cancelled_top();
   void release(std::uint32_t slot);
 
@@ -75,6 +85,11 @@ class EventQueue {
   std::uint64_t sequence_ = 0;
   std::size_t pending_ = 0;
   std::vector<Entry> heap_;
+  std::vector<Entry> lane_;  // entries [lane_head_, size) are pending, all at time lane_time_ns_
+  std::size_t lane_head_ = 0;
+  std::int64_t lane_time_ns_ = 0;
+  std::int64_t last_popped_ns_ = 0;
+  bool popped_any_ = false;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
 };
