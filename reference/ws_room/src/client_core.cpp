@@ -101,11 +101,9 @@ void WsRoomClientCore::welcome(const codec::rfc5::WsWelcome& welcome) {
     event.peers[alias] = to_lower_ascii(address);
   }
   peer_aliases_.clear();
-  peer_addresses_.clear();
-  for (const auto& [alias, address] : event.peers) {  // in alias order: the arrays stay sorted
-    peer_aliases_.push_back(alias);
-    peer_addresses_.push_back(address);
-  }
+  peer_address_text_.clear();
+  peer_address_ends_.clear();
+  for (const auto& [alias, address] : event.peers) insert_peer(peer_aliases_.size(), alias, address);  // in alias order
   events_.emplace_back(std::move(event));
 }
 
@@ -120,8 +118,8 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
         return;
       }
       const auto& body = update.body();
-      events_.emplace_back(
-          MessageReceived{update.from_alias(), peer_addresses_[found], codec::Bytes(body.begin(), body.end()), update.unreliable()});
+      events_.emplace_back(MessageReceived{update.from_alias(), std::string(peer_address(found)), codec::Bytes(body.begin(), body.end()),
+                                           update.unreliable()});
       return;
     }
     case P::kPeerJoinMessage: {
@@ -130,13 +128,11 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
       const auto at = std::lower_bound(peer_aliases_.begin(), peer_aliases_.end(), join.alias());
       const auto index = static_cast<std::size_t>(at - peer_aliases_.begin());
       if (at != peer_aliases_.end() && *at == join.alias()) {
-        if (peer_addresses_[index] == address) return;  // a repeated join: nothing new
-        events_.emplace_back(PeerLeft{join.alias(), peer_addresses_[index]});
-        peer_addresses_[index] = address;
-      } else {
-        peer_aliases_.insert(at, join.alias());
-        peer_addresses_.insert(peer_addresses_.begin() + static_cast<std::ptrdiff_t>(index), address);
+        if (peer_address(index) == address) return;  // a repeated join: nothing new
+        events_.emplace_back(PeerLeft{join.alias(), std::string(peer_address(index))});
+        erase_peer(index);
       }
+      insert_peer(index, join.alias(), address);
       events_.emplace_back(PeerJoined{join.alias(), address});
       return;
     }
@@ -146,9 +142,8 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
         ++stats_.stale_leaves;  // mini-comms sends these after a kick; harmless
         return;
       }
-      events_.emplace_back(PeerLeft{peer_aliases_[found], std::move(peer_addresses_[found])});
-      peer_aliases_.erase(peer_aliases_.begin() + static_cast<std::ptrdiff_t>(found));
-      peer_addresses_.erase(peer_addresses_.begin() + static_cast<std::ptrdiff_t>(found));
+      events_.emplace_back(PeerLeft{peer_aliases_[found], std::string(peer_address(found))});
+      erase_peer(found);
       return;
     }
     case P::kPeerKicked: fail(CloseReason::kicked, packet.peer_kicked().reason(), true); return;
@@ -161,9 +156,35 @@ std::size_t WsRoomClientCore::find_peer(Alias alias) const {
   return at != peer_aliases_.end() && *at == alias ? static_cast<std::size_t>(at - peer_aliases_.begin()) : peer_aliases_.size();
 }
 
+std::string_view WsRoomClientCore::peer_address(std::size_t index) const {
+  const std::uint32_t begin = index == 0 ? 0 : peer_address_ends_[index - 1];
+  return std::string_view(peer_address_text_).substr(begin, peer_address_ends_[index] - begin);
+}
+
+void WsRoomClientCore::insert_peer(std::size_t index, Alias alias, std::string_view address) {
+  DCL_ASSERT(index <= peer_aliases_.size());
+  DCL_ASSERT(peer_address_text_.size() + address.size() <= 0xFFFFFFFFU);
+  const std::uint32_t begin = index == 0 ? 0 : peer_address_ends_[index - 1];
+  const auto length = static_cast<std::uint32_t>(address.size());
+  peer_aliases_.insert(peer_aliases_.begin() + static_cast<std::ptrdiff_t>(index), alias);
+  peer_address_text_.insert(begin, address);
+  peer_address_ends_.insert(peer_address_ends_.begin() + static_cast<std::ptrdiff_t>(index), begin);
+  for (std::size_t i = index; i < peer_address_ends_.size(); ++i) peer_address_ends_[i] += length;
+}
+
+void WsRoomClientCore::erase_peer(std::size_t index) {
+  DCL_ASSERT(index < peer_aliases_.size());
+  const std::uint32_t begin = index == 0 ? 0 : peer_address_ends_[index - 1];
+  const std::uint32_t length = peer_address_ends_[index] - begin;
+  peer_aliases_.erase(peer_aliases_.begin() + static_cast<std::ptrdiff_t>(index));
+  peer_address_text_.erase(begin, length);
+  peer_address_ends_.erase(peer_address_ends_.begin() + static_cast<std::ptrdiff_t>(index));
+  for (std::size_t i = index; i < peer_address_ends_.size(); ++i) peer_address_ends_[i] -= length;
+}
+
 std::map<Alias, std::string> WsRoomClientCore::peers() const {
   std::map<Alias, std::string> out;
-  for (std::size_t i = 0; i < peer_aliases_.size(); ++i) out.emplace(peer_aliases_[i], peer_addresses_[i]);
+  for (std::size_t i = 0; i < peer_aliases_.size(); ++i) out.emplace(peer_aliases_[i], peer_address(i));
   return out;
 }
 

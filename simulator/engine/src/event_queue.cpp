@@ -39,7 +39,7 @@ EventId EventQueue::schedule(core::TimePoint when, Action action, std::uint32_t 
     lane_.push_back(Entry{when_ns, ++sequence_, slot});
   } else {
     heap_.push_back(Entry{when_ns, ++sequence_, slot});
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
   ++pending_;
   return id_of(slot, entry.generation);
@@ -72,7 +72,7 @@ EventQueue::Entry EventQueue::take_earliest() {
     }
     return entry;
   }
-  std::pop_heap(heap_.begin(), heap_.end(), later);
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
   const Entry entry = heap_.back();
   heap_.pop_back();
   return entry;

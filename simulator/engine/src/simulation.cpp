@@ -528,7 +528,7 @@ core::Result<core::Ok, StreamError> Simulation::send_message(StreamId id, HostId
   const std::uint64_t segments = std::max<std::uint64_t>(1, (size + faults.mtu_bytes - 1) / faults.mtu_bytes);
   message->segments_missing = static_cast<std::uint32_t>(segments);
   message->segment_bytes = (size + segments - 1) / segments;
-  message->payload = std::make_shared<const Bytes>(std::move(payload));
+  message->payload = std::move(payload);
   ++lane.undelivered;
   ++stats_.messages_sent;
   trace(TraceKind::send, Carrier::stream, from, to, message->trace_id(), size, {});
@@ -615,7 +615,7 @@ void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t
   if (overflow) return cut_segments(message, segments, sent_at);
   DCL_ASSERT(segments <= message->segments_missing);
   message->segments_missing -= segments;
-  if (message->segments_missing == 0) complete_message(*message);
+  if (message->segments_missing == 0) complete_message(message);
 }
 
 void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at) {
@@ -631,7 +631,8 @@ void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t se
   });
 }
 
-void Simulation::complete_message(const Message& message) {
+void Simulation::complete_message(const std::shared_ptr<Message>& shared) {
+  const Message& message = *shared;
   if (host(message.to).state == HostState::down) {
     return reset_stream(message.stream, message.to, "peer_down");
   }
@@ -642,9 +643,9 @@ void Simulation::complete_message(const Message& message) {
   // The common case, in order with nothing waiting, skips the reorder map.
   std::shared_ptr<const Bytes> in_order;
   if (message.seq == lane.next_deliver_seq && lane.arrived.empty()) {
-    in_order = message.payload;
+    in_order = std::shared_ptr<const Bytes>(shared, &message.payload);
   } else {
-    lane.arrived.emplace(message.seq, message.payload);
+    lane.arrived.emplace(message.seq, std::shared_ptr<const Bytes>(shared, &message.payload));
   }
   // Hand over every message that is now in sequence: head-of-line blocking, as in TCP.
   while (in_order || (!lane.arrived.empty() && lane.arrived.begin()->first == lane.next_deliver_seq)) {

@@ -46,8 +46,8 @@ struct Simulation::Message {
   std::uint32_t seq = 0;
   HostId from = 0;
   HostId to = 0;
-  Link* path = nullptr;  // from -> to
-  std::shared_ptr<const Bytes> payload;
+  Link* path = nullptr;                // from -> to
+  Bytes payload;                       // one allocation with the Message: delivery shares it through an aliasing shared_ptr
   std::uint32_t segments_missing = 0;  // not yet arrived
   std::uint64_t segment_bytes = 0;     // charged per segment on the link
   std::uint32_t attempt = 0;           // 0 = first transmission

@@ -116,15 +116,20 @@ class WsRoomClientCore {
   void fail(CloseReason reason, std::string detail, bool kicked = false);
   /// Index of `alias` in peer_aliases_, or peer_aliases_.size() when absent.
   std::size_t find_peer(Alias alias) const;
+  std::string_view peer_address(std::size_t index) const;
+  void insert_peer(std::size_t index, Alias alias, std::string_view address);
+  void erase_peer(std::size_t index);
 
   ClientCoreConfig config_;
   ClientState state_ = ClientState::idle;
   std::optional<Alias> alias_;
-  // The other members: sorted aliases and their addresses side by side. Every update looks its
-  // sender up here, so the aliases are one small contiguous array (a std::map's scattered nodes
-  // were the room bench's largest single cost).
+  // The other members: sorted aliases, and their addresses in one buffer (address i ends at
+  // peer_address_ends_[i]). Every update looks its sender up and copies its address, so both
+  // are contiguous (a std::map's scattered nodes, then a std::string's separate heap text, were
+  // the room bench's largest single cost: cache misses).
   std::vector<Alias> peer_aliases_;
-  std::vector<std::string> peer_addresses_;
+  std::string peer_address_text_;
+  std::vector<std::uint32_t> peer_address_ends_;
   std::optional<core::TimePoint> deadline_;
   std::deque<Transmit> transmits_;
   std::size_t transmit_bytes_ = 0;

@@ -67,11 +67,15 @@ class EventQueue {
     std::uint32_t generation = 0;  // bumped each time the slot is taken
     bool live = false;             // scheduled and neither run nor cancelled
   };
-  // std::push_heap builds a max-heap; "later" entries compare as smaller.
-  static bool later(const Entry& a, const Entry& b) {
-    if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
-    return a.sequence > b.sequence;
-  }
+  // std::push_heap builds a max-heap; "later" entries compare as smaller. A function object (not
+  // a function pointer) so that the heap algorithms inline it.
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
+      return a.sequence > b.sequence;
+    }
+  };
+  static bool later(const Entry& a, const Entry& b) { return Later{}(a, b); }
   static EventId id_of(std::uint32_t slot, std::uint32_t generation) { return (std::uint64_t{generation} << 32) | slot; }
   bool lane_empty() const { return lane_head_ == lane_.size(); }
   /// Whether the earliest entry is the lane's front (else the heap's top). Requires an entry.

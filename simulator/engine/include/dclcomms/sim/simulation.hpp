@@ -245,7 +245,7 @@ class Simulation {
   core::Duration rto(HostId from, HostId to, std::uint32_t attempt);
   void transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments);
   void arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at);
-  void complete_message(const Message& message);
+  void complete_message(const std::shared_ptr<Message>& message);
   /// If from -> to is on hold, keeps `arrival` for release() and returns true.
   bool hold_arrival(HostId from, HostId to, std::function<void()>& arrival, bool& overflow);
   void cut_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at);
