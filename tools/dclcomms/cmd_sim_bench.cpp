@@ -152,7 +152,8 @@ Row bench_room(const SimBenchOptions& options) {
   const double cpu = cpu_seconds() - cpu_start;
   const long rss_end = rss_kib();
   const std::string note = std::to_string(decoded) + " packets decoded; RSS " + std::to_string(rss_start / 1024) + " -> " +
-                           std::to_string(rss_half / 1024) + " -> " + std::to_string(rss_end / 1024) + " MiB (start, half, end)";
+                           std::to_string(rss_half / 1024) + " -> " + std::to_string(rss_end / 1024) + " MiB (start, half, end); " +
+                           std::to_string(simulation.events_pending()) + " events pending at the end";
   return Row{std::to_string(options.peers) + "-peer ws-room room, " + std::to_string(static_cast<int>(options.rate_hz)) +
                  " Hz, codec in the loop",
              simulation.stats().events_run - events_before,
