@@ -152,6 +152,12 @@ void WsRoomClientCore::on_joined_packet(const codec::WsPacket& packet) {
 }
 
 std::size_t WsRoomClientCore::find_peer(Alias alias) const {
+  // Servers hand out aliases in sequence, so the sorted array is usually dense: try the slot an
+  // unbroken run would put `alias` in (one cache line) before searching.
+  if (!peer_aliases_.empty() && alias >= peer_aliases_.front()) {
+    const std::size_t guess = alias - peer_aliases_.front();
+    if (guess < peer_aliases_.size() && peer_aliases_[guess] == alias) return guess;
+  }
   const auto at = std::lower_bound(peer_aliases_.begin(), peer_aliases_.end(), alias);
   return at != peer_aliases_.end() && *at == alias ? static_cast<std::size_t>(at - peer_aliases_.begin()) : peer_aliases_.size();
 }
