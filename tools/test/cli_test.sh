@@ -96,6 +96,10 @@ expect sim_bench 0 'codec in the loop' '' -- "$bin" sim bench --peers 5 --sim-se
 # server's CPU per delivered message among them), whatever the figures.
 expect ws_room_bench 0 '^dclcomms +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$' '' -- \
   "$bin" ws-room bench --clients 3 --seconds 0.5 --swarm-processes 2
+expect sim_bench_crowd 0 '^10-avatar simulator transport crowd' '' -- "$bin" sim bench --peers 5 --sim-seconds 1 --crowd-peers 10
+expect sim_bench_sweep 0 '^  seeds=3 mismatches=0 ' '' -- "$bin" sim bench --peers 5 --sim-seconds 1 --crowd-peers 10 \
+  --determinism-seeds 3 --determinism-scenarios default,two-hosts
+expect sim_bench_sweep_bad 2 '' 'sim bench: --determinism-scenarios' -- "$bin" sim bench --determinism-seeds 1 --determinism-scenarios nope
 
 # conformance run --shrink (docs/fault-schedule.md): the weather-only mutant's failure shrinks to
 # one lost segment, in process and through `dclcomms driver`; its reproduce command replays it

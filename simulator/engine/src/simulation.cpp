@@ -547,7 +547,7 @@ core::Duration Simulation::rto(HostId from, HostId to, std::uint32_t attempt) {
 }
 
 void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments) {
-  if (!is_stream_open(message->stream)) return;  // reset meanwhile; counted in stream_reset
+  // Callers know the stream is open (send_message found it; a retransmission checks first).
   DCL_ASSERT(segments > 0 && segments <= message->segments_missing);
   Link* path = message->path;
   DCL_ASSERT(path != nullptr);
@@ -605,7 +605,8 @@ void Simulation::transmit_segments(std::shared_ptr<Message> message, std::uint32
 }
 
 void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at) {
-  if (!is_stream_open(message->stream)) return;
+  const auto open = streams_.find(message->stream);
+  if (open == streams_.end()) return;  // reset meanwhile; counted in stream_reset
   if (is_blocked(message->from, message->to)) return cut_segments(message, segments, sent_at);
   bool overflow = false;
   if (!holding_.empty()) {  // (the retry closure is built only when some link is on hold)
@@ -615,7 +616,7 @@ void Simulation::arrive_segments(std::shared_ptr<Message> message, std::uint32_t
   if (overflow) return cut_segments(message, segments, sent_at);
   DCL_ASSERT(segments <= message->segments_missing);
   message->segments_missing -= segments;
-  if (message->segments_missing == 0) complete_message(message);
+  if (message->segments_missing == 0) complete_message(message, open->second);
 }
 
 void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at) {
@@ -631,12 +632,11 @@ void Simulation::cut_segments(std::shared_ptr<Message> message, std::uint32_t se
   });
 }
 
-void Simulation::complete_message(const std::shared_ptr<Message>& shared) {
+void Simulation::complete_message(const std::shared_ptr<Message>& shared, Stream& stream) {
   const Message& message = *shared;
   if (host(message.to).state == HostState::down) {
     return reset_stream(message.stream, message.to, "peer_down");
   }
-  Stream& stream = streams_.at(message.stream);
   Stream::Direction& lane = stream.directions[message.direction];
   DCL_ASSERT(message.seq >= lane.next_deliver_seq);
   DCL_ASSERT(lane.arrived.count(message.seq) == 0);

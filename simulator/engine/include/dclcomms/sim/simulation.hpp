@@ -243,9 +243,10 @@ class Simulation {
   const HostHandlers* handlers(HostId host, Port port) const;
 
   core::Duration rto(HostId from, HostId to, std::uint32_t attempt);
+  /// Requires the message's stream to be open (callers check: one map lookup per message).
   void transmit_segments(std::shared_ptr<Message> message, std::uint32_t segments);
   void arrive_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at);
-  void complete_message(const std::shared_ptr<Message>& message);
+  void complete_message(const std::shared_ptr<Message>& message, Stream& stream);
   /// If from -> to is on hold, keeps `arrival` for release() and returns true.
   bool hold_arrival(HostId from, HostId to, std::function<void()>& arrival, bool& overflow);
   void cut_segments(std::shared_ptr<Message> message, std::uint32_t segments, core::TimePoint sent_at);
