@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "dclcomms/core/hex.hpp"
 #include "test_identity.hpp"
 
@@ -194,6 +196,35 @@ TEST_F(ClientFixture, MembershipAndMessages) {
   receive(codec::WsPacket{});
   EXPECT_EQ(client.stats().ignored_packets, 2u);
   EXPECT_EQ(client.state(), ClientState::joined);
+}
+
+// The peer table (sorted aliases, one address buffer): joins out of order and of different
+// lengths, a leave in the middle, a rejoin with another address; every update names its sender's
+// current address and peers() agrees.
+TEST_F(ClientFixture, PeerTableFollowsJoinsLeavesAndRejoins) {
+  join_room();  // alias 3 is 0xAAAA…
+  receive(join(10, "0xCC"));
+  receive(join(5, "0xDDDDDD"));
+  receive(join(7, "0xE"));
+  receive(leave(5));
+  receive(join(10, "0xFFFFFFFF"));  // another address for alias 10: left, then joined
+  (void)events();
+  const auto sender_of = [&](Alias alias) {
+    receive(update(alias, "x"));
+    const auto got = events();
+    return got.size() == 1 ? std::get<MessageReceived>(got[0]).address : std::string("<none>");
+  };
+  EXPECT_EQ(sender_of(3), "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  EXPECT_EQ(sender_of(5), "<none>");
+  EXPECT_EQ(sender_of(7), "0xe");
+  EXPECT_EQ(sender_of(10), "0xffffffff");
+  const std::map<Alias, std::string> expected{{3, "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, {7, "0xe"}, {10, "0xffffffff"}};
+  EXPECT_EQ(client.peers(), expected);
+  receive(join(4, "0x44"));  // between 3 and 7: the buffer shifts the later addresses
+  (void)events();
+  EXPECT_EQ(sender_of(4), "0x44");
+  EXPECT_EQ(sender_of(7), "0xe");
+  EXPECT_EQ(sender_of(10), "0xffffffff");
 }
 
 TEST_F(ClientFixture, SendsWrapPacketsInPeerUpdates) {
