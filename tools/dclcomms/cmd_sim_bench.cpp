@@ -272,14 +272,15 @@ void register_sim_bench_command(CLI::App& app, ExitCode& exit_code) {
   CLI::App* sim = app.get_subcommand("sim");
   auto options = std::make_shared<SimBenchOptions>();
   auto* bench = sim->add_subcommand("bench",
-                                    "Print a table of simulator speed: the bare scheduler, and a ws-room room with transports "
-                                    "and the packet codec in the loop");
+                                    "Print a table of simulator speed: the bare scheduler, a ws-room room with transports "
+                                    "and the packet codec in the loop, a simulator-transport crowd, and optionally a timed "
+                                    "determinism sweep");
   bench->add_option("--seed", options->seed, "Seed")->capture_default_str();
   bench->add_option("--peers", options->peers, "Peers in the room")->capture_default_str()->check(CLI::Range(2, 1000));
   bench->add_option("--rate-hz", options->rate_hz, "Position updates per peer per second")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 100.0));
-  bench->add_option("--sim-seconds", options->sim_seconds, "Simulated seconds of the room run")
+  bench->add_option("--sim-seconds", options->sim_seconds, "Simulated seconds of the room and crowd runs")
       ->capture_default_str()
       ->check(CLI::Range(0.5, 3600.0));
   bench->add_option("--crowd-peers", options->crowd_peers, "Virtual peers in the simulator transport crowd")
