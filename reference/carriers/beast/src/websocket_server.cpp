@@ -537,4 +537,14 @@ core::Result<std::unique_ptr<WebSocketServer>, ListenError> WebSocketServer::lis
   return std::unique_ptr<WebSocketServer>(std::move(server));
 }
 
+transport::MessageServerStarter websocket_server_starter(AsioRuntime& runtime, WebSocketServerOptions listen, std::uint16_t* port) {
+  return [&runtime, listen = std::move(listen),
+          port](transport::MessageServerCallbacks callbacks) -> core::Result<std::unique_ptr<transport::MessageServer>, ListenError> {
+    auto beast = WebSocketServer::listen(runtime, listen, std::move(callbacks));
+    if (!beast) return core::Unexpected<ListenError>{beast.error()};
+    if (port) *port = (*beast)->port();
+    return std::unique_ptr<transport::MessageServer>(std::move(beast).value());
+  };
+}
+
 }  // namespace dclcomms::carriers

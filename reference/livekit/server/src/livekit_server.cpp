@@ -103,14 +103,7 @@ core::Result<std::unique_ptr<LivekitServer>, transport::ListenError> LivekitServ
   listen.subprotocols.clear();
   listen.connections_max = options.signal.connections_max;
   std::uint16_t port = 0;
-  auto server = start(runtime, std::move(options),
-                      [&](transport::MessageServerCallbacks callbacks)
-                          -> core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError> {
-                        auto beast = carriers::WebSocketServer::listen(runtime, listen, std::move(callbacks));
-                        if (!beast) return core::Unexpected<transport::ListenError>{beast.error()};
-                        port = (*beast)->port();
-                        return std::unique_ptr<transport::MessageServer>(std::move(beast).value());
-                      });
+  auto server = start(runtime, std::move(options), carriers::websocket_server_starter(runtime, std::move(listen), &port));
   if (server) (*server)->port_ = port;
   return server;
 }

@@ -50,4 +50,9 @@ class WebSocketServer : public transport::MessageServer {
   virtual std::uint16_t port() const = 0;
 };
 
+/// What a server written against MessageServer is started with in production: a starter that
+/// listens with Beast as `listen` says and stores the bound port in `*port` (the servers'
+/// start_on_beast).
+transport::MessageServerStarter websocket_server_starter(AsioRuntime& runtime, WebSocketServerOptions listen, std::uint16_t* port);
+
 }  // namespace dclcomms::carriers
