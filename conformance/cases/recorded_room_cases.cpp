@@ -149,6 +149,7 @@ ReplayRun replay(CaseContext& context, const RecordedRoom& room, ReplayMode mode
     }
   }
   std::vector<std::vector<const MessageReceived*>> by_peer(room.peers.size());
+  std::vector<std::size_t> sender_peer;  // of each packet the transport got
   for (std::size_t k = 0; k < received.size(); ++k) {
     std::size_t peer = room.peers.size();
     for (std::size_t i = 0; i < peers.size(); ++i) {
@@ -160,14 +161,14 @@ ReplayRun replay(CaseContext& context, const RecordedRoom& room, ReplayMode mode
       return run;
     }
     by_peer[peer].push_back(&received[k]);
+    sender_peer.push_back(peer);
   }
   // Which recorded message each arrival is (for the exact replay's timing comparison).
   std::vector<std::size_t> cursor(room.peers.size(), 0);
-  for (const MessageReceived& got : received) {
-    std::size_t peer = 0;
-    while (peer < peers.size() && (!peers[peer] || peers[peer]->address != got.sender)) ++peer;
+  for (std::size_t k = 0; k < received.size(); ++k) {
+    const std::size_t peer = sender_peer[k];
     std::size_t& c = cursor[peer];
-    while (c < sent[peer].size() && sent[peer][c].bytes != got.packet) ++c;
+    while (c < sent[peer].size() && sent[peer][c].bytes != received[k].packet) ++c;
     run.observation.arrival_message.push_back(c < sent[peer].size() ? sent[peer][c++].message : static_cast<std::size_t>(-1));
   }
   for (std::size_t i = 0; i < room.peers.size(); ++i) {

@@ -89,32 +89,25 @@ std::vector<SignalConnectionId> SignalServerCore::room_members(const std::string
   return members;
 }
 
-namespace {
-
-void fill_participant(::livekit::ParticipantInfo& info, const std::string& sid, const std::string& identity, const std::string& name,
-                      const std::string& metadata, std::int64_t joined_at_ms, std::uint32_t version, bool disconnected, bool can_publish,
-                      bool can_subscribe, bool can_publish_data) {
-  info.set_sid(sid);
-  info.set_identity(identity);
-  info.set_name(name);
-  info.set_metadata(metadata);
+void SignalServerCore::fill_participant(::livekit::ParticipantInfo& info, const Session& session, bool disconnected) {
+  info.set_sid(session.sid);
+  info.set_identity(session.identity);
+  info.set_name(session.name);
+  info.set_metadata(session.metadata);
   info.set_state(disconnected ? ::livekit::ParticipantInfo::DISCONNECTED : ::livekit::ParticipantInfo::JOINED);
-  info.set_joined_at(joined_at_ms / 1000);
-  info.set_joined_at_ms(joined_at_ms);
-  info.set_version(version);
+  info.set_joined_at(session.joined_at_ms / 1000);
+  info.set_joined_at_ms(session.joined_at_ms);
+  info.set_version(session.version);
   info.set_kind(::livekit::ParticipantInfo::STANDARD);
   auto* permission = info.mutable_permission();
-  permission->set_can_subscribe(can_subscribe);
-  permission->set_can_publish(can_publish);
-  permission->set_can_publish_data(can_publish_data);
+  permission->set_can_subscribe(session.can_subscribe);
+  permission->set_can_publish(session.can_publish);
+  permission->set_can_publish_data(session.can_publish_data);
 }
-
-}  // namespace
 
 void SignalServerCore::broadcast_update(const Session& about, bool disconnected, SignalConnectionId except) {
   ::livekit::SignalResponse response;
-  fill_participant(*response.mutable_update()->add_participants(), about.sid, about.identity, about.name, about.metadata,
-                   about.joined_at_ms, about.version, disconnected, about.can_publish, about.can_subscribe, about.can_publish_data);
+  fill_participant(*response.mutable_update()->add_participants(), about, disconnected);
   const std::string serialized = response.SerializeAsString();
   for (const SignalConnectionId member : room_members(about.room)) {
     if (member != except) send(member, serialized);
@@ -163,12 +156,9 @@ void SignalServerCore::handle_open(SignalConnectionId connection, std::string_vi
   join->mutable_room()->set_sid(room_sid->second);
   join->mutable_room()->set_name(session.room);
   join->mutable_room()->set_max_participants(static_cast<std::uint32_t>(config_.room_participants_max));
-  fill_participant(*join->mutable_participant(), session.sid, session.identity, session.name, session.metadata, session.joined_at_ms,
-                   session.version, false, session.can_publish, session.can_subscribe, session.can_publish_data);
+  fill_participant(*join->mutable_participant(), session, false);
   for (const SignalConnectionId member : room_members(session.room)) {
-    const Session& other = sessions_.at(member);
-    fill_participant(*join->add_other_participants(), other.sid, other.identity, other.name, other.metadata, other.joined_at_ms,
-                     other.version, false, other.can_publish, other.can_subscribe, other.can_publish_data);
+    fill_participant(*join->add_other_participants(), sessions_.at(member), false);
   }
   join->set_server_version(config_.server_version);
   join->set_ping_interval(config_.ping_interval_s);

@@ -24,6 +24,10 @@
 #include "dclcomms/core/time.hpp"
 #include "dclcomms/livekit/livekit_token.hpp"
 
+namespace livekit {
+class ParticipantInfo;  // LiveKit's generated class (reference/livekit/proto), kept out of this header
+}
+
 namespace dclcomms::livekit_server {
 
 using SignalConnectionId = std::uint64_t;
@@ -111,6 +115,8 @@ class SignalServerCore {
     bool leaving = false;  // a close is queued: nothing more is sent to it, nor about it twice
   };
 
+  /// The ParticipantInfo others are told, from the session's token claims and join.
+  static void fill_participant(::livekit::ParticipantInfo& info, const Session& session, bool disconnected);
   void send(SignalConnectionId connection, const std::string& serialized);
   void broadcast_update(const Session& about, bool disconnected, SignalConnectionId except);
   void leave(SignalConnectionId connection, const std::string& reason, bool close_it);
