@@ -14,7 +14,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev librapidcheck-dev
   libprotobuf-dev protobuf-compiler libsecp256k1-dev libcrypto++-dev libssl-dev openssl
-  libgtest-dev libgmock-dev libcli11-dev libcpp-jwt-dev
+  libgtest-dev libgmock-dev libcli11-dev libcpp-jwt-dev libusrsctp-dev
 )
 if ! $cli_only; then
   # Our own tests: fuzzing (clang), benchmarks, the report's browser check, the npm peers, the
