@@ -47,7 +47,9 @@ livekit::TokenCheck token_check(const SignalServerConfig& config, std::int64_t u
 
 }  // namespace
 
-SignalServerCore::SignalServerCore(SignalServerConfig config) : config_(std::move(config)) {}
+SignalServerCore::SignalServerCore(SignalServerConfig config) : config_(std::move(config)) {
+  if (config_.relay) relay_.emplace(*config_.relay);
+}
 
 core::Result<core::Ok, SignalRefusal> SignalServerCore::check_upgrade(std::string_view target, std::string_view authorization,
                                                                       std::int64_t unix_seconds_now) const {
@@ -168,6 +170,7 @@ void SignalServerCore::handle_open(SignalConnectionId connection, std::string_vi
   join->mutable_server_info()->set_protocol(16);
   send(connection, response.SerializeAsString());
   const Session& stored = sessions_.emplace(connection, std::move(session)).first->second;
+  if (relay_) relay_->add_participant(connection, stored.room, stored.identity, stored.sid, stored.can_publish_data);
   broadcast_update(stored, false, connection);
   events_.push_back(ParticipantJoined{stored.room, stored.identity, stored.sid});
 }
@@ -180,6 +183,10 @@ void SignalServerCore::leave(SignalConnectionId connection, const std::string& r
   ++session.version;
   broadcast_update(session, true, connection);
   events_.push_back(ParticipantLeft{session.room, session.identity, session.sid, reason});
+  if (relay_) {
+    relay_->remove_participant(connection);
+    pump_relay();
+  }
   if (close_it) closes_.push_back({connection, reason});
 }
 
@@ -211,15 +218,67 @@ void SignalServerCore::handle_message(SignalConnectionId connection, std::span<c
     case ::livekit::SignalRequest::kLeave: leave(connection, "client leave", true); break;
     case ::livekit::SignalRequest::kOffer:
       events_.push_back(NegotiationReceived{session.identity, "offer", request.offer().sdp().size()});
+      if (relay_) negotiate(connection, session, request, now);
       break;
     case ::livekit::SignalRequest::kAnswer:
       events_.push_back(NegotiationReceived{session.identity, "answer", request.answer().sdp().size()});
+      if (relay_) negotiate(connection, session, request, now);
       break;
     case ::livekit::SignalRequest::kTrickle:
       events_.push_back(NegotiationReceived{session.identity, "trickle", request.trickle().candidateinit().size()});
       break;
     default: break;  // other requests (tracks, subscriptions, metadata): not served, not an error
   }
+}
+
+void SignalServerCore::negotiate(SignalConnectionId connection, Session& session, const ::livekit::SignalRequest& request,
+                                 core::TimePoint now) {
+  if (request.has_offer()) {
+    // The publisher connection (the client's offer): answered with the same id, then our
+    // subscriber offer, on which we open the channels we deliver on.
+    auto answer = relay_->handle_publisher_offer(connection, request.offer().sdp(), now);
+    if (!answer) {
+      leave(connection, "unusable publisher offer: " + answer.error().message, true);
+      return;
+    }
+    ::livekit::SignalResponse response;
+    response.mutable_answer()->set_type("answer");
+    response.mutable_answer()->set_sdp(*answer);
+    response.mutable_answer()->set_id(request.offer().id());
+    send(connection, response.SerializeAsString());
+    if (!session.subscriber_offered) {
+      session.subscriber_offered = true;
+      ::livekit::SignalResponse offer;
+      offer.mutable_offer()->set_type("offer");
+      offer.mutable_offer()->set_sdp(relay_->make_subscriber_offer(connection, now));
+      offer.mutable_offer()->set_id(1);
+      send(connection, offer.SerializeAsString());
+    }
+  } else if (request.has_answer()) {
+    auto accepted = relay_->handle_subscriber_answer(connection, request.answer().sdp(), now);
+    if (!accepted) {
+      leave(connection, "unusable subscriber answer: " + accepted.error().message, true);
+      return;
+    }
+  }
+  pump_relay();
+}
+
+void SignalServerCore::pump_relay() {
+  while (auto event = relay_->poll_event()) {
+    std::visit([this](auto&& typed) { events_.push_back(std::move(typed)); }, std::move(*event));
+  }
+}
+
+void SignalServerCore::handle_datagram(std::span<const std::uint8_t> datagram, const core::SocketAddress& from, core::TimePoint now) {
+  if (!relay_) return;
+  relay_->handle_datagram(datagram, from, now);
+  pump_relay();
+}
+
+std::optional<webrtc::DatagramTransmit> SignalServerCore::poll_datagram() {
+  if (!relay_) return std::nullopt;
+  return relay_->poll_transmit();
 }
 
 void SignalServerCore::handle_closed(SignalConnectionId connection) {
@@ -234,6 +293,10 @@ void SignalServerCore::handle_timeout(core::TimePoint now) {
     if (!session.leaving && now - session.last_heard >= silence_max) silent.push_back(id);
   }
   for (const SignalConnectionId id : silent) leave(id, "ping timeout", true);
+  if (relay_) {
+    relay_->handle_timeout(now);
+    pump_relay();
+  }
 }
 
 std::optional<core::TimePoint> SignalServerCore::poll_timeout() const {
@@ -242,6 +305,10 @@ std::optional<core::TimePoint> SignalServerCore::poll_timeout() const {
     if (session.leaving) continue;
     const core::TimePoint due = session.last_heard + std::chrono::seconds(config_.ping_timeout_s);
     if (!earliest || due < *earliest) earliest = due;
+  }
+  if (relay_) {
+    const auto relay_due = relay_->poll_timeout();
+    if (relay_due && (!earliest || *relay_due < *earliest)) earliest = relay_due;
   }
   return earliest;
 }

@@ -7,8 +7,10 @@
 // leave, pings answered, a client's LeaveRequest, and a duplicate identity displaced the way
 // LiveKit does it (LeaveRequest{DUPLICATE_IDENTITY} to the older session, spec §6.4).
 //
-// What it does not do yet: the WebRTC side (publisher/subscriber peer connections, data channels).
-// An offer or ICE candidate from a client is reported as an event and not answered.
+// With a DataRelayConfig it answers the WebRTC side too (data_relay_core.hpp): the client's
+// publisher offer is answered, our subscriber offer follows, and DataPackets are relayed; datagrams
+// go in through handle_datagram and out through poll_datagram. Without one, offers and ICE
+// candidates are only reported (NegotiationReceived).
 
 #include <cstdint>
 #include <deque>
@@ -23,9 +25,11 @@
 #include "dclcomms/core/result.hpp"
 #include "dclcomms/core/time.hpp"
 #include "dclcomms/livekit/livekit_token.hpp"
+#include "dclcomms/livekit_server/data_relay_core.hpp"
 
 namespace livekit {
-class ParticipantInfo;  // LiveKit's generated class (reference/livekit/proto), kept out of this header
+class ParticipantInfo;  // LiveKit's generated classes (reference/livekit/proto), kept out of this header
+class SignalRequest;
 }
 
 namespace dclcomms::livekit_server {
@@ -40,6 +44,7 @@ struct SignalServerConfig {
   std::size_t room_participants_max = 1000;
   std::size_t connections_max = 10'000;
   std::size_t transmit_queue_max = 100'000;  // queued SignalResponses over all connections (an invariant, asserted)
+  std::optional<DataRelayConfig> relay;       // the WebRTC side; none: signal only
 };
 
 /// Why an upgrade is refused (the carrier answers HTTP 401 with the message, as LiveKit does).
@@ -75,7 +80,8 @@ struct NegotiationReceived {
   std::string what;  // "offer", "answer", "trickle"
   std::size_t bytes = 0;
 };
-using SignalServerEvent = std::variant<ParticipantJoined, ParticipantLeft, NegotiationReceived>;
+using SignalServerEvent =
+    std::variant<ParticipantJoined, ParticipantLeft, NegotiationReceived, DataRelayed, DataRefused, PeerConnectionUp, PeerConnectionDown>;
 
 class SignalServerCore {
  public:
@@ -93,8 +99,11 @@ class SignalServerCore {
   /// The connection is gone (whoever closed it); the last call for it.
   void handle_closed(SignalConnectionId connection);
   void handle_timeout(core::TimePoint now);
+  /// A UDP datagram for the WebRTC side (ignored without a relay).
+  void handle_datagram(std::span<const std::uint8_t> datagram, const core::SocketAddress& from, core::TimePoint now);
 
   std::optional<SignalTransmit> poll_transmit();
+  std::optional<webrtc::DatagramTransmit> poll_datagram();
   std::optional<SignalClose> poll_close();
   std::optional<SignalServerEvent> poll_event();
   std::optional<core::TimePoint> poll_timeout() const;
@@ -112,12 +121,15 @@ class SignalServerCore {
     std::int64_t joined_at_ms = 0;
     std::uint32_t version = 1;
     core::TimePoint last_heard;
+    bool subscriber_offered = false;
     bool leaving = false;  // a close is queued: nothing more is sent to it, nor about it twice
   };
 
   /// The ParticipantInfo others are told, from the session's token claims and join.
   static void fill_participant(::livekit::ParticipantInfo& info, const Session& session, bool disconnected);
   void send(SignalConnectionId connection, const std::string& serialized);
+  void negotiate(SignalConnectionId connection, Session& session, const ::livekit::SignalRequest& request, core::TimePoint now);
+  void pump_relay();
   void broadcast_update(const Session& about, bool disconnected, SignalConnectionId except);
   void leave(SignalConnectionId connection, const std::string& reason, bool close_it);
   std::vector<SignalConnectionId> room_members(const std::string& room) const;
@@ -129,6 +141,7 @@ class SignalServerCore {
   std::deque<SignalTransmit> transmits_;
   std::deque<SignalClose> closes_;
   std::deque<SignalServerEvent> events_;
+  std::optional<DataRelayCore> relay_;
 };
 
 /// The token of a signal request: "Authorization: Bearer <token>" (LiveKit's Rust and Node SDKs),

@@ -1,0 +1,98 @@
+#pragma once
+// DataRelayCore: the WebRTC half of our LiveKit room server, sans-I/O. Per participant it keeps the
+// two peer connections LiveKit clients open (RTC protocol, livekit_rtc.proto): the *publisher*,
+// offered by the client, on which the client opens `_reliable` (ordered) and `_lossy` (no
+// retransmissions) data channels; and the *subscriber*, offered by us, on which we open the same
+// two channels to deliver. A DataPacket arriving on a publisher channel is relayed, with the
+// sender's identity and sid filled in as LiveKit does, on the same kind of channel to every other
+// participant of the room — or only to its destination_identities when it names some.
+//
+// All peer connections share one UDP socket (LiveKit's single-port mode): datagrams are routed by
+// the ICE username (our ufrag) until the peer's address is known, then by address. No audio or
+// video: media sections of an offer are rejected in the answer.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "dclcomms/core/result.hpp"
+#include "dclcomms/core/time.hpp"
+#include "dclcomms/webrtc/peer_connection.hpp"
+
+namespace dclcomms::livekit_server {
+
+using ParticipantKey = std::uint64_t;  // the signal connection id
+
+struct DataRelayConfig {
+  std::shared_ptr<const webrtc::DtlsIdentity> identity;
+  webrtc::SocketAddress udp_address;            // the one host candidate we announce
+  std::uint64_t seed = 1;                       // ICE credentials of each peer connection derive from it
+  std::size_t data_packet_bytes_max = 65535;    // larger packets are refused (LiveKit's own limit is 15 KiB lossy / 64 KiB)
+  std::size_t pending_reliable_max = 1024;      // reliable packets kept for a subscriber whose channel is not open yet
+};
+
+struct DataRelayed {
+  std::string room, sender;
+  bool reliable = true;
+  std::size_t bytes = 0;
+  std::size_t recipients = 0;
+};
+struct DataRefused {
+  std::string identity;
+  std::string reason;  // "malformed DataPacket", "packet of N bytes over the M-byte limit", "publishing data not permitted"
+};
+struct PeerConnectionUp {
+  std::string identity;
+  bool publisher = true;
+};
+struct PeerConnectionDown {
+  std::string identity;
+  bool publisher = true;
+  std::string reason;
+};
+using DataRelayEvent = std::variant<DataRelayed, DataRefused, PeerConnectionUp, PeerConnectionDown>;
+
+class DataRelayCore {
+ public:
+  explicit DataRelayCore(DataRelayConfig config);
+  ~DataRelayCore();
+
+  void add_participant(ParticipantKey key, std::string room, std::string identity, std::string sid, bool can_publish_data);
+  void remove_participant(ParticipantKey key);
+
+  /// The client's publisher offer: our answer.
+  core::Result<std::string, webrtc::PeerConnectionError> handle_publisher_offer(ParticipantKey key, std::string_view sdp, core::TimePoint now);
+  /// Creates the subscriber peer connection with its two channels: our offer.
+  std::string make_subscriber_offer(ParticipantKey key, core::TimePoint now);
+  core::Result<core::Ok, webrtc::PeerConnectionError> handle_subscriber_answer(ParticipantKey key, std::string_view sdp, core::TimePoint now);
+
+  void handle_datagram(std::span<const std::uint8_t> datagram, const webrtc::SocketAddress& from, core::TimePoint now);
+  void handle_timeout(core::TimePoint now);
+  std::optional<webrtc::DatagramTransmit> poll_transmit();
+  std::optional<DataRelayEvent> poll_event();
+  std::optional<core::TimePoint> poll_timeout() const;
+
+ private:
+  struct Participant;
+  void pump(Participant& participant, core::TimePoint now);
+  void relay(Participant& from, const webrtc::ChannelMessage& message, core::TimePoint now);
+  void deliver(Participant& to, bool reliable, std::span<const std::uint8_t> bytes);
+  Participant* route(std::span<const std::uint8_t> datagram, const webrtc::SocketAddress& from, webrtc::PeerConnection*& pc);
+
+  DataRelayConfig config_;
+  std::map<ParticipantKey, std::unique_ptr<Participant>> participants_;
+  std::map<std::string, std::pair<ParticipantKey, bool>> by_ufrag_;              // our ufrag → (participant, publisher?)
+  std::map<webrtc::SocketAddress, std::pair<ParticipantKey, bool>> by_address_;  // peer address → (participant, publisher?)
+  std::uint64_t next_pc_ = 1;
+  std::deque<webrtc::DatagramTransmit> transmits_;
+  std::deque<DataRelayEvent> events_;
+  static constexpr std::size_t queue_max = 65536;
+};
+
+}  // namespace dclcomms::livekit_server
