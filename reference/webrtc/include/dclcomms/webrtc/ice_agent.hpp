@@ -55,7 +55,7 @@ class IceLiteAgent {
 };
 
 struct IceControllingOptions {
-  core::Duration check_interval = std::chrono::milliseconds(50);   // pacing between checks (RFC 8445 Ta)
+  core::Duration check_interval = std::chrono::milliseconds(50);  // pacing between checks (RFC 8445 Ta)
   core::Duration connect_timeout = std::chrono::seconds(10);
   core::Duration consent_interval = std::chrono::seconds(5);
   core::Duration consent_timeout = std::chrono::seconds(30);
@@ -86,6 +86,22 @@ class IceControllingAgent {
   std::optional<SocketAddress> selected_;
   std::optional<std::string> failure_;
   std::deque<DatagramTransmit> transmits_;
+
+  // A check sent and not yet answered: its answer must carry this id and come from `to`.
+  struct Outstanding {
+    StunTransactionId transaction_id;
+    SocketAddress to;
+  };
+  void send_check(const SocketAddress& to, bool nominate);
+  std::string candidates_text() const;
+
+  core::TimePoint start_;
+  core::TimePoint next_check_at_;        // before a selection: the next paced check
+  std::size_t next_candidate_ = 0;       // round-robin over remote_candidates_
+  core::TimePoint next_consent_at_{};    // after: the next consent check
+  core::TimePoint last_consent_{};       // after: the last answer from the selected address
+  std::uint64_t tie_breaker_ = 0;        // ICE-CONTROLLING's value, drawn once (RFC 8445 §7.1.3)
+  std::deque<Outstanding> outstanding_;  // bounded (ice_agent.cpp), oldest first
 };
 
 }  // namespace dclcomms::webrtc

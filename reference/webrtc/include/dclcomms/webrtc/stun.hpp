@@ -46,6 +46,7 @@ struct StunMessage {
   std::optional<std::uint64_t> ice_controlled;
   std::optional<SocketAddress> xor_mapped_address;
   std::optional<std::uint16_t> error_code;  // e.g. 401, 487
+  std::optional<std::string> software;      // SOFTWARE (0x8022): informational; kept so RFC 5769's samples re-encode
   bool has_integrity = false;               // set by parse_stun
   bool has_fingerprint = false;             // set by parse_stun
 };
