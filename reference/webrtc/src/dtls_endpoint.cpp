@@ -10,7 +10,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-
 #include "dclcomms/core/assert.hpp"
 
 namespace dclcomms::webrtc {
@@ -54,7 +53,8 @@ std::string sha256_fingerprint(X509* certificate) {
 
 // The output BIO: every write is one datagram handed to the endpoint.
 int output_write(BIO* bio, const char* data, int size) {
-  static_cast<DtlsEndpoint*>(BIO_get_data(bio))->queue_datagram(reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(size));
+  static_cast<DtlsEndpoint*>(BIO_get_data(bio))
+      ->queue_datagram(reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(size));
   return size;
 }
 
@@ -111,7 +111,8 @@ core::Result<std::shared_ptr<const DtlsIdentity>, DtlsError> DtlsIdentity::gener
   X509* cert = native->certificate;
   X509_set_version(cert, 2);
   unsigned char serial_bytes[8];
-  if (RAND_bytes(serial_bytes, sizeof serial_bytes) != 1) return core::fail(DtlsErrorCode::certificate, "no random serial: " + openssl_errors());
+  if (RAND_bytes(serial_bytes, sizeof serial_bytes) != 1)
+    return core::fail(DtlsErrorCode::certificate, "no random serial: " + openssl_errors());
   BIGNUM* serial = BN_bin2bn(serial_bytes, sizeof serial_bytes, nullptr);
   BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert));
   BN_free(serial);

@@ -84,14 +84,18 @@ std::string PeerConnection::create_offer() {
 }
 
 core::Result<std::string, PeerConnectionError> PeerConnection::handle_offer(std::string_view sdp, core::TimePoint now) {
-  if (remote_) return core::fail(PeerConnectionErrorCode::state, "renegotiation is not supported: the peer connection already has a description");
+  if (remote_)
+    return core::fail(PeerConnectionErrorCode::state, "renegotiation is not supported: the peer connection already has a description");
   auto offer = parse_sdp(sdp);
-  if (!offer) return core::fail(PeerConnectionErrorCode::sdp, "offer: " + std::string(to_string(offer.error().code)) + ": " + offer.error().message);
+  if (!offer)
+    return core::fail(PeerConnectionErrorCode::sdp, "offer: " + std::string(to_string(offer.error().code)) + ": " + offer.error().message);
   // The server (ICE-lite) is the DTLS server; a full agent takes the client role (JSEP §5.3.1 lets
   // the answerer choose, and WebRTC stacks answer active).
   const std::string_view setup = config_.ice_lite ? "passive" : "active";
-  if (offer->setup == "passive" && setup == "passive") return core::fail(PeerConnectionErrorCode::sdp, "offer: a=setup:passive leaves no DTLS client");
-  if (offer->setup == "active" && setup == "active") return core::fail(PeerConnectionErrorCode::sdp, "offer: a=setup:active leaves no DTLS server");
+  if (offer->setup == "passive" && setup == "passive")
+    return core::fail(PeerConnectionErrorCode::sdp, "offer: a=setup:passive leaves no DTLS client");
+  if (offer->setup == "active" && setup == "active")
+    return core::fail(PeerConnectionErrorCode::sdp, "offer: a=setup:active leaves no DTLS server");
   LocalDescription local{.session_id = config_.seed & 0x7fffffffffffffffULL,
                          .ice_ufrag = local_ice_.ufrag,
                          .ice_pwd = local_ice_.pwd,
@@ -108,13 +112,16 @@ core::Result<std::string, PeerConnectionError> PeerConnection::handle_offer(std:
 core::Result<core::Ok, PeerConnectionError> PeerConnection::handle_answer(std::string_view sdp, core::TimePoint now) {
   if (!offered_ || remote_) return core::fail(PeerConnectionErrorCode::state, "an answer without an outstanding offer");
   auto answer = parse_sdp(sdp);
-  if (!answer) return core::fail(PeerConnectionErrorCode::sdp, "answer: " + std::string(to_string(answer.error().code)) + ": " + answer.error().message);
+  if (!answer)
+    return core::fail(PeerConnectionErrorCode::sdp,
+                      "answer: " + std::string(to_string(answer.error().code)) + ": " + answer.error().message);
   if (answer->setup == "actpass") return core::fail(PeerConnectionErrorCode::sdp, "answer: a=setup:actpass is for offers (RFC 8842 §5.3)");
   // The answer's role is the peer's: "active" makes it the DTLS client.
   return set_remote(sdp, answer->setup == "passive", now);
 }
 
-core::Result<core::Ok, PeerConnectionError> PeerConnection::set_remote(std::string_view sdp, bool local_is_dtls_client, core::TimePoint now) {
+core::Result<core::Ok, PeerConnectionError> PeerConnection::set_remote(std::string_view sdp, bool local_is_dtls_client,
+                                                                       core::TimePoint now) {
   auto description = parse_sdp(sdp);
   DCL_ASSERT(static_cast<bool>(description));  // the callers parsed it already
   remote_ = std::move(*description);

@@ -207,8 +207,9 @@ void SctpAssociation::on_notification(const void* data, std::size_t size) {
     case SCTP_COMM_LOST:
     case SCTP_SHUTDOWN_COMP:
     case SCTP_CANT_STR_ASSOC:
-      if (!closed_) events_.push_back(SctpClosed{notification->sn_assoc_change.sac_state == SCTP_COMM_LOST ? "SCTP association lost"
-                                                                                                            : "SCTP association closed"});
+      if (!closed_)
+        events_.push_back(
+            SctpClosed{notification->sn_assoc_change.sac_state == SCTP_COMM_LOST ? "SCTP association lost" : "SCTP association closed"});
       closed_ = true;
       up_ = false;
       break;

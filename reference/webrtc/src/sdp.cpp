@@ -50,7 +50,8 @@ core::Result<core::Ok, SdpError> read_attribute(std::string_view name, std::stri
     into.ice_pwd = value;
   } else if (name == "fingerprint") {
     const auto words = split_words(value);
-    if (words.size() != 2) return core::fail(SdpErrorCode::bad_attribute, "a=fingerprint is not '<hash> <hex pairs>': " + std::string(value));
+    if (words.size() != 2)
+      return core::fail(SdpErrorCode::bad_attribute, "a=fingerprint is not '<hash> <hex pairs>': " + std::string(value));
     into.fingerprint_algorithm = words[0];
     into.fingerprint = words[1];
     for (char& c : into.fingerprint_algorithm) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -62,11 +63,13 @@ core::Result<core::Ok, SdpError> read_attribute(std::string_view name, std::stri
     into.setup = value;
   } else if (name == "sctp-port") {
     std::uint16_t port = 0;
-    if (!parse_number(value, port) || port == 0) return core::fail(SdpErrorCode::bad_attribute, "a=sctp-port is not a port: " + std::string(value));
+    if (!parse_number(value, port) || port == 0)
+      return core::fail(SdpErrorCode::bad_attribute, "a=sctp-port is not a port: " + std::string(value));
     into.sctp_port = port;
   } else if (name == "max-message-size") {
     std::uint64_t size = 0;
-    if (!parse_number(value, size)) return core::fail(SdpErrorCode::bad_attribute, "a=max-message-size is not a number: " + std::string(value));
+    if (!parse_number(value, size))
+      return core::fail(SdpErrorCode::bad_attribute, "a=max-message-size is not a number: " + std::string(value));
     into.max_message_size = size;
   }
   return core::Ok{};
@@ -80,8 +83,9 @@ core::Result<SdpCandidate, SdpError> parse_candidate(std::string_view text) {
   const auto words = split_words(text);
   // foundation component transport priority address port "typ" type …
   if (words.size() < 8 || words[6] != "typ") {
-    return core::fail(SdpErrorCode::bad_attribute, "a candidate is '<foundation> <component> <transport> <priority> <address> <port> typ <type> …': " +
-                                                       std::string(text));
+    return core::fail(SdpErrorCode::bad_attribute,
+                      "a candidate is '<foundation> <component> <transport> <priority> <address> <port> typ <type> …': " +
+                          std::string(text));
   }
   SdpCandidate candidate;
   candidate.foundation = words[0];
@@ -112,7 +116,8 @@ core::Result<SessionDescription, SdpError> parse_sdp(std::string_view text) {
     ++line_number;
     if (line.empty()) continue;
     if (line.size() < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z') {
-      return core::fail(SdpErrorCode::malformed, "line " + std::to_string(line_number) + " is not <type>=<value>: " + std::string(line.substr(0, 80)));
+      return core::fail(SdpErrorCode::malformed,
+                        "line " + std::to_string(line_number) + " is not <type>=<value>: " + std::string(line.substr(0, 80)));
     }
     if (first && line[0] != 'v') return core::fail(SdpErrorCode::malformed, "the first line is not v=");
     first = false;
@@ -138,7 +143,8 @@ core::Result<SessionDescription, SdpError> parse_sdp(std::string_view text) {
     const std::string_view attribute_value = colon == std::string_view::npos ? std::string_view{} : value.substr(colon + 1);
     if (description.media.empty()) {
       if (name == "ice-lite") description.ice_lite = true;
-      if (auto read = read_attribute(name, attribute_value, session_level); !read) return core::fail(read.error().code, read.error().message);
+      if (auto read = read_attribute(name, attribute_value, session_level); !read)
+        return core::fail(read.error().code, read.error().message);
       continue;
     }
     if (name == "mid") description.media.back().mid = attribute_value;
@@ -147,7 +153,8 @@ core::Result<SessionDescription, SdpError> parse_sdp(std::string_view text) {
       if (candidate) description.candidates.push_back(std::move(*candidate));  // TCP and others are not ours to use
       continue;
     }
-    if (auto read = read_attribute(name, attribute_value, section_level.back()); !read) return core::fail(read.error().code, read.error().message);
+    if (auto read = read_attribute(name, attribute_value, section_level.back()); !read)
+      return core::fail(read.error().code, read.error().message);
   }
   if (first) return core::fail(SdpErrorCode::malformed, "empty description");
   if (!data_section) return core::fail(SdpErrorCode::no_data_section, "no m=application UDP/DTLS/SCTP webrtc-datachannel section");
@@ -166,7 +173,8 @@ core::Result<SessionDescription, SdpError> parse_sdp(std::string_view text) {
     if (field->empty()) return core::fail(SdpErrorCode::missing_attribute, std::string("the data section has no a=") + name);
   }
   if (description.fingerprint_algorithm != "sha-256") {
-    return core::fail(SdpErrorCode::bad_attribute, "a=fingerprint uses " + description.fingerprint_algorithm + "; sha-256 is required here");
+    return core::fail(SdpErrorCode::bad_attribute,
+                      "a=fingerprint uses " + description.fingerprint_algorithm + "; sha-256 is required here");
   }
   return description;
 }

@@ -50,8 +50,12 @@ TEST(Sdp, AnswerAcceptsDataAndRejectsMedia) {
   with_audio += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendrecv\r\n";
   auto offer = parse_sdp(with_audio);
   ASSERT_TRUE(offer) << offer.error().message;
-  LocalDescription local{.session_id = 7, .ice_ufrag = "abcd", .ice_pwd = "0123456789012345678901", .fingerprint = "AA:BB",
-                         .ice_lite = true, .host_candidates = {{"127.0.0.1", 7882}}};
+  LocalDescription local{.session_id = 7,
+                         .ice_ufrag = "abcd",
+                         .ice_pwd = "0123456789012345678901",
+                         .fingerprint = "AA:BB",
+                         .ice_lite = true,
+                         .host_candidates = {{"127.0.0.1", 7882}}};
   const std::string answer = build_answer(*offer, local, "passive");
   EXPECT_NE(answer.find("a=ice-lite\r\n"), std::string::npos);
   EXPECT_NE(answer.find("a=group:BUNDLE 0\r\n"), std::string::npos);

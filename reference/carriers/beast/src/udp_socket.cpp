@@ -19,12 +19,13 @@ class AsioUdpSocket final : public transport::DatagramSocket {
   boost::asio::ip::udp::socket& socket() { return socket_; }
 
   void receive_next() {
-    socket_.async_receive_from(boost::asio::buffer(buffer_), sender_, [this, alive = alive_](const boost::system::error_code& error, std::size_t size) {
-      if (!*alive) return;
-      if (error == boost::asio::error::operation_aborted) return;
-      if (!error) handler_({sender_.address().to_string(), sender_.port()}, std::span<const std::uint8_t>(buffer_.data(), size));
-      if (*alive) receive_next();
-    });
+    socket_.async_receive_from(
+        boost::asio::buffer(buffer_), sender_, [this, alive = alive_](const boost::system::error_code& error, std::size_t size) {
+          if (!*alive) return;
+          if (error == boost::asio::error::operation_aborted) return;
+          if (!error) handler_({sender_.address().to_string(), sender_.port()}, std::span<const std::uint8_t>(buffer_.data(), size));
+          if (*alive) receive_next();
+        });
   }
 
   void send_to(const core::SocketAddress& to, std::span<const std::uint8_t> datagram) override {

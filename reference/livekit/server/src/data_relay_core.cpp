@@ -57,7 +57,9 @@ core::Result<std::string, webrtc::PeerConnectionError> DataRelayCore::handle_pub
     return core::fail(webrtc::PeerConnectionErrorCode::state, "a second publisher offer (renegotiation is not supported: data only)");
   }
   participant.publisher = std::make_unique<webrtc::PeerConnection>(
-      webrtc::PeerConnectionConfig{.identity = config_.identity, .ice_lite = true, .host_candidates = {config_.udp_address},
+      webrtc::PeerConnectionConfig{.identity = config_.identity,
+                                   .ice_lite = true,
+                                   .host_candidates = {config_.udp_address},
                                    .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64()},
       now);
   auto answer = participant.publisher->handle_offer(sdp, now);
@@ -74,7 +76,9 @@ std::string DataRelayCore::make_subscriber_offer(ParticipantKey key, core::TimeP
   Participant& participant = *participants_.at(key);
   DCL_ASSERT(!participant.subscriber);
   participant.subscriber = std::make_unique<webrtc::PeerConnection>(
-      webrtc::PeerConnectionConfig{.identity = config_.identity, .ice_lite = true, .host_candidates = {config_.udp_address},
+      webrtc::PeerConnectionConfig{.identity = config_.identity,
+                                   .ice_lite = true,
+                                   .host_candidates = {config_.udp_address},
                                    .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64()},
       now);
   by_ufrag_[participant.subscriber->local_ice().ufrag] = {key, false};
@@ -90,7 +94,8 @@ core::Result<core::Ok, webrtc::PeerConnectionError> DataRelayCore::handle_subscr
   // LiveKit's server opens the two channels on the subscriber connection: reliable ordered, and lossy
   // unordered without retransmissions.
   participant.out_reliable_id = participant.subscriber->open_channel(std::string(reliable_label), {}).value();
-  participant.out_lossy_id = participant.subscriber->open_channel(std::string(lossy_label), {.ordered = false, .max_retransmits = 0}).value();
+  participant.out_lossy_id =
+      participant.subscriber->open_channel(std::string(lossy_label), {.ordered = false, .max_retransmits = 0}).value();
   pump(participant, now);
   return core::Ok{};
 }
@@ -178,7 +183,8 @@ void DataRelayCore::relay(Participant& from, const webrtc::ChannelMessage& messa
   if (packet.has_user()) {
     packet.mutable_user()->set_participant_identity(from.identity);
     packet.mutable_user()->set_participant_sid(from.sid);
-    if (destinations.empty()) destinations.assign(packet.user().destination_identities().begin(), packet.user().destination_identities().end());
+    if (destinations.empty())
+      destinations.assign(packet.user().destination_identities().begin(), packet.user().destination_identities().end());
   }
 #pragma GCC diagnostic pop
   const std::string serialized = packet.SerializeAsString();

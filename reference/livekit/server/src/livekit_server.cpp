@@ -1,9 +1,9 @@
 // LivekitServer: carries SignalServerCore (see the header).
 #include "dclcomms/livekit_server/livekit_server.hpp"
 
+#include <openssl/rand.h>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
 namespace dclcomms::livekit_server {
 
@@ -25,10 +25,13 @@ std::string event_line(const SignalServerEvent& event) {
       return {{"event", "negotiation"}, {"identity", e.identity}, {"what", e.what}, {"bytes", e.bytes}};
     }
     nlohmann::json operator()(const DataRelayed& e) const {
-      return {{"event", "data"},     {"room", e.room},   {"sender", e.sender}, {"kind", e.reliable ? "reliable" : "lossy"},
-              {"bytes", e.bytes}, {"recipients", e.recipients}};
+      return {{"event", "data"},    {"room", e.room},
+              {"sender", e.sender}, {"kind", e.reliable ? "reliable" : "lossy"},
+              {"bytes", e.bytes},   {"recipients", e.recipients}};
     }
-    nlohmann::json operator()(const DataRefused& e) const { return {{"event", "data_refused"}, {"identity", e.identity}, {"reason", e.reason}}; }
+    nlohmann::json operator()(const DataRefused& e) const {
+      return {{"event", "data_refused"}, {"identity", e.identity}, {"reason", e.reason}};
+    }
     nlohmann::json operator()(const PeerConnectionUp& e) const {
       return {{"event", "pc_up"}, {"identity", e.identity}, {"pc", e.publisher ? "publisher" : "subscriber"}};
     }
@@ -116,10 +119,11 @@ core::Result<std::unique_ptr<LivekitServer>, transport::ListenError> LivekitServ
   // Nothing runs before start returns, so the core can be made last.
   SignalServerConfig signal = server->options_.signal;
   if (server->options_.udp_opener) {
-    auto udp = server->options_.udp_opener(server->options_.udp_bind, [self](const core::SocketAddress& from, std::span<const std::uint8_t> datagram) {
-      self->core_->handle_datagram(datagram, from, self->runtime_.now());
-      self->pump();
-    });
+    auto udp = server->options_.udp_opener(server->options_.udp_bind,
+                                           [self](const core::SocketAddress& from, std::span<const std::uint8_t> datagram) {
+                                             self->core_->handle_datagram(datagram, from, self->runtime_.now());
+                                             self->pump();
+                                           });
     server->options_.udp_opener = nullptr;  // start_on_beast's refers to its own locals: used once
     if (!udp) return core::Unexpected<transport::ListenError>{udp.error()};
     server->udp_ = std::move(udp).value();

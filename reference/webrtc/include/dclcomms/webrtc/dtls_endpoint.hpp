@@ -23,10 +23,10 @@
 namespace dclcomms::webrtc {
 
 enum class DtlsErrorCode : std::uint8_t {
-  certificate,        // generating our certificate failed
-  handshake,          // the handshake failed (the message carries OpenSSL's reason)
-  fingerprint,        // the peer's certificate does not match the fingerprint its SDP announced
-  closed,             // the peer closed (close_notify) or the endpoint failed earlier
+  certificate,  // generating our certificate failed
+  handshake,    // the handshake failed (the message carries OpenSSL's reason)
+  fingerprint,  // the peer's certificate does not match the fingerprint its SDP announced
+  closed,       // the peer closed (close_notify) or the endpoint failed earlier
 };
 std::string_view to_string(DtlsErrorCode code);
 using DtlsError = core::Error<DtlsErrorCode>;

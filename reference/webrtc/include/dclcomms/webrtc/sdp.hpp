@@ -26,7 +26,7 @@ std::string_view to_string(SdpErrorCode code);
 using SdpError = core::Error<SdpErrorCode>;
 
 struct SdpMediaSection {
-  std::string kind;      // "audio", "video", "application"
+  std::string kind;  // "audio", "video", "application"
   std::uint16_t port = 0;
   std::string protocol;  // "UDP/DTLS/SCTP", "UDP/TLS/RTP/SAVPF"
   std::string formats;   // the rest of the m= line

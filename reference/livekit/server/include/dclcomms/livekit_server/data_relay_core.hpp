@@ -31,10 +31,10 @@ using ParticipantKey = std::uint64_t;  // the signal connection id
 
 struct DataRelayConfig {
   std::shared_ptr<const webrtc::DtlsIdentity> identity;
-  webrtc::SocketAddress udp_address;            // the one host candidate we announce
-  std::uint64_t seed = 1;                       // ICE credentials of each peer connection derive from it
-  std::size_t data_packet_bytes_max = 65535;    // larger packets are refused (LiveKit's own limit is 15 KiB lossy / 64 KiB)
-  std::size_t pending_reliable_max = 1024;      // reliable packets kept for a subscriber whose channel is not open yet
+  webrtc::SocketAddress udp_address;          // the one host candidate we announce
+  std::uint64_t seed = 1;                     // ICE credentials of each peer connection derive from it
+  std::size_t data_packet_bytes_max = 65535;  // larger packets are refused (LiveKit's own limit is 15 KiB lossy / 64 KiB)
+  std::size_t pending_reliable_max = 1024;    // reliable packets kept for a subscriber whose channel is not open yet
 };
 
 struct DataRelayed {
@@ -67,10 +67,12 @@ class DataRelayCore {
   void remove_participant(ParticipantKey key);
 
   /// The client's publisher offer: our answer.
-  core::Result<std::string, webrtc::PeerConnectionError> handle_publisher_offer(ParticipantKey key, std::string_view sdp, core::TimePoint now);
+  core::Result<std::string, webrtc::PeerConnectionError> handle_publisher_offer(ParticipantKey key, std::string_view sdp,
+                                                                                core::TimePoint now);
   /// Creates the subscriber peer connection with its two channels: our offer.
   std::string make_subscriber_offer(ParticipantKey key, core::TimePoint now);
-  core::Result<core::Ok, webrtc::PeerConnectionError> handle_subscriber_answer(ParticipantKey key, std::string_view sdp, core::TimePoint now);
+  core::Result<core::Ok, webrtc::PeerConnectionError> handle_subscriber_answer(ParticipantKey key, std::string_view sdp,
+                                                                               core::TimePoint now);
 
   void handle_datagram(std::span<const std::uint8_t> datagram, const webrtc::SocketAddress& from, core::TimePoint now);
   void handle_timeout(core::TimePoint now);

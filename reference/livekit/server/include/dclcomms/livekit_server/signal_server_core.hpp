@@ -30,7 +30,7 @@
 namespace livekit {
 class ParticipantInfo;  // LiveKit's generated classes (reference/livekit/proto), kept out of this header
 class SignalRequest;
-}
+}  // namespace livekit
 
 namespace dclcomms::livekit_server {
 
@@ -44,7 +44,7 @@ struct SignalServerConfig {
   std::size_t room_participants_max = 1000;
   std::size_t connections_max = 10'000;
   std::size_t transmit_queue_max = 100'000;  // queued SignalResponses over all connections (an invariant, asserted)
-  std::optional<DataRelayConfig> relay;       // the WebRTC side; none: signal only
+  std::optional<DataRelayConfig> relay;      // the WebRTC side; none: signal only
 };
 
 /// Why an upgrade is refused (the carrier answers HTTP 401 with the message, as LiveKit does).
