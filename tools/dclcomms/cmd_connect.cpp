@@ -9,9 +9,11 @@
 #include "commands.hpp"
 #include "dclcomms/carriers/asio_runtime.hpp"
 #include "dclcomms/carriers/http_client.hpp"
+#include "dclcomms/carriers/udp_socket.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/core/hex.hpp"
 #include "dclcomms/identity/signing_identity.hpp"
+#include "dclcomms/livekit_rtc/rtc_connector.hpp"
 #include "dclcomms/registry/reference_transports.hpp"
 #include "dclcomms/transport/transport_factory.hpp"
 #include "event_json.hpp"
@@ -84,7 +86,21 @@ ExitCode run_connect(const ConnectOptions& options) {
   context.http_options.verify_certificates = !options.insecure;
   context.http_options.ca_file = options.ca_file;
   transport::TransportFactory factory(context);
-  registry::register_reference_transports(factory);  // livekit: validated, then no engine to join with
+  // livekit joins over LiveKit's real protocol: the signal websocket and WebRTC data channels on UDP.
+  registry::ReferenceServices services;
+  auto livekit_connector = livekit_rtc::make_rtc_connector({.runtime = &runtime,
+                                                            .signal = context.websocket,
+                                                            .signal_options = context.websocket_options,
+                                                            .udp = carriers::udp_socket_opener(runtime)});
+  if (!livekit_connector) {
+    report_error("connect", "DTLS certificate for livekit: " + livekit_connector.error().message);
+    return ExitCode::io_error;
+  }
+  services.livekit.connector = std::move(*livekit_connector);
+  services.livekit.unix_seconds_now = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  };
+  registry::register_reference_transports(factory, services);
 
   auto created = factory.create(options.uri);
   if (!created) {

@@ -1,8 +1,10 @@
-// dclcomms livekit serve --listen HOST:PORT --api-key K --api-secret S: our LiveKit room server's
-// signal side (reference/livekit/server) on Beast. Logs one JSON line per event on stdout.
+// dclcomms livekit serve --listen HOST:PORT --api-key K --api-secret S: our LiveKit room server
+// (reference/livekit/server): the signal websocket on Beast and the WebRTC data channels on one UDP
+// port (the same number by default). Logs one JSON line per event on stdout.
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
@@ -18,6 +20,7 @@ struct LivekitServeOptions {
   std::string api_key;
   std::string api_secret;
   std::size_t room_participants_max = 1000;
+  std::optional<std::uint16_t> udp_port;
 };
 
 void log_line(const std::string& line) { std::cout << line << std::endl; }
@@ -38,13 +41,15 @@ ExitCode serve(const LivekitServeOptions& options) {
   server_options.signal.room_participants_max = options.room_participants_max;
   server_options.log = log_line;
   carriers::AsioRuntime runtime;
-  auto server = livekit_server::LivekitServer::start_on_beast(runtime, server_options, listen);
+  auto server = livekit_server::LivekitServer::start_on_beast(runtime, server_options, listen, options.udp_port);
   if (!server) {
     report_error("livekit serve", server.error().message);
     return ExitCode::io_error;
   }
   const std::string where = listen.host + ":" + std::to_string((*server)->port());
-  log_line(nlohmann::json{{"event", "listening"}, {"address", where}, {"url", "ws://" + where}}.dump());
+  const auto udp = (*server)->udp_address();
+  log_line(nlohmann::json{{"event", "listening"}, {"address", where}, {"url", "ws://" + where}, {"udp", udp ? core::to_string(*udp) : ""}}
+               .dump());
   runtime.on_termination_signal([&](int signal_number) {
     log_line(nlohmann::json{{"event", "stopping"}, {"signal", signal_number}}.dump());
     (*server)->stop();
@@ -58,14 +63,20 @@ ExitCode serve(const LivekitServeOptions& options) {
 }  // namespace
 
 void register_livekit_commands(CLI::App& app, ExitCode& exit_code) {
-  auto* livekit = app.add_subcommand("livekit", "Our LiveKit room server (the signal protocol; WebRTC data channels are not served yet)");
+  auto* livekit =
+      app.add_subcommand("livekit",
+                         "Our LiveKit room server (LiveKit's client protocol for data: signal websocket and WebRTC data channels)");
   livekit->require_subcommand(1);
   auto options = std::make_shared<LivekitServeOptions>();
   auto* serve_cmd = livekit->add_subcommand(
       "serve",
-      "Serve LiveKit's signal websocket at /rtc?access_token=… (tokens checked with the API key and secret; joins, participant "
-      "updates, pings, leaves, duplicate identities) and GET /rtc/validate. Logs one JSON line per event; SIGINT/SIGTERM stop it");
+      "Serve a LiveKit room for data: the signal websocket at /rtc?access_token=… (tokens checked with the API key and secret; "
+      "joins, participant updates, pings, leaves, duplicate identities), GET /rtc/validate, and the publisher/subscriber peer "
+      "connections (ICE-lite on one UDP port, DTLS, SCTP data channels _reliable and _lossy) relaying DataPackets. Audio and "
+      "video are refused. Logs one JSON line per event; SIGINT/SIGTERM stop it");
   serve_cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 = any free port)")->capture_default_str();
+  serve_cmd->add_option("--udp-port", options->udp_port,
+                        "UDP port of the peer connections (default: the websocket's port number if free, else any)");
   serve_cmd->add_option("--api-key", options->api_key, "The API key tokens must be issued by")->required();
   serve_cmd->add_option("--api-secret", options->api_secret, "The API secret tokens must be signed with (32+ characters)")->required();
   serve_cmd->add_option("--room-participants-max", options->room_participants_max, "Participants per room")

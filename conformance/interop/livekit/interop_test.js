@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// LiveKit signal-layer interop test of our room server (`dclcomms livekit serve`) against the real
+// LiveKit interop test of our room server (`dclcomms livekit serve`) against the real
 // LiveKit SDKs (README.md beside this file):
 //   a) a plain websocket client speaking LiveKit's signal protocol with @livekit/protocol's own
 //      generated SignalRequest/SignalResponse classes, tokens minted by livekit-server-sdk: joins,
 //      participant updates, pings, leaves, duplicate identities, refused tokens, malformed input;
-//   b) the real client SDK @livekit/rtc-node (LiveKit's Rust SDK through its FFI): Room.connect()
-//      joins our signal and starts WebRTC negotiation (its publisher offer reaches us); a forged
-//      token makes connect() reject with our 401 and its reason. The WebRTC side is not implemented
-//      yet, so connect() never resolves: it is raced with the events we wait for, then cleaned up.
+//   b) the real client SDK @livekit/rtc-node (LiveKit's Rust SDK and libwebrtc through its FFI):
+//      Room.connect() joins over the signal and WebRTC (our answer, our subscriber offer, ICE-lite,
+//      DTLS, SCTP data channels); reliable and lossy DataPackets relayed byte-identical with the
+//      sender's identity, to named destinations only when named; our own C++ client
+//      (`dclcomms connect livekit:…`) in the same room both ways; duplicate identities kicked on
+//      both sides; a forged token rejected with our 401 and its reason.
 //
 // Usage: node interop_test.js --dclcomms <path to the dclcomms binary> [--verbose]
 // Prints `ok <name>` or `FAIL <name>: <why>` per check, then `N passed, M failed`; exit 1 if any
@@ -23,7 +25,7 @@ const fs = require('fs');
 const path = require('path');
 const harness = require('../lib/harness');
 const { WAIT_MS, requirePeer, debug, sleep, assert, assertDeepEqual, EventLog } = harness;
-const { DclcommsServer, track, runSectionChecks, run } = harness;
+const { DclcommsServer, DclcommsClient, track, runSectionChecks, run } = harness;
 
 harness.init({ dir: __dirname, require });
 const WebSocket = requirePeer('ws');
@@ -331,56 +333,157 @@ function signalChecks() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// b) the real SDK: @livekit/rtc-node
+// b) the real SDK: @livekit/rtc-node, and our C++ client (`dclcomms connect livekit:…`)
 
-// Room.connect() raced with what we wait for; its settlement goes to a log. cleanup() disconnects
-// (bounded: connect() is still pending, the WebRTC side never answers).
+// An rtc-node Room; everything it reports goes to `log` ({type: 'resolved'|'rejected'|'data'|
+// 'joined'|'left'|'disconnected', …}). connect() resolves once the SDK's connect() settles.
 class SdkRoom {
   constructor(name) {
     this.name = name;
     this.log = new EventLog(name);
     this.room = new rtc.Room();
+    this.room.on(rtc.RoomEvent.DataReceived, (payload, participant, kind, topic) =>
+      this.log.push({ type: 'data', hex: Buffer.from(payload).toString('hex'), from: participant && participant.identity, kind, topic })
+    );
+    this.room.on(rtc.RoomEvent.ParticipantConnected, (p) => this.log.push({ type: 'joined', identity: p.identity }));
+    this.room.on(rtc.RoomEvent.ParticipantDisconnected, (p) => this.log.push({ type: 'left', identity: p.identity }));
+    this.room.on(rtc.RoomEvent.Disconnected, (reason) => this.log.push({ type: 'disconnected', reason }));
   }
   connect(url, token) {
     this.room.connect(url, token, { autoSubscribe: false }).then(
-      () => this.log.push({ type: 'resolved' }, true),
-      (e) => this.log.push({ type: 'rejected', name: e && e.constructor && e.constructor.name, message: String((e && e.message) || e) }, true)
+      () => this.log.push({ type: 'resolved' }),
+      (e) => this.log.push({ type: 'rejected', name: e && e.constructor && e.constructor.name, message: String((e && e.message) || e) })
     );
     return this;
+  }
+  // Waits for connect() to resolve (throws with the reason when it rejects).
+  async connected() {
+    const e = await this.log.wait((x) => x.type === 'resolved' || x.type === 'rejected', `${this.name}: Room.connect settling`, WAIT_MS);
+    if (e.type === 'rejected') throw new Error(`${this.name}: Room.connect rejected: ${e.name}: ${e.message}`);
+  }
+  publish(hex, { reliable = true, destinations } = {}) {
+    const options = { reliable };
+    if (destinations) options.destination_identities = destinations;
+    return this.room.localParticipant.publishData(Buffer.from(hex, 'hex'), options);
+  }
+  data(pred, what, from = 0) {
+    return this.log.wait((x) => x.type === 'data' && pred(x), `${this.name}: ${what}`, WAIT_MS, from);
   }
   async close() {
     await Promise.race([this.room.disconnect().catch(() => {}), sleep(5000)]);
   }
 }
 
+// An RFC-4 Packet{chat{message, timestamp}} encoded by hand (field 5; Chat: 1 string, 2 double):
+// what the livekit transport carries as a DataPacket's user payload.
+function chatPacketHex(message, timestamp) {
+  const text = Buffer.from(message, 'utf8');
+  const ts = Buffer.alloc(8);
+  ts.writeDoubleLE(timestamp);
+  const chat = Buffer.concat([Buffer.from([0x0a, text.length]), text, Buffer.from([0x11]), ts]);
+  return Buffer.concat([Buffer.from([0x2a, chat.length]), chat]).toString('hex');
+}
+
+// `dclcomms connect livekit:<url>?access_token=…`: our C++ transport over LiveKit's real protocol.
+class CppLivekitClient extends DclcommsClient {
+  constructor(name, url, token) {
+    super(name, DCLCOMMS, ['connect', `livekit:${url}?access_token=${token}`], { tailOnEarlyExit: true });
+  }
+}
+
+async function sdkRooms(server, room, identities) {
+  const rooms = [];
+  for (const identity of identities) {
+    const r = track(new SdkRoom(identity));
+    r.connect(server.url, await mintToken(identity, room));
+    rooms.push(r);
+    await r.connected(); // one after the other: the join order is known
+  }
+  return rooms;
+}
+
 function sdkChecks() {
   const checks = [];
+  const KIND = rtc.DataPacketKind;
   checks.push([
-    `rtc-node ${rtcNodeVersion()}: Room.connect joins our signal (logged joined) and starts WebRTC negotiation (its offer reaches us); a room member sees it join`,
+    `rtc-node ${rtcNodeVersion()}: three SDK rooms connect over WebRTC, see each other join, and get reliable data byte-identical from the right sender; a packet to named destinations reaches only them`,
     async (server) => {
-      const mark = server.log.items.length;
-      const observer = track(new SignalClient('observer').open(server, await mintToken('observer', 'sdk-room')));
-      await observer.joined();
-      const sdk = track(new SdkRoom('rtc-node'));
-      sdk.connect(server.url, await mintToken('sdk-node', 'sdk-room'));
-      // Whichever comes first: our log lines, or connect() settling (a rejection fails the check).
-      const settledEarly = sdk.log.wait(() => true, 'connect settling', WAIT_MS).then(
-        (e) => {
-          throw new Error(`Room.connect ${e.type} before the server saw the join and offer: ${e.message || ''}`);
-        },
-        () => new Promise(() => {})
-      );
-      const joined = await Promise.race([server.joined('sdk-node', 'sdk-room', mark), settledEarly]);
-      assert(joined.sid, 'no sid logged');
-      const offer = await Promise.race([
-        server.event((e) => e.event === 'negotiation' && e.identity === 'sdk-node' && e.what === 'offer', 'negotiation offer from sdk-node', mark),
-        settledEarly,
-      ]);
-      assert(offer.bytes > 0, `offer of ${offer.bytes} bytes`);
-      const p = await observer.update('sdk-node', notDisconnected, 'ParticipantUpdate about sdk-node');
-      assert(p.sid === joined.sid, `update's sid ${p.sid}, logged ${joined.sid}`);
-      const trickles = server.log.items.slice(mark).filter((e) => e.event === 'negotiation' && e.identity === 'sdk-node' && e.what === 'trickle').length;
-      debug(`sdk-node: offer ${offer.bytes} bytes, ${trickles} trickle candidates so far`);
+      const [n1, n2, n3] = await sdkRooms(server, 'data-room', ['node-1', 'node-2', 'node-3']);
+      await n1.log.wait((x) => x.type === 'joined' && x.identity === 'node-3', 'node-1 sees node-3 join', WAIT_MS);
+      const hello = chatPacketHex('hello from node-1', 1.25);
+      await n1.publish(hello);
+      for (const r of [n2, n3]) {
+        const d = await r.data((x) => x.hex === hello, 'the packet of node-1');
+        assert(d.from === 'node-1', `${r.name} got it from ${d.from}`);
+        assert(d.kind === KIND.KIND_RELIABLE, `${r.name} got kind ${d.kind}, want reliable`);
+      }
+      const targeted = chatPacketHex('for node-3 only', 2), after = chatPacketHex('for everyone', 3);
+      const mark1 = n1.log.items.length;
+      await n2.publish(targeted, { destinations: ['node-3'] });
+      await n2.publish(after);
+      await n3.data((x) => x.hex === targeted && x.from === 'node-2', 'the targeted packet');
+      await n1.data((x) => x.hex === after, 'the broadcast sent after the targeted packet', mark1);
+      assert(!n1.log.find((x) => x.type === 'data' && x.hex === targeted), 'node-1 got the packet addressed to node-3 only');
+      assert(!n2.log.find((x) => x.type === 'data' && x.from === 'node-2'), `the sender got its own packets back: ${n2.log.tail()}`);
+      const relayed = server.log.find((e) => e.event === 'data' && e.sender === 'node-2' && e.recipients === 1);
+      assert(relayed, 'the server did not log the targeted relay with one recipient');
+    },
+  ]);
+  checks.push([
+    `rtc-node ${rtcNodeVersion()}: lossy data (the _lossy channel) reaches the others with kind lossy`,
+    async (server) => {
+      const [l1, l2] = await sdkRooms(server, 'lossy-room', ['lossy-1', 'lossy-2']);
+      // Lossy may be dropped (and is, while the receiver's subscriber channels are still opening):
+      // sent until one arrives, each attempt a distinct packet.
+      let got;
+      for (let i = 0; i < 100 && !got; ++i) {
+        await l1.publish(chatPacketHex(`lossy ${i}`, i), { reliable: false });
+        await sleep(20);
+        got = l2.log.find((x) => x.type === 'data');
+      }
+      assert(got, 'no lossy packet arrived in 100 attempts');
+      assert(got.kind === KIND.KIND_LOSSY, `kind ${got.kind}, want lossy`);
+      assert(got.from === 'lossy-1', `from ${got.from}`);
+      assert(/^2a/.test(got.hex) && Buffer.from(got.hex, 'hex').includes(Buffer.from('lossy ')), `payload ${got.hex}`);
+    },
+  ]);
+  checks.push([
+    `our C++ client (dclcomms connect livekit:…) and rtc-node ${rtcNodeVersion()} in one room: joins seen on both sides, packets both ways byte-identical with the right sender, the SDK's leave seen by ours`,
+    async (server) => {
+      const cpp = track(new CppLivekitClient('cpp-lk', server.url, await mintToken('0xc0ffee', 'mixed-room')));
+      const c = await cpp.connected();
+      assertDeepEqual(c.peers, [], 'peers at connect');
+      const [node] = await sdkRooms(server, 'mixed-room', ['node-mixed']);
+      assert([...node.room.remoteParticipants.keys()].includes('0xc0ffee'), `the SDK room's participants: ${[...node.room.remoteParticipants.keys()]}`);
+      await cpp.log.wait((x) => x.event === 'peer_joined' && x.address === 'node-mixed', 'peer_joined node-mixed');
+      // SDK -> ours: decoded by our codec from exactly these bytes.
+      await node.publish(chatPacketHex('from the SDK', 4.5));
+      const m = await cpp.log.wait((x) => x.event === 'message' && x.from === 'node-mixed', 'message from node-mixed');
+      assertDeepEqual(m.packet, { chat: { message: 'from the SDK', timestamp: 4.5 } }, 'the packet our client decoded');
+      // Ours -> SDK: the bytes our codec wrote, as the SDK hands them over.
+      cpp.send({ chat: { message: 'from cpp', timestamp: 2.5 } });
+      const d = await node.data((x) => x.from === '0xc0ffee', 'data from our client');
+      assert(d.hex === chatPacketHex('from cpp', 2.5), `payload ${d.hex}, want ${chatPacketHex('from cpp', 2.5)}`);
+      assert(d.kind === KIND.KIND_RELIABLE, `kind ${d.kind}`);
+      cpp.send({ chat: { message: 'lossy from cpp', timestamp: 5 } }, false);
+      await node.close();
+      await cpp.log.wait((x) => x.event === 'peer_left' && x.address === 'node-mixed', 'peer_left node-mixed');
+      const e = await cpp.close();
+      assert(e.code === 0, `our client exited ${e.code}: ${cpp.stderr}`);
+    },
+  ]);
+  checks.push([
+    `duplicate identity over the real protocol: rtc-node joining as our C++ client's identity kicks it (disconnected kicked:true); a second SDK room with the first's identity ends the first with DUPLICATE_IDENTITY`,
+    async (server) => {
+      const cpp = track(new CppLivekitClient('cpp-dup', server.url, await mintToken('0xdup', 'dup-room')));
+      await cpp.connected();
+      await sdkRooms(server, 'dup-room', ['0xdup']);
+      const d = await cpp.log.wait((x) => x.event === 'disconnected', 'our client disconnected');
+      assert(d.kicked === true, `our client's disconnected event: ${JSON.stringify(d)}`);
+      const first = (await sdkRooms(server, 'dup-room-2', ['sdk-dup']))[0];
+      await sdkRooms(server, 'dup-room-2', ['sdk-dup']);
+      const gone = await first.log.wait((x) => x.type === 'disconnected', 'the first SDK room disconnected', WAIT_MS);
+      assert(gone.reason === rtc.DisconnectReason.DUPLICATE_IDENTITY, `reason ${gone.reason}, want DUPLICATE_IDENTITY (${rtc.DisconnectReason.DUPLICATE_IDENTITY})`);
     },
   ]);
   checks.push([
