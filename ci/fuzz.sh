@@ -4,7 +4,7 @@
 set -euo pipefail
 seconds=${1:-20}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-targets=(fuzz_transport_uri fuzz_decode_packet fuzz_decode_ws_packet fuzz_auth_chain fuzz_recording fuzz_stun)
+targets=(fuzz_transport_uri fuzz_decode_packet fuzz_decode_ws_packet fuzz_auth_chain fuzz_recording fuzz_stun fuzz_sdp fuzz_livekit_signal)
 build_targets=()
 for target in "${targets[@]}"; do build_targets+=(--target "$target"); done
 bash "$root/ci/build.sh" fuzz "${build_targets[@]}"  # the fuzz targets and the libraries under them only

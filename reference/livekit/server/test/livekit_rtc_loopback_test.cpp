@@ -11,30 +11,14 @@
 #include "dclcomms/livekit/livekit_token.hpp"
 #include "dclcomms/livekit_rtc/rtc_connector.hpp"
 #include "dclcomms/livekit_server/livekit_server.hpp"
+#include "livekit_test_tokens.hpp"
 
 namespace dclcomms::livekit_server {
 namespace rtc_loopback_test {
 
 using namespace std::chrono_literals;
 
-constexpr std::int64_t now_s = 1'800'000'000;
-const livekit::ApiCredentials credentials{"devkey", "secret-secret-secret-secret-secret"};
-
-std::string token(const std::string& identity) {
-  livekit::LivekitClaims claims;
-  claims.issuer = credentials.api_key;
-  claims.identity = identity;
-  claims.not_before = now_s - 10;
-  claims.expires_at = now_s + 3600;
-  livekit::VideoGrant grant;
-  grant.room_join = true;
-  grant.room = "plaza";
-  grant.can_publish = true;
-  grant.can_publish_data = true;
-  grant.can_subscribe = true;
-  claims.video = grant;
-  return livekit::mint_livekit_token(claims, credentials.api_secret);
-}
+using namespace test_tokens;
 
 struct Received {
   std::string sender, payload;

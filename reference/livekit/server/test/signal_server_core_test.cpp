@@ -6,28 +6,14 @@
 #include <rapidcheck/gtest.h>
 
 #include "livekit_rtc.pb.h"
+#include "livekit_test_tokens.hpp"
 
 namespace dclcomms::livekit_server {
-namespace {
+namespace signal_server_core_test {
 
 using namespace std::chrono_literals;
 
-constexpr std::int64_t now_s = 1'800'000'000;
-const livekit::ApiCredentials credentials{"devkey", "secret-secret-secret-secret-secret"};
-
-std::string token(const std::string& identity, const std::string& room = "plaza", const std::string& secret = credentials.api_secret) {
-  livekit::LivekitClaims claims;
-  claims.issuer = credentials.api_key;
-  claims.identity = identity;
-  claims.name = identity + " name";
-  claims.not_before = now_s - 10;
-  claims.expires_at = now_s + 3600;
-  livekit::VideoGrant grant;
-  grant.room_join = true;
-  grant.room = room;
-  claims.video = grant;
-  return livekit::mint_livekit_token(claims, secret);
-}
+using namespace test_tokens;
 
 std::string target(const std::string& identity) { return "/rtc?access_token=" + token(identity) + "&auto_subscribe=1&protocol=16"; }
 
@@ -210,5 +196,5 @@ RC_GTEST_PROP(SignalServerCore, AnyBytesNeverBreakTheServer, (std::vector<std::u
   RC_ASSERT(h.received[2].back().has_pong_resp());
 }
 
-}  // namespace
+}  // namespace signal_server_core_test
 }  // namespace dclcomms::livekit_server
