@@ -101,6 +101,8 @@ deterministic_paths=(
   reference/signed_login/src/signed_login_endpoint.cpp                            #   logic, sans I/O
   reference/signed_login/include/dclcomms/signed_login/client_core.hpp  # the signed-login client core:
   reference/signed_login/src/client_core.cpp                            #   the signature's timestamp is an input
+  reference/webrtc/include                   # ICE, DTLS, SCTP, DCEP, SDP for data channels: datagrams and the
+  reference/webrtc/src                       #   time come in from the carrier (OpenSSL and usrsctp inside)
 )
 # Deliberately not listed: reference/carriers/beast (the real-socket carriers and the Asio runtime,
 # whose whole job is the steady clock and sockets), reference/ws_room/server (the reference server on

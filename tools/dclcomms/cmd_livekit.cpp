@@ -1,6 +1,7 @@
 // dclcomms livekit serve --listen HOST:PORT --api-key K --api-secret S: our LiveKit room server
 // (reference/livekit/server): the signal websocket on Beast and the WebRTC data channels on one UDP
 // port (the same number by default). Logs one JSON line per event on stdout.
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 
 #include "commands.hpp"
 #include "dclcomms/carriers/asio_runtime.hpp"
+#include "dclcomms/livekit/livekit_token.hpp"
 #include "dclcomms/livekit_server/livekit_server.hpp"
 #include "listen_address.hpp"
 
@@ -60,6 +62,31 @@ ExitCode serve(const LivekitServeOptions& options) {
   return ExitCode::ok;
 }
 
+struct LivekitTokenOptions {
+  std::string api_key, api_secret, identity, room;
+  std::int64_t ttl_s = 600;
+};
+
+// A token as LiveKit's server SDKs mint it (HS256, video grant roomJoin for the room, data and
+// subscribe allowed): for trying `livekit serve` from a shell.
+ExitCode print_token(const LivekitTokenOptions& options) {
+  const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  livekit::LivekitClaims claims;
+  claims.issuer = options.api_key;
+  claims.identity = options.identity;
+  claims.not_before = now_s;
+  claims.expires_at = now_s + options.ttl_s;
+  livekit::VideoGrant grant;
+  grant.room_join = true;
+  grant.room = options.room;
+  grant.can_publish = true;
+  grant.can_publish_data = true;
+  grant.can_subscribe = true;
+  claims.video = grant;
+  std::cout << livekit::mint_livekit_token(claims, options.api_secret) << std::endl;
+  return ExitCode::ok;
+}
+
 }  // namespace
 
 void register_livekit_commands(CLI::App& app, ExitCode& exit_code) {
@@ -83,6 +110,15 @@ void register_livekit_commands(CLI::App& app, ExitCode& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   serve_cmd->callback([options, &exit_code] { exit_code = serve(*options); });
+
+  auto token_options = std::make_shared<LivekitTokenOptions>();
+  auto* token_cmd = livekit->add_subcommand("token", "Print an access token for a room (HS256, as LiveKit's server SDKs mint them)");
+  token_cmd->add_option("--api-key", token_options->api_key, "The API key (the token's issuer)")->required();
+  token_cmd->add_option("--api-secret", token_options->api_secret, "The API secret that signs it")->required();
+  token_cmd->add_option("--identity", token_options->identity, "The participant's identity")->required();
+  token_cmd->add_option("--room", token_options->room, "The room it joins")->required();
+  token_cmd->add_option("--ttl", token_options->ttl_s, "Seconds it is valid for")->capture_default_str()->check(CLI::Range(1, 86400 * 30));
+  token_cmd->callback([token_options, &exit_code] { exit_code = print_token(*token_options); });
 }
 
 }  // namespace dclcomms::cli

@@ -32,6 +32,7 @@ const WebSocket = requirePeer('ws');
 const { AccessToken } = requirePeer('livekit-server-sdk');
 const { SignalRequest, SignalResponse, DisconnectReason, LeaveRequest_Action, ParticipantInfo_State } = requirePeer('@livekit/protocol');
 const rtc = requirePeer('@livekit/rtc-node');
+const { chatPacketHex } = require('./chat_packet');
 
 // Below the ctest TIMEOUT (300 s, ../CMakeLists.txt) so that the harness stops its children itself.
 const WATCHDOG_MS = 270_000;
@@ -372,16 +373,6 @@ class SdkRoom {
   async close() {
     await Promise.race([this.room.disconnect().catch(() => {}), sleep(5000)]);
   }
-}
-
-// An RFC-4 Packet{chat{message, timestamp}} encoded by hand (field 5; Chat: 1 string, 2 double):
-// what the livekit transport carries as a DataPacket's user payload.
-function chatPacketHex(message, timestamp) {
-  const text = Buffer.from(message, 'utf8');
-  const ts = Buffer.alloc(8);
-  ts.writeDoubleLE(timestamp);
-  const chat = Buffer.concat([Buffer.from([0x0a, text.length]), text, Buffer.from([0x11]), ts]);
-  return Buffer.concat([Buffer.from([0x2a, chat.length]), chat]).toString('hex');
 }
 
 // `dclcomms connect livekit:<url>?access_token=…`: our C++ transport over LiveKit's real protocol.

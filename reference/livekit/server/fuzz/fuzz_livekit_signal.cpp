@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     client.handle_signal_frame(message, now);
     client.handle_datagram(livekit_rtc::PeerConnectionRole::publisher, message, {"10.0.0.1", 7882}, now);
     client.handle_timeout(now + 20s);
-    require(client.state() == livekit::ClientState::closed, "the client is not closed after its join timeout");
+    require(client.state() == dclcomms::livekit::ClientState::closed, "the client is not closed after its join timeout");
     while (client.poll_signal()) {
     }
     while (client.poll_datagram()) {
