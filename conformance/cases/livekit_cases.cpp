@@ -113,7 +113,7 @@ CaseOutcome connected_lists_participants(CaseContext& context) {
   world.add_participant();
   world.add_participant();
   if (!world.settle_participants()) return fail("the reference participants could not join the SFU");
-  const auto present = world.deployment().sfu().participants(world_livekit_room);
+  const auto present = world.deployment().participants(world_livekit_room);
   if (auto error = world.join_tut(); !error.empty()) return fail(error);
   const auto peers = world.tut().all<Connected>().front().peers;
   if (sorted(peers) != sorted(present)) {
@@ -377,7 +377,7 @@ CaseOutcome token_outside_window(CaseContext& context, bool expired) {
     if (error.empty()) return fail("connect() with " + what + " neither failed nor ended in Disconnected within 20 s");
   }
   world.run_for(1s);
-  if (world.deployment().sfu().stats().joins != 1) return fail("the SFU admitted a session with " + what);
+  if (world.deployment().joins() != 1) return fail("the SFU admitted a session with " + what);
   if (!witness.saw_join.empty()) return fail("a participant saw " + witness.saw_join.front() + " join with " + what);
   if (!names_problem(error)) return fail("refused, but the error does not say why (expected it to name the token's time window): " + error);
   return pass("refused: " + error);
@@ -516,7 +516,7 @@ CaseOutcome disconnect_leaves_room(CaseContext& context) {
   if (peer.saw_leave != std::vector<std::string>{world.tut_identity()}) {
     return fail("the other participant did not see " + world.tut_identity() + " leave (saw " + list(peer.saw_leave) + ")");
   }
-  if (const auto present = world.deployment().sfu().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
+  if (const auto present = world.deployment().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
     return fail("after the leave the room lists " + list(present) + ", expected only " + peer.identity);
   }
   return pass();
@@ -560,7 +560,7 @@ CaseOutcome connect_then_disconnect_in_one_tick(CaseContext& context) {
   const auto result = call_in_one_tick(*world.tut().transport, calls);
   world.run_for(10s);  // long enough for a join that outlived the disconnect() to complete
   if (world.tut().connected()) return fail("reported Connected after connect() and disconnect() in one tick");
-  if (const auto present = world.deployment().sfu().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
+  if (const auto present = world.deployment().participants(world_livekit_room); present != std::vector<std::string>{peer.identity}) {
     return fail("connect() and disconnect() in one tick, yet 10 s later the room lists " + list(present) + ", expected only " +
                 peer.identity);
   }

@@ -1,16 +1,30 @@
 #include "livekit_deployment.hpp"
 
+#include "dclcomms/core/assert.hpp"
+#include "dclcomms/livekit_rtc/rtc_connector.hpp"
+#include "dclcomms/livekit_server/livekit_server.hpp"
 #include "dclcomms/sim_room/clock_origin.hpp"
 #include "room_world.hpp"
 
 namespace dclcomms::conformance {
 
 LivekitDeployment::LivekitDeployment(sim::Simulation& simulation, const sim::LinkFaults& faults)
-    : simulation_(simulation), faults_(faults), network_(simulation), sfu_host_(simulation.add_host("livekit-sfu")) {
-  carriers::SimLivekitSfuOptions options;
-  options.credentials = world_livekit_credentials;
-  options.unix_seconds_now = [this] { return unix_seconds_now(); };
-  sfu_ = std::make_unique<carriers::SimLivekitSfu>(network_, sfu_host_, std::move(options));
+    : simulation_(simulation), faults_(faults), websockets_(simulation), udp_(simulation), sfu_host_(simulation.add_host("livekit-sfu")) {
+  livekit_server::LivekitServerOptions options;
+  options.signal.credentials = world_livekit_credentials;
+  options.unix_ms_now = [this] { return unix_seconds_now() * 1000; };
+  options.udp_opener = udp_.opener(sfu_host_);
+  options.udp_bind = {"livekit-sfu", 7882};
+  options.relay_seed = 1;
+  options.lower = webrtc::LowerLayer::plain;
+  auto started =
+      livekit_server::LivekitServer::start(simulation_.runtime(sfu_host_), std::move(options),
+                                           [this](transport::MessageServerCallbacks callbacks) {
+                                             return core::Result<std::unique_ptr<transport::MessageServer>, transport::ListenError>(
+                                                 websockets_.listen(sfu_host_, std::move(callbacks)));
+                                           });
+  DCL_ASSERT(static_cast<bool>(started));  // simulated carriers do not fail to start
+  server_ = std::move(*started);
 }
 
 LivekitDeployment::~LivekitDeployment() = default;
@@ -20,6 +34,21 @@ sim::HostId LivekitDeployment::add_client_host(const std::string& name) {
   simulation_.connect(host, sfu_host_, faults_);
   return host;
 }
+
+livekit::LivekitConnector LivekitDeployment::connector(sim::HostId host) {
+  // Each session's ICE credentials from a counter: the same joins in the same order, the same bytes.
+  auto connector = livekit_rtc::make_rtc_connector({.runtime = &simulation_.runtime(host),
+                                                    .signal = websockets_.connector(host),
+                                                    .udp = udp_.opener(host),
+                                                    .seed = [this] { return next_client_seed_++; },
+                                                    .lower = webrtc::LowerLayer::plain});
+  DCL_ASSERT(static_cast<bool>(connector));  // no certificate is made for the plain layer
+  return std::move(*connector);
+}
+
+std::vector<std::string> LivekitDeployment::participants(const std::string& room) const { return server_->core().participants(room); }
+
+std::uint64_t LivekitDeployment::joins() const { return server_->core().joins_total(); }
 
 std::int64_t LivekitDeployment::unix_seconds_now() const {
   return sim_room::clock_origin_unix_ms / 1000 +

@@ -3,6 +3,8 @@
 
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/core/prng.hpp"
+#include "dclcomms/webrtc/plain_transport.hpp"
+#include "dclcomms/webrtc/secure_transport.hpp"
 
 namespace dclcomms::webrtc {
 
@@ -54,10 +56,14 @@ std::vector<std::uint8_t> encode_open(const std::string& label, const DataChanne
   return bytes;
 }
 
+// What descriptions say when the plain layer carries the channels: it authenticates nothing.
+constexpr std::string_view plain_fingerprint =
+    "00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00";
+
 }  // namespace
 
 PeerConnection::PeerConnection(PeerConnectionConfig config, core::TimePoint now) : config_(std::move(config)) {
-  DCL_ASSERT(config_.identity != nullptr);
+  DCL_ASSERT(config_.lower == LowerLayer::plain || config_.identity != nullptr);
   core::Prng prng = core::Prng::derive(config_.seed, "ice-credentials");
   local_ice_ = make_ice_credentials(prng);
   (void)now;
@@ -71,16 +77,19 @@ void PeerConnection::fail(PeerConnectionErrorCode code, std::string message) {
   events_.push_back(PeerFailed{{code, std::move(message)}});
 }
 
+LocalDescription PeerConnection::local_description() const {
+  return LocalDescription{.session_id = config_.seed & 0x7fffffffffffffffULL,
+                          .ice_ufrag = local_ice_.ufrag,
+                          .ice_pwd = local_ice_.pwd,
+                          .fingerprint = config_.identity ? config_.identity->fingerprint() : std::string(plain_fingerprint),
+                          .ice_lite = config_.ice_lite,
+                          .host_candidates = config_.host_candidates,
+                          .max_message_size = config_.max_message_size};
+}
+
 std::string PeerConnection::create_offer() {
   offered_ = true;
-  LocalDescription local{.session_id = config_.seed & 0x7fffffffffffffffULL,
-                         .ice_ufrag = local_ice_.ufrag,
-                         .ice_pwd = local_ice_.pwd,
-                         .fingerprint = config_.identity->fingerprint(),
-                         .ice_lite = config_.ice_lite,
-                         .host_candidates = config_.host_candidates,
-                         .max_message_size = config_.max_message_size};
-  return build_offer(local);
+  return build_offer(local_description());
 }
 
 core::Result<std::string, PeerConnectionError> PeerConnection::handle_offer(std::string_view sdp, core::TimePoint now) {
@@ -96,14 +105,7 @@ core::Result<std::string, PeerConnectionError> PeerConnection::handle_offer(std:
     return core::fail(PeerConnectionErrorCode::sdp, "offer: a=setup:passive leaves no DTLS client");
   if (offer->setup == "active" && setup == "active")
     return core::fail(PeerConnectionErrorCode::sdp, "offer: a=setup:active leaves no DTLS server");
-  LocalDescription local{.session_id = config_.seed & 0x7fffffffffffffffULL,
-                         .ice_ufrag = local_ice_.ufrag,
-                         .ice_pwd = local_ice_.pwd,
-                         .fingerprint = config_.identity->fingerprint(),
-                         .ice_lite = config_.ice_lite,
-                         .host_candidates = config_.host_candidates,
-                         .max_message_size = config_.max_message_size};
-  std::string answer = build_answer(*offer, local, setup);
+  std::string answer = build_answer(*offer, local_description(), setup);
   const std::string remote_text(sdp);
   if (auto set = set_remote(remote_text, setup == "active", now); !set) return core::fail(set.error().code, set.error().message);
   return answer;
@@ -125,26 +127,45 @@ core::Result<core::Ok, PeerConnectionError> PeerConnection::set_remote(std::stri
   auto description = parse_sdp(sdp);
   DCL_ASSERT(static_cast<bool>(description));  // the callers parsed it already
   remote_ = std::move(*description);
-  if (config_.ice_lite) {
-    lite_.emplace(local_ice_, IceCredentials{remote_->ice_ufrag, remote_->ice_pwd});
-  } else {
-    std::vector<SocketAddress> candidates;
-    for (const SdpCandidate& candidate : remote_->candidates) candidates.push_back(candidate.address);
-    if (candidates.empty()) return core::fail(PeerConnectionErrorCode::sdp, "the peer's description has no UDP candidate to check");
-    controlling_.emplace(local_ice_, IceCredentials{remote_->ice_ufrag, remote_->ice_pwd}, std::move(candidates),
-                         core::Prng::derive(config_.seed, "ice-checks").next_u64(), now);
+  std::vector<SocketAddress> candidates;
+  for (const SdpCandidate& candidate : remote_->candidates) candidates.push_back(candidate.address);
+  if (!config_.ice_lite && candidates.empty()) {
+    return core::fail(PeerConnectionErrorCode::sdp, "the peer's description has no UDP candidate to check");
   }
   dtls_role_ = local_is_dtls_client ? DtlsRole::client : DtlsRole::server;
-  dtls_ = std::make_unique<DtlsEndpoint>(config_.identity, dtls_role_, remote_->fingerprint);
+  if (config_.lower == LowerLayer::plain) {
+    transport_ =
+        std::make_unique<PlainTransport>(PlainTransportConfig{.initiator = !config_.ice_lite,
+                                                              .peer = candidates.empty() ? std::nullopt : std::optional(candidates.front()),
+                                                              .peer_ufrag = remote_->ice_ufrag},
+                                         now);
+  } else {
+    transport_ =
+        std::make_unique<SecureTransport>(SecureTransportConfig{.identity = config_.identity,
+                                                                .ice_lite = config_.ice_lite,
+                                                                .local_ice = local_ice_,
+                                                                .remote_ice = {remote_->ice_ufrag, remote_->ice_pwd},
+                                                                .remote_candidates = std::move(candidates),
+                                                                .ice_seed = core::Prng::derive(config_.seed, "ice-checks").next_u64(),
+                                                                .dtls_role = dtls_role_,
+                                                                .remote_fingerprint = remote_->fingerprint,
+                                                                .remote_sctp_port = remote_->sctp_port},
+                                          now);
+  }
   pump(now);
   return core::Ok{};
+}
+
+const std::optional<SocketAddress>& PeerConnection::remote_address() const {
+  static const std::optional<SocketAddress> none;
+  return transport_ ? transport_->remote_address() : none;
 }
 
 core::Result<ChannelId, PeerConnectionError> PeerConnection::open_channel(std::string label, DataChannelOptions options) {
   if (label.size() > 65535) return core::fail(PeerConnectionErrorCode::channel, "a channel label is at most 65535 bytes");
   // RFC 8832 §6: the DTLS client takes even stream ids, the server odd ones. Before negotiation the
   // role is not known: channels are opened after the descriptions are exchanged.
-  if (!dtls_) return core::fail(PeerConnectionErrorCode::state, "open_channel before the descriptions are exchanged");
+  if (!transport_) return core::fail(PeerConnectionErrorCode::state, "open_channel before the descriptions are exchanged");
   ChannelId id = dtls_role_ == DtlsRole::client ? 0 : 1;
   while (channels_.contains(id)) {
     if (id >= 1022) return core::fail(PeerConnectionErrorCode::channel, "no free stream id");
@@ -153,39 +174,53 @@ core::Result<ChannelId, PeerConnectionError> PeerConnection::open_channel(std::s
   Channel& channel = channels_[id];
   channel.label = std::move(label);
   channel.options = options;
-  if (sctp_ && sctp_->up()) send_open(id, channel);
+  if (transport_->up()) send_open(id, channel);
   return id;
 }
 
 void PeerConnection::send_open(ChannelId id, Channel& channel) {
   const auto open = encode_open(channel.label, channel.options);
-  channel.open_sent = sctp_->send(id, ppid_dcep, open, {});
+  channel.open_sent = transport_->send(id, ppid_dcep, open, {});
 }
 
 bool PeerConnection::send(ChannelId id, std::span<const std::uint8_t> bytes, bool binary) {
   const auto found = channels_.find(id);
-  if (found == channels_.end() || !sctp_ || !sctp_->up()) return false;
+  if (found == channels_.end() || !transport_ || !transport_->up()) return false;
   if (remote_ && bytes.size() > remote_->max_message_size && remote_->max_message_size != 0) return false;
   const Channel& channel = found->second;
-  const SctpSendOptions options{.unordered = !channel.options.ordered, .max_retransmits = channel.options.max_retransmits};
+  const SctpSendOptions options =
+      channel.acked ? SctpSendOptions{.unordered = !channel.options.ordered, .max_retransmits = channel.options.max_retransmits}
+                    : SctpSendOptions{};
   static constexpr std::uint8_t empty_payload[1] = {0};  // RFC 8831 §6.6: an empty message is one byte with PPID 56/57
-  const bool sent = bytes.empty() ? sctp_->send(id, binary ? ppid_binary_empty : ppid_string_empty, empty_payload, options)
-                                  : sctp_->send(id, binary ? ppid_binary : ppid_string, bytes, options);
+  const bool sent = bytes.empty() ? transport_->send(id, binary ? ppid_binary_empty : ppid_string_empty, empty_payload, options)
+                                  : transport_->send(id, binary ? ppid_binary : ppid_string, bytes, options);
+  collect_transmits();
   return sent;
 }
 
 void PeerConnection::close() {
-  if (dtls_) dtls_->close();
+  if (transport_) transport_->close();
+  collect_transmits();
   failed_ = true;  // nothing more goes in or out
 }
 
-void PeerConnection::handle_sctp_message(SctpMessage message) {
+void PeerConnection::collect_transmits() {
+  if (!transport_) return;
+  while (auto transmit = transport_->poll_transmit()) {
+    if (transmits_.size() < queue_max) transmits_.push_back(std::move(*transmit));
+  }
+}
+
+void PeerConnection::handle_message(SctpMessage message) {
   const std::span<const std::uint8_t> bytes(message.bytes);
   if (message.ppid == ppid_dcep) {
     if (bytes.empty()) return;
     if (bytes[0] == dcep_ack) {
       const auto found = channels_.find(message.stream);
-      if (found != channels_.end()) events_.push_back(ChannelOpened{message.stream, found->second.label, found->second.options, false});
+      if (found != channels_.end() && !found->second.acked) {
+        found->second.acked = true;
+        events_.push_back(ChannelOpened{message.stream, found->second.label, found->second.options, false});
+      }
       return;
     }
     if (bytes[0] != dcep_open) return;  // unknown DCEP message types are ignored (RFC 8832 §5)
@@ -209,8 +244,9 @@ void PeerConnection::handle_sctp_message(SctpMessage message) {
     channel.label.assign(reinterpret_cast<const char*>(bytes.data() + 12), label_size);
     channel.options = options;
     channel.open_sent = true;
+    channel.acked = true;
     static constexpr std::uint8_t ack[1] = {dcep_ack};
-    sctp_->send(message.stream, ppid_dcep, ack, {});
+    transport_->send(message.stream, ppid_dcep, ack, {});
     events_.push_back(ChannelOpened{message.stream, channel.label, options, true});
     return;
   }
@@ -223,90 +259,36 @@ void PeerConnection::handle_sctp_message(SctpMessage message) {
 }
 
 void PeerConnection::handle_datagram(std::span<const std::uint8_t> datagram, const SocketAddress& from, core::TimePoint now) {
-  if (failed_ || !remote_ || datagram.empty()) return;
-  if (looks_like_stun(datagram)) {
-    if (lite_) {
-      // An invalid check is answered or dropped by the agent; nothing else changes.
-      if (lite_->handle_stun(datagram, from)) remote_address_ = lite_->selected().value_or(from);
-    } else if (controlling_) {
-      (void)controlling_->handle_stun(datagram, from, now);
-    }
-  } else if (datagram[0] >= 20 && datagram[0] <= 63) {  // DTLS (RFC 7983)
-    // Only from the address ICE validated: anything else is not our peer.
-    if (remote_address_ && from == *remote_address_) dtls_->handle_datagram(datagram, now);
-  }
+  if (failed_ || !transport_) return;
+  transport_->handle_datagram(datagram, from, now);
   pump(now);
 }
 
 void PeerConnection::handle_timeout(core::TimePoint now) {
-  if (failed_) return;
-  if (controlling_) controlling_->handle_timeout(now);
-  if (dtls_) dtls_->handle_timeout(now);
-  if (sctp_) sctp_->handle_timeout(now);
+  if (failed_ || !transport_) return;
+  transport_->handle_timeout(now);
   pump(now);
 }
 
 void PeerConnection::pump(core::TimePoint now) {
-  if (failed_) return;
-  if (controlling_) {
-    if (controlling_->failure()) {
-      fail(PeerConnectionErrorCode::ice, *controlling_->failure());
-      return;
-    }
-    if (controlling_->selected()) remote_address_ = controlling_->selected();
-    while (auto transmit = controlling_->poll_transmit()) {
-      if (transmits_.size() < queue_max) transmits_.push_back(std::move(*transmit));
-    }
-  }
-  if (lite_) {
-    while (auto transmit = lite_->poll_transmit()) {
-      if (transmits_.size() < queue_max) transmits_.push_back(std::move(*transmit));
-    }
-  }
-  if (!dtls_ || !remote_address_) return;
-  if (!dtls_started_) {
-    dtls_started_ = true;
-    dtls_->start(now);
-  }
-  for (bool moved = true; moved;) {
-    moved = false;
-    if (dtls_->connected() && !sctp_) {
-      sctp_ = std::make_unique<SctpAssociation>(5000, remote_->sctp_port);
-      sctp_->start(now);
-    }
-    while (auto received = dtls_->poll_received()) {
-      moved = true;
-      if (sctp_) sctp_->handle_packet(*received, now);
-    }
-    if (sctp_) {
-      while (auto packet = sctp_->poll_transmit()) {
-        moved = true;
-        dtls_->send(*packet);
+  (void)now;
+  if (failed_ || !transport_) return;
+  while (auto event = transport_->poll_event()) {
+    if (std::holds_alternative<SctpUp>(*event)) {
+      if (was_up_) continue;
+      was_up_ = true;
+      events_.push_back(PeerConnected{});
+      for (auto& [id, channel] : channels_) {
+        if (!channel.open_sent) send_open(id, channel);
       }
-      while (auto event = sctp_->poll_event()) {
-        moved = true;
-        if (std::holds_alternative<SctpUp>(*event)) {
-          events_.push_back(PeerConnected{});
-          for (auto& [id, channel] : channels_) {
-            if (!channel.open_sent) send_open(id, channel);
-          }
-        } else if (auto* message = std::get_if<SctpMessage>(&*event)) {
-          handle_sctp_message(std::move(*message));
-        } else if (auto* closed = std::get_if<SctpClosed>(&*event)) {
-          fail(PeerConnectionErrorCode::sctp, closed->reason);
-          return;
-        }
-      }
-    }
-    while (auto datagram = dtls_->poll_transmit()) {
-      moved = true;
-      if (transmits_.size() < queue_max) transmits_.push_back({*remote_address_, std::move(*datagram)});
+    } else if (auto* message = std::get_if<SctpMessage>(&*event)) {
+      handle_message(std::move(*message));
+    } else if (auto* failed = std::get_if<TransportFailed>(&*event)) {
+      fail(failed->error.code, failed->error.message);
+      break;
     }
   }
-  if (dtls_->failure()) {
-    const DtlsError& error = *dtls_->failure();
-    fail(error.code == DtlsErrorCode::closed ? PeerConnectionErrorCode::sctp : PeerConnectionErrorCode::dtls, error.message);
-  }
+  collect_transmits();
 }
 
 std::optional<DatagramTransmit> PeerConnection::poll_transmit() {
@@ -324,15 +306,8 @@ std::optional<PeerConnectionEvent> PeerConnection::poll_event() {
 }
 
 std::optional<core::TimePoint> PeerConnection::poll_timeout() const {
-  if (failed_) return std::nullopt;
-  std::optional<core::TimePoint> earliest;
-  const auto consider = [&](std::optional<core::TimePoint> due) {
-    if (due && (!earliest || *due < *earliest)) earliest = due;
-  };
-  if (controlling_) consider(controlling_->poll_timeout());
-  if (dtls_) consider(dtls_->poll_timeout());
-  if (sctp_) consider(sctp_->poll_timeout());
-  return earliest;
+  if (failed_ || !transport_) return std::nullopt;
+  return transport_->poll_timeout();
 }
 
 }  // namespace dclcomms::webrtc

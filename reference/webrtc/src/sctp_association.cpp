@@ -171,6 +171,14 @@ bool SctpAssociation::send(std::uint16_t stream, std::uint32_t ppid, std::span<c
   return sent == static_cast<ssize_t>(bytes.size());
 }
 
+bool SctpAssociation::idle() const {
+  if (!up_ || closed_) return true;
+  sctp_status status{};
+  socklen_t size = sizeof status;
+  if (usrsctp_getsockopt(socket_, IPPROTO_SCTP, SCTP_STATUS, &status, &size) != 0) return true;
+  return status.sstat_unackdata == 0 && status.sstat_penddata == 0;
+}
+
 void SctpAssociation::on_output(const void* data, std::size_t size) {
   if (transmits_.size() >= queue_max) return;  // not drained: dropped, SCTP retransmits
   const auto* bytes = static_cast<const std::uint8_t*>(data);

@@ -31,7 +31,7 @@ std::int64_t millis(core::TimePoint now) { return std::chrono::duration_cast<std
 }  // namespace
 
 RtcClientCore::RtcClientCore(RtcClientConfig config, core::TimePoint now) : config_(std::move(config)), last_heard_(now) {
-  DCL_ASSERT(config_.identity != nullptr);
+  DCL_ASSERT(config_.identity != nullptr || config_.lower == webrtc::LowerLayer::plain);
   join_deadline_ = now + config_.join_timeout;
 }
 
@@ -93,7 +93,9 @@ void RtcClientCore::on_response(const std::string& serialized, core::TimePoint n
       if (join.ping_timeout() > 0) ping_timeout_ = std::chrono::seconds(join.ping_timeout());
       next_ping_ = now + ping_interval_;
       publisher_ = std::make_unique<webrtc::PeerConnection>(
-          webrtc::PeerConnectionConfig{.identity = config_.identity, .seed = core::Prng::derive(config_.seed, "publisher").next_u64()},
+          webrtc::PeerConnectionConfig{.identity = config_.identity,
+                                       .seed = core::Prng::derive(config_.seed, "publisher").next_u64(),
+                                       .lower = config_.lower},
           now);
       ::livekit::SignalRequest request;
       request.mutable_offer()->set_type("offer");
@@ -117,7 +119,9 @@ void RtcClientCore::on_response(const std::string& serialized, core::TimePoint n
     case ::livekit::SignalResponse::kOffer: {
       if (subscriber_) break;  // renegotiation: a data-only room never needs it
       subscriber_ = std::make_unique<webrtc::PeerConnection>(
-          webrtc::PeerConnectionConfig{.identity = config_.identity, .seed = core::Prng::derive(config_.seed, "subscriber").next_u64()},
+          webrtc::PeerConnectionConfig{.identity = config_.identity,
+                                       .seed = core::Prng::derive(config_.seed, "subscriber").next_u64(),
+                                       .lower = config_.lower},
           now);
       auto answer = subscriber_->handle_offer(response.offer().sdp(), now);
       if (!answer) {
@@ -173,6 +177,10 @@ void RtcClientCore::handle_timeout(core::TimePoint now) {
     close(livekit::DisconnectReason::join_failure, "not joined within the join timeout (signal and peer connections)");
     return;
   }
+  if (pc_failure_ && now >= pc_failure_->first) {
+    close(livekit::DisconnectReason::connection_lost, pc_failure_->second);
+    return;
+  }
   if (next_ping_ && now - last_heard_ >= ping_timeout_) {
     close(livekit::DisconnectReason::connection_lost, "nothing heard on the signal connection for the ping timeout");
     return;
@@ -191,7 +199,7 @@ void RtcClientCore::handle_timeout(core::TimePoint now) {
 
 void RtcClientCore::publish(std::span<const std::uint8_t> payload, livekit::DataKind kind, const std::vector<std::string>& destinations,
                             core::TimePoint now) {
-  if (state_ != livekit::ClientState::joined) {
+  if (state_ != livekit::ClientState::joined || leave_deadline_) {
     ++stats_.publishes_dropped;
     return;
   }
@@ -207,22 +215,21 @@ void RtcClientCore::publish(std::span<const std::uint8_t> payload, livekit::Data
   for (const std::string& destination : destinations) user->add_destination_identities(destination);
 #pragma GCC diagnostic pop
   const std::string serialized = packet.SerializeAsString();
-  std::vector<std::uint8_t> bytes(serialized.begin(), serialized.end());
-  const bool open = kind == livekit::DataKind::reliable ? reliable_open_ : lossy_open_;
-  if (!open) {
-    if (waiting_.size() >= config_.publish_queue_max) {
-      ++stats_.publishes_dropped;
-      return;
-    }
-    waiting_.emplace_back(kind, std::move(bytes));
-    return;
-  }
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(serialized.data()), serialized.size());
   if (!publisher_->send(kind == livekit::DataKind::reliable ? *reliable_ : *lossy_, bytes)) ++stats_.publishes_dropped;
   pump(now);
 }
 
-void RtcClientCore::leave(core::TimePoint) {
-  if (state_ == livekit::ClientState::closed) return;
+void RtcClientCore::leave(core::TimePoint now) {
+  if (state_ == livekit::ClientState::closed || leave_deadline_) return;
+  if (state_ == livekit::ClientState::joined && publisher_ && !publisher_->idle()) {
+    leave_deadline_ = now + std::chrono::seconds(2);
+    return;
+  }
+  finish_leave();
+}
+
+void RtcClientCore::finish_leave() {
   ::livekit::SignalRequest request;
   request.mutable_leave()->set_can_reconnect(false);
   request.mutable_leave()->set_reason(::livekit::CLIENT_INITIATED);
@@ -232,35 +239,27 @@ void RtcClientCore::leave(core::TimePoint) {
 }
 
 void RtcClientCore::pump(core::TimePoint now) {
-  (void)now;
   for (const PeerConnectionRole role : {PeerConnectionRole::publisher, PeerConnectionRole::subscriber}) {
     webrtc::PeerConnection* pc = role == PeerConnectionRole::publisher ? publisher_.get() : subscriber_.get();
     if (!pc) continue;
     while (auto event = pc->poll_event()) {
       if (state_ == livekit::ClientState::closed) break;
       if (auto* failed = std::get_if<webrtc::PeerFailed>(&*event)) {
-        close(state_ == livekit::ClientState::joined ? livekit::DisconnectReason::connection_lost : livekit::DisconnectReason::join_failure,
-              std::string(role == PeerConnectionRole::publisher ? "publisher" : "subscriber") +
-                  " peer connection: " + std::string(webrtc::to_string(failed->error.code)) + ": " + failed->error.message);
-        break;
+        std::string detail = std::string(role == PeerConnectionRole::publisher ? "publisher" : "subscriber") +
+                             " peer connection: " + std::string(webrtc::to_string(failed->error.code)) + ": " + failed->error.message;
+        if (state_ != livekit::ClientState::joined) {
+          close(livekit::DisconnectReason::join_failure, std::move(detail));
+          break;
+        }
+        if (!pc_failure_) pc_failure_ = {now + std::chrono::seconds(2), std::move(detail)};
+        continue;
       }
-      if (auto* opened = std::get_if<webrtc::ChannelOpened>(&*event); opened && role == PeerConnectionRole::publisher && !opened->by_peer) {
-        if (opened->id == reliable_) reliable_open_ = true;
-        if (opened->id == lossy_) lossy_open_ = true;
-        if (reliable_open_ && state_ == livekit::ClientState::joining) {
+      if (std::holds_alternative<webrtc::PeerConnected>(*event)) {
+        (role == PeerConnectionRole::publisher ? publisher_up_ : subscriber_up_) = true;
+        if (publisher_up_ && subscriber_up_ && state_ == livekit::ClientState::joining) {
           state_ = livekit::ClientState::joined;
           join_deadline_.reset();
           events_.push_back(livekit::Joined{0, identity_, initial_participants_});
-        }
-        // What was published before this channel opened goes now, in order.
-        for (auto it = waiting_.begin(); it != waiting_.end();) {
-          const bool reliable = it->first == livekit::DataKind::reliable;
-          if (reliable ? reliable_open_ : lossy_open_) {
-            if (!publisher_->send(reliable ? *reliable_ : *lossy_, it->second)) ++stats_.publishes_dropped;
-            it = waiting_.erase(it);
-          } else {
-            ++it;
-          }
         }
         continue;
       }
@@ -284,6 +283,7 @@ void RtcClientCore::pump(core::TimePoint now) {
     }
     while (auto transmit = pc->poll_transmit()) datagrams_.push_back({role, std::move(*transmit)});
   }
+  if (leave_deadline_ && state_ != livekit::ClientState::closed && (publisher_->idle() || now >= *leave_deadline_)) finish_leave();
 }
 
 std::optional<std::vector<std::uint8_t>> RtcClientCore::poll_signal() {
@@ -314,6 +314,8 @@ std::optional<core::TimePoint> RtcClientCore::poll_timeout() const {
     if (due && (!earliest || *due < *earliest)) earliest = due;
   };
   consider(next_ping_);
+  consider(leave_deadline_);
+  if (pc_failure_) consider(pc_failure_->first);
   if (next_ping_) consider(last_heard_ + ping_timeout_);
   for (const auto* pc : {publisher_.get(), subscriber_.get()}) {
     if (pc) consider(pc->poll_timeout());

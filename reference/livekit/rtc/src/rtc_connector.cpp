@@ -16,7 +16,7 @@ class RtcLivekitSession final : public livekit::LivekitSession {
                     std::uint64_t seed)
       : runtime_(*options.runtime),
         handler_(std::move(handler)),
-        core_(RtcClientConfig{.identity = options.identity, .seed = seed}, runtime_.now()) {
+        core_(RtcClientConfig{.identity = options.identity, .seed = seed, .lower = options.lower}, runtime_.now()) {
     for (const PeerConnectionRole role : {PeerConnectionRole::publisher, PeerConnectionRole::subscriber}) {
       auto socket = options.udp({options.udp_bind_ip, 0},
                                 [this, role, alive = alive_](const core::SocketAddress& from, std::span<const std::uint8_t> datagram) {
@@ -138,7 +138,7 @@ class RtcLivekitSession final : public livekit::LivekitSession {
 
 core::Result<livekit::LivekitConnector, webrtc::DtlsError> make_rtc_connector(RtcConnectorOptions options) {
   DCL_ASSERT(options.runtime != nullptr && options.signal && options.udp);
-  if (!options.identity) {
+  if (!options.identity && options.lower == webrtc::LowerLayer::webrtc) {
     auto identity = webrtc::DtlsIdentity::generate();
     if (!identity) return core::Unexpected<webrtc::DtlsError>{identity.error()};
     options.identity = *identity;

@@ -2,6 +2,7 @@
 #include "dclcomms/livekit_server/data_relay_core.hpp"
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/webrtc/plain_transport.hpp"
 #include "dclcomms/webrtc/stun.hpp"
 #include "livekit_models.pb.h"
 
@@ -21,7 +22,9 @@ struct DataRelayCore::Participant {
   std::deque<std::vector<std::uint8_t>> pending_reliable;  // for a subscriber channel not open yet
 };
 
-DataRelayCore::DataRelayCore(DataRelayConfig config) : config_(std::move(config)) { DCL_ASSERT(config_.identity != nullptr); }
+DataRelayCore::DataRelayCore(DataRelayConfig config) : config_(std::move(config)) {
+  DCL_ASSERT(config_.identity != nullptr || config_.lower == webrtc::LowerLayer::plain);
+}
 DataRelayCore::~DataRelayCore() = default;
 
 void DataRelayCore::add_participant(ParticipantKey key, std::string room, std::string identity, std::string sid, bool can_publish_data) {
@@ -60,7 +63,8 @@ core::Result<std::string, webrtc::PeerConnectionError> DataRelayCore::handle_pub
       webrtc::PeerConnectionConfig{.identity = config_.identity,
                                    .ice_lite = true,
                                    .host_candidates = {config_.udp_address},
-                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64()},
+                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64(),
+                                   .lower = config_.lower},
       now);
   auto answer = participant.publisher->handle_offer(sdp, now);
   if (!answer) {
@@ -79,7 +83,8 @@ std::string DataRelayCore::make_subscriber_offer(ParticipantKey key, core::TimeP
       webrtc::PeerConnectionConfig{.identity = config_.identity,
                                    .ice_lite = true,
                                    .host_candidates = {config_.udp_address},
-                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64()},
+                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64(),
+                                   .lower = config_.lower},
       now);
   by_ufrag_[participant.subscriber->local_ice().ufrag] = {key, false};
   return participant.subscriber->create_offer();
@@ -110,6 +115,9 @@ DataRelayCore::Participant* DataRelayCore::route(std::span<const std::uint8_t> d
       const auto found = by_ufrag_.find(username.substr(0, username.find(':')));
       if (found != by_ufrag_.end()) target = found->second;
     }
+  } else if (const auto ufrag = webrtc::plain_hello_ufrag(datagram)) {
+    const auto found = by_ufrag_.find(*ufrag);
+    if (found != by_ufrag_.end()) target = found->second;
   }
   if (!target) {
     const auto found = by_address_.find(from);
@@ -207,21 +215,19 @@ void DataRelayCore::pump(Participant& participant, core::TimePoint now) {
     while (auto event = pc->poll_event()) {
       if (std::holds_alternative<webrtc::PeerConnected>(*event)) {
         events_.push_back(PeerConnectionUp{participant.identity, publisher});
+        if (!publisher) {
+          // Our channels carry data from now on: until the client acknowledges them, the
+          // connection sends their messages ordered and reliable (RFC 8832 §6).
+          participant.out_reliable = participant.out_reliable_id;
+          participant.out_lossy = participant.out_lossy_id;
+          while (!participant.pending_reliable.empty()) {
+            participant.subscriber->send(*participant.out_reliable, participant.pending_reliable.front());
+            participant.pending_reliable.pop_front();
+          }
+        }
       } else if (auto* failed = std::get_if<webrtc::PeerFailed>(&*event)) {
         events_.push_back(PeerConnectionDown{participant.identity, publisher,
                                              std::string(webrtc::to_string(failed->error.code)) + ": " + failed->error.message});
-      } else if (auto* opened = std::get_if<webrtc::ChannelOpened>(&*event)) {
-        if (!publisher && !opened->by_peer) {
-          // The client acknowledged one of our channels: it may carry data now (RFC 8832 §6).
-          if (opened->id == participant.out_reliable_id) {
-            participant.out_reliable = opened->id;
-            while (!participant.pending_reliable.empty()) {
-              participant.subscriber->send(opened->id, participant.pending_reliable.front());
-              participant.pending_reliable.pop_front();
-            }
-          }
-          if (opened->id == participant.out_lossy_id) participant.out_lossy = opened->id;
-        }
       } else if (auto* message = std::get_if<webrtc::ChannelMessage>(&*event)) {
         if (publisher) relay(participant, *message, now);
       }

@@ -127,15 +127,22 @@ core::Result<std::unique_ptr<LivekitServer>, transport::ListenError> LivekitServ
     server->options_.udp_opener = nullptr;  // start_on_beast's refers to its own locals: used once
     if (!udp) return core::Unexpected<transport::ListenError>{udp.error()};
     server->udp_ = std::move(udp).value();
-    auto identity = webrtc::DtlsIdentity::generate();
-    if (!identity) return core::fail(transport::ListenErrorCode::bind_failed, "DTLS certificate: " + identity.error().message);
+    std::shared_ptr<const webrtc::DtlsIdentity> certificate;
+    if (server->options_.lower == webrtc::LowerLayer::webrtc) {
+      auto identity = webrtc::DtlsIdentity::generate();
+      if (!identity) return core::fail(transport::ListenErrorCode::bind_failed, "DTLS certificate: " + identity.error().message);
+      certificate = *identity;
+    }
     std::uint64_t seed = 0;
     if (server->options_.relay_seed) {
       seed = *server->options_.relay_seed;
     } else {
       RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
     }
-    signal.relay = DataRelayConfig{.identity = *identity, .udp_address = server->udp_->local_address(), .seed = seed};
+    signal.relay = DataRelayConfig{.identity = certificate,
+                                   .udp_address = server->udp_->local_address(),
+                                   .seed = seed,
+                                   .lower = server->options_.lower};
   }
   server->core_ = std::make_unique<SignalServerCore>(std::move(signal));
   return server;

@@ -83,6 +83,12 @@ void SignalServerCore::send(SignalConnectionId connection, const std::string& se
   transmits_.push_back({connection, std::vector<std::uint8_t>(serialized.begin(), serialized.end())});
 }
 
+std::vector<std::string> SignalServerCore::participants(const std::string& room) const {
+  std::vector<std::string> identities;
+  for (const SignalConnectionId member : room_members(room)) identities.push_back(sessions_.at(member).identity);
+  return identities;
+}
+
 std::vector<SignalConnectionId> SignalServerCore::room_members(const std::string& room) const {
   std::vector<SignalConnectionId> members;
   for (const auto& [id, session] : sessions_) {
@@ -173,6 +179,7 @@ void SignalServerCore::handle_open(SignalConnectionId connection, std::string_vi
   if (relay_) relay_->add_participant(connection, stored.room, stored.identity, stored.sid, stored.can_publish_data);
   broadcast_update(stored, false, connection);
   events_.push_back(ParticipantJoined{stored.room, stored.identity, stored.sid});
+  ++joins_total_;
 }
 
 void SignalServerCore::leave(SignalConnectionId connection, const std::string& reason, bool close_it) {

@@ -155,7 +155,7 @@ TEST_F(InMemoryRoom, AnOversizePacketIsRefusedAndNothingElseIsLost) {
   Client& alice = join("alice");
   Client& bob = join("bob");
   ASSERT_TRUE(run_until([&] { return alice.joined() && bob.joined(); }));
-  alice.core->publish(std::vector<std::uint8_t>(70'000, 7), livekit::DataKind::reliable, {}, now);
+  alice.core->publish(std::vector<std::uint8_t>(70'000, 7), livekit::DataKind::reliable, {}, now);  // the limit + envelope: 69,631
   alice.core->publish(bytes("after it"), livekit::DataKind::reliable, {}, now);
   ASSERT_TRUE(run_until([&] { return !bob.of_type<livekit::DataReceived>().empty(); }));
   settle(50);
@@ -165,7 +165,7 @@ TEST_F(InMemoryRoom, AnOversizePacketIsRefusedAndNothingElseIsLost) {
   const auto refused = server_events_of<DataRefused>();
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_EQ(refused[0].identity, "alice");
-  EXPECT_NE(refused[0].reason.find("over the 65535-byte limit"), std::string::npos) << refused[0].reason;
+  EXPECT_NE(refused[0].reason.find("over the 69631-byte limit"), std::string::npos) << refused[0].reason;
   EXPECT_FALSE(alice.signal_closed);  // the sender is not punished for it
 }
 

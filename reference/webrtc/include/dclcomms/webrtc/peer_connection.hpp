@@ -1,8 +1,9 @@
 #pragma once
-// PeerConnection: a WebRTC peer connection for data channels only, sans-I/O. It composes the
-// layers of RFC 8831/8832 over one UDP 5-tuple: ICE (ice_agent.hpp) → DTLS (dtls_endpoint.hpp) →
-// SCTP (sctp_association.hpp) → DCEP data channels (RFC 8832, here). Offer/answer in SDP
-// (sdp.hpp). The carrier gives it datagrams and the time, and sends what poll_transmit returns.
+// PeerConnection: a WebRTC peer connection for data channels only, sans-I/O: offer/answer in SDP
+// (sdp.hpp) and DCEP data channels (RFC 8832, here) over a MessageTransport (message_transport.hpp)
+// — WebRTC's ICE → DTLS → SCTP (secure_transport.hpp) on real networks, or the simulator's
+// deterministic PlainTransport. The carrier gives it datagrams and the time, and sends what
+// poll_transmit returns.
 //
 // Roles: our room server is ICE-lite and always the DTLS server (it answers `a=setup:passive` and
 // offers `actpass`, which WebRTC clients answer `active`); our client is the controlling ICE agent
@@ -24,22 +25,11 @@
 #include "dclcomms/core/time.hpp"
 #include "dclcomms/webrtc/dtls_endpoint.hpp"
 #include "dclcomms/webrtc/ice_agent.hpp"
-#include "dclcomms/webrtc/sctp_association.hpp"
+#include "dclcomms/webrtc/message_transport.hpp"
 #include "dclcomms/webrtc/sdp.hpp"
 #include "dclcomms/webrtc/socket_address.hpp"
 
 namespace dclcomms::webrtc {
-
-enum class PeerConnectionErrorCode : std::uint8_t {
-  sdp,      // the peer's description is unusable (the message says why)
-  state,    // an offer/answer out of turn, or a channel call before negotiation
-  ice,      // connectivity checks failed or consent was lost
-  dtls,     // the handshake failed or the fingerprint did not match
-  sctp,     // the association failed or ended
-  channel,  // a DCEP message is malformed, or no stream id is free
-};
-std::string_view to_string(PeerConnectionErrorCode code);
-using PeerConnectionError = core::Error<PeerConnectionErrorCode>;
 
 using ChannelId = std::uint16_t;  // the SCTP stream id
 
@@ -67,12 +57,17 @@ struct PeerFailed {
 };
 using PeerConnectionEvent = std::variant<PeerConnected, ChannelOpened, ChannelMessage, PeerFailed>;
 
+/// What carries the channels: WebRTC's stack, or the simulator's seam (plain_transport.hpp: no
+/// certificate needed, the descriptions carry a fixed placeholder fingerprint).
+enum class LowerLayer : std::uint8_t { webrtc, plain };
+
 struct PeerConnectionConfig {
-  std::shared_ptr<const DtlsIdentity> identity;
-  bool ice_lite = false;                       // the server's role
-  std::vector<SocketAddress> host_candidates;  // what our descriptions announce (the server's UDP address)
-  std::uint64_t seed = 1;                      // ICE credentials, tie-breaker and transaction ids
-  std::uint64_t max_message_size = 262144;     // announced; larger incoming messages are dropped
+  std::shared_ptr<const DtlsIdentity> identity;  // required for LowerLayer::webrtc
+  bool ice_lite = false;                         // the server's role
+  std::vector<SocketAddress> host_candidates;    // what our descriptions announce (the server's UDP address)
+  std::uint64_t seed = 1;                        // ICE credentials, tie-breaker and transaction ids
+  std::uint64_t max_message_size = 262144;       // announced; larger incoming messages are dropped
+  LowerLayer lower = LowerLayer::webrtc;
 };
 
 class PeerConnection {
@@ -92,8 +87,10 @@ class PeerConnection {
 
   /// Opens a channel (DATA_CHANNEL_OPEN is sent once SCTP is up). Messages may be sent at once.
   core::Result<ChannelId, PeerConnectionError> open_channel(std::string label, DataChannelOptions options);
-  /// Sends one message on an open channel; false when it cannot be sent now (not connected, no such
-  /// channel, larger than the peer's maximum, or the send buffer is full).
+  /// Sends one message on a channel; false when it cannot be sent now (not connected, no such
+  /// channel, larger than the peer's maximum, or the send buffer is full). Until the peer
+  /// acknowledges a channel we opened, its messages go ordered and reliable (RFC 8832 §6), so
+  /// none overtakes the DATA_CHANNEL_OPEN.
   bool send(ChannelId channel, std::span<const std::uint8_t> bytes, bool binary = true);
   /// Closes DTLS (close_notify); the peer connection is done.
   void close();
@@ -102,20 +99,25 @@ class PeerConnection {
   std::optional<PeerConnectionEvent> poll_event();
   std::optional<core::TimePoint> poll_timeout() const;
 
-  bool connected() const { return sctp_ && sctp_->up(); }
+  bool connected() const { return transport_ && transport_->up(); }
+  /// No reliable data of ours waits for the peer's acknowledgement (a graceful leave waits for it).
+  bool idle() const { return !transport_ || transport_->idle(); }
   bool failed() const { return failed_; }
-  const std::optional<SocketAddress>& remote_address() const { return remote_address_; }
+  const std::optional<SocketAddress>& remote_address() const;
 
  private:
   struct Channel {
     std::string label;
     DataChannelOptions options;
     bool open_sent = false;  // ours: DATA_CHANNEL_OPEN sent
+    bool acked = false;      // the peer acknowledged it (or opened it): its own reliability applies
   };
 
   core::Result<core::Ok, PeerConnectionError> set_remote(std::string_view sdp, bool local_is_dtls_client, core::TimePoint now);
+  LocalDescription local_description() const;
   void pump(core::TimePoint now);
-  void handle_sctp_message(SctpMessage message);
+  void handle_message(SctpMessage message);
+  void collect_transmits();
   void send_open(ChannelId id, Channel& channel);
   void fail(PeerConnectionErrorCode code, std::string message);
 
@@ -123,13 +125,9 @@ class PeerConnection {
   IceCredentials local_ice_;
   std::optional<SessionDescription> remote_;
   bool offered_ = false;
-  std::optional<IceLiteAgent> lite_;
-  std::optional<IceControllingAgent> controlling_;
-  std::unique_ptr<DtlsEndpoint> dtls_;
-  DtlsRole dtls_role_ = DtlsRole::server;
-  bool dtls_started_ = false;
-  std::unique_ptr<SctpAssociation> sctp_;
-  std::optional<SocketAddress> remote_address_;
+  std::unique_ptr<MessageTransport> transport_;
+  DtlsRole dtls_role_ = DtlsRole::server;  // decides the channels' stream ids, in both lower layers
+  bool was_up_ = false;
   std::map<ChannelId, Channel> channels_;
   bool failed_ = false;
   std::deque<DatagramTransmit> transmits_;

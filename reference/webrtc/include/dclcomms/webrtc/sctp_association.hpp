@@ -57,6 +57,8 @@ class SctpAssociation {
   std::optional<SctpEvent> poll_event();
   std::optional<core::TimePoint> poll_timeout() const;
   bool up() const { return up_; }
+  /// No data of ours queued or unacknowledged (SCTP_STATUS).
+  bool idle() const;
 
   // For usrsctp's callbacks (sctp_association.cpp) only.
   void on_output(const void* data, std::size_t size);

@@ -7,8 +7,13 @@
 // simulated core (client_core.hpp: Joined, ParticipantConnected/Disconnected, DataReceived,
 // SessionClosed), so the livekit transport cannot tell the two apart.
 //
-// Joined is reported when the publisher's reliable channel is open — as the SDKs' connect()
-// resolves once the primary peer connection is up — so publish() works from then on.
+// Joined is reported when both peer connections are up — the publisher to send on (our channels
+// carry data before the server's acknowledgement, RFC 8832 §6) and the subscriber to receive on —
+// so publish() works from then on and nothing sent to us after it is lost to a channel still
+// opening. leave() is graceful: the LeaveRequest goes once the server acknowledged our reliable
+// data (2 s at most), so packets sent just before leaving reach the room before the leave does. A
+// peer connection that fails while joined is reported after 2 s unless the signal explains it
+// first (a LeaveRequest, e.g. DUPLICATE_IDENTITY, races the server's closing of the connections).
 //
 // Drain order after every input: poll_signal, poll_datagram, poll_event, then poll_timeout.
 
@@ -29,10 +34,10 @@
 namespace dclcomms::livekit_rtc {
 
 struct RtcClientConfig {
-  std::shared_ptr<const webrtc::DtlsIdentity> identity;
+  std::shared_ptr<const webrtc::DtlsIdentity> identity;    // required for webrtc::LowerLayer::webrtc
   std::uint64_t seed = 1;                                  // ICE credentials and transaction ids (production: random)
   core::Duration join_timeout = std::chrono::seconds(15);  // livekit-client's default
-  std::size_t publish_queue_max = 1024;                    // packets published before the channel opens, kept until it does
+  webrtc::LowerLayer lower = webrtc::LowerLayer::webrtc;   // plain: the simulator's seam (plain_transport.hpp)
 };
 
 /// Which of our two peer connections a datagram belongs to (each has its own socket).
@@ -46,7 +51,7 @@ struct RtcDatagram {
 struct RtcClientStats {
   std::uint64_t data_packets_received = 0;
   std::uint64_t data_packets_malformed = 0;  // not a DataPacket, or not a user packet
-  std::uint64_t publishes_dropped = 0;       // over the queue bound, or refused by the channel
+  std::uint64_t publishes_dropped = 0;       // not joined, leaving, or refused by the channel (its buffer full)
 };
 
 class RtcClientCore {
@@ -85,6 +90,7 @@ class RtcClientCore {
   void pump(core::TimePoint now);
   void close(livekit::DisconnectReason reason, std::string detail);
   void send_signal(const std::string& serialized);
+  void finish_leave();
 
   RtcClientConfig config_;
   livekit::ClientState state_ = livekit::ClientState::joining;
@@ -97,8 +103,9 @@ class RtcClientCore {
   core::TimePoint last_heard_;
   std::unique_ptr<webrtc::PeerConnection> publisher_, subscriber_;
   std::optional<webrtc::ChannelId> reliable_, lossy_;
-  bool reliable_open_ = false, lossy_open_ = false;
-  std::deque<std::pair<livekit::DataKind, std::vector<std::uint8_t>>> waiting_;  // published before the channel opened
+  bool publisher_up_ = false, subscriber_up_ = false;
+  std::optional<core::TimePoint> leave_deadline_;                      // leaving: the LeaveRequest waits for our reliable data, until then
+  std::optional<std::pair<core::TimePoint, std::string>> pc_failure_;  // reported at that time unless the signal explains it
   std::deque<std::vector<std::uint8_t>> signals_;
   std::deque<RtcDatagram> datagrams_;
   std::deque<livekit::ClientEvent> events_;

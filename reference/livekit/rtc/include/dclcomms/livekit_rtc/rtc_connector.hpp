@@ -14,6 +14,7 @@
 #include "dclcomms/transport/datagram_socket.hpp"
 #include "dclcomms/transport/message_stream.hpp"
 #include "dclcomms/webrtc/dtls_endpoint.hpp"
+#include "dclcomms/webrtc/peer_connection.hpp"
 
 namespace dclcomms::livekit_rtc {
 
@@ -27,6 +28,8 @@ struct RtcConnectorOptions {
   std::shared_ptr<const webrtc::DtlsIdentity> identity;
   /// ICE credentials and transaction ids of each session; none: from OpenSSL's random generator.
   std::function<std::uint64_t()> seed;
+  /// plain: the simulator's seam below data channels (no certificate is made).
+  webrtc::LowerLayer lower = webrtc::LowerLayer::webrtc;
 };
 
 /// Fails only when no DTLS certificate can be made (the message says why).

@@ -3,7 +3,8 @@
 // two peer connections LiveKit clients open (RTC protocol, livekit_rtc.proto): the *publisher*,
 // offered by the client, on which the client opens `_reliable` (ordered) and `_lossy` (no
 // retransmissions) data channels; and the *subscriber*, offered by us, on which we open the same
-// two channels to deliver. A DataPacket arriving on a publisher channel is relayed, with the
+// two channels to deliver (usable once that connection is up: RFC 8832 §6 lets the opener send
+// before the acknowledgement, ordered and reliable). A DataPacket arriving on a publisher channel is relayed, with the
 // sender's identity and sid filled in as LiveKit does, on the same kind of channel to every other
 // participant of the room — or only to its destination_identities when it names some.
 //
@@ -30,11 +31,14 @@ namespace dclcomms::livekit_server {
 using ParticipantKey = std::uint64_t;  // the signal connection id
 
 struct DataRelayConfig {
-  std::shared_ptr<const webrtc::DtlsIdentity> identity;
-  webrtc::SocketAddress udp_address;          // the one host candidate we announce
-  std::uint64_t seed = 1;                     // ICE credentials of each peer connection derive from it
-  std::size_t data_packet_bytes_max = 65535;  // larger packets are refused (LiveKit's own limit is 15 KiB lossy / 64 KiB)
-  std::size_t pending_reliable_max = 1024;    // reliable packets kept for a subscriber whose channel is not open yet
+  std::shared_ptr<const webrtc::DtlsIdentity> identity;  // required for webrtc::LowerLayer::webrtc
+  webrtc::SocketAddress udp_address;                     // the one host candidate we announce
+  std::uint64_t seed = 1;                                // ICE credentials of each peer connection derive from it
+  // Larger DataPackets are refused: a 65,535-byte payload (spec §6.3, data_payload_bytes_max) with
+  // its envelope (identities, destinations, topic) fits.
+  std::size_t data_packet_bytes_max = 65535 + 4096;
+  std::size_t pending_reliable_max = 1024;                // reliable packets kept for a subscriber whose channel is not open yet
+  webrtc::LowerLayer lower = webrtc::LowerLayer::webrtc;  // plain: the simulator's seam (plain_transport.hpp)
 };
 
 struct DataRelayed {

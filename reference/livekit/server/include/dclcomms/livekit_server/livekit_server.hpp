@@ -33,6 +33,8 @@ struct LivekitServerOptions {
   /// ICE credentials derive from it; none: from OpenSSL's random generator (production: credentials
   /// must not be guessable). Tests set it.
   std::optional<std::uint64_t> relay_seed;
+  /// plain: the simulator's seam below data channels (no certificate is made).
+  webrtc::LowerLayer lower = webrtc::LowerLayer::webrtc;
 };
 
 class LivekitServer {
@@ -51,6 +53,7 @@ class LivekitServer {
   /// The UDP address peer connections use (none: signal only).
   std::optional<core::SocketAddress> udp_address() const;
   std::size_t participant_count() const { return core_->participant_count(); }
+  const SignalServerCore& core() const { return *core_; }
   void stop();
 
  private:

@@ -109,6 +109,10 @@ class SignalServerCore {
   std::optional<core::TimePoint> poll_timeout() const;
 
   std::size_t participant_count() const { return sessions_.size(); }
+  /// The identities in `room`, in the order they joined.
+  std::vector<std::string> participants(const std::string& room) const;
+  /// Joins admitted since the start (every handle_open that made a participant).
+  std::uint64_t joins_total() const { return joins_total_; }
 
  private:
   struct Session {
@@ -138,6 +142,7 @@ class SignalServerCore {
   std::map<SignalConnectionId, Session> sessions_;  // by connection, in order: deterministic fan-out
   std::map<std::string, std::string> room_sids_;
   std::uint64_t next_sid_ = 1;
+  std::uint64_t joins_total_ = 0;
   std::deque<SignalTransmit> transmits_;
   std::deque<SignalClose> closes_;
   std::deque<SignalServerEvent> events_;
