@@ -19,7 +19,8 @@ struct DataRelayCore::Participant {
   std::unique_ptr<webrtc::PeerConnection> publisher, subscriber;
   std::optional<webrtc::ChannelId> out_reliable, out_lossy;  // our subscriber channels, once the peer acknowledged them
   std::optional<webrtc::ChannelId> out_reliable_id, out_lossy_id;
-  std::deque<std::vector<std::uint8_t>> pending_reliable;  // for a subscriber channel not open yet
+  std::deque<std::vector<std::uint8_t>> pending_reliable;  // for a subscriber channel not open yet, or full
+  bool too_slow = false;                                   // SubscriberTooSlow was reported
 };
 
 DataRelayCore::DataRelayCore(DataRelayConfig config) : config_(std::move(config)) {
@@ -155,12 +156,28 @@ void DataRelayCore::handle_timeout(core::TimePoint now) {
 
 void DataRelayCore::deliver(Participant& to, bool reliable, std::span<const std::uint8_t> bytes) {
   const auto channel = reliable ? to.out_reliable : to.out_lossy;
-  if (!channel) {
-    // Not open yet: a reliable packet waits (bounded), a lossy one is lost as it may be.
-    if (reliable && to.pending_reliable.size() < config_.pending_reliable_max) to.pending_reliable.emplace_back(bytes.begin(), bytes.end());
+  if (!reliable) {
+    // Not open yet, or the connection's buffer is full: a lossy packet is lost, as it may be.
+    if (channel) to.subscriber->send(*channel, bytes);
     return;
   }
-  to.subscriber->send(*channel, bytes);
+  // A reliable packet waits while the channel is not open or its buffer is full (behind the
+  // others, in order); a subscriber that falls this far behind is too slow to keep.
+  if (channel && to.pending_reliable.empty() && to.subscriber->send(*channel, bytes)) return;
+  if (to.pending_reliable.size() >= config_.pending_reliable_max) {
+    if (!to.too_slow) events_.push_back(SubscriberTooSlow{to.key, to.identity, to.pending_reliable.size()});
+    to.too_slow = true;
+    return;
+  }
+  to.pending_reliable.emplace_back(bytes.begin(), bytes.end());
+}
+
+void DataRelayCore::flush_pending(Participant& participant) {
+  if (!participant.out_reliable) return;
+  while (!participant.pending_reliable.empty() &&
+         participant.subscriber->send(*participant.out_reliable, participant.pending_reliable.front())) {
+    participant.pending_reliable.pop_front();
+  }
 }
 
 void DataRelayCore::relay(Participant& from, const webrtc::ChannelMessage& message, core::TimePoint now) {
@@ -220,10 +237,6 @@ void DataRelayCore::pump(Participant& participant, core::TimePoint now) {
           // connection sends their messages ordered and reliable (RFC 8832 §6).
           participant.out_reliable = participant.out_reliable_id;
           participant.out_lossy = participant.out_lossy_id;
-          while (!participant.pending_reliable.empty()) {
-            participant.subscriber->send(*participant.out_reliable, participant.pending_reliable.front());
-            participant.pending_reliable.pop_front();
-          }
         }
       } else if (auto* failed = std::get_if<webrtc::PeerFailed>(&*event)) {
         events_.push_back(PeerConnectionDown{participant.identity, publisher,
@@ -233,6 +246,8 @@ void DataRelayCore::pump(Participant& participant, core::TimePoint now) {
       }
     }
   }
+  // Its subscriber connection may have room again (an acknowledgement just arrived).
+  flush_pending(participant);
   // Relaying queued datagrams on other participants' connections too: collect from everyone.
   for (auto& [key, other] : participants_) {
     for (auto* pc : {other->publisher.get(), other->subscriber.get()}) {

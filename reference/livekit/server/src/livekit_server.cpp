@@ -35,6 +35,9 @@ std::string event_line(const SignalServerEvent& event) {
     nlohmann::json operator()(const PeerConnectionUp& e) const {
       return {{"event", "pc_up"}, {"identity", e.identity}, {"pc", e.publisher ? "publisher" : "subscriber"}};
     }
+    nlohmann::json operator()(const SubscriberTooSlow& e) const {
+      return {{"event", "too_slow"}, {"identity", e.identity}, {"pending", e.pending}};
+    }
     nlohmann::json operator()(const PeerConnectionDown& e) const {
       return {{"event", "pc_down"}, {"identity", e.identity}, {"pc", e.publisher ? "publisher" : "subscriber"}, {"reason", e.reason}};
     }

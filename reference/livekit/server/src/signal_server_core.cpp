@@ -273,7 +273,10 @@ void SignalServerCore::negotiate(SignalConnectionId connection, Session& session
 
 void SignalServerCore::pump_relay() {
   while (auto event = relay_->poll_event()) {
+    std::optional<SubscriberTooSlow> too_slow;
+    if (const auto* slow = std::get_if<SubscriberTooSlow>(&*event)) too_slow = *slow;
     std::visit([this](auto&& typed) { events_.push_back(std::move(typed)); }, std::move(*event));
+    if (too_slow) leave(too_slow->key, "subscriber too slow: " + std::to_string(too_slow->pending) + " reliable packets waiting", true);
   }
 }
 

@@ -37,7 +37,7 @@ struct DataRelayConfig {
   // Larger DataPackets are refused: a 65,535-byte payload (spec §6.3, data_payload_bytes_max) with
   // its envelope (identities, destinations, topic) fits.
   std::size_t data_packet_bytes_max = 65535 + 4096;
-  std::size_t pending_reliable_max = 1024;                // reliable packets kept for a subscriber whose channel is not open yet
+  std::size_t pending_reliable_max = 16'384;              // reliable packets waiting for a subscriber (channel opening or full)
   webrtc::LowerLayer lower = webrtc::LowerLayer::webrtc;  // plain: the simulator's seam (plain_transport.hpp)
 };
 
@@ -60,7 +60,14 @@ struct PeerConnectionDown {
   bool publisher = true;
   std::string reason;
 };
-using DataRelayEvent = std::variant<DataRelayed, DataRefused, PeerConnectionUp, PeerConnectionDown>;
+/// A subscriber's reliable backlog reached pending_reliable_max: it cannot keep up and the room
+/// server ends its session (reliable data is never dropped silently).
+struct SubscriberTooSlow {
+  ParticipantKey key = 0;
+  std::string identity;
+  std::size_t pending = 0;
+};
+using DataRelayEvent = std::variant<DataRelayed, DataRefused, PeerConnectionUp, PeerConnectionDown, SubscriberTooSlow>;
 
 class DataRelayCore {
  public:
@@ -89,6 +96,7 @@ class DataRelayCore {
   void pump(Participant& participant, core::TimePoint now);
   void relay(Participant& from, const webrtc::ChannelMessage& message, core::TimePoint now);
   void deliver(Participant& to, bool reliable, std::span<const std::uint8_t> bytes);
+  void flush_pending(Participant& participant);
   Participant* route(std::span<const std::uint8_t> datagram, const webrtc::SocketAddress& from, webrtc::PeerConnection*& pc);
 
   DataRelayConfig config_;

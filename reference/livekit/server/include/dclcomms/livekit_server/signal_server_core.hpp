@@ -80,8 +80,8 @@ struct NegotiationReceived {
   std::string what;  // "offer", "answer", "trickle"
   std::size_t bytes = 0;
 };
-using SignalServerEvent =
-    std::variant<ParticipantJoined, ParticipantLeft, NegotiationReceived, DataRelayed, DataRefused, PeerConnectionUp, PeerConnectionDown>;
+using SignalServerEvent = std::variant<ParticipantJoined, ParticipantLeft, NegotiationReceived, DataRelayed, DataRefused, PeerConnectionUp,
+                                       PeerConnectionDown, SubscriberTooSlow>;
 
 class SignalServerCore {
  public:
