@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/core/queue.hpp"
 
 namespace dclcomms::webrtc {
 
@@ -257,18 +258,8 @@ void DtlsEndpoint::close() {
   fail(DtlsErrorCode::closed, "closed by us");
 }
 
-std::optional<std::vector<std::uint8_t>> DtlsEndpoint::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  auto next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<std::vector<std::uint8_t>> DtlsEndpoint::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<std::vector<std::uint8_t>> DtlsEndpoint::poll_received() {
-  if (received_.empty()) return std::nullopt;
-  auto next = std::move(received_.front());
-  received_.pop_front();
-  return next;
-}
+std::optional<std::vector<std::uint8_t>> DtlsEndpoint::poll_received() { return core::pop_front(received_); }
 
 }  // namespace dclcomms::webrtc

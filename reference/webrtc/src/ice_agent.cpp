@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/core/queue.hpp"
 
 namespace dclcomms::webrtc {
 
@@ -29,13 +30,6 @@ constexpr std::string_view ice_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 void push_transmit(std::deque<DatagramTransmit>& queue, DatagramTransmit transmit) {
   if (queue.size() >= max_queued_transmits) return;
   queue.push_back(std::move(transmit));
-}
-
-std::optional<DatagramTransmit> pop_transmit(std::deque<DatagramTransmit>& queue) {
-  if (queue.empty()) return std::nullopt;
-  DatagramTransmit front = std::move(queue.front());
-  queue.pop_front();
-  return front;
 }
 
 void push_error_response(std::deque<DatagramTransmit>& queue, const StunMessage& request, std::uint16_t code, const SocketAddress& to) {
@@ -121,7 +115,7 @@ core::Result<core::Ok, StunError> IceLiteAgent::handle_stun(std::span<const std:
   return core::Ok{};
 }
 
-std::optional<DatagramTransmit> IceLiteAgent::poll_transmit() { return pop_transmit(transmits_); }
+std::optional<DatagramTransmit> IceLiteAgent::poll_transmit() { return core::pop_front(transmits_); }
 
 // --- IceControllingAgent ---------------------------------------------------------------------------
 
@@ -241,7 +235,7 @@ void IceControllingAgent::handle_timeout(core::TimePoint now) {
   }
 }
 
-std::optional<DatagramTransmit> IceControllingAgent::poll_transmit() { return pop_transmit(transmits_); }
+std::optional<DatagramTransmit> IceControllingAgent::poll_transmit() { return core::pop_front(transmits_); }
 
 std::optional<core::TimePoint> IceControllingAgent::poll_timeout() const {
   if (failure_) return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/core/prng.hpp"
+#include "dclcomms/core/queue.hpp"
 #include "dclcomms/webrtc/plain_transport.hpp"
 #include "dclcomms/webrtc/secure_transport.hpp"
 
@@ -291,19 +292,9 @@ void PeerConnection::pump(core::TimePoint now) {
   collect_transmits();
 }
 
-std::optional<DatagramTransmit> PeerConnection::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  auto next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<DatagramTransmit> PeerConnection::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<PeerConnectionEvent> PeerConnection::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<PeerConnectionEvent> PeerConnection::poll_event() { return core::pop_front(events_); }
 
 std::optional<core::TimePoint> PeerConnection::poll_timeout() const {
   if (failed_ || !transport_) return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/core/prng.hpp"
+#include "dclcomms/core/queue.hpp"
 
 namespace dclcomms::webrtc {
 
@@ -254,18 +255,8 @@ void PlainTransport::close() {
   up_ = false;
 }
 
-std::optional<DatagramTransmit> PlainTransport::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  auto next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<DatagramTransmit> PlainTransport::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<TransportEvent> PlainTransport::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<TransportEvent> PlainTransport::poll_event() { return core::pop_front(events_); }
 
 }  // namespace dclcomms::webrtc

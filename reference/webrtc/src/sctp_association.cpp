@@ -14,6 +14,7 @@
 #include <set>
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/core/queue.hpp"
 
 namespace dclcomms::webrtc {
 
@@ -225,18 +226,8 @@ void SctpAssociation::on_notification(const void* data, std::size_t size) {
   }
 }
 
-std::optional<std::vector<std::uint8_t>> SctpAssociation::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  auto next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<std::vector<std::uint8_t>> SctpAssociation::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<SctpEvent> SctpAssociation::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<SctpEvent> SctpAssociation::poll_event() { return core::pop_front(events_); }
 
 }  // namespace dclcomms::webrtc

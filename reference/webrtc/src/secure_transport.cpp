@@ -3,6 +3,7 @@
 #include "dclcomms/webrtc/secure_transport.hpp"
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/core/queue.hpp"
 
 namespace dclcomms::webrtc {
 
@@ -126,19 +127,9 @@ void SecureTransport::pump(core::TimePoint now) {
   }
 }
 
-std::optional<DatagramTransmit> SecureTransport::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  auto next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<DatagramTransmit> SecureTransport::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<TransportEvent> SecureTransport::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<TransportEvent> SecureTransport::poll_event() { return core::pop_front(events_); }
 
 std::optional<core::TimePoint> SecureTransport::poll_timeout() const {
   if (failed_) return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include "dclcomms/core/assert.hpp"
 #include "dclcomms/core/prng.hpp"
+#include "dclcomms/core/queue.hpp"
 #include "livekit_models.pb.h"
 #include "livekit_rtc.pb.h"
 
@@ -286,26 +287,11 @@ void RtcClientCore::pump(core::TimePoint now) {
   if (leave_deadline_ && state_ != livekit::ClientState::closed && (publisher_->idle() || now >= *leave_deadline_)) finish_leave();
 }
 
-std::optional<std::vector<std::uint8_t>> RtcClientCore::poll_signal() {
-  if (signals_.empty()) return std::nullopt;
-  auto next = std::move(signals_.front());
-  signals_.pop_front();
-  return next;
-}
+std::optional<std::vector<std::uint8_t>> RtcClientCore::poll_signal() { return core::pop_front(signals_); }
 
-std::optional<RtcDatagram> RtcClientCore::poll_datagram() {
-  if (datagrams_.empty()) return std::nullopt;
-  auto next = std::move(datagrams_.front());
-  datagrams_.pop_front();
-  return next;
-}
+std::optional<RtcDatagram> RtcClientCore::poll_datagram() { return core::pop_front(datagrams_); }
 
-std::optional<livekit::ClientEvent> RtcClientCore::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<livekit::ClientEvent> RtcClientCore::poll_event() { return core::pop_front(events_); }
 
 std::optional<core::TimePoint> RtcClientCore::poll_timeout() const {
   if (state_ == livekit::ClientState::closed) return std::nullopt;

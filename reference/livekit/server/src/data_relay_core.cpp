@@ -2,6 +2,7 @@
 #include "dclcomms/livekit_server/data_relay_core.hpp"
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/core/queue.hpp"
 #include "dclcomms/webrtc/plain_transport.hpp"
 #include "dclcomms/webrtc/stun.hpp"
 #include "livekit_models.pb.h"
@@ -52,6 +53,17 @@ void DataRelayCore::remove_participant(ParticipantKey key) {
   participants_.erase(found);
 }
 
+std::unique_ptr<webrtc::PeerConnection> DataRelayCore::new_peer_connection(core::TimePoint now) {
+  // Every one ICE-lite on our one UDP address, with credentials of its own.
+  return std::make_unique<webrtc::PeerConnection>(
+      webrtc::PeerConnectionConfig{.identity = config_.identity,
+                                   .ice_lite = true,
+                                   .host_candidates = {config_.udp_address},
+                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64(),
+                                   .lower = config_.lower},
+      now);
+}
+
 core::Result<std::string, webrtc::PeerConnectionError> DataRelayCore::handle_publisher_offer(ParticipantKey key, std::string_view sdp,
                                                                                              core::TimePoint now) {
   const auto found = participants_.find(key);
@@ -60,13 +72,7 @@ core::Result<std::string, webrtc::PeerConnectionError> DataRelayCore::handle_pub
   if (participant.publisher) {
     return core::fail(webrtc::PeerConnectionErrorCode::state, "a second publisher offer (renegotiation is not supported: data only)");
   }
-  participant.publisher = std::make_unique<webrtc::PeerConnection>(
-      webrtc::PeerConnectionConfig{.identity = config_.identity,
-                                   .ice_lite = true,
-                                   .host_candidates = {config_.udp_address},
-                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64(),
-                                   .lower = config_.lower},
-      now);
+  participant.publisher = new_peer_connection(now);
   auto answer = participant.publisher->handle_offer(sdp, now);
   if (!answer) {
     participant.publisher.reset();
@@ -80,13 +86,7 @@ core::Result<std::string, webrtc::PeerConnectionError> DataRelayCore::handle_pub
 std::string DataRelayCore::make_subscriber_offer(ParticipantKey key, core::TimePoint now) {
   Participant& participant = *participants_.at(key);
   DCL_ASSERT(!participant.subscriber);
-  participant.subscriber = std::make_unique<webrtc::PeerConnection>(
-      webrtc::PeerConnectionConfig{.identity = config_.identity,
-                                   .ice_lite = true,
-                                   .host_candidates = {config_.udp_address},
-                                   .seed = core::Prng::derive(config_.seed, "pc-" + std::to_string(next_pc_++)).next_u64(),
-                                   .lower = config_.lower},
-      now);
+  participant.subscriber = new_peer_connection(now);
   by_ufrag_[participant.subscriber->local_ice().ufrag] = {key, false};
   return participant.subscriber->create_offer();
 }
@@ -259,19 +259,9 @@ void DataRelayCore::pump(Participant& participant, core::TimePoint now) {
   }
 }
 
-std::optional<webrtc::DatagramTransmit> DataRelayCore::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  auto next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<webrtc::DatagramTransmit> DataRelayCore::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<DataRelayEvent> DataRelayCore::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  auto next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<DataRelayEvent> DataRelayCore::poll_event() { return core::pop_front(events_); }
 
 std::optional<core::TimePoint> DataRelayCore::poll_timeout() const {
   std::optional<core::TimePoint> earliest;

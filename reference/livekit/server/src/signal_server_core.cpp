@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 
 #include "dclcomms/core/assert.hpp"
+#include "dclcomms/core/queue.hpp"
 #include "livekit_rtc.pb.h"
 
 namespace dclcomms::livekit_server {
@@ -323,25 +324,10 @@ std::optional<core::TimePoint> SignalServerCore::poll_timeout() const {
   return earliest;
 }
 
-std::optional<SignalTransmit> SignalServerCore::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  SignalTransmit next = std::move(transmits_.front());
-  transmits_.pop_front();
-  return next;
-}
+std::optional<SignalTransmit> SignalServerCore::poll_transmit() { return core::pop_front(transmits_); }
 
-std::optional<SignalClose> SignalServerCore::poll_close() {
-  if (closes_.empty()) return std::nullopt;
-  SignalClose next = std::move(closes_.front());
-  closes_.pop_front();
-  return next;
-}
+std::optional<SignalClose> SignalServerCore::poll_close() { return core::pop_front(closes_); }
 
-std::optional<SignalServerEvent> SignalServerCore::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  SignalServerEvent next = std::move(events_.front());
-  events_.pop_front();
-  return next;
-}
+std::optional<SignalServerEvent> SignalServerCore::poll_event() { return core::pop_front(events_); }
 
 }  // namespace dclcomms::livekit_server

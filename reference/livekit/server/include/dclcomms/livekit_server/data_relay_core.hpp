@@ -93,6 +93,7 @@ class DataRelayCore {
 
  private:
   struct Participant;
+  std::unique_ptr<webrtc::PeerConnection> new_peer_connection(core::TimePoint now);
   void pump(Participant& participant, core::TimePoint now);
   void relay(Participant& from, const webrtc::ChannelMessage& message, core::TimePoint now);
   void deliver(Participant& to, bool reliable, std::span<const std::uint8_t> bytes);
