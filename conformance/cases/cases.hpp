@@ -12,5 +12,7 @@ void add_signed_login_cases(std::vector<Case>& cases);   // signed_login_cases.c
 void add_livekit_cases(std::vector<Case>& cases);        // livekit_cases.cpp
 void add_simulator_cases(std::vector<Case>& cases);      // simulator_cases.cpp
 void add_offline_cases(std::vector<Case>& cases);        // offline_cases.cpp
-void add_wire_cases(std::vector<Case>& cases);           // wire_cases.cpp (real time, real sockets: last)
+void add_wire_cases(std::vector<Case>& cases);
+void add_livekit_wire_cases(std::vector<Case>& cases);  // livekit_wire_cases.cpp (real time: our LiveKit server on loopback)           //
+                                                        // wire_cases.cpp (real time, real sockets: last)
 }  // namespace dclcomms::conformance

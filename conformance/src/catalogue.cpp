@@ -14,6 +14,7 @@ const std::vector<Case>& case_catalogue() {
     add_simulator_cases(all);
     add_offline_cases(all);
     add_wire_cases(all);
+    add_livekit_wire_cases(all);
     return all;
   }();
   return cases;

@@ -1,8 +1,10 @@
 #include "dclcomms/driver/real_time_driver.hpp"
 
 #include "dclcomms/carriers/http_client.hpp"
+#include "dclcomms/carriers/udp_socket.hpp"
 #include "dclcomms/carriers/websocket_client.hpp"
 #include "dclcomms/driver/virtual_time_driver.hpp"
+#include "dclcomms/livekit_rtc/rtc_connector.hpp"
 #include "dclcomms/registry/reference_transports.hpp"
 
 namespace dclcomms::driver {
@@ -29,11 +31,10 @@ Json RealTimeDriver::dispatch(const Json& request) {
   const Json cmd_field = request.value("cmd", Json(""));
   const std::string cmd = cmd_field.is_string() ? cmd_field.get<std::string>() : "";
   if (cmd == "hello") {
-    // The types the reference transports serve, less livekit: there is no WebRTC engine to join a
-    // room with on a real network.
+    // The types the reference transports serve; livekit joins over LiveKit's real protocol
+    // (signal websocket and WebRTC data channels, reference/livekit/rtc).
     conformance::Capabilities capabilities;
     capabilities.types = all_reference_capabilities().types;
-    capabilities.types.erase("livekit");
     capabilities.targeted_sends = false;
     capabilities.virtual_time = false;
     HelloAnswer answer{"dclcomms-driver-real-time", capabilities, protocol_1_0};
@@ -61,7 +62,13 @@ Json RealTimeDriver::create(const Json& request) {
     return unix_ms_at_create + core::to_ns(runtime_.now() - created_at) / 1'000'000;
   };
   factory_ = std::make_unique<transport::TransportFactory>(context);
-  registry::register_reference_transports(*factory_);  // livekit: validated, then no engine to join with
+  registry::ReferenceServices services;
+  if (auto connector = livekit_rtc::make_rtc_connector(
+          {.runtime = &runtime_, .signal = context.websocket, .udp = carriers::udp_socket_opener(runtime_), .udp_bind_ip = "127.0.0.1"})) {
+    services.livekit.connector = std::move(*connector);
+  }  // else livekit is validated and refused at create (no certificate could be made)
+  services.livekit.unix_seconds_now = [clock = context.unix_ms_now] { return clock() / 1000; };
+  registry::register_reference_transports(*factory_, services);
   const Json uri = request.value("uri", Json(""));
   auto created = factory_->create(uri.is_string() ? uri.get<std::string>() : "");
   if (!created) return refused(transport::to_string(created.error().code), created.error().message);
