@@ -357,8 +357,8 @@ CaseOutcome token_outside_window(CaseContext& context, bool expired) {
   Participant& witness = world.add_participant();
   if (!world.settle_participants()) return fail("the reference participant could not join");
   const auto now = world.deployment().unix_seconds_now();
-  const auto token = expired ? world.deployment().token(world.tut_identity(), now - 600, now - 60)
-                             : world.deployment().token(world.tut_identity(), now + 600, now + 900);
+  const auto token = expired ? world_livekit_token(world.tut_identity(), now - 600, now - 60)
+                             : world_livekit_token(world.tut_identity(), now + 600, now + 900);
   const std::vector<std::string> words = expired ? std::vector<std::string>{"expir"}
                                                  : std::vector<std::string>{"not yet valid", "not_yet_valid", "nbf", "not before"};
   const auto names_problem = [&](const std::string& text) {

@@ -55,8 +55,7 @@ std::int64_t LivekitDeployment::unix_seconds_now() const {
          std::chrono::duration_cast<std::chrono::seconds>(simulation_.now().time_since_epoch()).count();
 }
 
-std::string LivekitDeployment::token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at,
-                                     const std::string& room) const {
+std::string world_livekit_token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at, const std::string& room) {
   return livekit::mint_livekit_token(livekit::decentraland_claims(world_livekit_credentials.api_key, identity, room, not_before,
                                                                   expires_at),
                                      world_livekit_credentials.api_secret);
@@ -64,7 +63,7 @@ std::string LivekitDeployment::token(const std::string& identity, std::int64_t n
 
 std::string LivekitDeployment::fresh_token(const std::string& identity) const {
   const auto now = unix_seconds_now();
-  return token(identity, now, now + 300);
+  return world_livekit_token(identity, now, now + 300);
 }
 
 std::string LivekitDeployment::uri(const std::string& token) {

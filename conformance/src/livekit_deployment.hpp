@@ -29,6 +29,11 @@ inline const livekit::ApiCredentials world_livekit_credentials{"APIconformance",
 inline constexpr const char* world_livekit_room = "I1";
 inline constexpr const char* world_livekit_url = "ws://livekit-sfu:7880";  // the host part names the server's host
 
+/// A Decentraland-style token (spec §6.2) of the world's issuer for `identity` in `room`, valid in
+/// [not_before, expires_at).
+std::string world_livekit_token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at,
+                                const std::string& room = world_livekit_room);
+
 class LivekitDeployment {
  public:
   /// Adds the server host to `simulation`. Client hosts come from add_client_host (linked with `faults`).
@@ -44,9 +49,6 @@ class LivekitDeployment {
 
   /// The deployment's wall clock: sim_room::clock_origin_unix_ms at simulated time zero, then the simulated clock.
   std::int64_t unix_seconds_now() const;
-  /// A Decentraland-style token (spec §6.2) for `identity` in `room`, valid in [not_before, expires_at).
-  std::string token(const std::string& identity, std::int64_t not_before, std::int64_t expires_at,
-                    const std::string& room = world_livekit_room) const;
   /// A token valid for the next five minutes (the TTL every Decentraland issuer uses).
   std::string fresh_token(const std::string& identity) const;
   /// `livekit:<url>?access_token=<token>`.

@@ -10,11 +10,11 @@
 #include "dclcomms/sim_room/clock_origin.hpp"
 #include "dclcomms/sim_room/identities.hpp"
 #include "livekit_deployment.hpp"
+#include "wire_world.hpp"
 
 namespace dclcomms::conformance {
 namespace {
 
-constexpr core::Duration run_slice = std::chrono::milliseconds(2);
 constexpr const char* wire_room = "wire-livekit";
 
 std::int64_t world_unix_seconds() { return sim_room::clock_origin_unix_ms / 1000; }
@@ -27,9 +27,7 @@ LivekitWireWorld::LivekitWireWorld(CaseContext& context) : context_(context), or
   options.unix_ms_now = [] { return sim_room::clock_origin_unix_ms; };
   options.relay_seed = context.seed();
   options.log = [this](const std::string& line) { context_.trace({elapsed_ns(), "server", "server", "log", "", line}); };
-  carriers::WebSocketServerOptions listen;  // 127.0.0.1, any port
-  listen.handshake_timeout = std::chrono::seconds(30);
-  auto server = livekit_server::LivekitServer::start_on_beast(runtime_, std::move(options), listen, std::uint16_t{0});
+  auto server = livekit_server::LivekitServer::start_on_beast(runtime_, std::move(options), harness_server_options(), std::uint16_t{0});
   if (!server) {
     error_ = "cannot start our LiveKit room server: " + server.error().message;
     return;
@@ -57,8 +55,7 @@ LivekitWireWorld::~LivekitWireWorld() {
 
 std::string LivekitWireWorld::token(const std::string& identity) const {
   const std::int64_t now = world_unix_seconds();
-  return livekit::mint_livekit_token(livekit::decentraland_claims(world_livekit_credentials.api_key, identity, wire_room, now, now + 300),
-                                     world_livekit_credentials.api_secret);
+  return world_livekit_token(identity, now, now + 300, wire_room);
 }
 
 std::optional<std::string> LivekitWireWorld::create_tut() {
@@ -70,22 +67,12 @@ std::optional<std::string> LivekitWireWorld::create_tut() {
   transport_context.identity = identity;
   transport_context.unix_ms_now = [] { return sim_room::clock_origin_unix_ms; };
   transport_context.websocket = carriers::make_websocket_connector(runtime_);
-  auto factory = std::make_unique<transport::TransportFactory>(std::move(transport_context));
-  factory->unregister_type("offline");  // only what the transport under test registers
   HarnessServices services;
   services.livekit = connector_;
   services.unix_seconds_now = world_unix_seconds;
-  context_.transport().register_types(*factory, services);
   const std::string uri = "livekit:ws://127.0.0.1:" + std::to_string(server_->port()) + "?access_token=" + token(tut_.address);
-  auto created = factory->create(uri);
-  factories_.push_back(std::move(factory));
-  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
-  tut_.transport = std::move(created).value();
-  tut_.transport->set_event_handler([this](const transport::TransportEvent& e) {
-    tut_.events.push_back(e);
-    record_event("tut", e);
-  });
-  return std::nullopt;
+  return create_tut_transport(context_, std::move(transport_context), services, uri, tut_, factories_,
+                              [this](const transport::TransportEvent& e) { record_event("tut", e); });
 }
 
 void LivekitWireWorld::connect_tut() {
@@ -116,15 +103,10 @@ Participant& LivekitWireWorld::add_participant(std::optional<std::string> identi
 }
 
 bool LivekitWireWorld::run_until(const std::function<bool()>& done, core::Duration limit) {
-  const core::TimePoint deadline = runtime_.now() + limit;
-  while (!done() && runtime_.now() < deadline) runtime_.run_for(std::min(run_slice, deadline - runtime_.now()));
-  return done();
+  return run_real_time_until(runtime_, done, limit);
 }
 
-void LivekitWireWorld::run_for(core::Duration duration) {
-  const core::TimePoint deadline = runtime_.now() + duration;
-  while (runtime_.now() < deadline) runtime_.run_for(deadline - runtime_.now());
-}
+void LivekitWireWorld::run_for(core::Duration duration) { run_real_time_for(runtime_, duration); }
 
 void LivekitWireWorld::record_event(const std::string& who, const transport::TransportEvent& event) {
   context_.trace({elapsed_ns(), who, "app", "event: " + std::string(transport::event_name(event)), "", event_json(event)});

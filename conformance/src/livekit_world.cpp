@@ -56,9 +56,6 @@ std::optional<std::string> LivekitWorld::create_tut(std::optional<std::string> u
   transport_context.runtime = &simulation_.runtime(tut_.host);
   transport_context.identity = sim_room::member_identity(context_.seed(), 0);
   transport_context.unix_ms_now = [this] { return deployment_.unix_seconds_now() * 1000; };
-  auto factory = std::make_unique<transport::TransportFactory>(std::move(transport_context));
-  factory->unregister_type("offline");  // only what the transport under test registers
-
   HarnessServices services;
   services.unix_seconds_now = [this] { return deployment_.unix_seconds_now(); };
   services.livekit = [this, inner = deployment_.connector(tut_.host)](const livekit::JoinRequest& request,
@@ -79,17 +76,9 @@ std::optional<std::string> LivekitWorld::create_tut(std::optional<std::string> u
                       payload);
         }));
   };
-  context_.transport().register_types(*factory, services);
-
-  auto created = factory->create(uri.value_or(LivekitDeployment::uri(deployment_.fresh_token(tut_.address))));
-  factories_.push_back(std::move(factory));
-  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
-  tut_.transport = std::move(created).value();
-  tut_.transport->set_event_handler([this](const transport::TransportEvent& e) {
-    tut_.events.push_back(e);
-    record_event(e);
-  });
-  return std::nullopt;
+  return create_tut_transport(context_, std::move(transport_context), services,
+                              uri.value_or(LivekitDeployment::uri(deployment_.fresh_token(tut_.address))), tut_, factories_,
+                              [this](const transport::TransportEvent& e) { record_event(e); });
 }
 
 void LivekitWorld::connect_tut() {

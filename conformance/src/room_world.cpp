@@ -134,21 +134,29 @@ transport::TransportContext RoomWorld::tut_context(transport::SigningIdentity id
   return context;
 }
 
+std::optional<std::string> create_tut_transport(CaseContext& context, transport::TransportContext factory_context,
+                                                const HarnessServices& services, const std::string& uri, Endpoint& tut,
+                                                std::vector<std::unique_ptr<transport::TransportFactory>>& factories,
+                                                std::function<void(const transport::TransportEvent&)> on_event) {
+  auto factory = std::make_unique<transport::TransportFactory>(std::move(factory_context));
+  factory->unregister_type("offline");  // only what the transport under test registers
+  context.transport().register_types(*factory, services);
+  auto created = factory->create(uri);
+  factories.push_back(std::move(factory));
+  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
+  tut.transport = std::move(created).value();
+  tut.transport->set_event_handler([&tut, on_event = std::move(on_event)](const transport::TransportEvent& e) {
+    tut.events.push_back(e);
+    on_event(e);
+  });
+  return std::nullopt;
+}
+
 std::optional<std::string> RoomWorld::create_tut(const std::string& uri) {
   const auto identity = sim_room::member_identity(context_.seed(), 0);
   tut_.address = identity.address;
-  auto factory = std::make_unique<transport::TransportFactory>(tut_context(identity));
-  factory->unregister_type("offline");  // only what the transport under test registers
-  context_.transport().register_types(*factory, services_);
-  auto created = factory->create(uri);
-  factories_.push_back(std::move(factory));
-  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
-  tut_.transport = std::move(created).value();
-  tut_.transport->set_event_handler([this](const transport::TransportEvent& e) {
-    tut_.events.push_back(e);
-    record_event(tut_, e);
-  });
-  return std::nullopt;
+  return create_tut_transport(context_, tut_context(identity), services_, uri, tut_, factories_,
+                              [this](const transport::TransportEvent& e) { record_event(tut_, e); });
 }
 
 void RoomWorld::connect_tut() {

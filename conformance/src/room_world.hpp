@@ -136,6 +136,16 @@ TraceLine frame_line(std::int64_t time_ns, std::string from, std::string to, con
 /// A transport event as one line of JSON (for transcripts).
 std::string event_json(const transport::TransportEvent& event);
 
+/// Every world's way of making the transport under test: a factory of its own on `factory_context`
+/// (offline unregistered: only what the transport registers), the transport's registration with
+/// `services`, then `uri`. On success `tut.transport` is set and each event is appended to
+/// `tut.events`, then passed to `on_event` (the world's transcript). On refusal, the factory's
+/// message. The factory is kept in `factories` (the transport may refer to it).
+std::optional<std::string> create_tut_transport(CaseContext& context, transport::TransportContext factory_context,
+                                                const HarnessServices& services, const std::string& uri, Endpoint& tut,
+                                                std::vector<std::unique_ptr<transport::TransportFactory>>& factories,
+                                                std::function<void(const transport::TransportEvent&)> on_event);
+
 /// A WsPacket as one line of JSON (for transcripts and failure messages).
 std::string describe(const codec::WsPacket& packet);
 

@@ -17,16 +17,24 @@ namespace {
 // bounds how late the case notices that what it waits for has happened.
 constexpr core::Duration run_slice = std::chrono::milliseconds(2);
 
-// The harness's own servers wait this long for a websocket upgrade or an HTTP request: long enough
-// that a transport slowed down by a loaded machine is never cut off by the harness (the transport's
-// own timers are its business and stay as they are).
+}  // namespace
+
 carriers::WebSocketServerOptions harness_server_options() {
   carriers::WebSocketServerOptions options;  // 127.0.0.1:0
   options.handshake_timeout = std::chrono::seconds(30);
   return options;
 }
 
-}  // namespace
+bool run_real_time_until(carriers::AsioRuntime& runtime, const std::function<bool()>& done, core::Duration limit) {
+  const core::TimePoint deadline = runtime.now() + limit;
+  while (!done() && runtime.now() < deadline) runtime.run_for(std::min(run_slice, deadline - runtime.now()));
+  return done();
+}
+
+void run_real_time_for(carriers::AsioRuntime& runtime, core::Duration duration) {
+  const core::TimePoint deadline = runtime.now() + duration;
+  while (runtime.now() < deadline) runtime.run_for(deadline - runtime.now());
+}
 
 WireWorld::WireWorld(CaseContext& context, const wire::FaultSettings& faults) : context_(context), origin_(runtime_.now()) {
   ws_room::WsRoomServerOptions options;
@@ -131,18 +139,8 @@ std::optional<std::string> WireWorld::create_tut(std::optional<std::string> uri)
       std::move(context.websocket),
       [this](const std::vector<std::uint8_t>& frame) { context_.trace(frame_line(elapsed_ns(), "tut", "server", frame)); },
       [this](const std::vector<std::uint8_t>& frame) { context_.trace(frame_line(elapsed_ns(), "server", "tut", frame)); });
-  auto factory = std::make_unique<transport::TransportFactory>(std::move(context));
-  factory->unregister_type("offline");  // only what the transport under test registers
-  context_.transport().register_types(*factory, HarnessServices{});
-  auto created = factory->create(uri.value_or(room_uri(proxy_->port())));
-  factories_.push_back(std::move(factory));
-  if (!created) return std::string(transport::to_string(created.error().code)) + ": " + created.error().message;
-  tut_.transport = std::move(created).value();
-  tut_.transport->set_event_handler([this](const transport::TransportEvent& e) {
-    tut_.events.push_back(e);
-    record_event("tut", e);
-  });
-  return std::nullopt;
+  return create_tut_transport(context_, std::move(context), HarnessServices{}, uri.value_or(room_uri(proxy_->port())), tut_, factories_,
+                              [this](const transport::TransportEvent& e) { record_event("tut", e); });
 }
 
 void WireWorld::connect_tut() {
@@ -167,16 +165,9 @@ Endpoint& WireWorld::add_peer() {
 
 void WireWorld::note(const std::string& what) { context_.trace({elapsed_ns(), "proxy", "proxy", "fault: " + what, "", ""}); }
 
-bool WireWorld::run_until(const std::function<bool()>& done, core::Duration limit) {
-  const core::TimePoint deadline = runtime_.now() + limit;
-  while (!done() && runtime_.now() < deadline) runtime_.run_for(std::min(run_slice, deadline - runtime_.now()));
-  return done();
-}
+bool WireWorld::run_until(const std::function<bool()>& done, core::Duration limit) { return run_real_time_until(runtime_, done, limit); }
 
-void WireWorld::run_for(core::Duration duration) {
-  const core::TimePoint deadline = runtime_.now() + duration;
-  while (runtime_.now() < deadline) runtime_.run_for(deadline - runtime_.now());
-}
+void WireWorld::run_for(core::Duration duration) { run_real_time_for(runtime_, duration); }
 
 void WireWorld::record_event(const std::string& who, const transport::TransportEvent& event) {
   context_.trace({elapsed_ns(), who, "app", "event: " + std::string(transport::event_name(event)), "", event_json(event)});

@@ -23,6 +23,15 @@
 
 namespace dclcomms::conformance {
 
+/// The harness's own servers on loopback (127.0.0.1, any port) wait 30 s for a websocket upgrade or
+/// an HTTP request: long enough that a transport slowed down by a loaded machine is never cut off by
+/// the harness (the transport's own timers are its business and stay as they are).
+carriers::WebSocketServerOptions harness_server_options();
+/// Runs `runtime` until `done` or until `limit` of real time has passed. Returns `done()`.
+bool run_real_time_until(carriers::AsioRuntime& runtime, const std::function<bool()>& done, core::Duration limit);
+/// Runs `runtime` for `duration` of real time.
+void run_real_time_for(carriers::AsioRuntime& runtime, core::Duration duration);
+
 class WireWorld {
  public:
   /// Starts the server and the proxy with `faults`; on failure error() says why.

@@ -17,6 +17,7 @@ class RtcLivekitSession final : public livekit::LivekitSession {
       : runtime_(*options.runtime),
         handler_(std::move(handler)),
         core_(RtcClientConfig{.identity = options.identity, .seed = seed, .lower = options.lower}, runtime_.now()) {
+    std::string open_failure;  // a socket that could not be opened: the join fails with it
     for (const PeerConnectionRole role : {PeerConnectionRole::publisher, PeerConnectionRole::subscriber}) {
       auto socket = options.udp({options.udp_bind_ip, 0},
                                 [this, role, alive = alive_](const core::SocketAddress& from, std::span<const std::uint8_t> datagram) {
@@ -25,12 +26,12 @@ class RtcLivekitSession final : public livekit::LivekitSession {
                                   pump();
                                 });
       if (!socket) {
-        open_failure_ = "UDP socket: " + socket.error().message;
+        open_failure = "UDP socket: " + socket.error().message;
         break;
       }
       sockets_[static_cast<int>(role)] = std::move(socket).value();
     }
-    if (open_failure_.empty()) {
+    if (open_failure.empty()) {
       transport::MessageStreamHandler stream_handler;
       stream_handler.on_open = [this, alive = alive_](std::string) {
         if (*alive) signal_open_ = true;
@@ -51,7 +52,7 @@ class RtcLivekitSession final : public livekit::LivekitSession {
       };
       signal_ = options.signal(RtcClientCore::signal_url(request.url, request.token), options.signal_options, std::move(stream_handler));
     } else {
-      core_.handle_connect_failed(open_failure_, runtime_.now());
+      core_.handle_connect_failed(open_failure, runtime_.now());
     }
     // Callbacks never run inside the connector call: the first pump is posted.
     runtime_.post([this, alive = alive_] {
@@ -130,7 +131,6 @@ class RtcLivekitSession final : public livekit::LivekitSession {
   std::unique_ptr<transport::DatagramSocket> sockets_[2];
   std::unique_ptr<transport::MessageStream> signal_;
   bool signal_open_ = false;
-  std::string open_failure_;
   std::optional<core::TimerId> timer_;
 };
 

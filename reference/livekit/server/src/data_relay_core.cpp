@@ -18,8 +18,10 @@ struct DataRelayCore::Participant {
   std::string room, identity, sid;
   bool can_publish_data = true;
   std::unique_ptr<webrtc::PeerConnection> publisher, subscriber;
-  std::optional<webrtc::ChannelId> out_reliable, out_lossy;  // our subscriber channels, once the peer acknowledged them
-  std::optional<webrtc::ChannelId> out_reliable_id, out_lossy_id;
+  // Our channels on the subscriber connection, once opened. They carry data as soon as the
+  // connection is up (until then send() refuses): until the client acknowledges them, the
+  // connection sends their messages ordered and reliable (RFC 8832 §6), behind the OPEN.
+  std::optional<webrtc::ChannelId> out_reliable, out_lossy;
   std::deque<std::vector<std::uint8_t>> pending_reliable;  // for a subscriber channel not open yet, or full
   bool too_slow = false;                                   // SubscriberTooSlow was reported
 };
@@ -46,10 +48,9 @@ void DataRelayCore::remove_participant(ParticipantKey key) {
   for (auto it = by_address_.begin(); it != by_address_.end();) it = it->second.first == key ? by_address_.erase(it) : std::next(it);
   Participant& participant = *found->second;
   for (auto* pc : {participant.publisher.get(), participant.subscriber.get()}) {
-    if (!pc) continue;
-    pc->close();
-    while (auto transmit = pc->poll_transmit()) transmits_.push_back(std::move(*transmit));  // close_notify goes out
+    if (pc) pc->close();
   }
+  collect_transmits(participant);  // close_notify goes out
   participants_.erase(found);
 }
 
@@ -99,9 +100,8 @@ core::Result<core::Ok, webrtc::PeerConnectionError> DataRelayCore::handle_subscr
   if (!set) return set;
   // LiveKit's server opens the two channels on the subscriber connection: reliable ordered, and lossy
   // unordered without retransmissions.
-  participant.out_reliable_id = participant.subscriber->open_channel(std::string(reliable_label), {}).value();
-  participant.out_lossy_id =
-      participant.subscriber->open_channel(std::string(lossy_label), {.ordered = false, .max_retransmits = 0}).value();
+  participant.out_reliable = participant.subscriber->open_channel(std::string(reliable_label), {}).value();
+  participant.out_lossy = participant.subscriber->open_channel(std::string(lossy_label), {.ordered = false, .max_retransmits = 0}).value();
   pump(participant, now);
   return core::Ok{};
 }
@@ -157,13 +157,16 @@ void DataRelayCore::handle_timeout(core::TimePoint now) {
 void DataRelayCore::deliver(Participant& to, bool reliable, std::span<const std::uint8_t> bytes) {
   const auto channel = reliable ? to.out_reliable : to.out_lossy;
   if (!reliable) {
-    // Not open yet, or the connection's buffer is full: a lossy packet is lost, as it may be.
-    if (channel) to.subscriber->send(*channel, bytes);
+    // Not up yet, or the connection's buffer is full: a lossy packet is lost, as it may be.
+    if (channel && to.subscriber->send(*channel, bytes)) collect_transmits(to);
     return;
   }
-  // A reliable packet waits while the channel is not open or its buffer is full (behind the
+  // A reliable packet waits while the connection is not up or its buffer is full (behind the
   // others, in order); a subscriber that falls this far behind is too slow to keep.
-  if (channel && to.pending_reliable.empty() && to.subscriber->send(*channel, bytes)) return;
+  if (channel && to.pending_reliable.empty() && to.subscriber->send(*channel, bytes)) {
+    collect_transmits(to);
+    return;
+  }
   if (to.pending_reliable.size() >= config_.pending_reliable_max) {
     if (!to.too_slow) events_.push_back(SubscriberTooSlow{to.key, to.identity, to.pending_reliable.size()});
     to.too_slow = true;
@@ -177,6 +180,15 @@ void DataRelayCore::flush_pending(Participant& participant) {
   while (!participant.pending_reliable.empty() &&
          participant.subscriber->send(*participant.out_reliable, participant.pending_reliable.front())) {
     participant.pending_reliable.pop_front();
+  }
+}
+
+void DataRelayCore::collect_transmits(Participant& participant) {
+  for (auto* pc : {participant.publisher.get(), participant.subscriber.get()}) {
+    if (!pc) continue;
+    while (auto transmit = pc->poll_transmit()) {
+      if (transmits_.size() < queue_max) transmits_.push_back(std::move(*transmit));
+    }
   }
 }
 
@@ -232,12 +244,6 @@ void DataRelayCore::pump(Participant& participant, core::TimePoint now) {
     while (auto event = pc->poll_event()) {
       if (std::holds_alternative<webrtc::PeerConnected>(*event)) {
         events_.push_back(PeerConnectionUp{participant.identity, publisher});
-        if (!publisher) {
-          // Our channels carry data from now on: until the client acknowledges them, the
-          // connection sends their messages ordered and reliable (RFC 8832 §6).
-          participant.out_reliable = participant.out_reliable_id;
-          participant.out_lossy = participant.out_lossy_id;
-        }
       } else if (auto* failed = std::get_if<webrtc::PeerFailed>(&*event)) {
         events_.push_back(PeerConnectionDown{participant.identity, publisher,
                                              std::string(webrtc::to_string(failed->error.code)) + ": " + failed->error.message});
@@ -246,17 +252,10 @@ void DataRelayCore::pump(Participant& participant, core::TimePoint now) {
       }
     }
   }
-  // Its subscriber connection may have room again (an acknowledgement just arrived).
+  // Its subscriber connection may have room again (an acknowledgement just arrived). What the
+  // relay sent on the others' connections was collected as it was sent (deliver).
   flush_pending(participant);
-  // Relaying queued datagrams on other participants' connections too: collect from everyone.
-  for (auto& [key, other] : participants_) {
-    for (auto* pc : {other->publisher.get(), other->subscriber.get()}) {
-      if (!pc) continue;
-      while (auto transmit = pc->poll_transmit()) {
-        if (transmits_.size() < queue_max) transmits_.push_back(std::move(*transmit));
-      }
-    }
-  }
+  collect_transmits(participant);
 }
 
 std::optional<webrtc::DatagramTransmit> DataRelayCore::poll_transmit() { return core::pop_front(transmits_); }

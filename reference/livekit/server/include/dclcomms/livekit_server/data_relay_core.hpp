@@ -98,6 +98,8 @@ class DataRelayCore {
   void relay(Participant& from, const webrtc::ChannelMessage& message, core::TimePoint now);
   void deliver(Participant& to, bool reliable, std::span<const std::uint8_t> bytes);
   void flush_pending(Participant& participant);
+  /// Moves what the participant's connections want sent into transmits_.
+  void collect_transmits(Participant& participant);
   Participant* route(std::span<const std::uint8_t> datagram, const webrtc::SocketAddress& from, webrtc::PeerConnection*& pc);
 
   DataRelayConfig config_;
